@@ -1,0 +1,48 @@
+"""``veille demo``: generate a small community, ingest it into a fresh store, summarise."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from veille import summary
+from veille.generate import GenerateConfig, generate
+from veille.pipeline import ingest
+from veille.store import Store
+from veille.store.engine import default_db_path
+
+
+def demo_db_path() -> Path:
+    return default_db_path().with_name("demo.db")
+
+
+def run(
+    db: str | None,
+    *,
+    members: int = 400,
+    activities: int = 4000,
+    seed: int = 1,
+    echo: Callable[[str], None] = print,
+) -> str:
+    """Return the database used: ``db`` if given, else a fresh demo file (replaced)."""
+    if db is None:
+        path = demo_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        db = str(path)
+    with tempfile.TemporaryDirectory(prefix="veille-demo-") as tmp:
+        data = os.path.join(tmp, "community.ndjson")
+        with open(data, "w", encoding="utf-8") as fh:
+            made = generate(
+                GenerateConfig(members=members, activities=activities, seed=seed), fh
+            )
+        echo(f"generated {made.activities:,} activities by {made.people:,} people")
+        with Store(db) as store:
+            report = ingest(store, [data], fmt="ndjson")
+            echo(report.line())
+            echo("")
+            echo(summary.render(store))
+    return db

@@ -1,0 +1,67 @@
+"""``veille export``: stored activities and members as NDJSON (the stable interface) or CSV."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+import orjson
+
+from veille.store import Store
+from veille.store.reads import ExportRecord, iter_activities, iter_members
+
+ACTIVITY_COLUMNS = (
+    "id", "channel", "platform", "kind", "created_at",
+    "author.name", "author.username", "author.email", "author.url",
+    "text", "html", "title", "url", "parent_id", "thread_id", "status",
+    "activity_id", "member_id", "identity_id", "format", "ingested_at", "updated_at",
+)  # fmt: skip
+MEMBER_COLUMNS = (
+    "member_id", "display_name", "identities", "activity_count", "first_seen", "last_seen",
+)  # fmt: skip
+
+
+def records(store: Store, what: str) -> Iterator[ExportRecord]:
+    if what == "activities":
+        return iter_activities(store.engine)
+    if what == "members":
+        return iter_members(store.engine)
+    raise ValueError(f"nothing to export called {what!r}: activities or members")
+
+
+def write(store: Store, what: str, fmt: str, out: TextIO) -> int:
+    """Write every record of ``what`` to ``out``; return how many."""
+    n = 0
+    if fmt == "ndjson":
+        for record in records(store, what):
+            out.write(orjson.dumps(_drop_none(record)).decode("utf-8"))
+            out.write("\n")
+            n += 1
+        return n
+    if fmt != "csv":
+        raise ValueError(f"unknown export format {fmt!r}: ndjson or csv")
+    columns = ACTIVITY_COLUMNS if what == "activities" else MEMBER_COLUMNS
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for record in records(store, what):
+        writer.writerow(_flatten(record))
+        n += 1
+    return n
+
+
+def _drop_none(record: ExportRecord) -> ExportRecord:
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def _flatten(record: ExportRecord) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        if key == "author" and isinstance(value, dict):
+            for k, v in value.items():
+                flat[f"author.{k}"] = v
+        elif isinstance(value, (list, dict)):
+            flat[key] = orjson.dumps(value).decode("utf-8")
+        else:
+            flat[key] = value
+    return flat

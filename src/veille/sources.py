@@ -1,0 +1,199 @@
+"""Live sources: feeds registered once and polled with ``veille sync``.
+
+Polling is polite: conditional requests (ETag / Last-Modified) so an unchanged feed costs
+the server a 304 and us nothing. A blog's comment feeds (``wfw:commentRss``) found in its
+entries are followed and registered as sources of their own, into the same channel, so
+comments hang under their posts.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import insert, select, update
+
+from veille import __version__
+from veille.connectors import Document
+from veille.model import IngestReport, Item
+from veille.pipeline import ingest_documents
+from veille.store import Store
+from veille.store.schema import feed_sources
+
+USER_AGENT = f"veille/{__version__} (+feed poller)"
+MAX_COMMENT_FEEDS = 100
+"""How many comment feeds one sync may register, so a huge blog cannot flood the poller."""
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    status: int
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+
+
+Fetcher = Callable[[str, str | None, str | None], FetchResult]
+
+
+def http_fetch(url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+    """GET ``url`` conditionally; a 304 comes back as a result, not an error."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    if etag:
+        request.add_header("If-None-Match", etag)
+    if last_modified:
+        request.add_header("If-Modified-Since", last_modified)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return FetchResult(
+                response.status,
+                response.read(),
+                response.headers.get("ETag"),
+                response.headers.get("Last-Modified"),
+            )
+    except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return FetchResult(304, b"", etag, last_modified)
+        raise
+
+
+@dataclass
+class Source:
+    id: int
+    name: str
+    url: str
+    channel: str | None
+    etag: str | None
+    last_modified: str | None
+    last_synced_at: datetime | None
+    last_status: str | None
+    followed_from: int | None
+
+
+@dataclass
+class SyncResult:
+    source: str
+    status: str
+    report: IngestReport | None
+
+
+class SourceError(ValueError):
+    pass
+
+
+def add_source(store: Store, name: str, url: str, channel: str | None = None) -> Source:
+    if not url.startswith(("http://", "https://")):
+        raise SourceError(f"{url!r}: a feed source needs an http:// or https:// URL")
+    with store.engine.begin() as conn:
+        if conn.execute(select(feed_sources.c.id).where(feed_sources.c.name == name)).first():
+            raise SourceError(f"a source named {name!r} exists already")
+        conn.execute(
+            insert(feed_sources).values(
+                name=name, url=url, channel=channel, created_at=datetime.now(timezone.utc)
+            )
+        )
+    return get_source(store, name)
+
+
+def get_source(store: Store, name: str) -> Source:
+    for source in list_sources(store):
+        if source.name == name:
+            return source
+    raise SourceError(f"no source named {name!r} (see veille sources list)")
+
+
+def list_sources(store: Store) -> list[Source]:
+    s = feed_sources.c
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                s.id, s.name, s.url, s.channel, s.etag, s.last_modified,
+                s.last_synced_at, s.last_status, s.followed_from,
+            ).order_by(s.id)
+        )  # fmt: skip
+        return [Source(*row) for row in rows]
+
+
+def sync(store: Store, name: str | None = None, fetch: Fetcher = http_fetch) -> list[SyncResult]:
+    """Poll every source (or the one named, with the comment feeds it led to)."""
+    sources = list_sources(store)
+    if name is not None:
+        root = get_source(store, name)
+        sources = [s for s in sources if s.id == root.id or s.followed_from == root.id]
+    results = []
+    for source in sources:
+        results.append(_sync_one(store, source, fetch))
+    return results
+
+
+def _sync_one(store: Store, source: Source, fetch: Fetcher) -> SyncResult:
+    now = datetime.now(timezone.utc)
+    try:
+        fetched = fetch(source.url, source.etag, source.last_modified)
+    except (OSError, urllib.error.URLError, ValueError) as exc:
+        status = f"error: {exc}"
+        _record(store, source, now, status)
+        return SyncResult(source.name, status, None)
+    if fetched.status == 304:
+        _record(store, source, now, "not modified")
+        return SyncResult(source.name, "not modified", None)
+    comment_feeds: list[str] = []
+
+    def collect(item: Item) -> None:
+        url = item.extra.get("comments_feed")
+        if url and source.followed_from is None:
+            comment_feeds.append(url)
+
+    report = ingest_documents(
+        store,
+        [Document.from_bytes(source.url, fetched.body)],
+        fmt="feed",
+        channel=source.channel,
+        on_item=collect,
+        label=[source.url],
+    )
+    status = f"ok: {report.line()}"
+    _record(store, source, now, status, fetched.etag, fetched.last_modified)
+    if comment_feeds:
+        _follow(store, source, comment_feeds)
+    return SyncResult(source.name, status, report)
+
+
+def _record(
+    store: Store,
+    source: Source,
+    when: datetime,
+    status: str,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    values: dict[str, object] = {"last_synced_at": when, "last_status": status[:500]}
+    if etag is not None or last_modified is not None:
+        values.update(etag=etag, last_modified=last_modified)
+    with store.engine.begin() as conn:
+        conn.execute(update(feed_sources).where(feed_sources.c.id == source.id).values(**values))
+
+
+def _follow(store: Store, parent: Source, urls: list[str]) -> None:
+    known = {s.url for s in list_sources(store)}
+    fresh = [u for u in dict.fromkeys(urls) if u not in known][:MAX_COMMENT_FEEDS]
+    if not fresh:
+        return
+    now = datetime.now(timezone.utc)
+    with store.engine.begin() as conn:
+        conn.execute(
+            insert(feed_sources),
+            [
+                {
+                    "name": f"{parent.name} comments {u}"[:200],
+                    "url": u,
+                    "channel": parent.channel,
+                    "followed_from": parent.id,
+                    "created_at": now,
+                }
+                for u in fresh
+            ],
+        )

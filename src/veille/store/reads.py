@@ -1,0 +1,298 @@
+"""What the CLI and the pages read: counts, exports, the quarantine, ingest history.
+
+Exports stream (server-side cursors where the database has them) so that millions of
+rows never sit in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, desc, func, select
+
+from veille.store.schema import activities, channels, identities, ingest_runs, members, quarantine
+
+ExportRecord = dict[str, Any]
+"""A JSON-ready record for ``veille export``; its keys are the documented interface."""
+
+
+@dataclass
+class ChannelStats:
+    name: str
+    platform: str
+    activities: int
+    identities: int
+    first: datetime | None
+    last: datetime | None
+
+
+@dataclass
+class Stats:
+    activities: int = 0
+    members: int = 0
+    identities: int = 0
+    channels: list[ChannelStats] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+    top_members: list[tuple[int, str, int]] = field(default_factory=list)
+    quarantined: int = 0
+    last_run: datetime | None = None
+
+
+def stats(engine: Engine, top: int = 10) -> Stats:
+    """The counts a community manager looks at first."""
+    s = Stats()
+    a, i = activities, identities
+    with engine.connect() as conn:
+        s.activities = conn.execute(select(func.count()).select_from(a)).scalar_one()
+        s.identities = conn.execute(select(func.count()).select_from(i)).scalar_one()
+        s.members = conn.execute(
+            select(func.count(func.distinct(i.c.member_id))).select_from(i)
+        ).scalar_one()
+        per_channel = (
+            select(
+                a.c.channel_id,
+                func.count().label("n"),
+                func.min(a.c.created_at).label("first"),
+                func.max(a.c.created_at).label("last"),
+                func.count(func.distinct(a.c.identity_id)).label("people"),
+            )
+            .group_by(a.c.channel_id)
+            .subquery()
+        )
+        rows = conn.execute(
+            select(
+                channels.c.name,
+                channels.c.platform,
+                per_channel.c.n,
+                per_channel.c.people,
+                per_channel.c.first,
+                per_channel.c.last,
+            )
+            .join(per_channel, per_channel.c.channel_id == channels.c.id)
+            .order_by(desc(per_channel.c.n))
+        )
+        for name, platform, n, people, first, last in rows:
+            s.channels.append(
+                ChannelStats(name, platform, n, people, _aware(first), _aware(last))
+            )
+        s.kinds = dict(
+            conn.execute(  # type: ignore[arg-type]
+                select(a.c.kind, func.count()).group_by(a.c.kind).order_by(desc(func.count()))
+            ).all()
+        )
+        s.statuses = {
+            (k or "unknown"): n
+            for k, n in conn.execute(
+                select(a.c.status, func.count()).group_by(a.c.status).order_by(desc(func.count()))
+            )
+        }
+        n_by_member = (
+            select(i.c.member_id, func.count().label("n"))
+            .select_from(a.join(i, a.c.identity_id == i.c.id))
+            .group_by(i.c.member_id)
+            .order_by(desc("n"))
+            .limit(top)
+            .subquery()
+        )
+        s.top_members = [
+            (int(mid), name or "?", int(n))
+            for mid, name, n in conn.execute(
+                select(n_by_member.c.member_id, members.c.display_name, n_by_member.c.n)
+                .join(members, members.c.id == n_by_member.c.member_id)
+                .order_by(desc(n_by_member.c.n), n_by_member.c.member_id)
+            )
+        ]
+        s.quarantined = conn.execute(select(func.count()).select_from(quarantine)).scalar_one()
+        s.last_run = _aware(conn.execute(select(func.max(ingest_runs.c.finished_at))).scalar())
+    return s
+
+
+def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]:
+    """Every stored activity as an export record, in storage order."""
+    a, i, c = activities, identities, channels
+    query = (
+        select(
+            a.c.id,
+            a.c.native_id,
+            c.c.name,
+            c.c.platform,
+            a.c.kind,
+            a.c.created_at,
+            i.c.name,
+            i.c.username,
+            i.c.email,
+            i.c.url,
+            a.c.text,
+            a.c.html,
+            a.c.title,
+            a.c.url,
+            a.c.parent_native_id,
+            a.c.thread_native_id,
+            a.c.status,
+            i.c.member_id,
+            a.c.identity_id,
+            a.c.format,
+            a.c.ingested_at,
+            a.c.updated_at,
+        )
+        .select_from(a.join(c, a.c.channel_id == c.c.id).join(i, a.c.identity_id == i.c.id))
+        .order_by(a.c.id)
+    )
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+        for row in result:
+            (aid, nid, channel, platform, kind, created, name, username, email, url,
+             text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd) = row  # fmt: skip
+            author = {
+                k: v
+                for k, v in (("name", name), ("username", username), ("email", email), ("url", url))
+                if v
+            }
+            record: ExportRecord = {
+                "id": nid,
+                "channel": channel,
+                "platform": platform,
+                "kind": kind,
+                "created_at": _iso(created),
+                "author": author,
+                "text": text,
+                "html": html,
+                "title": title,
+                "url": link,
+                "parent_id": parent,
+                "thread_id": thread,
+                "status": status,
+                "activity_id": aid,
+                "member_id": mid,
+                "identity_id": iid,
+                "format": fmt,
+                "ingested_at": _iso(ing),
+                "updated_at": _iso(upd),
+            }
+            yield record
+
+
+def iter_members(engine: Engine, batch: int = 2000) -> Iterator[ExportRecord]:
+    """Every member with their identities and activity counts, by member id."""
+    i, a, c = identities, activities, channels
+    last_id = 0
+    with engine.connect() as conn:
+        while True:
+            ids = [
+                int(r[0])
+                for r in conn.execute(
+                    select(members.c.id)
+                    .where(members.c.id > last_id)
+                    .order_by(members.c.id)
+                    .limit(batch)
+                )
+            ]
+            if not ids:
+                return
+            last_id = ids[-1]
+            # Aggregate only this batch's identities: the index on identity_id keeps
+            # each batch proportional to its own activities, not to the whole table.
+            per_identity = (
+                select(
+                    a.c.identity_id,
+                    func.count().label("n"),
+                    func.min(a.c.created_at).label("first"),
+                    func.max(a.c.created_at).label("last"),
+                )
+                .where(a.c.identity_id.in_(select(i.c.id).where(i.c.member_id.in_(ids))))
+                .group_by(a.c.identity_id)
+                .subquery()
+            )
+            rows = conn.execute(
+                select(
+                    i.c.member_id,
+                    members.c.display_name,
+                    c.c.name,
+                    i.c.name,
+                    i.c.username,
+                    i.c.email,
+                    i.c.url,
+                    per_identity.c.n,
+                    per_identity.c.first,
+                    per_identity.c.last,
+                )
+                .select_from(
+                    i.join(members, members.c.id == i.c.member_id)
+                    .join(c, c.c.id == i.c.channel_id)
+                    .outerjoin(per_identity, per_identity.c.identity_id == i.c.id)
+                )
+                .where(i.c.member_id.in_(ids))
+                .order_by(i.c.member_id, i.c.id)
+            )
+            current: ExportRecord | None = None
+            for mid, display, channel, name, username, email, url, n, first, last in rows:
+                if current is None or current["member_id"] != mid:
+                    if current is not None:
+                        yield _finish_member(current)
+                    current = {
+                        "member_id": mid,
+                        "display_name": display,
+                        "identities": [],
+                        "activity_count": 0,
+                        "first_seen": None,
+                        "last_seen": None,
+                    }
+                ident = {"channel": channel}
+                ident.update(
+                    (k, v)
+                    for k, v in (("name", name), ("username", username), ("email", email), ("url", url))
+                    if v
+                )
+                current["identities"].append(ident)
+                current["activity_count"] += int(n or 0)
+                for key, value, better in (("first_seen", first, min), ("last_seen", last, max)):
+                    if value is not None:
+                        value = _aware(value)
+                        prev = current[key]
+                        current[key] = value if prev is None else better(prev, value)
+            if current is not None:
+                yield _finish_member(current)
+
+
+def _finish_member(record: ExportRecord) -> ExportRecord:
+    record["first_seen"] = _iso(record["first_seen"])
+    record["last_seen"] = _iso(record["last_seen"])
+    return record
+
+
+@dataclass
+class QuarantinedRecord:
+    id: int
+    file: str
+    record: str
+    reason: str
+    excerpt: str | None
+    fatal: bool
+    last_seen_at: datetime
+
+
+def list_quarantine(engine: Engine, limit: int = 100) -> list[QuarantinedRecord]:
+    q = quarantine
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(q.c.id, q.c.file, q.c.record, q.c.reason, q.c.excerpt, q.c.fatal, q.c.last_seen_at)
+            .order_by(desc(q.c.last_seen_at), q.c.id)
+            .limit(limit)
+        )
+        return [QuarantinedRecord(*row) for row in rows]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    from datetime import timezone
+
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

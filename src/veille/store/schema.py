@@ -1,0 +1,180 @@
+"""The tables, declared once with SQLAlchemy Core.
+
+Migrations under ``migrations/versions`` create these; a test checks that the migrated
+database and this metadata agree. Core, not the ORM: ingestion writes in batches and
+the ORM's unit of work would cost more than it gives here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+# 64-bit ids on PostgreSQL (millions of members, tens of millions of activities);
+# SQLite's INTEGER PRIMARY KEY is already 64-bit and must stay plain INTEGER to be the rowid.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in, timezone-aware UTC out, on every database.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so values are stored as
+    naive UTC and given their zone back on the way out. Naive values are refused.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use timezone-aware UTC")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # raw SQL paths on SQLite
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+channels = Table(
+    "channels",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+    Column("platform", String(40), nullable=False),
+    Column("url", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("display_name", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("channel_id", Id, ForeignKey("channels.id"), nullable=False),
+    Column("key", String(400), nullable=False),
+    Column("name", Text),
+    Column("username", Text),
+    Column("email", Text),
+    Column("url", Text),
+    Column("member_id", Id, ForeignKey("members.id"), index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("channel_id", "key"),
+)
+
+activities = Table(
+    "activities",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("channel_id", Id, ForeignKey("channels.id"), nullable=False),
+    Column("native_id", String(500), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("identity_id", Id, ForeignKey("identities.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+    Column("title", Text),
+    Column("text", Text),
+    Column("html", Text),
+    Column("url", Text),
+    Column("parent_native_id", String(500)),
+    Column("thread_native_id", String(500)),
+    Column("parent_id", Id, ForeignKey("activities.id")),
+    Column("thread_id", Id, ForeignKey("activities.id")),
+    Column("status", String(20)),
+    Column("format", String(20), nullable=False),
+    Column("origin", Text),
+    Column("raw", Text),
+    Column("content_hash", String(32), nullable=False),
+    Column("ingested_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("channel_id", "native_id"),
+    Index("ix_activities_channel_id_thread_native_id", "channel_id", "thread_native_id"),
+    Index("ix_activities_parent_id", "parent_id"),
+)
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("paths", Text, nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("added", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("unchanged", Integer, nullable=False, default=0),
+    Column("rejected", Integer, nullable=False, default=0),
+    Column("status", String(20), nullable=False),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("run_id", Id, ForeignKey("ingest_runs.id")),
+    Column("file", Text, nullable=False),
+    Column("record", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("excerpt", Text),
+    Column("fatal", Boolean, nullable=False, default=False),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+)
+
+feed_sources = Table(
+    "feed_sources",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("channel", String(300)),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_synced_at", UTCDateTime),
+    Column("last_status", Text),
+    Column("followed_from", Id, ForeignKey("feed_sources.id")),
+    Column("created_at", UTCDateTime, nullable=False),
+)

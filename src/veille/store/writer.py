@@ -1,0 +1,350 @@
+"""Idempotent batch writes: the heart of "re-running an import is a no-op".
+
+Each batch is one transaction: identities are upserted (a new identity gets its own
+member; merging people comes later and only re-points ``identities.member_id``), then
+activities are compared with what is stored by ``(channel, native_id)`` and a content
+hash: new ones are inserted, changed ones updated, the rest counted as unchanged. A
+batch is a function of its input and the store, so it can run in-process or on a worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from veille.model import Author, Item, Rejection
+from veille.store.schema import activities, channels, identities, members, quarantine
+
+IDENTITY_CACHE_LIMIT = 500_000
+
+
+@dataclass(slots=True)
+class BatchCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def clean(value: str | None) -> str | None:
+    """Text every database accepts: no NUL (PostgreSQL refuses it), no lone surrogates."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def dump_raw(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    try:
+        return clean(orjson.dumps(raw, option=orjson.OPT_NON_STR_KEYS).decode("utf-8"))
+    except TypeError:
+        return clean(json.dumps(raw, default=str, ensure_ascii=False))
+
+
+def content_hash(item: Item, raw_text: str | None) -> str:
+    """What makes two versions of one activity the same, for update detection."""
+    a = item.author
+    parts = (
+        item.kind.value,
+        item.created_at.isoformat(),
+        a.name,
+        a.username,
+        a.email,
+        a.url,
+        item.title,
+        item.text,
+        item.html,
+        item.url,
+        item.parent_id,
+        item.thread_id,
+        item.status.value if item.status else None,
+        raw_text,
+    )
+    packed = orjson.dumps(parts, option=orjson.OPT_PASSTHROUGH_DATETIME, default=str)
+    return hashlib.blake2b(packed, digest_size=16).hexdigest()
+
+
+def _insert(conn: Connection, table: Any) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT on both SQLite and PostgreSQL."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table)
+    return insert(table)
+
+
+class Writer:
+    """Writes batches of items into one store; keeps small caches of ids it has seen.
+
+    Caches are only filled after a transaction commits, so an interrupted batch never
+    leaves an id in memory that the database does not have.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._channels: dict[str, int] = {}
+        self._identities: dict[tuple[int, str], int] = {}
+
+    def channel_ids(self, names: set[str]) -> list[int]:
+        return [self._channels[n] for n in names if n in self._channels]
+
+    # -- channels -------------------------------------------------------------------
+    def channel_id(self, conn: Connection, name: str, platform: str, url: str | None) -> int:
+        cached = self._channels.get(name)
+        if cached is not None:
+            return cached
+        found = conn.execute(select(channels.c.id).where(channels.c.name == name)).scalar()
+        if found is None:
+            stmt = _insert(conn, channels).values(
+                name=name, platform=platform, url=url, created_at=_now()
+            )
+            if conn.dialect.name in ("sqlite", "postgresql"):
+                stmt = stmt.on_conflict_do_nothing(index_elements=["name"])
+            conn.execute(stmt)
+            found = conn.execute(select(channels.c.id).where(channels.c.name == name)).scalar()
+        assert found is not None
+        return int(found)
+
+    # -- identities -----------------------------------------------------------------
+    def _identity_ids(
+        self, conn: Connection, wanted: dict[tuple[int, str], Author]
+    ) -> dict[tuple[int, str], int]:
+        ids = {k: self._identities[k] for k in wanted if k in self._identities}
+        missing = [k for k in wanted if k not in ids]
+        if not missing:
+            return ids
+        by_channel: dict[int, list[str]] = {}
+        for cid, key in missing:
+            by_channel.setdefault(cid, []).append(key)
+        for cid, keys in by_channel.items():
+            for chunk in _chunks(keys, 900):
+                rows = conn.execute(
+                    select(identities.c.id, identities.c.key).where(
+                        and_(identities.c.channel_id == cid, identities.c.key.in_(chunk))
+                    )
+                )
+                for iid, key in rows:
+                    ids[(cid, key)] = int(iid)
+        new = [k for k in missing if k not in ids]
+        if new:
+            now = _now()
+            member_rows = [
+                {"display_name": clean(_display_name(wanted[k])), "created_at": now} for k in new
+            ]
+            member_ids = [
+                int(r[0])
+                for r in conn.execute(
+                    insert(members).returning(members.c.id, sort_by_parameter_order=True),
+                    member_rows,
+                )
+            ]
+            identity_rows = []
+            for (cid, key), mid in zip(new, member_ids, strict=True):
+                a = wanted[(cid, key)]
+                identity_rows.append(
+                    {
+                        "channel_id": cid,
+                        "key": clean(key),
+                        "name": clean(a.name),
+                        "username": clean(a.username),
+                        "email": clean(a.email),
+                        "url": clean(a.url),
+                        "member_id": mid,
+                        "created_at": now,
+                    }
+                )
+            stmt = _insert(conn, identities).on_conflict_do_nothing(
+                index_elements=["channel_id", "key"]
+            )
+            result = conn.execute(
+                stmt.returning(identities.c.id, identities.c.channel_id, identities.c.key),
+                identity_rows,
+            )
+            for iid, cid, key in result:
+                ids[(int(cid), key)] = int(iid)
+            lost = [
+                (k, mid) for k, mid in zip(new, member_ids, strict=True) if k not in ids
+            ]
+            if lost:  # another writer created these identities first: use theirs
+                conn.execute(delete(members).where(members.c.id.in_([m for _, m in lost])))
+                return self._identity_ids(conn, wanted)
+        return ids
+
+    # -- activities -----------------------------------------------------------------
+    def write(self, items: Sequence[Item]) -> BatchCounts:
+        """Store one batch in one transaction and say what it changed."""
+        counts = BatchCounts()
+        if not items:
+            return counts
+        # The last version of a native id within the batch wins.
+        latest: dict[tuple[str, str], tuple[Item, str | None, str]] = {}
+        for item in items:
+            raw_text = dump_raw(item.raw)
+            h = content_hash(item, raw_text)
+            key = (item.channel, item.native_id)
+            previous = latest.get(key)
+            if previous is not None:
+                if previous[2] == h:
+                    counts.unchanged += 1
+                else:
+                    counts.updated += 1
+            latest[key] = (item, raw_text, h)
+        now = _now()
+        with self.engine.begin() as conn:
+            seen_channels: dict[str, int] = {}
+            for item, _, _ in latest.values():
+                if item.channel not in seen_channels:
+                    seen_channels[item.channel] = self.channel_id(
+                        conn, item.channel, item.platform or item.format, item.channel_url
+                    )
+            wanted: dict[tuple[int, str], Author] = {}
+            for item, _, _ in latest.values():
+                wanted.setdefault((seen_channels[item.channel], item.author.key()), item.author)
+            identity_ids = self._identity_ids(conn, wanted)
+
+            by_channel: dict[int, list[tuple[Item, str | None, str]]] = {}
+            for entry in latest.values():
+                by_channel.setdefault(seen_channels[entry[0].channel], []).append(entry)
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            for cid, entries in by_channel.items():
+                stored: dict[str, tuple[int, str]] = {}
+                for chunk in _chunks([e[0].native_id for e in entries], 900):
+                    rows = conn.execute(
+                        select(
+                            activities.c.native_id, activities.c.id, activities.c.content_hash
+                        ).where(
+                            and_(activities.c.channel_id == cid, activities.c.native_id.in_(chunk))
+                        )
+                    )
+                    for nid, aid, h in rows:
+                        stored[nid] = (int(aid), h)
+                for item, raw_text, h in entries:
+                    row = _row(item, raw_text, h, cid, identity_ids, now)
+                    known = stored.get(item.native_id)
+                    if known is None:
+                        row["ingested_at"] = now
+                        inserts.append(row)
+                    elif known[1] != h:
+                        # bind names may not equal column names in an UPDATE's SET
+                        upd = {"b_" + k: v for k, v in row.items()}
+                        upd["b_id"] = known[0]
+                        updates.append(upd)
+                    else:
+                        counts.unchanged += 1
+            if inserts:
+                stmt = _insert(conn, activities).on_conflict_do_nothing(
+                    index_elements=["channel_id", "native_id"]
+                )
+                conn.execute(stmt, inserts)
+                counts.added += len(inserts)
+            if updates:
+                values: dict[str, Any] = {
+                    k[2:]: bindparam(k) for k in updates[0] if k != "b_id"
+                }
+                values["parent_id"] = None  # re-linked after the batch
+                values["thread_id"] = None
+                conn.execute(
+                    update(activities)
+                    .where(activities.c.id == bindparam("b_id"))
+                    .values(**values),
+                    updates,
+                )
+                counts.updated += len(updates)
+        self._identities.update(identity_ids)
+        self._channels.update(seen_channels)
+        if len(self._identities) > IDENTITY_CACHE_LIMIT:
+            self._identities.clear()
+        return counts
+
+    def quarantine(self, rejections: Sequence[Rejection], run_id: int | None) -> int:
+        """Keep rejected records for the user to list; the same record twice is one row."""
+        if not rejections:
+            return 0
+        now = _now()
+        rows: dict[str, dict[str, Any]] = {}
+        for r in rejections:
+            key = hashlib.blake2b(
+                f"{r.file}\x00{r.record}\x00{r.reason}".encode("utf-8", "replace"),
+                digest_size=16,
+            ).hexdigest()
+            rows[key] = {
+                "key": key,
+                "run_id": run_id,
+                "file": clean(r.file),
+                "record": clean(r.record),
+                "reason": clean(r.reason),
+                "excerpt": clean(r.excerpt),
+                "fatal": r.fatal,
+                "first_seen_at": now,
+                "last_seen_at": now,
+            }
+        with self.engine.begin() as conn:
+            stmt = _insert(conn, quarantine)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["key"],
+                set_={"last_seen_at": stmt.excluded.last_seen_at, "run_id": stmt.excluded.run_id},
+            )
+            conn.execute(stmt, list(rows.values()))
+        return len(rows)
+
+
+def _row(
+    item: Item,
+    raw_text: str | None,
+    h: str,
+    cid: int,
+    identity_ids: dict[tuple[int, str], int],
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "channel_id": cid,
+        "native_id": clean(item.native_id),
+        "kind": item.kind.value,
+        "identity_id": identity_ids[(cid, item.author.key())],
+        "created_at": item.created_at,
+        "title": clean(item.title),
+        "text": clean(item.text),
+        "html": clean(item.html),
+        "url": clean(item.url),
+        "parent_native_id": clean(item.parent_id),
+        "thread_native_id": clean(item.thread_id),
+        "status": item.status.value if item.status else None,
+        "format": item.format,
+        "origin": clean(item.origin),
+        "raw": raw_text,
+        "content_hash": h,
+        "updated_at": now,
+    }
+
+
+def _display_name(a: Author) -> str | None:
+    if a.name:
+        return a.name
+    if a.username:
+        return a.username
+    if a.email:
+        return a.email.split("@", 1)[0]
+    return a.url
+
+
+def _chunks(values: list[str], size: int) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

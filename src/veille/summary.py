@@ -1,0 +1,77 @@
+"""The summary ``veille stats`` and ``veille demo`` print, as text or JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from veille.store import Store
+from veille.store.reads import Stats, stats
+
+
+def as_dict(s: Stats) -> dict[str, Any]:
+    return {
+        "activities": s.activities,
+        "members": s.members,
+        "identities": s.identities,
+        "channels": [
+            {
+                "name": c.name,
+                "platform": c.platform,
+                "activities": c.activities,
+                "identities": c.identities,
+                "first": _iso(c.first),
+                "last": _iso(c.last),
+            }
+            for c in s.channels
+        ],
+        "kinds": s.kinds,
+        "statuses": s.statuses,
+        "top_members": [
+            {"member_id": m, "name": name, "activities": n} for m, name, n in s.top_members
+        ],
+        "quarantined": s.quarantined,
+        "last_ingest": _iso(s.last_run),
+    }
+
+
+def render(store: Store, fmt: str = "text", top: int = 10) -> str:
+    s = stats(store.engine, top)
+    if fmt == "json":
+        return orjson.dumps(as_dict(s), option=orjson.OPT_INDENT_2).decode("utf-8")
+    lines = [
+        f"{s.activities:,} activities by {s.members:,} members "
+        f"({s.identities:,} identities) in {len(s.channels)} channels",
+        "",
+        "Channels",
+    ]
+    width = max((len(c.name) for c in s.channels), default=10)
+    for c in s.channels:
+        span = f"{_day(c.first)} → {_day(c.last)}"
+        lines.append(
+            f"  {c.name:<{width}}  {c.platform:<13} {c.activities:>9,} activities "
+            f"{c.identities:>7,} people  {span}"
+        )
+    lines += ["", "Kinds"]
+    lines += [f"  {k:<10} {n:>9,}  {_pct(n, s.activities)}" for k, n in s.kinds.items()]
+    lines += ["", "Status at the source"]
+    lines += [f"  {k:<10} {n:>9,}  {_pct(n, s.activities)}" for k, n in s.statuses.items()]
+    lines += ["", "Most active members"]
+    lines += [f"  #{m:<7} {name[:40]:<40} {n:>7,}" for m, name, n in s.top_members]
+    if s.quarantined:
+        lines += ["", f"{s.quarantined:,} rejected records in quarantine (veille quarantine)"]
+    return "\n".join(lines)
+
+
+def _pct(n: int, total: int) -> str:
+    return f"{100 * n / total:5.1f}%" if total else ""
+
+
+def _day(value: datetime | None) -> str:
+    return value.date().isoformat() if value else "?"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

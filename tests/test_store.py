@@ -1,0 +1,197 @@
+"""The store's promises, on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+import pytest
+from sqlalchemy import func, select
+
+from veille.connectors import Document
+from veille.export import records
+from veille.pipeline import ingest, ingest_documents
+from veille.store import Store
+from veille.store.engine import current_revision, head_revision
+from veille.store.reads import list_quarantine
+from veille.store.schema import activities, ingest_runs, metadata
+
+
+def _record(i: int, **extra: object) -> dict[str, object]:
+    rec: dict[str, object] = {
+        "id": f"m{i}",
+        "channel": "forum",
+        "kind": "reply" if i % 3 else "post",
+        "created_at": f"2026-02-{1 + i % 28:02d}T{i % 24:02d}:00:00+00:00",
+        "author": {"name": f"Person {i % 17}", "email": f"p{i % 17}@example.org"},
+        "text": f"message {i} — é ü 中文 مرحبا",
+    }
+    if i % 3:
+        rec["parent_id"] = f"m{i - i % 3}"
+        rec["thread_id"] = f"m{i - i % 3}"
+    rec.update(extra)
+    return rec
+
+
+def _write(path: Path, recs: list[dict[str, object]]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs))
+    return path
+
+
+def _count(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(activities)).scalar_one())
+
+
+def test_migrated_schema_matches_the_metadata(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    assert current_revision(store.engine) == head_revision()
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_reingest_is_a_no_op_and_edits_are_updates(store: Store, tmp_path: Path) -> None:
+    src = _write(tmp_path / "a.ndjson", [_record(i) for i in range(50)])
+    first = ingest(store, [src], fmt="ndjson")
+    assert (first.added, first.updated, first.unchanged, first.rejected) == (50, 0, 0, 0)
+    again = ingest(store, [src], fmt="ndjson")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 50)
+    edited = [_record(i) for i in range(50)]
+    edited[7]["text"] = "edited at the source"
+    edited.append(_record(50))
+    third = ingest(store, [_write(tmp_path / "a.ndjson", edited)], fmt="ndjson")
+    assert (third.added, third.updated, third.unchanged) == (1, 1, 49)
+    assert _count(store) == 51
+    by_id = {r["id"]: r for r in records(store, "activities")}
+    assert by_id["m7"]["text"] == "edited at the source"
+
+
+def test_threads_are_linked_whatever_the_order(store: Store, tmp_path: Path) -> None:
+    recs = [
+        {"id": "c", "channel": "f", "kind": "reply", "created_at": "2026-01-01T12:00:00Z",
+         "author": "C", "text": "c", "parent_id": "b"},
+        {"id": "b", "channel": "f", "kind": "reply", "created_at": "2026-01-01T11:00:00Z",
+         "author": "B", "text": "b", "parent_id": "a"},
+    ]  # fmt: skip
+    ingest(store, [_write(tmp_path / "1.ndjson", recs)], fmt="ndjson")
+    root = [{"id": "a", "channel": "f", "kind": "post", "created_at": "2026-01-01T10:00:00Z",
+             "author": "A", "text": "a"}]  # fmt: skip
+    ingest(store, [_write(tmp_path / "2.ndjson", root)], fmt="ndjson")
+    with store.engine.connect() as conn:
+        rows = {
+            r.native_id: r
+            for r in conn.execute(
+                select(activities.c.native_id, activities.c.id, activities.c.parent_id,
+                       activities.c.thread_id, activities.c.thread_native_id)
+            )
+        }  # fmt: skip
+    assert rows["b"].parent_id == rows["a"].id
+    assert rows["c"].parent_id == rows["b"].id
+    assert rows["c"].thread_native_id == "a"
+    assert rows["c"].thread_id == rows["a"].id
+
+
+def test_bad_records_are_quarantined_once_and_good_ones_kept(store: Store, tmp_path: Path) -> None:
+    good = [orjson.dumps(_record(i)) for i in range(5)]
+    lines = [
+        good[0],
+        b"{not json",
+        orjson.dumps({"channel": "forum", "created_at": "2026-01-01T00:00:00Z", "author": "x"}),
+        good[1],
+        orjson.dumps(_record(90, author={})),
+        orjson.dumps(_record(91, created_at="yesterday")),
+        orjson.dumps(_record(92, kind="shout")),
+        b'{"id": "bad-utf8", "author": "\xff\xfe", "created_at": "2026-01-01T00:00:00Z"}',
+        *good[2:],
+    ]
+    src = tmp_path / "mixed.ndjson"
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    report = ingest(store, [src], fmt="ndjson")
+    assert (report.added, report.rejected) == (5, 6)
+    assert report.exit_code() == 1
+    reasons = {(r.record, r.reason.split(":")[0]) for r in report.rejections}
+    assert ("line 2", "invalid JSON") in reasons
+    assert ("line 3", "no id") in reasons
+    assert any(r.startswith("no author") for _, r in reasons)
+    assert all(r.file == str(src) for r in report.rejections)
+    again = ingest(store, [src], fmt="ndjson")
+    assert (again.added, again.unchanged, again.rejected) == (0, 5, 6)
+    assert len(list_quarantine(store.engine)) == 6  # the same bad record is one row
+    assert _count(store) == 5
+
+
+def test_nothing_readable_exits_2(store: Store, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.bin"
+    empty.write_bytes(b"\x00\x01\x02 binary")
+    report = ingest(store, [empty, tmp_path / "missing.ndjson"])
+    assert report.read == 0 and report.exit_code() == 2
+    assert {r.reason for r in report.rejections} >= {"no such file or folder"}
+
+
+class _Interrupting(io.BytesIO):
+    """A stream that behaves like a user pressing Ctrl-C after ``after`` lines."""
+
+    def __init__(self, data: bytes, after: int) -> None:
+        super().__init__(data)
+        self.left = after
+
+    def __iter__(self) -> _Interrupting:
+        return self
+
+    def __next__(self) -> bytes:
+        self.left -= 1
+        if self.left < 0:
+            raise KeyboardInterrupt
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
+def test_interrupted_ingest_leaves_a_consistent_store(store: Store, tmp_path: Path) -> None:
+    data = b"".join(orjson.dumps(_record(i)) + b"\n" for i in range(2500))
+    doc = Document("big.ndjson", lambda: _Interrupting(data, 2300))
+    with pytest.raises(KeyboardInterrupt):
+        ingest_documents(store, [doc], fmt="ndjson", batch_size=1000)
+    assert _count(store) == 2000  # two whole batches; the third rolled back
+    with store.engine.connect() as conn:
+        status = conn.execute(select(ingest_runs.c.status)).scalars().all()
+    assert status == ["interrupted"]
+    report = ingest_documents(store, [Document.from_bytes("big.ndjson", data)], fmt="ndjson")
+    assert (report.added, report.unchanged) == (500, 2000)
+    assert _count(store) == 2500
+
+
+def test_timestamps_come_back_aware_utc(store: Store, tmp_path: Path) -> None:
+    rec = _record(1, created_at="2026-03-05T15:30:00+01:00")
+    ingest(store, [_write(tmp_path / "t.ndjson", [rec])], fmt="ndjson")
+    with store.engine.connect() as conn:
+        created = conn.execute(select(activities.c.created_at)).scalar_one()
+    assert created == datetime(2026, 3, 5, 14, 30, tzinfo=timezone.utc)
+    assert created.tzinfo is not None
+
+
+def test_export_reingests_into_an_equal_store(store: Store, tmp_path: Path) -> None:
+    recs = [_record(i, status="approved", title=f"t{i}", url=f"https://x/{i}") for i in range(30)]
+    ingest(store, [_write(tmp_path / "in.ndjson", recs)], fmt="ndjson")
+    out = tmp_path / "export.ndjson"
+    out.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records(store, "activities")))
+    other = Store(tmp_path / "other.db")
+    report = ingest(other, [out], fmt="ndjson")
+    assert report.added == 30 and report.rejected == 0
+
+    def comparable(s: Store) -> list[dict[str, object]]:
+        keep = ("id", "channel", "platform", "kind", "created_at", "author", "text", "html",
+                "title", "url", "parent_id", "thread_id", "status")  # fmt: skip
+        return sorted(
+            ({k: r.get(k) for k in keep} for r in records(s, "activities")),
+            key=lambda r: str(r["id"]),
+        )
+
+    assert comparable(other) == comparable(store)
+    other.close()
