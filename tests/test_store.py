@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
@@ -71,29 +71,35 @@ def test_reingest_is_a_no_op_and_edits_are_updates(store: Store, tmp_path: Path)
     assert by_id["m7"]["text"] == "edited at the source"
 
 
-def test_threads_are_linked_whatever_the_order(store: Store, tmp_path: Path) -> None:
+def test_threads_are_resolved_whatever_the_order(store: Store, tmp_path: Path) -> None:
+    """Sources that name only the parent get the thread root, whichever arrives first."""
     recs = [
         {"id": "c", "channel": "f", "kind": "reply", "created_at": "2026-01-01T12:00:00Z",
          "author": "C", "text": "c", "parent_id": "b"},
         {"id": "b", "channel": "f", "kind": "reply", "created_at": "2026-01-01T11:00:00Z",
          "author": "B", "text": "b", "parent_id": "a"},
+        {"id": "d", "channel": "f", "kind": "reply", "created_at": "2026-01-01T13:00:00Z",
+         "author": "D", "text": "d", "parent_id": "c"},
     ]  # fmt: skip
-    ingest(store, [_write(tmp_path / "1.ndjson", recs)], fmt="ndjson")
+    ingest(store, [_write(tmp_path / "1.ndjson", recs[:1])], fmt="ndjson")
+    ingest(store, [_write(tmp_path / "2.ndjson", recs[1:])], fmt="ndjson")
     root = [{"id": "a", "channel": "f", "kind": "post", "created_at": "2026-01-01T10:00:00Z",
              "author": "A", "text": "a"}]  # fmt: skip
-    ingest(store, [_write(tmp_path / "2.ndjson", root)], fmt="ndjson")
+    ingest(store, [_write(tmp_path / "3.ndjson", root)], fmt="ndjson")
+    threads = {r["id"]: r.get("thread_id") for r in records(store, "activities")}
+    assert threads == {"a": None, "b": "a", "c": "a", "d": "a"}
+
+
+def test_raw_is_kept_whole_without_storing_the_text_twice(store: Store, tmp_path: Path) -> None:
+    from veille.store.reads import restore_raw
+
+    body = "a long body " * 20
+    rec = _record(1, text=body, body={"plain": body, "other": 1})
+    ingest(store, [_write(tmp_path / "r.ndjson", [rec])], fmt="ndjson")
     with store.engine.connect() as conn:
-        rows = {
-            r.native_id: r
-            for r in conn.execute(
-                select(activities.c.native_id, activities.c.id, activities.c.parent_id,
-                       activities.c.thread_id, activities.c.thread_native_id)
-            )
-        }  # fmt: skip
-    assert rows["b"].parent_id == rows["a"].id
-    assert rows["c"].parent_id == rows["b"].id
-    assert rows["c"].thread_native_id == "a"
-    assert rows["c"].thread_id == rows["a"].id
+        raw, text = conn.execute(select(activities.c.raw, activities.c.text)).one()
+    assert body not in raw
+    assert restore_raw(orjson.loads(raw), text, None) == orjson.loads(orjson.dumps(rec))
 
 
 def test_bad_records_are_quarantined_once_and_good_ones_kept(store: Store, tmp_path: Path) -> None:
@@ -172,7 +178,7 @@ def test_timestamps_come_back_aware_utc(store: Store, tmp_path: Path) -> None:
     ingest(store, [_write(tmp_path / "t.ndjson", [rec])], fmt="ndjson")
     with store.engine.connect() as conn:
         created = conn.execute(select(activities.c.created_at)).scalar_one()
-    assert created == datetime(2026, 3, 5, 14, 30, tzinfo=timezone.utc)
+    assert created == datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
     assert created.tzinfo is not None
 
 

@@ -36,9 +36,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="veille-demo-") as tmp:
         data = os.path.join(tmp, "community.ndjson")
         with open(data, "w", encoding="utf-8") as fh:
-            made = generate(
-                GenerateConfig(members=members, activities=activities, seed=seed), fh
-            )
+            made = generate(GenerateConfig(members=members, activities=activities, seed=seed), fh)
         echo(f"generated {made.activities:,} activities by {made.people:,} people")
         with Store(db) as store:
             report = ingest(store, [data], fmt="ndjson")

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Union
+from datetime import UTC, datetime
 
-JSONValue = Union[None, bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"]]
+JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
 
 
-class ActivityKind(str, enum.Enum):
+class ActivityKind(enum.StrEnum):
     """What an activity is, whatever channel it came from."""
 
     POST = "post"
@@ -28,7 +27,7 @@ class ActivityKind(str, enum.Enum):
     REACTION = "reaction"
 
 
-class SourceStatus(str, enum.Enum):
+class SourceStatus(enum.StrEnum):
     """Moderation status at the source, where the source says it."""
 
     APPROVED = "approved"
@@ -96,10 +95,13 @@ class Item:
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.created_at.tzinfo is None:
+        tz = self.created_at.tzinfo
+        if tz is UTC:
+            return
+        if tz is None:
             raise ValueError(f"{self.native_id}: created_at must be timezone-aware")
         if self.created_at.utcoffset():
-            self.created_at = self.created_at.astimezone(timezone.utc)
+            self.created_at = self.created_at.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

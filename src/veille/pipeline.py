@@ -102,14 +102,12 @@ def _ingest_one(
     batch: list[Item] = []
     rejections: list[Rejection] = []
     seen = 0
-    channels: set[str] = set()
 
     def flush() -> None:
         counts = store.write(batch)
         report.added += counts.added
         report.updated += counts.updated
         report.unchanged += counts.unchanged
-        channels.update(i.channel for i in batch)
         batch.clear()
         reject(rejections.copy())
         rejections.clear()
@@ -132,7 +130,6 @@ def _ingest_one(
         if len(batch) >= batch_size:
             flush()
     flush()
-    store.link_threads(store.writer.channel_ids(channels))
 
 
 def _guarded(connector: Connector, doc: Document) -> Iterator[Item | Rejection]:

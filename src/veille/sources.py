@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
 
@@ -92,7 +92,7 @@ def add_source(store: Store, name: str, url: str, channel: str | None = None) ->
             raise SourceError(f"a source named {name!r} exists already")
         conn.execute(
             insert(feed_sources).values(
-                name=name, url=url, channel=channel, created_at=datetime.now(timezone.utc)
+                name=name, url=url, channel=channel, created_at=datetime.now(UTC)
             )
         )
     return get_source(store, name)
@@ -130,7 +130,7 @@ def sync(store: Store, name: str | None = None, fetch: Fetcher = http_fetch) -> 
 
 
 def _sync_one(store: Store, source: Source, fetch: Fetcher) -> SyncResult:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     try:
         fetched = fetch(source.url, source.etag, source.last_modified)
     except (OSError, urllib.error.URLError, ValueError) as exc:
@@ -182,7 +182,7 @@ def _follow(store: Store, parent: Source, urls: list[str]) -> None:
     fresh = [u for u in dict.fromkeys(urls) if u not in known][:MAX_COMMENT_FEEDS]
     if not fresh:
         return
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with store.engine.begin() as conn:
         conn.execute(
             insert(feed_sources),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -24,14 +25,15 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
     from tqdm import tqdm
 
     bar = tqdm(unit=" items", file=sys.stderr, dynamic_ncols=True, leave=False)
-    state = {"doc": "", "seen": 0}
+    current = [""]
+    done = [0]
 
     def hook(doc: str, seen: int) -> None:
-        if doc != state["doc"]:
-            state["doc"], state["seen"] = doc, 0
+        if doc != current[0]:
+            current[0], done[0] = doc, 0
             bar.set_description(Path(doc).name[-40:])
-        bar.update(seen - state["seen"])
-        state["seen"] = seen
+        bar.update(seen - done[0])
+        done[0] = seen
 
     return hook, bar
 
@@ -42,7 +44,9 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @click.option("--channel", help="Channel name for everything read (default: from the source).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-record errors.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str, channel: str | None, quiet: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[str, ...], fmt: str, channel: str | None, quiet: bool
+) -> None:
     """Ingest files or folders (recursively; .gz and .bz2 transparently).
 
     Ends with one line: added N, updated N, unchanged N, rejected N. Exit status 0 when
@@ -61,7 +65,12 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str, channel: str | 
     with _store(ctx) as store:
         try:
             report = run_ingest(
-                store, list(paths), fmt=fmt, channel=channel, progress=hook, on_rejection=on_rejection
+                store,
+                list(paths),
+                fmt=fmt,
+                channel=channel,
+                progress=hook,
+                on_rejection=on_rejection,
             )
         except KeyboardInterrupt:
             click.echo("interrupted: what was stored is kept; run again to complete", err=True)
@@ -77,26 +86,28 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], fmt: str, channel: str | 
 
 @click.command()
 @click.argument("what", type=click.Choice(["activities", "members"]))
-@click.option("--format", "fmt", type=click.Choice(["ndjson", "csv"]), default="ndjson", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["ndjson", "csv"]), default="ndjson", show_default=True
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 @click.pass_context
 def export(ctx: click.Context, what: str, fmt: str, out: str | None) -> None:
     """Write stored activities or members, one record per line (NDJSON is the stable interface)."""
     from veille import export as exporting
 
-    with _store(ctx) as store:
-        target: TextIO = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
-        try:
-            n = exporting.write(store, what, fmt, target)
-        finally:
-            if out:
-                target.close()
+    with _store(ctx) as store, contextlib.ExitStack() as stack:
+        target: TextIO = sys.stdout
+        if out:
+            target = stack.enter_context(open(out, "w", encoding="utf-8", newline=""))
+        n = exporting.write(store, what, fmt, target)
     if out:
         click.echo(f"{n} {what} written to {out}", err=True)
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--top", default=10, show_default=True, help="How many top members to list.")
 @click.pass_context
 def stats(ctx: click.Context, fmt: str, top: int) -> None:
@@ -128,10 +139,15 @@ def quarantine(ctx: click.Context, limit: int) -> None:
 @click.option("--seed", default=1, show_default=True)
 @click.option("--days", default=180, show_default=True, help="Length of the history.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="NDJSON file to write.")
-@click.option("--truth", type=click.Path(dir_okay=False), help="Where to write who is who (NDJSON).")
-def generate(members: int, activities: int, seed: int, days: int, out: str, truth: str | None) -> None:
+@click.option(
+    "--truth", type=click.Path(dir_okay=False), help="Where to write who is who (NDJSON)."
+)
+def generate(
+    members: int, activities: int, seed: int, days: int, out: str, truth: str | None
+) -> None:
     """Write a synthetic, realistic community in veille NDJSON (deterministic per seed)."""
-    from veille.generate import GenerateConfig, generate as run
+    from veille.generate import GenerateConfig
+    from veille.generate import generate as run
 
     config = GenerateConfig(members=members, activities=activities, seed=seed, days=days)
     with open(out, "w", encoding="utf-8") as fh:
@@ -152,7 +168,9 @@ def demo(ctx: click.Context, members: int, activities: int, seed: int) -> None:
     """Build a demo community, ingest it into a fresh database, print the summary."""
     from veille import demo as running
 
-    db = running.run(ctx.obj["db"], members=members, activities=activities, seed=seed, echo=click.echo)
+    db = running.run(
+        ctx.obj["db"], members=members, activities=activities, seed=seed, echo=click.echo
+    )
     click.echo(f"\nThe demo database is {db}; try: veille --db {db} stats")
 
 

@@ -17,7 +17,7 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import BinaryIO, ClassVar
@@ -139,8 +139,8 @@ def excerpt(value: str | bytes | None, limit: int = 200) -> str | None:
 def utc(dt: datetime) -> datetime:
     """An aware UTC datetime; naive values are taken as UTC (documented per connector)."""
     if dt.tzinfo is None:
-        return dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        return dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
 
 
 def parse_rfc2822(value: str) -> datetime | None:

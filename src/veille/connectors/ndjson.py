@@ -132,9 +132,11 @@ class CsvConnector(_Base):
     @classmethod
     def sniff(cls, document: Document, head: bytes) -> int:
         line = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
-        columns = {c.strip().strip('"') for c in line.split(b",")}
-        if b"id" in columns and b"created_at" in columns and any(
-            c.startswith(b"author") for c in columns
+        columns = {c.strip().strip(b'"') for c in line.split(b",")}
+        if (
+            b"id" in columns
+            and b"created_at" in columns
+            and any(c.startswith(b"author") for c in columns)
         ):
             return 80
         return 0
@@ -157,7 +159,9 @@ class CsvConnector(_Base):
                 yield Rejection(document.name, "line 1", f"invalid CSV header: {exc}", fatal=True)
                 return
             if not header or "id" not in header:
-                yield Rejection(document.name, "line 1", "no header with an 'id' column", fatal=True)
+                yield Rejection(
+                    document.name, "line 1", "no header with an 'id' column", fatal=True
+                )
                 return
             while True:
                 where = f"line {reader.line_num + 1}"
@@ -219,5 +223,3 @@ def _jsonable(record: Mapping[str, Any]) -> JSONValue:
         return loaded
     except TypeError:
         return {k: str(v) for k, v in record.items()}
-
-

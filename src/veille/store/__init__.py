@@ -7,14 +7,14 @@ that the CLI and the web pages need live in :mod:`veille.store.reads`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, insert, update
 
 from veille.model import IngestReport, Item, Rejection
 from veille.store.engine import make_engine, migrate, resolve_url
-from veille.store.schema import activities, ingest_runs
+from veille.store.schema import ingest_runs
 from veille.store.writer import BatchCounts, Writer
 
 
@@ -47,73 +47,6 @@ class Store:
     def quarantine(self, rejections: Sequence[Rejection], run_id: int | None = None) -> int:
         return self.writer.quarantine(rejections, run_id)
 
-    def link_threads(self, channel_ids: Iterable[int] | None = None) -> None:
-        """Turn native parent/thread ids into row links, wherever both ends are stored.
-
-        Idempotent, and safe to run after every batch: a reply stored before its parent
-        is linked by the run that brings the parent.
-        """
-        cids = list(channel_ids) if channel_ids is not None else None
-        a = activities
-        p = activities.alias("p")
-
-        def scoped(stmt):  # type: ignore[no-untyped-def]
-            return stmt.where(a.c.channel_id.in_(cids)) if cids is not None else stmt
-
-        with self.engine.begin() as conn:
-            parent = (
-                select(p.c.id)
-                .where(p.c.channel_id == a.c.channel_id, p.c.native_id == a.c.parent_native_id)
-                .scalar_subquery()
-            )
-            conn.execute(
-                scoped(
-                    update(a)
-                    .where(a.c.parent_id.is_(None), a.c.parent_native_id.is_not(None))
-                    .values(parent_id=parent)
-                )
-            )
-            # A reply whose source did not name the thread inherits its parent's, one
-            # level per pass; stops when nothing changes (bounded for cyclic input).
-            for _ in range(64):
-                inherited = (
-                    select(func.coalesce(p.c.thread_native_id, p.c.native_id))
-                    .where(
-                        p.c.id == a.c.parent_id,
-                        (p.c.thread_native_id.is_not(None)) | (p.c.parent_native_id.is_(None)),
-                    )
-                    .scalar_subquery()
-                )
-                ready = (
-                    select(p.c.id)
-                    .where(
-                        p.c.id == a.c.parent_id,
-                        (p.c.thread_native_id.is_not(None)) | (p.c.parent_native_id.is_(None)),
-                    )
-                    .exists()
-                )
-                result = conn.execute(
-                    scoped(
-                        update(a)
-                        .where(a.c.thread_native_id.is_(None), a.c.parent_id.is_not(None), ready)
-                        .values(thread_native_id=inherited)
-                    )
-                )
-                if not result.rowcount:
-                    break
-            thread = (
-                select(p.c.id)
-                .where(p.c.channel_id == a.c.channel_id, p.c.native_id == a.c.thread_native_id)
-                .scalar_subquery()
-            )
-            conn.execute(
-                scoped(
-                    update(a)
-                    .where(a.c.thread_id.is_(None), a.c.thread_native_id.is_not(None))
-                    .values(thread_id=thread)
-                )
-            )
-
     # -- ingest runs ------------------------------------------------------------------
     def start_run(self, paths: Sequence[str], fmt: str) -> int:
         with self.engine.begin() as conn:
@@ -133,7 +66,9 @@ class Store:
             return int(result.inserted_primary_key[0])
 
     def finish_run(self, run_id: int, report: IngestReport) -> None:
-        status = "interrupted" if report.interrupted else ("ok" if not report.rejected else "rejects")
+        status = (
+            "interrupted" if report.interrupted else ("ok" if not report.rejected else "rejects")
+        )
         with self.engine.begin() as conn:
             conn.execute(
                 update(ingest_runs)
@@ -150,7 +85,7 @@ class Store:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 __all__ = ["Store"]

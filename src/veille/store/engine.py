@@ -65,8 +65,6 @@ def make_engine(url: str) -> Engine:
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    from alembic.config import Config
-
     script = ScriptDirectory.from_config(_alembic_config())
     head = script.get_current_head()
     assert head is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, desc, func, select
@@ -76,11 +76,9 @@ def stats(engine: Engine, top: int = 10) -> Stats:
             .order_by(desc(per_channel.c.n))
         )
         for name, platform, n, people, first, last in rows:
-            s.channels.append(
-                ChannelStats(name, platform, n, people, _aware(first), _aware(last))
-            )
+            s.channels.append(ChannelStats(name, platform, n, people, _aware(first), _aware(last)))
         s.kinds = dict(
-            conn.execute(  # type: ignore[arg-type]
+            conn.execute(
                 select(a.c.kind, func.count()).group_by(a.c.kind).order_by(desc(func.count()))
             ).all()
         )
@@ -244,7 +242,12 @@ def iter_members(engine: Engine, batch: int = 2000) -> Iterator[ExportRecord]:
                 ident = {"channel": channel}
                 ident.update(
                     (k, v)
-                    for k, v in (("name", name), ("username", username), ("email", email), ("url", url))
+                    for k, v in (
+                        ("name", name),
+                        ("username", username),
+                        ("email", email),
+                        ("url", url),
+                    )
                     if v
                 )
                 current["identities"].append(ident)
@@ -279,7 +282,9 @@ def list_quarantine(engine: Engine, limit: int = 100) -> list[QuarantinedRecord]
     q = quarantine
     with engine.connect() as conn:
         rows = conn.execute(
-            select(q.c.id, q.c.file, q.c.record, q.c.reason, q.c.excerpt, q.c.fatal, q.c.last_seen_at)
+            select(
+                q.c.id, q.c.file, q.c.record, q.c.reason, q.c.excerpt, q.c.fatal, q.c.last_seen_at
+            )
             .order_by(desc(q.c.last_seen_at), q.c.id)
             .limit(limit)
         )
@@ -287,12 +292,29 @@ def list_quarantine(engine: Engine, limit: int = 100) -> list[QuarantinedRecord]
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    from datetime import timezone
 
     if value is None:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def restore_raw(raw: Any, text: str | None, html: str | None) -> Any:
+    """Undo :func:`veille.store.writer.shrink_raw`: the raw record exactly as received."""
+    if not isinstance(raw, dict):
+        return raw
+    values = {"text": text, "html": html}
+
+    def back(value: Any) -> Any:
+        if isinstance(value, dict) and len(value) == 1 and "$veille" in value:
+            return values.get(value["$veille"])
+        return value
+
+    return {
+        k: ({k2: back(v2) for k2, v2 in v.items()} if isinstance(v, dict) and "$veille" not in v
+            else back(v))
+        for k, v in raw.items()
+    }  # fmt: skip

@@ -7,7 +7,7 @@ the ORM's unit of work would cost more than it gives here.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -56,7 +56,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; use timezone-aware UTC")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -68,8 +68,8 @@ class UTCDateTime(TypeDecorator[datetime]):
             value = datetime.fromisoformat(value)
         assert isinstance(value, datetime)
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 channels = Table(
@@ -120,8 +120,6 @@ activities = Table(
     Column("url", Text),
     Column("parent_native_id", String(500)),
     Column("thread_native_id", String(500)),
-    Column("parent_id", Id, ForeignKey("activities.id")),
-    Column("thread_id", Id, ForeignKey("activities.id")),
     Column("status", String(20)),
     Column("format", String(20), nullable=False),
     Column("origin", Text),
@@ -130,8 +128,10 @@ activities = Table(
     Column("ingested_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("channel_id", "native_id"),
+    # Replies point at their parent and thread by native id: a join on the unique
+    # (channel_id, native_id) index resolves them, so storing a reply before its parent
+    # never needs a second write of the row.
     Index("ix_activities_channel_id_thread_native_id", "channel_id", "thread_native_id"),
-    Index("ix_activities_parent_id", "parent_id"),
 )
 
 ingest_runs = Table(

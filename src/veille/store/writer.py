@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -53,6 +53,39 @@ def dump_raw(raw: Any) -> str | None:
         return clean(orjson.dumps(raw, option=orjson.OPT_NON_STR_KEYS).decode("utf-8"))
     except TypeError:
         return clean(json.dumps(raw, default=str, ensure_ascii=False))
+
+
+def shrink_raw(item: Item) -> Any:
+    """The raw record, without storing the text twice.
+
+    Where a field of the raw record (top level, or one level down as in an e-mail's
+    ``body.plain``) is exactly the item's ``text`` or ``html``, it is kept as the marker
+    ``{"$veille": "text"}`` (or ``"html"``): the column holds it, and
+    :func:`veille.store.reads.restore_raw` puts it back. Mailing-list bodies and feed
+    contents are most of the bytes, so this halves what an ingest writes.
+    """
+    raw = item.raw
+    if not isinstance(raw, dict):
+        return raw
+    big = {k: v for k, v in (("text", item.text), ("html", item.html)) if v and len(v) > 64}
+    if not big:
+        return raw
+    lengths = {len(v) for v in big.values()}
+
+    def swap(value: Any) -> Any:
+        if type(value) is str and len(value) in lengths:
+            for name, text in big.items():
+                if value is text or value == text:
+                    return {"$veille": name}
+        return value
+
+    out: dict[str, Any] = {}
+    for k, v in raw.items():
+        if isinstance(v, dict):
+            out[k] = {k2: swap(v2) for k2, v2 in v.items()}
+        else:
+            out[k] = swap(v)
+    return out
 
 
 def content_hash(item: Item, raw_text: str | None) -> str:
@@ -98,9 +131,6 @@ class Writer:
         self.engine = engine
         self._channels: dict[str, int] = {}
         self._identities: dict[tuple[int, str], int] = {}
-
-    def channel_ids(self, names: set[str]) -> list[int]:
-        return [self._channels[n] for n in names if n in self._channels]
 
     # -- channels -------------------------------------------------------------------
     def channel_id(self, conn: Connection, name: str, platform: str, url: str | None) -> int:
@@ -176,9 +206,7 @@ class Writer:
             )
             for iid, cid, key in result:
                 ids[(int(cid), key)] = int(iid)
-            lost = [
-                (k, mid) for k, mid in zip(new, member_ids, strict=True) if k not in ids
-            ]
+            lost = [(k, mid) for k, mid in zip(new, member_ids, strict=True) if k not in ids]
             if lost:  # another writer created these identities first: use theirs
                 conn.execute(delete(members).where(members.c.id.in_([m for _, m in lost])))
                 return self._identity_ids(conn, wanted)
@@ -193,7 +221,7 @@ class Writer:
         # The last version of a native id within the batch wins.
         latest: dict[tuple[str, str], tuple[Item, str | None, str]] = {}
         for item in items:
-            raw_text = dump_raw(item.raw)
+            raw_text = dump_raw(shrink_raw(item))
             h = content_hash(item, raw_text)
             key = (item.channel, item.native_id)
             previous = latest.get(key)
@@ -221,20 +249,14 @@ class Writer:
                 by_channel.setdefault(seen_channels[entry[0].channel], []).append(entry)
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
+            rethread: list[dict[str, Any]] = []
             for cid, entries in by_channel.items():
-                stored: dict[str, tuple[int, str]] = {}
-                for chunk in _chunks([e[0].native_id for e in entries], 900):
-                    rows = conn.execute(
-                        select(
-                            activities.c.native_id, activities.c.id, activities.c.content_hash
-                        ).where(
-                            and_(activities.c.channel_id == cid, activities.c.native_id.in_(chunk))
-                        )
-                    )
-                    for nid, aid, h in rows:
-                        stored[nid] = (int(aid), h)
+                stored = self._stored(conn, cid, [e[0].native_id for e in entries])
+                threads = self._threads(conn, cid, entries)
                 for item, raw_text, h in entries:
                     row = _row(item, raw_text, h, cid, identity_ids, now)
+                    if row["thread_native_id"] is None and item.parent_id is not None:
+                        row["thread_native_id"] = threads.get(item.parent_id, item.parent_id)
                     known = stored.get(item.native_id)
                     if known is None:
                         row["ingested_at"] = now
@@ -246,30 +268,92 @@ class Writer:
                         updates.append(upd)
                     else:
                         counts.unchanged += 1
+                        continue
+                    if item.thread_id is None and row["thread_native_id"] is not None:
+                        # Replies that arrived before this one took its id as their
+                        # provisional thread; point them at the real root.
+                        rethread.append(
+                            {"c": cid, "old": item.native_id, "new": row["thread_native_id"]}
+                        )
             if inserts:
-                stmt = _insert(conn, activities).on_conflict_do_nothing(
-                    index_elements=["channel_id", "native_id"]
-                )
-                conn.execute(stmt, inserts)
+                _insert_activities(conn, inserts)
                 counts.added += len(inserts)
             if updates:
-                values: dict[str, Any] = {
-                    k[2:]: bindparam(k) for k in updates[0] if k != "b_id"
-                }
-                values["parent_id"] = None  # re-linked after the batch
-                values["thread_id"] = None
+                values: dict[str, Any] = {k[2:]: bindparam(k) for k in updates[0] if k != "b_id"}
                 conn.execute(
-                    update(activities)
-                    .where(activities.c.id == bindparam("b_id"))
-                    .values(**values),
+                    update(activities).where(activities.c.id == bindparam("b_id")).values(**values),
                     updates,
                 )
                 counts.updated += len(updates)
+            if rethread:
+                conn.execute(
+                    update(activities)
+                    .where(
+                        activities.c.channel_id == bindparam("c"),
+                        activities.c.thread_native_id == bindparam("old"),
+                    )
+                    .values(thread_native_id=bindparam("new")),
+                    rethread,
+                )
         self._identities.update(identity_ids)
         self._channels.update(seen_channels)
         if len(self._identities) > IDENTITY_CACHE_LIMIT:
             self._identities.clear()
         return counts
+
+    @staticmethod
+    def _stored(conn: Connection, cid: int, native_ids: list[str]) -> dict[str, tuple[int, str]]:
+        stored: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(native_ids, 900):
+            rows = conn.execute(
+                select(activities.c.native_id, activities.c.id, activities.c.content_hash).where(
+                    and_(activities.c.channel_id == cid, activities.c.native_id.in_(chunk))
+                )
+            )
+            for nid, aid, h in rows:
+                stored[nid] = (int(aid), h)
+        return stored
+
+    @staticmethod
+    def _threads(
+        conn: Connection, cid: int, entries: list[tuple[Item, str | None, str]]
+    ) -> dict[str, str]:
+        """The thread root of each parent named by a reply that does not name its thread.
+
+        Most sources name the thread (mail References, WordPress posts); for the others
+        the root is the parent's thread, found in this batch or in the store.
+        """
+        orphans = [e[0].parent_id for e in entries if e[0].thread_id is None and e[0].parent_id]
+        if not orphans:
+            return {}
+        threads: dict[str, str] = {}
+        in_batch = {e[0].native_id: e[0] for e in entries}
+        missing = [p for p in orphans if p not in in_batch]
+        for chunk in _chunks([m for m in missing if m is not None], 900):
+            rows = conn.execute(
+                select(activities.c.native_id, activities.c.thread_native_id).where(
+                    and_(activities.c.channel_id == cid, activities.c.native_id.in_(chunk))
+                )
+            )
+            for nid, thread in rows:
+                threads[nid] = thread or nid
+        for _ in range(64):  # follow chains inside the batch, bounded for cyclic input
+            changed = False
+            for nid, item in in_batch.items():
+                if nid in threads:
+                    continue
+                if item.thread_id:
+                    threads[nid] = item.thread_id
+                elif item.parent_id is None:
+                    threads[nid] = nid
+                elif item.parent_id in threads:
+                    threads[nid] = threads[item.parent_id]
+                else:
+                    continue
+                changed = True
+            if not changed:
+                break
+        return threads
 
     def quarantine(self, rejections: Sequence[Rejection], run_id: int | None) -> int:
         """Keep rejected records for the user to list; the same record twice is one row."""
@@ -332,6 +416,41 @@ def _row(
     }
 
 
+def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert new activities through the driver's executemany: the ingest hot path.
+
+    SQLAlchemy's per-parameter processing costs more than SQLite's own insert here, so
+    values are converted once (SQLite keeps naive UTC text, as the ``UTCDateTime`` type
+    reads back) and handed to the driver. Other databases go through SQLAlchemy.
+    """
+    if conn.dialect.name != "sqlite":
+        stmt = _insert(conn, activities).on_conflict_do_nothing(
+            index_elements=["channel_id", "native_id"]
+        )
+        conn.execute(stmt, rows)
+        return
+    columns = list(rows[0])
+    sql = (
+        f"INSERT INTO activities ({', '.join(columns)}) VALUES "
+        f"({', '.join('?' for _ in columns)}) ON CONFLICT (channel_id, native_id) DO NOTHING"
+    )
+    dt_cols = [i for i, c in enumerate(columns) if c in ("created_at", "ingested_at", "updated_at")]
+    params = []
+    for row in rows:
+        values = list(row.values())
+        for i in dt_cols:
+            values[i] = _sqlite_time(values[i])
+        params.append(tuple(values))
+    conn.exec_driver_sql(sql, params)
+
+
+def _sqlite_time(value: datetime) -> str:
+    """The text SQLAlchemy's SQLite DATETIME writes and reads: naive UTC, microseconds."""
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def _display_name(a: Author) -> str | None:
     if a.name:
         return a.name
@@ -347,4 +466,4 @@ def _chunks(values: list[str], size: int) -> list[list[str]]:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

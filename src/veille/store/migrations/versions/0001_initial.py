@@ -4,9 +4,8 @@ Revision ID: 0001
 Revises: (none)
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0001"
 down_revision = None
@@ -129,8 +128,6 @@ def upgrade() -> None:
         sa.Column("url", sa.Text(), nullable=True),
         sa.Column("parent_native_id", sa.String(length=500), nullable=True),
         sa.Column("thread_native_id", sa.String(length=500), nullable=True),
-        sa.Column("parent_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("thread_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=True),
         sa.Column("format", sa.String(length=20), nullable=False),
         sa.Column("origin", sa.Text(), nullable=True),
@@ -143,12 +140,6 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["identity_id"], ["identities.id"], name=op.f("fk_activities_identity_id_identities")
-        ),
-        sa.ForeignKeyConstraint(
-            ["parent_id"], ["activities.id"], name=op.f("fk_activities_parent_id_activities")
-        ),
-        sa.ForeignKeyConstraint(
-            ["thread_id"], ["activities.id"], name=op.f("fk_activities_thread_id_activities")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_activities")),
         sa.UniqueConstraint(
@@ -165,12 +156,10 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_activities_identity_id"), ["identity_id"], unique=False
         )
-        batch_op.create_index("ix_activities_parent_id", ["parent_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("activities", schema=None) as batch_op:
-        batch_op.drop_index("ix_activities_parent_id")
         batch_op.drop_index(batch_op.f("ix_activities_identity_id"))
         batch_op.drop_index(batch_op.f("ix_activities_created_at"))
         batch_op.drop_index("ix_activities_channel_id_thread_native_id")

@@ -1,0 +1,146 @@
+"""Ingest benchmark (issue: foundation).
+
+1. veille: parse + normalise + store the ten mailing-list archives of ../shared/data/scale
+   into a fresh SQLite database, in a fresh process; messages/second and peak memory.
+2. The anchor, in the same run: GrimoireLab Perceval's mbox backend merely parsing the
+   same archives (installed into its own virtual environment, bench/.venv-perceval;
+   Perceval is GPL-3.0: used as a tool here, never imported by veille).
+3. The generator → ingest rate for N activities (default 1,000,000), peak memory.
+
+Run: ``make bench`` or ``.venv/bin/python bench/ingest.py [--activities N] [--skip-perceval]``.
+Prints a Markdown table to paste into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCALE = ROOT.parent / "shared" / "data" / "scale"
+PERCEVAL_VENV = ROOT / "bench" / ".venv-perceval"
+PERCEVAL_VERSION = "1.6.1"
+
+MEASURE = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+{body}
+elapsed = time.perf_counter() - t0
+print(json.dumps({{"n": n, "seconds": elapsed,
+                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+VEILLE_INGEST = """
+from veille.pipeline import ingest
+from veille.store import Store
+store = Store(sys.argv[1])
+report = ingest(store, sys.argv[2:])
+n = report.added + report.updated + report.unchanged
+print(report.line(), file=sys.stderr)
+"""
+
+PERCEVAL_PARSE = """
+import logging
+logging.disable(logging.CRITICAL)
+from perceval.backends.core.mbox import MBox
+n = 0
+for folder in sys.argv[1:]:
+    for _ in MBox(uri=folder, dirpath=folder).fetch():
+        n += 1
+"""
+
+GENERATE = """
+from veille.generate import GenerateConfig, generate
+with open(sys.argv[1], "w", encoding="utf-8") as fh:
+    summary = generate(GenerateConfig(members=int(sys.argv[3]), activities=int(sys.argv[2]), seed=7), fh)
+n = summary.activities
+"""
+
+
+def measure(python: str, body: str, *args: str) -> dict[str, float]:
+    code = MEASURE.format(body=textwrap.dedent(body))
+    done = subprocess.run([python, "-c", code, *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark step failed:\n{done.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    if done.stderr.strip():
+        print("   ", done.stderr.strip().splitlines()[-1], file=sys.stderr)
+    return result
+
+
+def perceval_python() -> str:
+    python = PERCEVAL_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PERCEVAL_VENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", f"perceval=={PERCEVAL_VERSION}"],
+            check=True,
+        )
+    return str(python)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--activities", type=int, default=1_000_000)
+    parser.add_argument("--skip-perceval", action="store_true")
+    parser.add_argument("--skip-generator", action="store_true")
+    args = parser.parse_args()
+    folders = sorted(str(p) for p in SCALE.iterdir() if p.is_dir())
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="veille-bench-") as tmp:
+        print(f"veille ingest of {len(folders)} archives ...", file=sys.stderr)
+        v = measure(sys.executable, VEILLE_INGEST, os.path.join(tmp, "scale.db"), *folders)
+        rate = v["n"] / v["seconds"]
+        rows.append(("veille ingest (parse + normalise + store, SQLite)", v, rate))
+        if not args.skip_perceval:
+            print("Perceval mbox backend, parse only ...", file=sys.stderr)
+            p = measure(perceval_python(), PERCEVAL_PARSE, *folders)
+            prate = p["n"] / p["seconds"]
+            rows.append((f"Perceval {PERCEVAL_VERSION} mbox backend (parse only)", p, prate))
+        if not args.skip_generator:
+            data = os.path.join(tmp, "generated.ndjson")
+            print(f"generate {args.activities:,} activities ...", file=sys.stderr)
+            members = str(max(100, args.activities // 10))
+            g = measure(sys.executable, GENERATE, data, str(args.activities), members)
+            rows.append(("veille generate", g, g["n"] / g["seconds"]))
+            print("ingest them ...", file=sys.stderr)
+            gi = measure(sys.executable, VEILLE_INGEST, os.path.join(tmp, "gen.db"), data)
+            rows.append(
+                ("veille ingest of the generated NDJSON (SQLite)", gi, gi["n"] / gi["seconds"])
+            )
+    print(f"\nMachine: {machine()}\n")
+    print("| step | items | seconds | items/s | peak memory |")
+    print("|---|---:|---:|---:|---:|")
+    for name, r, rate in rows:
+        print(
+            f"| {name} | {r['n']:,.0f} | {r['seconds']:.1f} | {rate:,.0f} | {r['peak_mb']:.0f} MB |"
+        )
+    if not args.skip_perceval:
+        print(f"\nveille / Perceval: {rows[0][2] / rows[1][2]:.1f}x (target: at least 10x)")
+
+
+if __name__ == "__main__":
+    main()
