@@ -17,7 +17,7 @@ from veille.store import Store
 BATCH_SIZE = 2000
 
 ProgressHook = Callable[[str, int], None]
-"""Called with (document name, items read so far in it) after each batch."""
+"""Called with (document being read, items read so far in the run) after each batch."""
 
 
 def ingest(
@@ -58,29 +58,26 @@ def ingest_documents(
     report = IngestReport()
     fixed: type[Connector] | None = None if fmt == "auto" else connector_class(fmt)
     run_id = store.start_run(list(label), fmt)
-
-    def reject(rejections: list[Rejection]) -> None:
-        if not rejections:
-            return
-        store.quarantine(rejections, run_id)
-        report.rejected += sum(1 for r in rejections if not r.fatal)
-        report.files_failed += sum(1 for r in rejections if r.fatal)
-        report.rejections.extend(rejections[: max(0, 1000 - len(report.rejections))])
-        if on_rejection is not None:
-            for r in rejections:
-                on_rejection(r)
-
+    batcher = _Batcher(store, report, run_id, batch_size, progress, on_rejection)
     try:
         for doc in documents:
             if isinstance(doc, Rejection):
-                reject([doc])
+                batcher.reject(doc)
                 continue
             report.files += 1
             cls = fixed or detect(doc)
             if cls is None:
-                reject([Rejection(doc.name, "file", _unknown_format_reason(doc), fatal=True)])
+                batcher.reject(Rejection(doc.name, "file", _unknown_format_reason(doc), fatal=True))
                 continue
-            _ingest_one(store, cls(channel), doc, report, batch_size, progress, reject, on_item)
+            batcher.document = doc.name
+            for value in _guarded(cls(channel), doc):
+                if isinstance(value, Rejection):
+                    batcher.reject(value)
+                    continue
+                if on_item is not None:
+                    on_item(value)
+                batcher.add(value)
+        batcher.flush()
     except KeyboardInterrupt:
         report.interrupted = True
         raise
@@ -89,47 +86,64 @@ def ingest_documents(
     return report
 
 
-def _ingest_one(
-    store: Store,
-    connector: Connector,
-    doc: Document,
-    report: IngestReport,
-    batch_size: int,
-    progress: ProgressHook | None,
-    reject: Callable[[list[Rejection]], None],
-    on_item: Callable[[Item], None] | None,
-) -> None:
-    batch: list[Item] = []
-    rejections: list[Rejection] = []
-    seen = 0
+class _Batcher:
+    """Gathers items across documents into batches: one transaction per batch.
 
-    def flush() -> None:
-        counts = store.write(batch)
-        report.added += counts.added
-        report.updated += counts.updated
-        report.unchanged += counts.unchanged
-        batch.clear()
-        reject(rejections.copy())
-        rejections.clear()
-        if progress is not None:
-            progress(doc.name, seen)
+    Many archives are small files (a month of a mailing list); a transaction per file
+    would make the commit, not the work, the cost of an ingest.
+    """
 
-    for value in _guarded(connector, doc):
-        if isinstance(value, Rejection):
-            rejections.append(value)
-            continue
+    def __init__(
+        self,
+        store: Store,
+        report: IngestReport,
+        run_id: int,
+        size: int,
+        progress: ProgressHook | None,
+        on_rejection: Callable[[Rejection], None] | None,
+    ) -> None:
+        self.store, self.report, self.run_id, self.size = store, report, run_id, size
+        self.progress, self.on_rejection = progress, on_rejection
+        self.items: list[Item] = []
+        self.rejections: list[Rejection] = []
+        self.document = ""
+        self.seen = 0
+
+    def add(self, item: Item) -> None:
         try:
-            value.author.key()
+            item.author.key()
         except ValueError as exc:
-            rejections.append(Rejection(doc.name, value.origin or value.native_id, str(exc)))
-            continue
-        batch.append(value)
-        if on_item is not None:
-            on_item(value)
-        seen += 1
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+            self.reject(Rejection(self.document, item.origin or item.native_id, str(exc)))
+            return
+        self.items.append(item)
+        self.seen += 1
+        if len(self.items) >= self.size:
+            self.flush()
+
+    def reject(self, rejection: Rejection) -> None:
+        self.rejections.append(rejection)
+        if self.on_rejection is not None:
+            self.on_rejection(rejection)
+        if len(self.rejections) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        report = self.report
+        if self.items:
+            counts = self.store.write(self.items)
+            report.added += counts.added
+            report.updated += counts.updated
+            report.unchanged += counts.unchanged
+            self.items.clear()
+        if self.rejections:
+            self.store.quarantine(self.rejections, self.run_id)
+            report.rejected += sum(1 for r in self.rejections if not r.fatal)
+            report.files_failed += sum(1 for r in self.rejections if r.fatal)
+            room = max(0, 1000 - len(report.rejections))
+            report.rejections.extend(self.rejections[:room])
+            self.rejections.clear()
+        if self.progress is not None:
+            self.progress(self.document, self.seen)
 
 
 def _guarded(connector: Connector, doc: Document) -> Iterator[Item | Rejection]:

@@ -119,13 +119,24 @@ def list_sources(store: Store) -> list[Source]:
 
 def sync(store: Store, name: str | None = None, fetch: Fetcher = http_fetch) -> list[SyncResult]:
     """Poll every source (or the one named, with the comment feeds it led to)."""
-    sources = list_sources(store)
-    if name is not None:
-        root = get_source(store, name)
-        sources = [s for s in sources if s.id == root.id or s.followed_from == root.id]
+    root = get_source(store, name) if name is not None else None
+
+    def wanted() -> list[Source]:
+        return [
+            s
+            for s in list_sources(store)
+            if root is None or s.id == root.id or s.followed_from == root.id
+        ]
+
     results = []
-    for source in sources:
-        results.append(_sync_one(store, source, fetch))
+    done: set[int] = set()
+    # Two rounds: comment feeds found in the first are fetched in the same sync, so a
+    # new blog's comments arrive with its posts.
+    for _ in range(2):
+        for source in wanted():
+            if source.id not in done:
+                done.add(source.id)
+                results.append(_sync_one(store, source, fetch))
     return results
 
 

@@ -25,13 +25,10 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
     from tqdm import tqdm
 
     bar = tqdm(unit=" items", file=sys.stderr, dynamic_ncols=True, leave=False)
-    current = [""]
     done = [0]
 
     def hook(doc: str, seen: int) -> None:
-        if doc != current[0]:
-            current[0], done[0] = doc, 0
-            bar.set_description(Path(doc).name[-40:])
+        bar.set_description(Path(doc).name[-40:], refresh=False)
         bar.update(seen - done[0])
         done[0] = seen
 

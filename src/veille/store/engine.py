@@ -50,6 +50,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA cache_size=-65536")
     cur.execute("PRAGMA temp_store=MEMORY")
+    # Checkpoint every ~64 MB of log instead of 4 MB: fewer fsyncs during an ingest.
+    cur.execute("PRAGMA wal_autocheckpoint=16000")
     cur.close()
 
 

@@ -39,6 +39,8 @@ def clean(value: str | None) -> str | None:
         return None
     if "\x00" in value:
         value = value.replace("\x00", "")
+    if value.isascii():
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -434,12 +436,16 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
         f"INSERT INTO activities ({', '.join(columns)}) VALUES "
         f"({', '.join('?' for _ in columns)}) ON CONFLICT (channel_id, native_id) DO NOTHING"
     )
+    # ingested_at and updated_at are the batch's one timestamp: converted once.
+    now = rows[0]["ingested_at"]
+    now_text = _sqlite_time(now)
     dt_cols = [i for i, c in enumerate(columns) if c in ("created_at", "ingested_at", "updated_at")]
     params = []
     for row in rows:
         values = list(row.values())
         for i in dt_cols:
-            values[i] = _sqlite_time(values[i])
+            v = values[i]
+            values[i] = now_text if v is now else _sqlite_time(v)
         params.append(tuple(values))
     conn.exec_driver_sql(sql, params)
 
