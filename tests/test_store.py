@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 import orjson
@@ -201,3 +201,24 @@ def test_export_reingests_into_an_equal_store(store: Store, tmp_path: Path) -> N
 
     assert comparable(other) == comparable(store)
     other.close()
+
+
+def test_text_no_database_accepts_is_cleaned_not_fatal(store: Store) -> None:
+    """Lone surrogates (undecodable mail bytes) and NULs: stored cleaned, twice a no-op."""
+    from veille.model import ActivityKind, Author, Item
+
+    item = Item(
+        channel="mail",
+        native_id="<x\udcff@y>",
+        kind=ActivityKind.MESSAGE,
+        created_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        author=Author(name="Ren\udce9 \x00Dupont", email="rene@example.org"),
+        format="mbox",
+        text="caf\udce9\x00 au lait",
+        raw={"body": "caf\udce9"},
+    )
+    assert store.write([item]).added == 1
+    assert store.write([item]).unchanged == 1
+    (row,) = records(store, "activities")
+    assert row["text"] == "caf\ufffd au lait"
+    assert row["author"]["name"] == "Ren\ufffd Dupont"

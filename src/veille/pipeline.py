@@ -1,20 +1,30 @@
 """connector → (enrich) → store: the ingest stage, one batch at a time.
 
-Every batch is written in its own transaction and is idempotent, so an interrupted run
-leaves the store consistent and the next run completes it; and so a batch could be
-handed to a worker process instead of being written here.
+Reading is split from writing. The *reader* runs the connectors and prepares each batch
+(raw JSON, content hashes, row values: everything that needs no database); the *writer*
+commits each prepared batch in one transaction. On a machine with more than one core
+the reader runs in a second process, so parsing and the database work side by side.
+Every batch is idempotent, so an interrupted run leaves the store consistent and the
+next run completes it, and a batch could as well be handed to a worker elsewhere.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import queue
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from veille.connectors import Connector, Document, connector_class, detect, iter_documents
 from veille.model import IngestReport, Item, Rejection
 from veille.store import Store
+from veille.store.writer import PreparedBatch, prepare
 
 BATCH_SIZE = 2000
+QUEUE_BATCHES = 3
+"""Prepared batches waiting for the writer at most: bounds the memory of a big ingest."""
 
 ProgressHook = Callable[[str, int], None]
 """Called with (document being read, items read so far in the run) after each batch."""
@@ -29,6 +39,7 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     progress: ProgressHook | None = None,
     on_rejection: Callable[[Rejection], None] | None = None,
+    parallel: bool | None = None,
 ) -> IngestReport:
     """Ingest files and folders (recursively; ``.gz`` transparently) into ``store``."""
     return ingest_documents(
@@ -40,7 +51,19 @@ def ingest(
         progress=progress,
         on_rejection=on_rejection,
         label=[str(p) for p in paths],
+        parallel=parallel,
     )
+
+
+@dataclass
+class _Chunk:
+    """What the reader hands the writer: a prepared batch and the rejections beside it."""
+
+    batch: PreparedBatch
+    rejections: list[Rejection] = field(default_factory=list)
+    document: str = ""
+    seen: int = 0
+    files: int = 0
 
 
 def ingest_documents(
@@ -54,30 +77,22 @@ def ingest_documents(
     on_rejection: Callable[[Rejection], None] | None = None,
     on_item: Callable[[Item], None] | None = None,
     label: Sequence[str] = (),
+    parallel: bool | None = None,
 ) -> IngestReport:
+    """Ingest ``documents``; ``parallel`` (default: when there are cores to spare) reads
+    in a second process. ``on_item`` sees every item read, which keeps reading here."""
     report = IngestReport()
     fixed: type[Connector] | None = None if fmt == "auto" else connector_class(fmt)
+    reader = _read(documents, fixed, channel, batch_size, on_item)
+    if parallel is None:
+        parallel = (os.cpu_count() or 1) > 1
+    if parallel and (on_item is not None or "fork" not in multiprocessing.get_all_start_methods()):
+        parallel = False
     run_id = store.start_run(list(label), fmt)
-    batcher = _Batcher(store, report, run_id, batch_size, progress, on_rejection)
     try:
-        for doc in documents:
-            if isinstance(doc, Rejection):
-                batcher.reject(doc)
-                continue
-            report.files += 1
-            cls = fixed or detect(doc)
-            if cls is None:
-                batcher.reject(Rejection(doc.name, "file", _unknown_format_reason(doc), fatal=True))
-                continue
-            batcher.document = doc.name
-            for value in _guarded(cls(channel), doc):
-                if isinstance(value, Rejection):
-                    batcher.reject(value)
-                    continue
-                if on_item is not None:
-                    on_item(value)
-                batcher.add(value)
-        batcher.flush()
+        chunks = _in_a_second_process(reader) if parallel else reader
+        for chunk in chunks:
+            _write(store, chunk, report, run_id, progress, on_rejection)
     except KeyboardInterrupt:
         report.interrupted = True
         raise
@@ -86,64 +101,130 @@ def ingest_documents(
     return report
 
 
-class _Batcher:
-    """Gathers items across documents into batches: one transaction per batch.
+def _write(
+    store: Store,
+    chunk: _Chunk,
+    report: IngestReport,
+    run_id: int,
+    progress: ProgressHook | None,
+    on_rejection: Callable[[Rejection], None] | None,
+) -> None:
+    report.files += chunk.files
+    if chunk.batch.rows or chunk.batch.unchanged or chunk.batch.updated:
+        counts = store.writer.commit(chunk.batch)
+        report.added += counts.added
+        report.updated += counts.updated
+        report.unchanged += counts.unchanged
+    if chunk.rejections:
+        store.quarantine(chunk.rejections, run_id)
+        report.rejected += sum(1 for r in chunk.rejections if not r.fatal)
+        report.files_failed += sum(1 for r in chunk.rejections if r.fatal)
+        room = max(0, 1000 - len(report.rejections))
+        report.rejections.extend(chunk.rejections[:room])
+        if on_rejection is not None:
+            for r in chunk.rejections:
+                on_rejection(r)
+    if progress is not None:
+        progress(chunk.document, chunk.seen)
 
-    Many archives are small files (a month of a mailing list); a transaction per file
-    would make the commit, not the work, the cost of an ingest.
+
+def _read(
+    documents: Iterable[Document | Rejection],
+    fixed: type[Connector] | None,
+    channel: str | None,
+    batch_size: int,
+    on_item: Callable[[Item], None] | None,
+) -> Iterator[_Chunk]:
+    """Run the connectors over ``documents``, in prepared batches.
+
+    Many archives are small files (a month of a mailing list): batches span files, or
+    the commit, not the work, would be the cost of an ingest.
     """
+    items: list[Item] = []
+    rejections: list[Rejection] = []
+    seen = files = 0
+    name = ""
 
-    def __init__(
-        self,
-        store: Store,
-        report: IngestReport,
-        run_id: int,
-        size: int,
-        progress: ProgressHook | None,
-        on_rejection: Callable[[Rejection], None] | None,
-    ) -> None:
-        self.store, self.report, self.run_id, self.size = store, report, run_id, size
-        self.progress, self.on_rejection = progress, on_rejection
-        self.items: list[Item] = []
-        self.rejections: list[Rejection] = []
-        self.document = ""
-        self.seen = 0
+    def chunk() -> _Chunk:
+        nonlocal files
+        done = _Chunk(prepare(items), rejections.copy(), name, seen, files)
+        items.clear()
+        rejections.clear()
+        files = 0
+        return done
 
-    def add(self, item: Item) -> None:
-        try:
-            item.author.key()
-        except ValueError as exc:
-            self.reject(Rejection(self.document, item.origin or item.native_id, str(exc)))
-            return
-        self.items.append(item)
-        self.seen += 1
-        if len(self.items) >= self.size:
-            self.flush()
+    for doc in documents:
+        if isinstance(doc, Rejection):
+            rejections.append(doc)
+            continue
+        files += 1
+        name = doc.name
+        cls = fixed or detect(doc)
+        if cls is None:
+            rejections.append(Rejection(doc.name, "file", _unknown_format(doc), fatal=True))
+            continue
+        for value in _guarded(cls(channel), doc):
+            if isinstance(value, Rejection):
+                rejections.append(value)
+            else:
+                try:
+                    value.author.key()
+                except ValueError as exc:
+                    rejections.append(
+                        Rejection(doc.name, value.origin or value.native_id, str(exc))
+                    )
+                    continue
+                if on_item is not None:
+                    on_item(value)
+                items.append(value)
+                seen += 1
+            if len(items) >= batch_size or len(rejections) >= batch_size:
+                yield chunk()
+    yield chunk()
 
-    def reject(self, rejection: Rejection) -> None:
-        self.rejections.append(rejection)
-        if self.on_rejection is not None:
-            self.on_rejection(rejection)
-        if len(self.rejections) >= self.size:
-            self.flush()
 
-    def flush(self) -> None:
-        report = self.report
-        if self.items:
-            counts = self.store.write(self.items)
-            report.added += counts.added
-            report.updated += counts.updated
-            report.unchanged += counts.unchanged
-            self.items.clear()
-        if self.rejections:
-            self.store.quarantine(self.rejections, self.run_id)
-            report.rejected += sum(1 for r in self.rejections if not r.fatal)
-            report.files_failed += sum(1 for r in self.rejections if r.fatal)
-            room = max(0, 1000 - len(report.rejections))
-            report.rejections.extend(self.rejections[:room])
-            self.rejections.clear()
-        if self.progress is not None:
-            self.progress(self.document, self.seen)
+def _in_a_second_process(reader: Iterator[_Chunk]) -> Iterator[_Chunk]:
+    """Run ``reader`` in a forked process; yield its chunks here, in order."""
+    ctx = multiprocessing.get_context("fork")
+    channel: multiprocessing.queues.Queue[tuple[str, object]] = ctx.Queue(maxsize=QUEUE_BATCHES)
+    process = ctx.Process(target=_produce, args=(reader, channel), daemon=True)
+    process.start()
+    try:
+        while True:
+            try:
+                kind, payload = channel.get(timeout=1.0)
+            except queue.Empty:
+                if not process.is_alive():
+                    raise RuntimeError(
+                        f"the reading process stopped unexpectedly (exit code {process.exitcode})"
+                    ) from None
+                continue
+            if kind == "chunk":
+                assert isinstance(payload, _Chunk)
+                yield payload
+            elif kind == "done":
+                return
+            elif kind == "interrupted":
+                raise KeyboardInterrupt
+            else:
+                raise RuntimeError(f"the reading process failed:\n{payload}")
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join(timeout=5)
+
+
+def _produce(
+    reader: Iterator[_Chunk], channel: multiprocessing.queues.Queue[tuple[str, object]]
+) -> None:
+    try:
+        for chunk in reader:
+            channel.put(("chunk", chunk))
+        channel.put(("done", None))
+    except KeyboardInterrupt:
+        channel.put(("interrupted", None))
+    except BaseException:  # handed to the parent, which raises it
+        channel.put(("error", traceback.format_exc()))
 
 
 def _guarded(connector: Connector, doc: Document) -> Iterator[Item | Rejection]:
@@ -158,8 +239,7 @@ def _guarded(connector: Connector, doc: Document) -> Iterator[Item | Rejection]:
         yield Rejection(doc.name, "file", f"could not be read: {exc}", fatal=True)
 
 
-def _unknown_format_reason(doc: Document) -> str:
-    head = doc.head(64)
-    if not head:
+def _unknown_format(doc: Document) -> str:
+    if not doc.head(64):
         return "empty or unreadable file"
     return "format not recognised (name it with --format)"

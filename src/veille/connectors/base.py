@@ -74,7 +74,13 @@ class Document:
 
 
 def _open_path(path: Path) -> BinaryIO:
-    return _decompress_stream(open(path, "rb"), str(path))
+    # gzip.open / bz2.open own the file they open, so closing the stream closes it.
+    name = str(path)
+    if name.endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if name.endswith(".bz2"):
+        return bz2.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
 
 
 def _decompress_stream(raw: BinaryIO, name: str) -> BinaryIO:
@@ -158,5 +164,5 @@ def parse_iso8601(value: str) -> datetime | None:
         v = v[:-1] + "+00:00"
     try:
         return utc(datetime.fromisoformat(v))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None

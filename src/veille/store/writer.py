@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from veille.model import Author, Item, Rejection
 from veille.store.schema import activities, channels, identities, members, quarantine
 
 IDENTITY_CACHE_LIMIT = 500_000
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(slots=True)
@@ -44,7 +46,7 @@ def clean(value: str | None) -> str | None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        value = value.encode("utf-8", "replace").decode("utf-8")
+        value = _SURROGATES.sub("\ufffd", value)
     return value
 
 
@@ -90,27 +92,29 @@ def shrink_raw(item: Item) -> Any:
     return out
 
 
-def content_hash(item: Item, raw_text: str | None) -> str:
-    """What makes two versions of one activity the same, for update detection."""
-    a = item.author
+def content_hash(values: dict[str, Any], author: Author) -> str:
+    """What makes two versions of one activity the same, for update detection.
+
+    Computed over cleaned values (see :func:`clean`), so any text the store accepts
+    can be hashed.
+    """
     parts = (
-        item.kind.value,
-        item.created_at.isoformat(),
-        a.name,
-        a.username,
-        a.email,
-        a.url,
-        item.title,
-        item.text,
-        item.html,
-        item.url,
-        item.parent_id,
-        item.thread_id,
-        item.status.value if item.status else None,
-        raw_text,
+        values["kind"],
+        values["created_at"].isoformat(),
+        clean(author.name),
+        clean(author.username),
+        clean(author.email),
+        clean(author.url),
+        values["title"],
+        values["text"],
+        values["html"],
+        values["url"],
+        values["parent_native_id"],
+        values["thread_native_id"],
+        values["status"],
+        values["raw"],
     )
-    packed = orjson.dumps(parts, option=orjson.OPT_PASSTHROUGH_DATETIME, default=str)
-    return hashlib.blake2b(packed, digest_size=16).hexdigest()
+    return hashlib.blake2b(orjson.dumps(parts), digest_size=16).hexdigest()
 
 
 def _insert(conn: Connection, table: Any) -> Any:
@@ -217,53 +221,46 @@ class Writer:
     # -- activities -----------------------------------------------------------------
     def write(self, items: Sequence[Item]) -> BatchCounts:
         """Store one batch in one transaction and say what it changed."""
-        counts = BatchCounts()
-        if not items:
+        return self.commit(prepare(items))
+
+    def commit(self, batch: PreparedBatch) -> BatchCounts:
+        """Write a prepared batch in one transaction (the part that needs the database)."""
+        counts = BatchCounts(unchanged=batch.unchanged, updated=batch.updated)
+        if not batch.rows:
             return counts
-        # The last version of a native id within the batch wins.
-        latest: dict[tuple[str, str], tuple[Item, str | None, str]] = {}
-        for item in items:
-            raw_text = dump_raw(shrink_raw(item))
-            h = content_hash(item, raw_text)
-            key = (item.channel, item.native_id)
-            previous = latest.get(key)
-            if previous is not None:
-                if previous[2] == h:
-                    counts.unchanged += 1
-                else:
-                    counts.updated += 1
-            latest[key] = (item, raw_text, h)
         now = _now()
         with self.engine.begin() as conn:
-            seen_channels: dict[str, int] = {}
-            for item, _, _ in latest.values():
-                if item.channel not in seen_channels:
-                    seen_channels[item.channel] = self.channel_id(
-                        conn, item.channel, item.platform or item.format, item.channel_url
-                    )
+            seen_channels = {
+                name: self.channel_id(conn, name, platform, url)
+                for name, (platform, url) in batch.channels.items()
+            }
             wanted: dict[tuple[int, str], Author] = {}
-            for item, _, _ in latest.values():
-                wanted.setdefault((seen_channels[item.channel], item.author.key()), item.author)
+            for r in batch.rows:
+                wanted.setdefault((seen_channels[r.channel], r.identity_key), r.author)
             identity_ids = self._identity_ids(conn, wanted)
 
-            by_channel: dict[int, list[tuple[Item, str | None, str]]] = {}
-            for entry in latest.values():
-                by_channel.setdefault(seen_channels[entry[0].channel], []).append(entry)
+            by_channel: dict[int, list[PreparedRow]] = {}
+            for r in batch.rows:
+                by_channel.setdefault(seen_channels[r.channel], []).append(r)
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
             rethread: list[dict[str, Any]] = []
-            for cid, entries in by_channel.items():
-                stored = self._stored(conn, cid, [e[0].native_id for e in entries])
-                threads = self._threads(conn, cid, entries)
-                for item, raw_text, h in entries:
-                    row = _row(item, raw_text, h, cid, identity_ids, now)
-                    if row["thread_native_id"] is None and item.parent_id is not None:
-                        row["thread_native_id"] = threads.get(item.parent_id, item.parent_id)
-                    known = stored.get(item.native_id)
+            for cid, prepared_rows in by_channel.items():
+                stored = self._stored(conn, cid, [r.values["native_id"] for r in prepared_rows])
+                threads = self._threads(conn, cid, prepared_rows)
+                for prepared in prepared_rows:
+                    row = dict(prepared.values)
+                    row["channel_id"] = cid
+                    row["identity_id"] = identity_ids[(cid, prepared.identity_key)]
+                    row["updated_at"] = now
+                    parent = row["parent_native_id"]
+                    if row["thread_native_id"] is None and parent is not None:
+                        row["thread_native_id"] = threads.get(parent, parent)
+                    known = stored.get(row["native_id"])
                     if known is None:
                         row["ingested_at"] = now
                         inserts.append(row)
-                    elif known[1] != h:
+                    elif known[1] != row["content_hash"]:
                         # bind names may not equal column names in an UPDATE's SET
                         upd = {"b_" + k: v for k, v in row.items()}
                         upd["b_id"] = known[0]
@@ -271,11 +268,11 @@ class Writer:
                     else:
                         counts.unchanged += 1
                         continue
-                    if item.thread_id is None and row["thread_native_id"] is not None:
+                    if prepared.values["thread_native_id"] is None and row["thread_native_id"]:
                         # Replies that arrived before this one took its id as their
                         # provisional thread; point them at the real root.
                         rethread.append(
-                            {"c": cid, "old": item.native_id, "new": row["thread_native_id"]}
+                            {"c": cid, "old": row["native_id"], "new": row["thread_native_id"]}
                         )
             if inserts:
                 _insert_activities(conn, inserts)
@@ -317,39 +314,42 @@ class Writer:
         return stored
 
     @staticmethod
-    def _threads(
-        conn: Connection, cid: int, entries: list[tuple[Item, str | None, str]]
-    ) -> dict[str, str]:
+    def _threads(conn: Connection, cid: int, rows: list[PreparedRow]) -> dict[str, str]:
         """The thread root of each parent named by a reply that does not name its thread.
 
         Most sources name the thread (mail References, WordPress posts); for the others
         the root is the parent's thread, found in this batch or in the store.
         """
-        orphans = [e[0].parent_id for e in entries if e[0].thread_id is None and e[0].parent_id]
+        orphans = [
+            r.values["parent_native_id"]
+            for r in rows
+            if r.values["thread_native_id"] is None and r.values["parent_native_id"]
+        ]
         if not orphans:
             return {}
         threads: dict[str, str] = {}
-        in_batch = {e[0].native_id: e[0] for e in entries}
+        in_batch = {r.values["native_id"]: r.values for r in rows}
         missing = [p for p in orphans if p not in in_batch]
-        for chunk in _chunks([m for m in missing if m is not None], 900):
-            rows = conn.execute(
+        for chunk in _chunks(missing, 900):
+            found = conn.execute(
                 select(activities.c.native_id, activities.c.thread_native_id).where(
                     and_(activities.c.channel_id == cid, activities.c.native_id.in_(chunk))
                 )
             )
-            for nid, thread in rows:
+            for nid, thread in found:
                 threads[nid] = thread or nid
         for _ in range(64):  # follow chains inside the batch, bounded for cyclic input
             changed = False
-            for nid, item in in_batch.items():
+            for nid, values in in_batch.items():
                 if nid in threads:
                     continue
-                if item.thread_id:
-                    threads[nid] = item.thread_id
-                elif item.parent_id is None:
+                parent = values["parent_native_id"]
+                if values["thread_native_id"]:
+                    threads[nid] = values["thread_native_id"]
+                elif parent is None:
                     threads[nid] = nid
-                elif item.parent_id in threads:
-                    threads[nid] = threads[item.parent_id]
+                elif parent in threads:
+                    threads[nid] = threads[parent]
                 else:
                     continue
                 changed = True
@@ -389,33 +389,63 @@ class Writer:
         return len(rows)
 
 
-def _row(
-    item: Item,
-    raw_text: str | None,
-    h: str,
-    cid: int,
-    identity_ids: dict[tuple[int, str], int],
-    now: datetime,
-) -> dict[str, Any]:
-    return {
-        "channel_id": cid,
-        "native_id": clean(item.native_id),
-        "kind": item.kind.value,
-        "identity_id": identity_ids[(cid, item.author.key())],
-        "created_at": item.created_at,
-        "title": clean(item.title),
-        "text": clean(item.text),
-        "html": clean(item.html),
-        "url": clean(item.url),
-        "parent_native_id": clean(item.parent_id),
-        "thread_native_id": clean(item.thread_id),
-        "status": item.status.value if item.status else None,
-        "format": item.format,
-        "origin": clean(item.origin),
-        "raw": raw_text,
-        "content_hash": h,
-        "updated_at": now,
-    }
+@dataclass(slots=True)
+class PreparedRow:
+    """One activity ready to store, before the database has given it any id."""
+
+    channel: str
+    identity_key: str
+    author: Author
+    values: dict[str, Any]
+
+
+@dataclass(slots=True)
+class PreparedBatch:
+    """A batch reduced to plain values: picklable, so another process can make it."""
+
+    rows: list[PreparedRow] = field(default_factory=list)
+    channels: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    unchanged: int = 0
+    updated: int = 0
+
+
+def prepare(items: Sequence[Item]) -> PreparedBatch:
+    """Everything about a batch that needs no database: raw JSON, hashes, row values.
+
+    Pure and CPU-bound, so the pipeline can run it beside the writer, in another
+    process (or, later, on another machine) while the database works.
+    """
+    batch = PreparedBatch()
+    latest: dict[tuple[str, str], PreparedRow] = {}
+    for item in items:
+        values: dict[str, Any] = {
+            "native_id": clean(item.native_id),
+            "kind": item.kind.value,
+            "created_at": item.created_at,
+            "title": clean(item.title),
+            "text": clean(item.text),
+            "html": clean(item.html),
+            "url": clean(item.url),
+            "parent_native_id": clean(item.parent_id),
+            "thread_native_id": clean(item.thread_id),
+            "status": item.status.value if item.status else None,
+            "format": item.format,
+            "origin": clean(item.origin),
+            "raw": dump_raw(shrink_raw(item)),
+        }
+        h = values["content_hash"] = content_hash(values, item.author)
+        key = (item.channel, values["native_id"])
+        previous = latest.get(key)
+        if previous is not None:  # the last version of a native id in the batch wins
+            if previous.values["content_hash"] == h:
+                batch.unchanged += 1
+            else:
+                batch.updated += 1
+        if item.channel not in batch.channels:
+            batch.channels[item.channel] = (item.platform or item.format, item.channel_url)
+        latest[key] = PreparedRow(item.channel, clean(item.author.key()) or "", item.author, values)
+    batch.rows = list(latest.values())
+    return batch
 
 
 def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
