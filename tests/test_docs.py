@@ -1,0 +1,29 @@
+"""Documentation that is generated from the code must match the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from veille.cli.reference import render
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_cli_reference_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == render(), (
+        "docs/cli.md is stale: run COLUMNS=100 python -m veille.cli.reference > docs/cli.md"
+    )
+
+
+def test_readme_names_every_format_and_command() -> None:
+    from veille.cli import cli
+    from veille.connectors import BUILTIN
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in BUILTIN:
+        assert f"`{name}`" in readme, f"format {name} is not in the README"
+    for name in cli.commands:
+        assert f"veille {name}" in readme, f"command {name} is not in the README"
