@@ -82,7 +82,7 @@ def test_scale_archives_sqlite(tmp_path: Path, data_dir: Path) -> None:
     """All ten real lists: every distinct message stored, the second run adds nothing."""
     store = Store(tmp_path / "scale.db")
     folders = sorted(p for p in (data_dir / "scale").iterdir() if p.is_dir())
-    first = ingest(store, folders, fmt="mbox")
+    first = ingest(store, folders, fmt="mbox", enrich=False)
     mbox = connector_class("mbox")()
     distinct = {
         (v.channel, v.native_id)
@@ -92,6 +92,23 @@ def test_scale_archives_sqlite(tmp_path: Path, data_dir: Path) -> None:
         if isinstance(v, Item)
     }
     assert first.added == len(distinct) > 60_000
-    again = ingest(store, folders, fmt="mbox")
+    again = ingest(store, folders, fmt="mbox", enrich=False)
     assert (again.added, again.updated) == (0, 0)
     store.close()
+
+
+def test_reading_in_a_second_process_stores_the_same(tmp_path: Path, data_dir: Path) -> None:
+    folder = data_dir / "formats/perceval_fixtures/pipermail"
+    here, there = Store(tmp_path / "here.db"), Store(tmp_path / "there.db")
+    a = ingest(here, [folder], parallel=False)
+    b = ingest(there, [folder], parallel=True)
+    assert (a.added, a.rejected, a.files) == (b.added, b.rejected, b.files)
+    keep = ("id", "channel", "kind", "created_at", "author", "text", "thread_id", "language")
+
+    def rows(s: Store) -> list[dict[str, object]]:
+        return [{k: r.get(k) for k in keep} for r in records(s, "activities")]
+
+    assert rows(here) == rows(there)
+    assert all(r["language"] for r in rows(there))
+    here.close()
+    there.close()

@@ -18,11 +18,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from veille.connectors import Connector, Document, connector_class, detect, iter_documents
+from veille.enrich import Enricher, default_chain, enrich_items
 from veille.model import IngestReport, Item, Rejection
 from veille.store import Store
 from veille.store.writer import PreparedBatch, prepare
 
 BATCH_SIZE = 2000
+PARALLEL_BYTES = 16 * 1024 * 1024
+"""Below this much input, a second process costs more than it saves (and would load the
+enrichers' models again for itself)."""
 QUEUE_BATCHES = 3
 """Prepared batches waiting for the writer at most: bounds the memory of a big ingest."""
 
@@ -40,19 +44,35 @@ def ingest(
     progress: ProgressHook | None = None,
     on_rejection: Callable[[Rejection], None] | None = None,
     parallel: bool | None = None,
+    enrich: bool = True,
 ) -> IngestReport:
-    """Ingest files and folders (recursively; ``.gz`` transparently) into ``store``."""
-    return ingest_documents(
-        store,
-        iter_documents(paths),
-        fmt=fmt,
-        channel=channel,
-        batch_size=batch_size,
-        progress=progress,
-        on_rejection=on_rejection,
-        label=[str(p) for p in paths],
-        parallel=parallel,
-    )
+    """Ingest files and folders (recursively; ``.gz`` transparently) into ``store``.
+
+    ``parallel`` reads in a second process while this one writes; by default when the
+    input is large and there is a core to spare. ``enrich`` runs the enrichers
+    (language, safe HTML, ...) on what is read.
+    """
+    spec = _ReadSpec([str(p) for p in paths], fmt, channel, batch_size, enrich)
+    if parallel is None:
+        parallel = (os.cpu_count() or 1) > 1 and _size(paths) >= PARALLEL_BYTES
+    chunks = _in_a_second_process(spec) if parallel else spec.chunks()
+    return _consume(store, chunks, spec.paths, fmt, progress, on_rejection)
+
+
+@dataclass(frozen=True)
+class _ReadSpec:
+    """What the reading stage needs: plain values, so another process can take them."""
+
+    paths: list[str]
+    fmt: str
+    channel: str | None
+    batch_size: int
+    enrich: bool
+
+    def chunks(self) -> Iterator[_Chunk]:
+        fixed = None if self.fmt == "auto" else connector_class(self.fmt)
+        chain = default_chain() if self.enrich else None
+        return _read(iter_documents(self.paths), fixed, self.channel, self.batch_size, None, chain)
 
 
 @dataclass
@@ -77,20 +97,30 @@ def ingest_documents(
     on_rejection: Callable[[Rejection], None] | None = None,
     on_item: Callable[[Item], None] | None = None,
     label: Sequence[str] = (),
-    parallel: bool | None = None,
+    enrich: bool = True,
 ) -> IngestReport:
-    """Ingest ``documents``; ``parallel`` (default: when there are cores to spare) reads
-    in a second process. ``on_item`` sees every item read, which keeps reading here."""
-    report = IngestReport()
+    """Ingest ``documents`` (files, or bytes fetched over HTTP) in this process.
+
+    ``on_item`` sees every item read (the live sync collects comment feeds with it).
+    """
     fixed: type[Connector] | None = None if fmt == "auto" else connector_class(fmt)
-    reader = _read(documents, fixed, channel, batch_size, on_item)
-    if parallel is None:
-        parallel = (os.cpu_count() or 1) > 1
-    if parallel and (on_item is not None or "fork" not in multiprocessing.get_all_start_methods()):
-        parallel = False
-    run_id = store.start_run(list(label), fmt)
+    chain = default_chain() if enrich else None
+    chunks = _read(documents, fixed, channel, batch_size, on_item, chain)
+    return _consume(store, chunks, list(label), fmt, progress, on_rejection)
+
+
+def _consume(
+    store: Store,
+    chunks: Iterator[_Chunk],
+    label: list[str],
+    fmt: str,
+    progress: ProgressHook | None,
+    on_rejection: Callable[[Rejection], None] | None,
+) -> IngestReport:
+    """The writing stage: commit each prepared chunk, keep the run's record."""
+    report = IngestReport()
+    run_id = store.start_run(label, fmt)
     try:
-        chunks = _in_a_second_process(reader) if parallel else reader
         for chunk in chunks:
             _write(store, chunk, report, run_id, progress, on_rejection)
     except KeyboardInterrupt:
@@ -134,6 +164,7 @@ def _read(
     channel: str | None,
     batch_size: int,
     on_item: Callable[[Item], None] | None,
+    chain: Sequence[Enricher] | None = None,
 ) -> Iterator[_Chunk]:
     """Run the connectors over ``documents``, in prepared batches.
 
@@ -147,7 +178,8 @@ def _read(
 
     def chunk() -> _Chunk:
         nonlocal files
-        done = _Chunk(prepare(items), rejections.copy(), name, seen, files)
+        found = [e.columns() for e in enrich_items(chain, items)] if chain and items else None
+        done = _Chunk(prepare(items, found), rejections.copy(), name, seen, files)
         items.clear()
         rejections.clear()
         files = 0
@@ -183,11 +215,16 @@ def _read(
     yield chunk()
 
 
-def _in_a_second_process(reader: Iterator[_Chunk]) -> Iterator[_Chunk]:
-    """Run ``reader`` in a forked process; yield its chunks here, in order."""
-    ctx = multiprocessing.get_context("fork")
+def _in_a_second_process(spec: _ReadSpec) -> Iterator[_Chunk]:
+    """Run the reading stage for ``spec`` in a new process; yield its chunks here, in order.
+
+    A new interpreter ("spawn"), not a fork: the enrichers' native libraries keep thread
+    pools that a forked child inherits broken, and a fresh process is what a worker on
+    another machine will be anyway.
+    """
+    ctx = multiprocessing.get_context("spawn")
     channel: multiprocessing.queues.Queue[tuple[str, object]] = ctx.Queue(maxsize=QUEUE_BATCHES)
-    process = ctx.Process(target=_produce, args=(reader, channel), daemon=True)
+    process = ctx.Process(target=_produce, args=(spec, channel), daemon=True)
     process.start()
     try:
         while True:
@@ -214,17 +251,32 @@ def _in_a_second_process(reader: Iterator[_Chunk]) -> Iterator[_Chunk]:
         process.join(timeout=5)
 
 
-def _produce(
-    reader: Iterator[_Chunk], channel: multiprocessing.queues.Queue[tuple[str, object]]
-) -> None:
+def _produce(spec: _ReadSpec, channel: multiprocessing.queues.Queue[tuple[str, object]]) -> None:
     try:
-        for chunk in reader:
+        for chunk in spec.chunks():
             channel.put(("chunk", chunk))
         channel.put(("done", None))
     except KeyboardInterrupt:
         channel.put(("interrupted", None))
     except BaseException:  # handed to the parent, which raises it
         channel.put(("error", traceback.format_exc()))
+
+
+def _size(paths: Sequence[str | os.PathLike[str]]) -> int:
+    """Bytes under ``paths``, counting no further than :data:`PARALLEL_BYTES`."""
+    total = 0
+    for path in paths:
+        if os.path.isfile(path):
+            total += os.path.getsize(path)
+        for root, _, files in os.walk(path):
+            for f in files:
+                try:
+                    total += os.path.getsize(os.path.join(root, f))
+                except OSError:
+                    continue
+                if total >= PARALLEL_BYTES:
+                    return total
+    return total
 
 
 def _guarded(connector: Connector, doc: Document) -> Iterator[Item | Rejection]:

@@ -40,9 +40,15 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True)
 @click.option("--channel", help="Channel name for everything read (default: from the source).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-record errors.")
+@click.option("--no-enrich", is_flag=True, help="Store only; enrich later with `veille enrich`.")
 @click.pass_context
 def ingest(
-    ctx: click.Context, paths: tuple[str, ...], fmt: str, channel: str | None, quiet: bool
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    fmt: str,
+    channel: str | None,
+    quiet: bool,
+    no_enrich: bool,
 ) -> None:
     """Ingest files or folders (recursively; .gz and .bz2 transparently).
 
@@ -68,6 +74,7 @@ def ingest(
                 channel=channel,
                 progress=hook,
                 on_rejection=on_rejection,
+                enrich=not no_enrich,
             )
         except KeyboardInterrupt:
             click.echo("interrupted: what was stored is kept; run again to complete", err=True)
@@ -171,10 +178,27 @@ def demo(ctx: click.Context, members: int, activities: int, seed: int) -> None:
     click.echo(f"\nThe demo database is {db}; try: veille --db {db} stats")
 
 
+@click.command()
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Enrich everything again, not only what has no enrichment.",
+)
+@click.pass_context
+def enrich(ctx: click.Context, everything: bool) -> None:
+    """Enrich stored activities: language, safe HTML (and the other enrichers)."""
+    from veille.enrich.rerun import enrich_stored
+
+    with _store(ctx) as store:
+        n = enrich_stored(store, everything=everything)
+    click.echo(f"enriched {n} activities")
+
+
 def register(group: click.Group) -> None:
     from veille.cli import sources
 
-    for command in (ingest, export, stats, quarantine, generate, demo):
+    for command in (ingest, enrich, export, stats, quarantine, generate, demo):
         group.add_command(command)
     group.add_command(sources.sources)
     group.add_command(sources.sync)

@@ -52,7 +52,6 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -63,6 +62,7 @@ import feedparser
 from feedparser.encodings import convert_to_utf8
 
 from veille.connectors.base import Connector, Document, excerpt, parse_iso8601, parse_rfc2822
+from veille.connectors.text import html_to_text
 from veille.model import ActivityKind, Author, Item, JSONValue, Rejection
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -526,52 +526,6 @@ def _value(node: object) -> str | None:
 
 
 # --- text, dates, small helpers ------------------------------------------------------
-
-
-_BLOCK_TAGS = """address article aside blockquote br dd div dl dt figcaption figure footer
-h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul"""
-
-
-class _TextExtractor(HTMLParser):
-    _BLOCK = frozenset(_BLOCK_TAGS.split())
-    _SKIP = frozenset({"script", "style", "template", "noscript"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._tag(tag, 1)
-
-    def handle_endtag(self, tag: str) -> None:
-        self._tag(tag, -1)
-
-    def _tag(self, tag: str, step: int) -> None:
-        if tag in self._SKIP:
-            self.skipping = max(0, self.skipping + step)
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str | None:
-    """The readable text of an HTML fragment: blocks become lines, runs of spaces one."""
-    parser = _TextExtractor()
-    try:
-        parser.feed(html)
-        parser.close()
-    except (AssertionError, ValueError):
-        pass  # a broken marked section and the like: keep what was read before it
-    out: list[str] = []
-    for line in "".join(parser.parts).split("\n"):
-        line = " ".join(line.split())
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip() or None
 
 
 def _plain(value: object, detail: object) -> str | None:

@@ -39,7 +39,6 @@ import dataclasses
 import email
 import email.policy
 import hashlib
-import html as htmllib
 import re
 import zlib
 from collections.abc import Iterator
@@ -47,6 +46,7 @@ from datetime import UTC, datetime, timedelta
 from typing import BinaryIO, ClassVar
 
 from veille.connectors.base import Connector, Document, excerpt, parse_rfc2822
+from veille.connectors.text import html_to_text
 from veille.model import ActivityKind, Author, Item, JSONValue, Rejection
 
 CHUNK = 1 << 20
@@ -77,10 +77,6 @@ _PIPERMAIL_HEAD = re.compile(
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _MONTH_FILE = re.compile(r"\d{4}-(?:\d\d|[A-Za-z]+)(?:\.txt|\.mbox)?$")
-_TAG_BLOCK = re.compile(r"(?is)<(script|style|head)\b.*?</\1\s*>")
-_TAG_BREAK = re.compile(r"(?i)<(?:br|/p|/div|/tr|/h\d|/li|li)\b[^>]*>")
-_TAG = re.compile(r"(?s)<[^>]*>")
-_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _PLACEHOLDER = "bogus@does.not.exist.com"
 _MESSAGE = ActivityKind.MESSAGE
 
@@ -722,7 +718,7 @@ def _body(
         payload = body_bytes
     decoded, part_used = (body, used) if payload is body_bytes else _decode_bytes(payload, charset)
     if mime == "text/html":
-        return _html_to_text(decoded), decoded, body, part_used
+        return html_to_text(decoded), decoded, body, part_used
     return decoded.rstrip("\n"), None, body, part_used
 
 
@@ -750,11 +746,5 @@ def _mime_parts(data: bytes) -> tuple[str | None, str | None, str | None]:
     except Exception:  # noqa: BLE001 - the email package raises many kinds on bad MIME
         return None, None, None
     if text is None and html is not None:
-        text = _html_to_text(html)
+        text = html_to_text(html)
     return text, html, used
-
-
-def _html_to_text(markup: str) -> str:
-    s = _TAG_BREAK.sub("\n", _TAG_BLOCK.sub("", markup))
-    s = htmllib.unescape(_TAG.sub("", s)).replace("\xa0", " ")
-    return _BLANK_LINES.sub("\n\n", s).strip()

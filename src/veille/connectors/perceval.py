@@ -50,7 +50,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from typing import ClassVar, cast, overload
 
 import orjson
@@ -240,47 +239,6 @@ def need(when: datetime | None, what: str, value: JSONValue) -> datetime:
 
 
 # -- HTML to text ------------------------------------------------------------------------
-_BLOCKS = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "tr", "pre", "blockquote", "table", "header"}
-    | {"h1", "h2", "h3", "h4", "h5", "h6", "aside", "article"}
-)
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self.hidden += 1
-        elif tag in _BLOCKS:
-            self.out.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in _BLOCKS:
-            self.out.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.out.append(data)
-
-
-def html_to_text(markup: str | None) -> str | None:
-    """Readable text of an HTML fragment (enrichment wants words, not tags)."""
-    if not markup:
-        return None
-    parser = _Text()
-    parser.feed(markup)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.out).splitlines())
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return text or None
-
-
 # -- the stream: JSON values one after another --------------------------------------------
 # A whole JSON string (escapes included), or one structural character. JSON strings
 # cannot hold a raw newline, so matching line by line never splits a string; a lone

@@ -42,7 +42,6 @@ from veille.connectors.perceval import (
     from_mail,
     from_struct,
     from_unix,
-    html_to_text,
     ident,
     items_of,
     name,
@@ -50,6 +49,7 @@ from veille.connectors.perceval import (
     obj,
     string,
 )
+from veille.connectors.text import html_to_text
 from veille.model import ActivityKind, Author, Item, JSONValue, Rejection, SourceStatus
 
 Reader = Callable[[Context, JSONObject], Iterator[Item | Rejection]]

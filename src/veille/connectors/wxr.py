@@ -51,7 +51,6 @@ import re
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
-from html.parser import HTMLParser
 from typing import BinaryIO, ClassVar
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
@@ -60,6 +59,7 @@ import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 
 from veille.connectors.base import Connector, Document, excerpt, parse_iso8601, parse_rfc2822
+from veille.connectors.text import html_to_text
 from veille.model import ActivityKind, Author, Item, JSONValue, Rejection, SourceStatus
 
 # -- What is a community activity (the one place that decides) --------------------------
@@ -222,64 +222,6 @@ def _site(link: str) -> str | None:
     except ValueError:  # a bad port or IPv6 literal
         return None
     return host + parts.path.rstrip("/") if host else None
-
-
-class _TextExtractor(HTMLParser):
-    # Tags that break a line in a browser, so words on either side do not run together.
-    _BLOCKS = frozenset(
-        {
-            *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
-            *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
-            *("hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th"),
-            *("tr", "ul"),
-        }
-    )
-    _HIDDEN = frozenset({"script", "style", "template"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._HIDDEN:
-            self._hidden += 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
-
-    def parse_marked_section(self, i: int, report: bool = True) -> int:
-        # The stdlib asserts on ``<![foo]>``; -1 makes it fall back to plain text.
-        try:
-            return super().parse_marked_section(i, report)
-        except AssertionError:
-            return -1
-
-
-def html_to_text(fragment: str) -> str:
-    """Readable text of an HTML fragment: tags dropped, entities decoded, blank lines kept
-    single (WordPress separates paragraphs with them)."""
-    parser = _TextExtractor()
-    try:
-        parser.feed(fragment)
-        parser.close()
-    except AssertionError:  # any other stdlib assertion on odd markup: keep what was read
-        pass
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
 
 
 def _to_json(elem: Element, names: _Names, skip: frozenset[str] = frozenset()) -> JSONValue:

@@ -13,7 +13,15 @@ from typing import Any
 
 from sqlalchemy import Engine, desc, func, select
 
-from veille.store.schema import activities, channels, identities, ingest_runs, members, quarantine
+from veille.store.schema import (
+    activities,
+    channels,
+    enrichments,
+    identities,
+    ingest_runs,
+    members,
+    quarantine,
+)
 
 ExportRecord = dict[str, Any]
 """A JSON-ready record for ``veille export``; its keys are the documented interface."""
@@ -37,6 +45,7 @@ class Stats:
     channels: list[ChannelStats] = field(default_factory=list)
     kinds: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)
     top_members: list[tuple[int, str, int]] = field(default_factory=list)
     quarantined: int = 0
     last_run: datetime | None = None
@@ -88,6 +97,16 @@ def stats(engine: Engine, top: int = 10) -> Stats:
                 select(a.c.status, func.count()).group_by(a.c.status).order_by(desc(func.count()))
             )
         }
+        e = enrichments
+        s.languages = {
+            (lang or "not enriched"): n
+            for lang, n in conn.execute(
+                select(e.c.language, func.count())
+                .select_from(a.outerjoin(e, e.c.activity_id == a.c.id))
+                .group_by(e.c.language)
+                .order_by(desc(func.count()))
+            )
+        }
         n_by_member = (
             select(i.c.member_id, func.count().label("n"))
             .select_from(a.join(i, a.c.identity_id == i.c.id))
@@ -111,7 +130,7 @@ def stats(engine: Engine, top: int = 10) -> Stats:
 
 def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]:
     """Every stored activity as an export record, in storage order."""
-    a, i, c = activities, identities, channels
+    a, i, c, e = activities, identities, channels, enrichments
     query = (
         select(
             a.c.id,
@@ -136,15 +155,23 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
             a.c.format,
             a.c.ingested_at,
             a.c.updated_at,
+            e.c.language,
+            e.c.language_confidence,
+            e.c.html_safe,
         )
-        .select_from(a.join(c, a.c.channel_id == c.c.id).join(i, a.c.identity_id == i.c.id))
+        .select_from(
+            a.join(c, a.c.channel_id == c.c.id)
+            .join(i, a.c.identity_id == i.c.id)
+            .outerjoin(e, e.c.activity_id == a.c.id)
+        )
         .order_by(a.c.id)
     )
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
         for row in result:
             (aid, nid, channel, platform, kind, created, name, username, email, url,
-             text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd) = row  # fmt: skip
+             text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd,
+             language, language_confidence, html_safe) = row  # fmt: skip
             author = {
                 k: v
                 for k, v in (("name", name), ("username", username), ("email", email), ("url", url))
@@ -170,6 +197,9 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
                 "format": fmt,
                 "ingested_at": _iso(ing),
                 "updated_at": _iso(upd),
+                "language": language,
+                "language_confidence": language_confidence,
+                "html_safe": html_safe,
             }
             yield record
 

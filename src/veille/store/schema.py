@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -132,6 +133,26 @@ activities = Table(
     # (channel_id, native_id) index resolves them, so storing a reply before its parent
     # never needs a second write of the row.
     Index("ix_activities_channel_id_thread_native_id", "channel_id", "thread_native_id"),
+)
+
+enrichments = Table(
+    "enrichments",
+    metadata,
+    # One row per activity, apart from it: re-enriching (a new model, a manager's
+    # correction) rewrites these narrow rows, never the activity with its text and raw.
+    Column("activity_id", Id, ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("language", String(8), index=True),
+    Column("language_confidence", Float),
+    Column("sentiment", String(10)),
+    Column("sentiment_score", Float),
+    Column("spam", Boolean),
+    Column("spam_score", Float),
+    Column("spam_reasons", Text),
+    Column("intent", String(20)),
+    Column("intent_score", Float),
+    Column("keywords", Text),
+    Column("html_safe", Text),
+    Column("enriched_at", UTCDateTime, nullable=False),
 )
 
 ingest_runs = Table(

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, sele
 from sqlalchemy.dialects import postgresql, sqlite
 
 from veille.model import Author, Item, Rejection
-from veille.store.schema import activities, channels, identities, members, quarantine
+from veille.store.schema import activities, channels, enrichments, identities, members, quarantine
 
 IDENTITY_CACHE_LIMIT = 500_000
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -71,25 +71,29 @@ def shrink_raw(item: Item) -> Any:
     raw = item.raw
     if not isinstance(raw, dict):
         return raw
-    big = {k: v for k, v in (("text", item.text), ("html", item.html)) if v and len(v) > 64}
+    big = {v: k for k, v in (("text", item.text), ("html", item.html)) if v and len(v) > 64}
     if not big:
         return raw
-    lengths = {len(v) for v in big.values()}
-
-    def swap(value: Any) -> Any:
-        if type(value) is str and len(value) in lengths:
-            for name, text in big.items():
-                if value is text or value == text:
-                    return {"$veille": name}
-        return value
-
+    lengths = {len(v) for v in big}
     out: dict[str, Any] = {}
+    changed = False
     for k, v in raw.items():
-        if isinstance(v, dict):
-            out[k] = {k2: swap(v2) for k2, v2 in v.items()}
-        else:
-            out[k] = swap(v)
-    return out
+        if type(v) is str:
+            if len(v) in lengths and v in big:
+                v = {"$veille": big[v]}
+                changed = True
+        elif type(v) is dict:
+            inner = None
+            for k2, v2 in v.items():
+                if type(v2) is str and len(v2) in lengths and v2 in big:
+                    if inner is None:
+                        inner = dict(v)
+                    inner[k2] = {"$veille": big[v2]}
+            if inner is not None:
+                v = inner
+                changed = True
+        out[k] = v
+    return out if changed else raw
 
 
 def content_hash(values: dict[str, Any], author: Author) -> str:
@@ -245,6 +249,7 @@ class Writer:
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
             rethread: list[dict[str, Any]] = []
+            enriched: list[tuple[int, str, int | None, dict[str, Any]]] = []
             for cid, prepared_rows in by_channel.items():
                 stored = self._stored(conn, cid, [r.values["native_id"] for r in prepared_rows])
                 threads = self._threads(conn, cid, prepared_rows)
@@ -257,6 +262,17 @@ class Writer:
                     if row["thread_native_id"] is None and parent is not None:
                         row["thread_native_id"] = threads.get(parent, parent)
                     known = stored.get(row["native_id"])
+                    if prepared.enrichment is not None and (
+                        known is None or known[1] != row["content_hash"]
+                    ):
+                        enriched.append(
+                            (
+                                cid,
+                                row["native_id"],
+                                known[0] if known else None,
+                                prepared.enrichment,
+                            )
+                        )
                     if known is None:
                         row["ingested_at"] = now
                         inserts.append(row)
@@ -294,11 +310,29 @@ class Writer:
                     .values(thread_native_id=bindparam("new")),
                     rethread,
                 )
+            if enriched:
+                self._store_enrichments(conn, enriched, now)
         self._identities.update(identity_ids)
         self._channels.update(seen_channels)
         if len(self._identities) > IDENTITY_CACHE_LIMIT:
             self._identities.clear()
         return counts
+
+    def _store_enrichments(
+        self,
+        conn: Connection,
+        enriched: list[tuple[int, str, int | None, dict[str, Any]]],
+        now: datetime,
+    ) -> None:
+        new_ids: dict[int, dict[str, tuple[int, str]]] = {}
+        for cid in {cid for cid, _, aid, _ in enriched if aid is None}:
+            names = [nid for c, nid, aid, _ in enriched if c == cid and aid is None]
+            new_ids[cid] = self._stored(conn, cid, names)
+        rows = []
+        for cid, nid, aid, values in enriched:
+            activity_id = aid if aid is not None else new_ids[cid][nid][0]
+            rows.append({**values, "activity_id": activity_id, "enriched_at": now})
+        upsert_enrichments(conn, rows)
 
     @staticmethod
     def _stored(conn: Connection, cid: int, native_ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -397,6 +431,7 @@ class PreparedRow:
     identity_key: str
     author: Author
     values: dict[str, Any]
+    enrichment: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -409,7 +444,9 @@ class PreparedBatch:
     updated: int = 0
 
 
-def prepare(items: Sequence[Item]) -> PreparedBatch:
+def prepare(
+    items: Sequence[Item], enrichments: Sequence[dict[str, Any]] | None = None
+) -> PreparedBatch:
     """Everything about a batch that needs no database: raw JSON, hashes, row values.
 
     Pure and CPU-bound, so the pipeline can run it beside the writer, in another
@@ -417,7 +454,7 @@ def prepare(items: Sequence[Item]) -> PreparedBatch:
     """
     batch = PreparedBatch()
     latest: dict[tuple[str, str], PreparedRow] = {}
-    for item in items:
+    for n, item in enumerate(items):
         values: dict[str, Any] = {
             "native_id": clean(item.native_id),
             "kind": item.kind.value,
@@ -443,7 +480,13 @@ def prepare(items: Sequence[Item]) -> PreparedBatch:
                 batch.updated += 1
         if item.channel not in batch.channels:
             batch.channels[item.channel] = (item.platform or item.format, item.channel_url)
-        latest[key] = PreparedRow(item.channel, clean(item.author.key()) or "", item.author, values)
+        latest[key] = PreparedRow(
+            item.channel,
+            clean(item.author.key()) or "",
+            item.author,
+            values,
+            enrichments[n] if enrichments is not None else None,
+        )
     batch.rows = list(latest.values())
     return batch
 
@@ -485,6 +528,20 @@ def _sqlite_time(value: datetime) -> str:
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def upsert_enrichments(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert or replace the enrichment rows of activities (keyed by ``activity_id``)."""
+    if not rows:
+        return
+    stmt = _insert(conn, enrichments)
+    columns = [c for c in rows[0] if c != "activity_id"]
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["activity_id"], set_={c: stmt.excluded[c] for c in columns}
+        ),
+        rows,
+    )
 
 
 def _display_name(a: Author) -> str | None:

@@ -1,0 +1,138 @@
+"""Enrichment: what veille reads in every activity (language, sentiment, spam, intent,
+keywords, safe HTML).
+
+One contract, :class:`Enricher`: it reads a batch of :class:`Subject` values and fills
+their :class:`Enrichment`. Enrichers run in a fixed order (language first: the others
+read it), in the pipeline's reading stage, so they run beside the database writes and,
+like every stage, on a batch at a time. Models load on first use: a command that does
+not enrich never pays for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import orjson
+
+from veille.model import Author, Item
+
+BUILTIN: dict[str, str] = {
+    "language": "veille.enrich.language:LanguageEnricher",
+    "html": "veille.enrich.sanitise:HtmlSanitiser",
+}
+"""Registered enrichers, in the order they run."""
+
+TEXT_LIMIT = 20_000
+"""Characters of an activity the enrichers read; beyond that a message is an archive."""
+
+
+@dataclass(slots=True)
+class Enrichment:
+    """What the enrichers found in one activity. ``None``: not computed."""
+
+    language: str | None = None
+    language_confidence: float | None = None
+    sentiment: str | None = None
+    sentiment_score: float | None = None
+    spam: bool | None = None
+    spam_score: float | None = None
+    spam_reasons: list[str] | None = None
+    intent: str | None = None
+    intent_score: float | None = None
+    keywords: list[str] | None = None
+    html_safe: str | None = None
+
+    def columns(self) -> dict[str, object]:
+        """The values as the ``enrichments`` table keeps them (lists as JSON text)."""
+        values: dict[str, object] = {
+            "language": self.language,
+            "language_confidence": self.language_confidence,
+            "sentiment": self.sentiment,
+            "sentiment_score": self.sentiment_score,
+            "spam": self.spam,
+            "spam_score": self.spam_score,
+            "spam_reasons": _json_list(self.spam_reasons),
+            "intent": self.intent,
+            "intent_score": self.intent_score,
+            "keywords": _json_list(self.keywords),
+            "html_safe": self.html_safe,
+        }
+        return values
+
+
+@dataclass(slots=True)
+class Subject:
+    """One activity as the enrichers see it."""
+
+    text: str
+    html: str | None
+    author: Author
+    channel: str
+    kind: str
+    result: Enrichment = field(default_factory=Enrichment)
+
+
+class Enricher(ABC):
+    """Fills part of each subject's :class:`Enrichment`; never raises on odd text."""
+
+    name: ClassVar[str]
+    fields: ClassVar[tuple[str, ...]]
+    """The :class:`Enrichment` fields it sets."""
+
+    @abstractmethod
+    def enrich(self, subjects: Sequence[Subject]) -> None:
+        """Set this enricher's fields on every subject of the batch."""
+
+    def load(self) -> None:  # noqa: B027 - most enrichers have nothing to load
+        """Load models now rather than on first use (the pipeline calls it before it
+        forks a reading process, so the models are loaded once per process)."""
+
+
+def _json_list(values: list[str] | None) -> str | None:
+    if values is None:
+        return None
+    return orjson.dumps(values).decode("utf-8")
+
+
+def enricher_class(name: str) -> type[Enricher]:
+    module_name, _, attr = BUILTIN[name].partition(":")
+    cls: type[Enricher] = getattr(importlib.import_module(module_name), attr)
+    return cls
+
+
+def default_chain() -> list[Enricher]:
+    return [enricher_class(name)() for name in BUILTIN]
+
+
+def subject_text(title: str | None, text: str | None) -> str:
+    """The words an enricher reads: title and body, bounded."""
+    joined = "\n".join(p for p in (title, text) if p)
+    return joined[:TEXT_LIMIT]
+
+
+def run(chain: Sequence[Enricher], subjects: Sequence[Subject]) -> None:
+    for enricher in chain:
+        enricher.enrich(subjects)
+
+
+def enrich_items(chain: Sequence[Enricher], items: Sequence[Item]) -> list[Enrichment]:
+    """Run ``chain`` over freshly read items; one :class:`Enrichment` per item."""
+    subjects = [
+        Subject(
+            subject_text(i.title, i.text),
+            i.html,
+            i.author,
+            i.channel,
+            i.kind.value,
+        )
+        for i in items
+    ]
+    run(chain, subjects)
+    return [s.result for s in subjects]
+
+
+__all__ = ["BUILTIN", "Enricher", "Enrichment", "Subject", "default_chain", "enrich_items", "run"]

@@ -1,0 +1,63 @@
+"""``veille enrich``: enrich what is stored (what was ingested without, or everything
+again after a model changed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from veille.enrich import Enricher, Subject, default_chain, run, subject_text
+from veille.model import Author
+from veille.store import Store
+from veille.store.schema import activities, channels, enrichments, identities
+from veille.store.writer import upsert_enrichments
+
+
+def enrich_stored(
+    store: Store,
+    *,
+    everything: bool = False,
+    batch: int = 2000,
+    chain: Sequence[Enricher] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Enrich stored activities that have no enrichment (or all of them); return how many."""
+    chain = list(chain) if chain is not None else default_chain()
+    a, i, c, e = activities, identities, channels, enrichments
+    done = 0
+    last = 0
+    while True:
+        query = (
+            select(
+                a.c.id, a.c.title, a.c.text, a.c.html, a.c.kind, c.c.name,
+                i.c.name, i.c.username, i.c.email, i.c.url,
+            )
+            .select_from(a.join(i, i.c.id == a.c.identity_id).join(c, c.c.id == a.c.channel_id))
+            .where(a.c.id > last)
+            .order_by(a.c.id)
+            .limit(batch)
+        )  # fmt: skip
+        if not everything:
+            query = query.where(~select(e.c.activity_id).where(e.c.activity_id == a.c.id).exists())
+        with store.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        if not rows:
+            return done
+        subjects = [
+            Subject(subject_text(title, text), html, Author(n, u, m, w), channel, kind)
+            for _, title, text, html, kind, channel, n, u, m, w in rows
+        ]
+        run(chain, subjects)
+        now = datetime.now(UTC)
+        values = [
+            {**s.result.columns(), "activity_id": row[0], "enriched_at": now}
+            for s, row in zip(subjects, rows, strict=True)
+        ]
+        with store.engine.begin() as conn:
+            upsert_enrichments(conn, values)
+        done += len(rows)
+        last = rows[-1][0]
+        if progress is not None:
+            progress(done)
