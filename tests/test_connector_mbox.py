@@ -385,7 +385,7 @@ def test_transfer_encodings_and_html_only() -> None:
             b"<html><style>p{}</style><p>Hello&nbsp;<b>you</b></p><p>bye</p></html>",
         )
     )
-    assert html.text == "Hello you\nbye"
+    assert html.text == "Hello you\n\nbye"  # paragraphs keep one blank line between them
     assert html.html is not None and "<b>you</b>" in html.html
     broken = one(
         message(

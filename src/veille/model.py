@@ -8,10 +8,28 @@ here touches a database: these are the values that cross module boundaries.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Text every database and library accepts: no NUL, no lone surrogates (which
+    undecodable bytes become), each replaced by U+FFFD or dropped."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = _SURROGATES.sub("\ufffd", value)
+    return value
 
 
 class ActivityKind(enum.StrEnum):

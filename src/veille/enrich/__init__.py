@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import orjson
 
-from veille.model import Author, Item
+from veille.model import Author, Item, clean_text
 
 BUILTIN: dict[str, str] = {
     "language": "veille.enrich.language:LanguageEnricher",
@@ -111,7 +111,7 @@ def default_chain() -> list[Enricher]:
 def subject_text(title: str | None, text: str | None) -> str:
     """The words an enricher reads: title and body, bounded."""
     joined = "\n".join(p for p in (title, text) if p)
-    return joined[:TEXT_LIMIT]
+    return clean_text(joined[:TEXT_LIMIT])
 
 
 def run(chain: Sequence[Enricher], subjects: Sequence[Subject]) -> None:
@@ -124,7 +124,7 @@ def enrich_items(chain: Sequence[Enricher], items: Sequence[Item]) -> list[Enric
     subjects = [
         Subject(
             subject_text(i.title, i.text),
-            i.html,
+            clean_text(i.html) if i.html else None,
             i.author,
             i.channel,
             i.kind.value,

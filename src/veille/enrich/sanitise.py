@@ -16,6 +16,7 @@ from typing import ClassVar
 import nh3
 
 from veille.enrich import Enricher, Subject
+from veille.model import clean_text
 
 TAGS = frozenset(
     {"a", "abbr", "acronym", "b", "blockquote", "cite", "code", "del", "em", "i", "q",
@@ -35,10 +36,20 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed"
                                   "noscript", "svg", "math", "textarea", "select"})  # fmt: skip
 
 
+def _url_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Ammonia checks the scheme of href but not of cite: one rule for both.
+    if attribute in ("href", "cite"):
+        scheme = value.strip().split(":", 1)[0].lower() if ":" in value else ""
+        if scheme and scheme not in URL_SCHEMES and "/" not in scheme:
+            return None
+    return value
+
+
 def sanitise(html: str) -> str:
     """``html`` reduced to the allowlist; text content of other tags is kept as text."""
     return nh3.clean(
-        html,
+        clean_text(html),
+        attribute_filter=_url_attribute,
         tags=set(TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={k: set(v) for k, v in ATTRIBUTES.items()},
@@ -50,7 +61,7 @@ def sanitise(html: str) -> str:
 
 def plain_to_html(text: str) -> str:
     """Plain text made safe to show as HTML (escaped, nothing interpreted)."""
-    return nh3.clean_text(text)
+    return nh3.clean_text(clean_text(text))
 
 
 class HtmlSanitiser(Enricher):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,11 +20,10 @@ import orjson
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from veille.model import Author, Item, Rejection
+from veille.model import Author, Item, Rejection, clean_text
 from veille.store.schema import activities, channels, enrichments, identities, members, quarantine
 
 IDENTITY_CACHE_LIMIT = 500_000
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(slots=True)
@@ -37,17 +35,7 @@ class BatchCounts:
 
 def clean(value: str | None) -> str | None:
     """Text every database accepts: no NUL (PostgreSQL refuses it), no lone surrogates."""
-    if value is None:
-        return None
-    if "\x00" in value:
-        value = value.replace("\x00", "")
-    if value.isascii():
-        return value
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        value = _SURROGATES.sub("\ufffd", value)
-    return value
+    return None if value is None else clean_text(value)
 
 
 def dump_raw(raw: Any) -> str | None:

@@ -1,0 +1,163 @@
+"""The enrichers: one conformance suite for all, then each one's own promises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from veille.enrich import BUILTIN, Enrichment, Subject, enricher_class, subject_text
+from veille.enrich.sanitise import sanitise
+from veille.model import Author
+
+ODD_TEXTS = {
+    "empty": "",
+    "emoji": "😀🎉👍🏽",
+    "urls": "http://a.example/x https://b.example/y?z=1",
+    "huge": "mot " * 250_000,
+    "surrogates": "caf\udce9 \ud800 ok",
+    "rtl-mixed": "שלום world مرحبا bonjour",
+    "control": "\x00\x01\x02 text \u202e reversed",
+}
+
+
+@pytest.fixture(params=sorted(BUILTIN))
+def enricher_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _subject(text: str, html: str | None = None) -> Subject:
+    return Subject(subject_text(None, text), html, Author(name="A"), "test", "comment")
+
+
+def test_declares_real_fields(enricher_name: str) -> None:
+    cls = enricher_class(enricher_name)
+    assert cls.name == enricher_name
+    assert cls.fields and all(f in Enrichment.__dataclass_fields__ for f in cls.fields)
+
+
+def test_odd_input_gives_a_defined_output(enricher_name: str) -> None:
+    enricher = enricher_class(enricher_name)()
+    subjects = [_subject(t, f"<p>{t}</p>" if t else None) for t in ODD_TEXTS.values()]
+    enricher.enrich(subjects)
+    for s in subjects:
+        values = s.result.columns()
+        orjson.dumps(values)  # storable
+        for f in enricher.fields:
+            assert f in values
+
+
+def test_language_of_short_texts() -> None:
+    enricher = enricher_class("language")()
+    texts = {
+        "fr": "Super article, merci pour ces conseils sur le community management !",
+        "en": "Thanks for the great write-up, this really helped our team.",
+        "de": "Vielen Dank für den hilfreichen Beitrag, sehr interessant.",
+        "es": "Muchas gracias por el artículo, me ha sido muy útil.",
+        "ar": "شكرا جزيلا على هذا المقال المفيد",
+    }
+    subjects = [_subject(t) for t in texts.values()]
+    enricher.enrich(subjects)
+    assert [s.result.language for s in subjects] == list(texts)
+    for odd in ("", "😀🎉", "https://x.example @bob #tag"):
+        s = _subject(odd)
+        enricher.enrich([s])
+        assert s.result.language == "und"
+
+
+def test_language_accuracy_on_real_sentences(data_dir: Path) -> None:
+    """A regression guard on a slice; `veille models eval` reports the full figure."""
+    from veille.enrich.language import LanguageEnricher
+
+    enricher = LanguageEnricher()
+    right = total = 0
+    for code in ("en", "fr", "de", "es", "it", "pt", "ar", "hi"):
+        lines = (data_dir / "langid" / "sentences" / f"{code}.txt").read_text("utf-8").splitlines()
+        sample = [line for line in lines if line.strip()][:60]
+        found = enricher.detect(sample)
+        right += sum(1 for lang, _ in found if lang == code)
+        total += len(sample)
+    assert right / total >= 0.97
+
+
+XSS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg/onload=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    "<iframe src=javascript:alert(1)></iframe>",
+    "<body onload=alert(1)>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<<script>alert(1)//<</script>",
+    '<b onmouseover="alert(1)">bold</b>',
+    '<a href="https://ok.example" onclick="alert(1)" target="_blank">ok</a>',
+    "<object data=javascript:alert(1)>",
+    "<form action=javascript:alert(1)><input type=submit>",
+    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)>",
+    '<blockquote cite="javascript:alert(1)">q</blockquote>',
+    "<!--<script>alert(1)</script>-->",
+    "<style>@import 'javascript:alert(1)';</style>",
+]
+
+
+@pytest.mark.parametrize("vector", XSS)
+def test_sanitiser_leaves_nothing_that_runs(vector: str) -> None:
+    out = sanitise(vector).lower()
+    for bad in ("<script", "javascript:", "vbscript:", "data:", " on", "<iframe", "<img",
+                "<svg", "style=", "<object", "<form", "<style"):  # fmt: skip
+        assert bad not in out, (vector, out)
+
+
+def test_sanitiser_keeps_the_origin_allowlist() -> None:
+    html = (
+        '<p><a href="https://veille.example/x" title="t">lien</a> <abbr title="a">A</abbr> '
+        '<acronym title="b">B</acronym> <b>b</b> <blockquote cite="https://c.example">q</blockquote> '
+        '<cite>c</cite> <code>x</code> <del datetime="2010-10-18">d</del> <em>e</em> <i>i</i> '
+        '<q cite="https://q.example">q</q> <strike>s</strike> <strong>s</strong> <u>u</u></p>'
+    )
+    out = sanitise(html)
+    for tag in ("a", "abbr", "acronym", "b", "blockquote", "cite", "code", "del", "em", "i",
+                "q", "strike", "strong"):  # fmt: skip
+        assert f"<{tag}" in out
+    assert "<p>" not in out and "<u>" not in out and out.endswith(" u")
+    assert 'rel="nofollow ugc"' in out and 'title="t"' in out
+
+
+def test_ingest_enriches_and_enrich_fills_the_rest(tmp_path: Path) -> None:
+    from veille.enrich.rerun import enrich_stored
+    from veille.export import records
+    from veille.pipeline import ingest
+    from veille.store import Store
+
+    src = tmp_path / "c.ndjson"
+    src.write_bytes(
+        b"".join(
+            orjson.dumps(
+                {"id": str(i), "channel": "blog", "kind": "comment",
+                 "created_at": "2026-01-01T10:00:00Z", "author": {"name": f"p{i}"},
+                 "text": t, "html": f"<p>{t} <script>x()</script></p>"}
+            ) + b"\n"
+            for i, t in enumerate(["Merci beaucoup pour cet excellent article !",
+                                   "Thank you so much for this excellent article!"])
+        )
+    )  # fmt: skip
+    store = Store(tmp_path / "v.db")
+    ingest(store, [src])
+    rows = list(records(store, "activities"))
+    assert [r["language"] for r in rows] == ["fr", "en"]
+    assert all("<script" not in r["html_safe"] and "Merci" in rows[0]["html_safe"] for r in rows)
+    other = Store(tmp_path / "w.db")
+    ingest(other, [src], enrich=False)
+    assert all(r.get("language") is None for r in records(other, "activities"))
+    assert enrich_stored(other) == 2
+    assert enrich_stored(other) == 0
+    assert [r["language"] for r in records(other, "activities")] == ["fr", "en"]
+    assert enrich_stored(other, everything=True) == 2
+    store.close()
+    other.close()
