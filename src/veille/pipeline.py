@@ -10,12 +10,14 @@ next run completes it, and a batch could as well be handed to a worker elsewhere
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import queue
+import pickle
+import subprocess
+import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from veille.connectors import Connector, Document, connector_class, detect, iter_documents
 from veille.enrich import Enricher, default_chain, enrich_items
@@ -27,8 +29,6 @@ BATCH_SIZE = 2000
 PARALLEL_BYTES = 16 * 1024 * 1024
 """Below this much input, a second process costs more than it saves (and would load the
 enrichers' models again for itself)."""
-QUEUE_BATCHES = 3
-"""Prepared batches waiting for the writer at most: bounds the memory of a big ingest."""
 
 ProgressHook = Callable[[str, int], None]
 """Called with (document being read, items read so far in the run) after each batch."""
@@ -52,6 +52,8 @@ def ingest(
     input is large and there is a core to spare. ``enrich`` runs the enrichers
     (language, safe HTML, ...) on what is read.
     """
+    if fmt != "auto":
+        connector_class(fmt)  # an unknown format fails here, before any process starts
     spec = _ReadSpec([str(p) for p in paths], fmt, channel, batch_size, enrich)
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and _size(paths) >= PARALLEL_BYTES
@@ -218,24 +220,27 @@ def _read(
 def _in_a_second_process(spec: _ReadSpec) -> Iterator[_Chunk]:
     """Run the reading stage for ``spec`` in a new process; yield its chunks here, in order.
 
-    A new interpreter ("spawn"), not a fork: the enrichers' native libraries keep thread
-    pools that a forked child inherits broken, and a fresh process is what a worker on
-    another machine will be anyway.
+    A new interpreter (``python -m veille.reading``), not a fork: the enrichers' native
+    libraries keep thread pools that a forked child inherits broken, multiprocessing's
+    "spawn" would re-run the caller's script, and a process that only gets plain values
+    is what a worker on another machine will be anyway. The pipe between the two
+    bounds the memory: the reader waits while the writer is behind.
     """
-    ctx = multiprocessing.get_context("spawn")
-    channel: multiprocessing.queues.Queue[tuple[str, object]] = ctx.Queue(maxsize=QUEUE_BATCHES)
-    process = ctx.Process(target=_produce, args=(spec, channel), daemon=True)
-    process.start()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "veille.reading"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert process.stdin is not None and process.stdout is not None
     try:
+        process.stdin.write(pickle.dumps(spec))
+        process.stdin.close()
         while True:
-            try:
-                kind, payload = channel.get(timeout=1.0)
-            except queue.Empty:
-                if not process.is_alive():
-                    raise RuntimeError(
-                        f"the reading process stopped unexpectedly (exit code {process.exitcode})"
-                    ) from None
-                continue
+            header = process.stdout.read(8)
+            if len(header) < 8:
+                raise RuntimeError(
+                    f"the reading process stopped unexpectedly (exit code {process.wait()})"
+                )
+            frame = process.stdout.read(int.from_bytes(header, "little"))
+            kind, payload = pickle.loads(frame)
             if kind == "chunk":
                 assert isinstance(payload, _Chunk)
                 yield payload
@@ -246,20 +251,33 @@ def _in_a_second_process(spec: _ReadSpec) -> Iterator[_Chunk]:
             else:
                 raise RuntimeError(f"the reading process failed:\n{payload}")
     finally:
-        if process.is_alive():
+        if process.poll() is None:
             process.terminate()
-        process.join(timeout=5)
+        process.wait(timeout=10)
+        process.stdout.close()
 
 
-def _produce(spec: _ReadSpec, channel: multiprocessing.queues.Queue[tuple[str, object]]) -> None:
+def serve_reading(source: BinaryIO, sink: BinaryIO) -> None:
+    """The reading process's side of :func:`_in_a_second_process` (see veille.reading)."""
+
+    def send(kind: str, payload: object) -> None:
+        frame = pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        sink.write(len(frame).to_bytes(8, "little"))
+        sink.write(frame)
+        sink.flush()
+
     try:
+        spec = pickle.load(source)
+        assert isinstance(spec, _ReadSpec)
         for chunk in spec.chunks():
-            channel.put(("chunk", chunk))
-        channel.put(("done", None))
+            send("chunk", chunk)
+        send("done", None)
     except KeyboardInterrupt:
-        channel.put(("interrupted", None))
-    except BaseException:  # handed to the parent, which raises it
-        channel.put(("error", traceback.format_exc()))
+        send("interrupted", None)
+    except BrokenPipeError:  # the writer stopped first: nothing left to tell it
+        pass
+    except BaseException:  # handed to the writer, which raises it
+        send("error", traceback.format_exc())
 
 
 def _size(paths: Sequence[str | os.PathLike[str]]) -> int:
