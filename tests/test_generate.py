@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from veille import generate_text as T
 from veille.generate import (
     COMMENT_MIX,
     REPLY_MIX,
@@ -30,6 +29,7 @@ from veille.generate import (
     events,
     generate,
 )
+from veille.generate import text as T
 
 Record = dict[str, Any]
 KINDS = {
