@@ -161,3 +161,53 @@ def test_ingest_enriches_and_enrich_fills_the_rest(tmp_path: Path) -> None:
     assert enrich_stored(other, everything=True) == 2
     store.close()
     other.close()
+
+
+def _origin_parts(seed: Path) -> tuple[str, list[str]]:
+    """The injected link block at the top of the origin page, and its four comments."""
+    lines = (seed / "origin-document.txt").read_text("utf-8").splitlines()
+    block = next(line for line in lines if line.startswith("http://"))
+    start = next(i for i, line in enumerate(lines) if line.startswith("Comments (4)"))
+    end = next(i for i, line in enumerate(lines) if "Leave a Reply" in line)
+    comments: list[str] = []
+    for line in lines[start + 1 : end]:
+        stripped = line.strip()
+        if stripped[:3] in ("1. ", "2. ", "3. ", "4. "):
+            comments.append(stripped[3:])
+        elif stripped and comments:
+            comments[-1] += "\n" + stripped
+    return block, comments
+
+
+def test_spam_rules_catch_the_origin_link_block_and_spare_its_comments() -> None:
+    from tests.conftest import SEED
+    from veille.enrich.spamrules import SpamRules
+
+    block, comments = _origin_parts(SEED)
+    assert len(comments) == 4
+    rules = SpamRules()
+    reasons = rules.check(block)
+    assert {"links>=2", "casino-terms", "link-text-language-mismatch"} <= set(reasons)
+    for comment in comments:
+        assert rules.check(comment) == [], comment
+
+
+def test_spam_rules_are_the_managers_to_tune() -> None:
+    from veille.enrich.spamrules import SpamRules
+
+    rules = SpamRules(
+        max_links=3,
+        moderation_keys=("promo",),
+        disallowed_keys=("cheap-pills.example",),
+        patterns=(r"\bwin \$\d+",),
+        spam_hosts=frozenset({"spam.example"}),
+        allowed_languages=("fr", "en"),
+    )
+    text = "Promo: win $500 at http://a.spam.example and http://b.example"
+    reasons = rules.check(text, language="de", author_url="https://cheap-pills.example/")
+    assert "links>=3" not in reasons
+    assert {"moderation-key:promo", "disallowed-key:cheap-pills.example",
+            "known-spam-domain:a.spam.example", "language-not-allowed:de"} <= set(reasons)  # fmt: skip
+    assert any(r.startswith("pattern:") for r in reasons)
+    assert SpamRules().check("[url=http://x.example]x[/url]") == ["bbcode-links"]
+    assert SpamRules().check("") == ["empty-body"]
