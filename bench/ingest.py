@@ -134,12 +134,14 @@ def main() -> None:
                 ("veille ingest of the generated NDJSON (SQLite)", gi, gi["n"] / gi["seconds"])
             )
     print(f"\nMachine: {machine()}\n")
-    print("| step | items | seconds | items/s | peak memory |")
+    print(f"Load average when done: {os.getloadavg()[0]:.1f}\n")
+    print("| step | items | seconds | items/s | peak memory (process + reading process) |")
     print("|---|---:|---:|---:|---:|")
     for name, r, rate in rows:
-        print(
-            f"| {name} | {r['n']:,.0f} | {r['seconds']:.1f} | {rate:,.0f} | {r['peak_mb']:.0f} MB |"
-        )
+        mem = f"{r['peak_mb']:.0f} MB"
+        if r.get("child_peak_mb"):
+            mem += f" + {r['child_peak_mb']:.0f} MB"
+        print(f"| {name} | {r['n']:,.0f} | {r['seconds']:.1f} | {rate:,.0f} | {mem} |")
     if not args.skip_perceval:
         print(f"\nveille / Perceval: {rows[0][2] / rows[1][2]:.1f}x (target: at least 10x)")
 
