@@ -42,6 +42,10 @@ def resolve_url(db: str | os.PathLike[str] | None) -> str:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    # 16 KiB pages (taken when the file is created, ignored after): activities carry a
+    # few KB of text each, which 4 KiB pages split into overflow chains; measured 20%
+    # faster ingest and 7% smaller files on the mailing-list benchmark.
+    cur.execute("PRAGMA page_size=16384")
     # WAL lets readers (the web pages) work while an ingest writes; NORMAL sync is safe
     # with WAL (a power cut loses at most the last transactions, never corrupts).
     cur.execute("PRAGMA journal_mode=WAL")
