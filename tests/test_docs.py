@@ -27,3 +27,11 @@ def test_readme_names_every_format_and_command() -> None:
         assert f"`{name}`" in readme, f"format {name} is not in the README"
     for name in cli.commands:
         assert f"veille {name}" in readme, f"command {name} is not in the README"
+
+
+def test_connector_reference_is_current() -> None:
+    from veille.connectors.reference import render as connectors
+
+    assert (ROOT / "docs" / "connectors.md").read_text(encoding="utf-8") == connectors(), (
+        "docs/connectors.md is stale: run python -m veille.connectors.reference > docs/connectors.md"
+    )
