@@ -211,3 +211,32 @@ def test_spam_rules_are_the_managers_to_tune() -> None:
     assert any(r.startswith("pattern:") for r in reasons)
     assert SpamRules().check("[url=http://x.example]x[/url]") == ["bbcode-links"]
     assert SpamRules().check("") == ["empty-body"]
+
+
+def test_spam_enricher_scores_and_explains(tmp_path: Path) -> None:
+    from tests.conftest import SEED
+    from veille.enrich.spam import THRESHOLD, SpamEnricher, score
+    from veille.export import records
+    from veille.pipeline import ingest
+    from veille.store import Store
+
+    block, comments = _origin_parts(SEED)
+    subjects = [_subject(block), *(_subject(c) for c in comments)]
+    SpamEnricher().enrich(subjects)
+    assert subjects[0].result.spam is True and subjects[0].result.spam_score >= THRESHOLD
+    assert "casino-terms" in (subjects[0].result.spam_reasons or [])
+    assert [s.result.spam for s in subjects[1:]] == [False] * 4
+    assert score(["links>=2"]) < THRESHOLD  # held for moderation, not spam by itself
+    assert score(["disallowed-key:x"]) >= THRESHOLD
+
+    src = tmp_path / "s.ndjson"
+    src.write_bytes(
+        orjson.dumps({"id": "1", "channel": "blog", "kind": "comment",
+                      "created_at": "2026-01-01T10:00:00Z", "author": {"name": "x"},
+                      "text": block}) + b"\n"
+    )  # fmt: skip
+    store = Store(tmp_path / "s.db")
+    ingest(store, [src])
+    (row,) = records(store, "activities")
+    assert row["spam"]["is_spam"] is True and "links>=2" in row["spam"]["reasons"]
+    store.close()

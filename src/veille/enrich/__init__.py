@@ -23,6 +23,7 @@ from veille.model import Author, Item, clean_text
 BUILTIN: dict[str, str] = {
     "language": "veille.enrich.language:LanguageEnricher",
     "html": "veille.enrich.sanitise:HtmlSanitiser",
+    "spam": "veille.enrich.spam:SpamEnricher",
 }
 """Registered enrichers, in the order they run."""
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, desc, func, select
 
 from veille.store.schema import (
@@ -46,6 +47,7 @@ class Stats:
     kinds: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
+    spam: int = 0
     top_members: list[tuple[int, str, int]] = field(default_factory=list)
     quarantined: int = 0
     last_run: datetime | None = None
@@ -107,6 +109,9 @@ def stats(engine: Engine, top: int = 10) -> Stats:
                 .order_by(desc(func.count()))
             )
         }
+        s.spam = conn.execute(
+            select(func.count()).select_from(e).where(e.c.spam.is_(True))
+        ).scalar_one()
         n_by_member = (
             select(i.c.member_id, func.count().label("n"))
             .select_from(a.join(i, a.c.identity_id == i.c.id))
@@ -158,6 +163,9 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
             e.c.language,
             e.c.language_confidence,
             e.c.html_safe,
+            e.c.spam,
+            e.c.spam_score,
+            e.c.spam_reasons,
         )
         .select_from(
             a.join(c, a.c.channel_id == c.c.id)
@@ -171,7 +179,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
         for row in result:
             (aid, nid, channel, platform, kind, created, name, username, email, url,
              text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd,
-             language, language_confidence, html_safe) = row  # fmt: skip
+             language, language_confidence, html_safe, spam, spam_score, spam_reasons) = row  # fmt: skip
             author = {
                 k: v
                 for k, v in (("name", name), ("username", username), ("email", email), ("url", url))
@@ -200,6 +208,13 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
                 "language": language,
                 "language_confidence": language_confidence,
                 "html_safe": html_safe,
+                "spam": None
+                if spam is None
+                else {
+                    "is_spam": bool(spam),
+                    "score": spam_score,
+                    "reasons": orjson.loads(spam_reasons) if spam_reasons else [],
+                },
             }
             yield record
 
