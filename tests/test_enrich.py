@@ -240,3 +240,18 @@ def test_spam_enricher_scores_and_explains(tmp_path: Path) -> None:
     (row,) = records(store, "activities")
     assert row["spam"]["is_spam"] is True and "links>=2" in row["spam"]["reasons"]
     store.close()
+
+
+def test_keywords_in_the_activity_language() -> None:
+    from veille.enrich.keywords import key_phrases
+
+    assert key_phrases("Le nouveau logo est horrible, rendez-nous l'ancien logo !", "fr")[0] == (
+        "ancien logo"
+    )
+    english = key_phrases(
+        "I don't like the new pricing, it's way too expensive for small teams.", "en"
+    )
+    assert "pricing" in english and "don" not in english
+    assert "preisgestaltung" in key_phrases("Die neue Preisgestaltung ist viel zu teuer.", "de")
+    assert key_phrases("", "fr") == [] and key_phrases("😀 https://x.example @bob", None) == []
+    assert len(key_phrases("mot " * 250_000 + "fin", "fr")) <= 5

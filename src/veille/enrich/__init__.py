@@ -24,6 +24,7 @@ BUILTIN: dict[str, str] = {
     "language": "veille.enrich.language:LanguageEnricher",
     "html": "veille.enrich.sanitise:HtmlSanitiser",
     "spam": "veille.enrich.spam:SpamEnricher",
+    "keywords": "veille.enrich.keywords:KeywordEnricher",
 }
 """Registered enrichers, in the order they run."""
 

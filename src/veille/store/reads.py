@@ -166,6 +166,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
             e.c.spam,
             e.c.spam_score,
             e.c.spam_reasons,
+            e.c.keywords,
         )
         .select_from(
             a.join(c, a.c.channel_id == c.c.id)
@@ -179,7 +180,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
         for row in result:
             (aid, nid, channel, platform, kind, created, name, username, email, url,
              text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd,
-             language, language_confidence, html_safe, spam, spam_score, spam_reasons) = row  # fmt: skip
+             language, language_confidence, html_safe, spam, spam_score, spam_reasons, keywords) = row  # fmt: skip
             author = {
                 k: v
                 for k, v in (("name", name), ("username", username), ("email", email), ("url", url))
@@ -215,6 +216,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
                     "score": spam_score,
                     "reasons": orjson.loads(spam_reasons) if spam_reasons else [],
                 },
+                "keywords": orjson.loads(keywords) if keywords else None,
             }
             yield record
 
