@@ -255,3 +255,29 @@ def test_keywords_in_the_activity_language() -> None:
     assert "preisgestaltung" in key_phrases("Die neue Preisgestaltung ist viel zu teuer.", "de")
     assert key_phrases("", "fr") == [] and key_phrases("😀 https://x.example @bob", None) == []
     assert len(key_phrases("mot " * 250_000 + "fin", "fr")) <= 5
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("How do I export my contacts?", "question"),
+        ("The app crashes when I open settings, is this a known bug?", "bug"),
+        ("Die App funktioniert nicht mehr seit dem Update", "bug"),
+        ("It would be great if you could add a dark mode", "idea"),
+        ("Ciao, sarebbe bello avere l'esportazione in CSV", "idea"),
+        ("Très déçu, je veux un remboursement", "complaint"),
+        ("Merci beaucoup, super travail !", "praise"),
+        ("Combien coûte la licence entreprise ? Je voudrais un devis", "purchase"),
+        ("Hola, ¿cuánto cuesta la suscripción?", "purchase"),
+        ("Vous recrutez ? Voici ma candidature", "job"),
+        ("Je suis journaliste, pourriez-vous m'accorder une interview ?", "press"),
+        ("Gostaríamos de propor uma parceria", "partnership"),
+        ("ok", "other"),
+    ],
+)
+def test_intent_cues_in_several_languages(text: str, intent: str) -> None:
+    from veille.enrich.intent import classify
+
+    label, score = classify(text)
+    assert label == intent
+    assert (score == 0.0) == (intent == "other") and 0.0 <= score < 1.0

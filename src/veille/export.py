@@ -16,7 +16,7 @@ ACTIVITY_COLUMNS = (
     "author.name", "author.username", "author.email", "author.url",
     "text", "html", "title", "url", "parent_id", "thread_id", "status",
     "activity_id", "member_id", "identity_id", "format", "ingested_at", "updated_at",
-    "language", "language_confidence", "html_safe", "spam", "keywords",
+    "language", "language_confidence", "html_safe", "spam", "keywords", "intent",
 )  # fmt: skip
 MEMBER_COLUMNS = (
     "member_id", "display_name", "identities", "activity_count", "first_seen", "last_seen",

@@ -25,6 +25,7 @@ BUILTIN: dict[str, str] = {
     "html": "veille.enrich.sanitise:HtmlSanitiser",
     "spam": "veille.enrich.spam:SpamEnricher",
     "keywords": "veille.enrich.keywords:KeywordEnricher",
+    "intent": "veille.enrich.intent:IntentEnricher",
 }
 """Registered enrichers, in the order they run."""
 

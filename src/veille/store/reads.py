@@ -167,6 +167,8 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
             e.c.spam_score,
             e.c.spam_reasons,
             e.c.keywords,
+            e.c.intent,
+            e.c.intent_score,
         )
         .select_from(
             a.join(c, a.c.channel_id == c.c.id)
@@ -180,7 +182,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
         for row in result:
             (aid, nid, channel, platform, kind, created, name, username, email, url,
              text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd,
-             language, language_confidence, html_safe, spam, spam_score, spam_reasons, keywords) = row  # fmt: skip
+             language, language_confidence, html_safe, spam, spam_score, spam_reasons, keywords, intent, intent_score) = row  # fmt: skip
             author = {
                 k: v
                 for k, v in (("name", name), ("username", username), ("email", email), ("url", url))
@@ -217,6 +219,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
                     "reasons": orjson.loads(spam_reasons) if spam_reasons else [],
                 },
                 "keywords": orjson.loads(keywords) if keywords else None,
+                "intent": None if intent is None else {"label": intent, "score": intent_score},
             }
             yield record
 
