@@ -183,11 +183,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
             (aid, nid, channel, platform, kind, created, name, username, email, url,
              text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd,
              language, language_confidence, html_safe, spam, spam_score, spam_reasons, keywords, intent, intent_score) = row  # fmt: skip
-            author = {
-                k: v
-                for k, v in (("name", name), ("username", username), ("email", email), ("url", url))
-                if v
-            }
+            author = _handles(name, username, email, url)
             record: ExportRecord = {
                 "id": nid,
                 "channel": channel,
@@ -289,17 +285,7 @@ def iter_members(engine: Engine, batch: int = 2000) -> Iterator[ExportRecord]:
                         "first_seen": None,
                         "last_seen": None,
                     }
-                ident = {"channel": channel}
-                ident.update(
-                    (k, v)
-                    for k, v in (
-                        ("name", name),
-                        ("username", username),
-                        ("email", email),
-                        ("url", url),
-                    )
-                    if v
-                )
+                ident = {"channel": channel, **_handles(name, username, email, url)}
                 current["identities"].append(ident)
                 current["activity_count"] += int(n or 0)
                 for key, value, better in (("first_seen", first, min), ("last_seen", last, max)):
@@ -309,6 +295,14 @@ def iter_members(engine: Engine, batch: int = 2000) -> Iterator[ExportRecord]:
                         current[key] = value if prev is None else better(prev, value)
             if current is not None:
                 yield _finish_member(current)
+
+
+def _handles(
+    name: str | None, username: str | None, email: str | None, url: str | None
+) -> dict[str, str]:
+    """An identity's handles as the export writes them: only those it has."""
+    found = {"name": name, "username": username, "email": email, "url": url}
+    return {k: v for k, v in found.items() if v}
 
 
 def _finish_member(record: ExportRecord) -> ExportRecord:
