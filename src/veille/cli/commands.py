@@ -187,7 +187,7 @@ def demo(ctx: click.Context, members: int, activities: int, seed: int) -> None:
 )
 @click.pass_context
 def enrich(ctx: click.Context, everything: bool) -> None:
-    """Enrich stored activities: language, safe HTML (and the other enrichers)."""
+    """Enrich stored activities: language, sentiment, spam, keywords, intent, safe HTML."""
     from veille.enrich.rerun import enrich_stored
 
     with _store(ctx) as store:
@@ -196,9 +196,11 @@ def enrich(ctx: click.Context, everything: bool) -> None:
 
 
 def register(group: click.Group) -> None:
-    from veille.cli import sources
+    from veille.cli import models, sources
 
     for command in (ingest, enrich, export, stats, quarantine, generate, demo):
         group.add_command(command)
     group.add_command(sources.sources)
     group.add_command(sources.sync)
+    group.add_command(models.label)
+    group.add_command(models.models)

@@ -14,15 +14,19 @@ import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import orjson
 
 from veille.model import Author, Item, clean_text
 
+if TYPE_CHECKING:
+    from veille.enrich.learned import Lessons
+
 BUILTIN: dict[str, str] = {
     "language": "veille.enrich.language:LanguageEnricher",
     "html": "veille.enrich.sanitise:HtmlSanitiser",
+    "sentiment": "veille.enrich.sentiment:SentimentEnricher",
     "spam": "veille.enrich.spam:SpamEnricher",
     "keywords": "veille.enrich.keywords:KeywordEnricher",
     "intent": "veille.enrich.intent:IntentEnricher",
@@ -48,6 +52,8 @@ class Enrichment:
     intent_score: float | None = None
     keywords: list[str] | None = None
     html_safe: str | None = None
+    links: int | None = None
+    text_hash: str | None = None
 
     def columns(self) -> dict[str, object]:
         """The values as the ``enrichments`` table keeps them (lists as JSON text)."""
@@ -63,6 +69,8 @@ class Enrichment:
             "intent_score": self.intent_score,
             "keywords": _json_list(self.keywords),
             "html_safe": self.html_safe,
+            "links": self.links,
+            "text_hash": self.text_hash,
         }
         return values
 
@@ -85,6 +93,8 @@ class Enricher(ABC):
     name: ClassVar[str]
     fields: ClassVar[tuple[str, ...]]
     """The :class:`Enrichment` fields it sets."""
+    learns: ClassVar[bool] = False
+    """Takes ``lessons=`` (what the community's managers taught, :mod:`.learned`)."""
 
     @abstractmethod
     def enrich(self, subjects: Sequence[Subject]) -> None:
@@ -107,8 +117,13 @@ def enricher_class(name: str) -> type[Enricher]:
     return cls
 
 
-def default_chain() -> list[Enricher]:
-    return [enricher_class(name)() for name in BUILTIN]
+def default_chain(lessons: Lessons | None = None) -> list[Enricher]:
+    """Every registered enricher, in order; those that learn get ``lessons``."""
+    chain: list[Enricher] = []
+    for name in BUILTIN:
+        cls = enricher_class(name)
+        chain.append(cls(lessons=lessons) if cls.learns else cls())  # type: ignore[call-arg]
+    return chain
 
 
 def subject_text(title: str | None, text: str | None) -> str:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from veille.enrich import Enricher, Subject, default_chain, run, subject_text
+from veille.enrich import Enricher, Subject, default_chain, history, run, subject_text
+from veille.enrich import labels as labelling
 from veille.model import Author
 from veille.store import Store
 from veille.store.schema import activities, channels, enrichments, identities
@@ -23,11 +24,14 @@ def enrich_stored(
     chain: Sequence[Enricher] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Enrich stored activities that have no enrichment (or all of them); return how many."""
-    chain = list(chain) if chain is not None else default_chain()
+    """Enrich stored activities that have no enrichment (or all of them), then run the
+    spam rules that read the store over them and re-apply the managers' labels; return
+    how many were enriched."""
+    chain = list(chain) if chain is not None else default_chain(labelling.lessons(store))
     a, i, c, e = activities, identities, channels, enrichments
     done = 0
     last = 0
+    first: int | None = None
     while True:
         query = (
             select(
@@ -44,6 +48,8 @@ def enrich_stored(
         with store.engine.connect() as conn:
             rows = conn.execute(query).all()
         if not rows:
+            if first is not None:
+                history.review(store, first - 1)
             return done
         subjects = [
             Subject(subject_text(title, text), html, Author(n, u, m, w), channel, kind)
@@ -59,5 +65,6 @@ def enrich_stored(
             upsert_enrichments(conn, values)
         done += len(rows)
         last = rows[-1][0]
+        first = rows[0][0] if first is None else first
         if progress is not None:
             progress(done)

@@ -1,24 +1,35 @@
 """Spam: a probability, a decision and the reasons that fired, for every activity.
 
-For now the rule layer (:mod:`veille.enrich.spamrules`) alone decides: each reason
-carries a weight, the weights combine as independent evidence (1 - Π(1 - w)), and a
-score at or above :data:`THRESHOLD` is spam. The weights follow what the rules mean in
-the tools they come from: a disallowed key is WordPress's "spam", a moderation key or
-too many links its "hold for moderation" (0.5: below the threshold, visible in the
-moderation queue), gambling vocabulary alone is suspicious, with links it is the SEO
-injection the origin page carries. A learned model's probability will join as one more
-piece of evidence (``model:0.97``).
+Two layers. The rules (:mod:`veille.enrich.spamrules`) each give a reason with a weight;
+the learned model (:mod:`veille.enrich.textmodel`, trained on YouTube, SMS and Telegram
+spam, and taught by the community's own corrections) gives a probability. They combine
+as independent evidence, 1 - (1 - p) Π(1 - w), and a score at or above
+:data:`THRESHOLD` is spam. The model's probability is listed as a reason
+(``model:0.97``) when it is :data:`MODEL_REASON` or more.
+
+The weights follow what the rules mean in the tools they come from: a disallowed key is
+WordPress's "spam", a moderation key or too many links its "hold for moderation" (0.5:
+below the threshold, visible in the moderation queue), gambling vocabulary alone is
+suspicious, with links it is the SEO injection the origin page carries. Rules that read
+the store (duplicates, floods, new authors with links) add their reasons after the
+batch is stored (:mod:`veille.enrich.history`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from veille.enrich import Enricher, Subject
-from veille.enrich.spamrules import SpamRules
+from veille.enrich.learned import Lessons, model
+from veille.enrich.spamrules import SpamRules, links
 
 THRESHOLD = 0.8
+MODEL_REASON = 0.5
+DUPLICATE_MIN_CHARS = 40
+"""Shorter texts ("Thanks!", "+1") are said twice by honest people."""
 WEIGHTS = {
     "disallowed-key": 0.99,
     "known-spam-domain": 0.9,
@@ -32,31 +43,77 @@ WEIGHTS = {
     "pattern": 0.8,
     "language-not-allowed": 0.5,
     "empty-body": 0.3,
+    "duplicate-of": 0.5,
+    "flood": 0.6,
+    "new-author-with-url": 0.2,
 }
 
 
 def weight(reason: str) -> float:
     """The weight of a reason (``links>=2`` and ``disallowed-key:x`` by their family)."""
-    family = reason.split(":", 1)[0].split(">=", 1)[0]
-    return WEIGHTS.get(family, 0.0)
+    family, _, value = reason.partition(":")
+    if family == "model":
+        return float(value)
+    return WEIGHTS.get(family.split(">=", 1)[0], 0.0)
 
 
-def score(reasons: Sequence[str]) -> float:
-    remaining = 1.0
+def score(reasons: Sequence[str], probability: float = 0.0) -> float:
+    """The rules' weights and the model's probability, as independent evidence (a
+    ``model:`` reason stands for the probability, which then counts once)."""
+    remaining = 1.0 - probability
     for reason in reasons:
-        remaining *= 1.0 - weight(reason)
+        if not reason.startswith("model:"):
+            remaining *= 1.0 - weight(reason)
     return round(1.0 - remaining, 4)
+
+
+def text_hash(text: str) -> str | None:
+    """What makes two posts copies of each other: the same words, case and spacing aside."""
+    words = " ".join(text.lower().split())
+    if len(words) < DUPLICATE_MIN_CHARS:
+        return None
+    return hashlib.blake2b(words.encode("utf-8", "replace"), digest_size=8).hexdigest()
 
 
 class SpamEnricher(Enricher):
     name: ClassVar[str] = "spam"
-    fields: ClassVar[tuple[str, ...]] = ("spam", "spam_score", "spam_reasons")
+    learns: ClassVar[bool] = True
+    fields: ClassVar[tuple[str, ...]] = ("spam", "spam_score", "spam_reasons", "links", "text_hash")
 
-    def __init__(self, rules: SpamRules | None = None) -> None:
-        self.rules = rules or SpamRules()
+    def __init__(
+        self,
+        rules: SpamRules | None = None,
+        lessons: Lessons | None = None,
+        *,
+        learned: bool = True,
+    ) -> None:
+        rules = rules or SpamRules()
+        if lessons is not None and (lessons.spam_hosts or lessons.spam_emails):
+            rules = replace(
+                rules,
+                spam_hosts=rules.spam_hosts | lessons.spam_hosts,
+                spam_emails=rules.spam_emails | lessons.spam_emails,
+            )
+        self.rules = rules
+        self.lessons = lessons
+        self.learned = learned
+        """Off: the rules alone decide."""
+
+    def load(self) -> None:
+        if self.learned:
+            model("spam", self.lessons)
 
     def enrich(self, subjects: Sequence[Subject]) -> None:
-        for s in subjects:
+        if not subjects:
+            return
+        probabilities = [0.0] * len(subjects)
+        if self.learned:
+            m = model("spam", self.lessons)
+            column = m.classes.index("spam")
+            # The model reads what a reader sees: the text, with the links of the markup.
+            texts = [s.html or s.text for s in subjects]
+            probabilities = m.predict_proba(texts)[:, column].tolist()
+        for s, p in zip(subjects, probabilities, strict=True):
             reasons = self.rules.check(
                 s.text,
                 s.html,
@@ -64,7 +121,12 @@ class SpamEnricher(Enricher):
                 author_name=s.author.name,
                 author_email=s.author.email,
                 author_url=s.author.url,
+                kind=s.kind,
             )
+            if p >= MODEL_REASON:
+                reasons.append(f"model:{p:.2f}")
             s.result.spam_reasons = reasons
-            s.result.spam_score = score(reasons)
+            s.result.spam_score = score(reasons, p)
             s.result.spam = s.result.spam_score >= THRESHOLD
+            s.result.links = len(links(s.text, s.html))
+            s.result.text_hash = text_hash(s.text)

@@ -59,6 +59,9 @@ class SpamRules:
     """The settings of the rule layer; every list is the community manager's to edit."""
 
     max_links: int = 2
+    link_kinds: tuple[str, ...] = ("comment", "reply", "pingback", "trackback", "mention")
+    """Where ``max_links`` applies: WordPress holds comments, not the posts of the site's
+    authors, and a mailing-list message quoting two URLs is ordinary."""
     moderation_keys: tuple[str, ...] = ()
     disallowed_keys: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
@@ -76,24 +79,26 @@ class SpamRules:
         author_name: str | None = None,
         author_email: str | None = None,
         author_url: str | None = None,
+        kind: str | None = None,
     ) -> list[str]:
         """The reasons this message looks like spam (empty: none)."""
         reasons: list[str] = []
         body = text or ""
         if not body.strip() and not (html or "").strip():
             reasons.append("empty-body")
-        links = _links(body, html)
-        if self.max_links and len(links) >= self.max_links:
+        found = links(body, html)
+        limited = kind is None or kind in self.link_kinds
+        if self.max_links and limited and len(found) >= self.max_links:
             reasons.append(f"links>={self.max_links}")
         if BBCODE_LINK.search(body):
             reasons.append("bbcode-links")
-        if _CASINO.search(body) or any(_CASINO.search(u) for u in links):
+        if _CASINO.search(body) or any(_CASINO.search(u) for u in found):
             reasons.append("casino-terms")
         if _PHARMA.search(body):
             reasons.append("pharma-terms")
-        if len(links) >= 2 and _labels_mismatch(body):
+        if len(found) >= 2 and _labels_mismatch(body):
             reasons.append("link-text-language-mismatch")
-        hosts = {_host(u) for u in links} | ({_host(author_url)} if author_url else set())
+        hosts = {host_of(u) for u in found} | ({host_of(author_url)} if author_url else set())
         for host in sorted(h for h in hosts if h and _known(h, self.spam_hosts)):
             reasons.append(f"known-spam-domain:{host}")
         if author_email and author_email.lower() in self.spam_emails:
@@ -115,14 +120,16 @@ class SpamRules:
         return reasons
 
 
-def _links(text: str, html: str | None) -> list[str]:
+def links(text: str, html: str | None) -> list[str]:
+    """The distinct link targets in ``text`` and in ``html``'s ``href`` attributes."""
     found = dict.fromkeys(URL.findall(text))
     if html:
         found.update(dict.fromkeys(HREF.findall(html)))
     return list(found)
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
+    """The host of a link, without ``www.``; empty when there is none."""
     try:
         host = urlsplit(url if "//" in url else "//" + url).hostname or ""
     except ValueError:

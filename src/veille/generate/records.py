@@ -65,7 +65,7 @@ class Records(State):
             self.seen.add(id(author))
             self.summary.identities += 1
             if self.truth is not None:
-                line = {"channel": CHANNELS[c], "author": author, "person": p.pid}
+                line = {"channel": CHANNELS[c], "author": author, "person": p.pid, "role": p.role}
                 self.tbuf.append(orjson.dumps(line))
         if not p.wrote:
             p.wrote = True

@@ -10,11 +10,11 @@ import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from veille.model import IngestReport, Item, Rejection
 from veille.store.engine import make_engine, migrate, resolve_url
-from veille.store.schema import ingest_runs
+from veille.store.schema import activities, ingest_runs
 from veille.store.writer import BatchCounts, Writer
 
 
@@ -46,6 +46,11 @@ class Store:
 
     def quarantine(self, rejections: Sequence[Rejection], run_id: int | None = None) -> int:
         return self.writer.quarantine(rejections, run_id)
+
+    def last_activity_id(self) -> int:
+        """The highest activity id stored (0 when there is none)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(activities.c.id))).scalar() or 0)
 
     # -- ingest runs ------------------------------------------------------------------
     def start_run(self, paths: Sequence[str], fmt: str) -> int:

@@ -169,6 +169,8 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
             e.c.keywords,
             e.c.intent,
             e.c.intent_score,
+            e.c.sentiment,
+            e.c.sentiment_score,
         )
         .select_from(
             a.join(c, a.c.channel_id == c.c.id)
@@ -182,7 +184,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
         for row in result:
             (aid, nid, channel, platform, kind, created, name, username, email, url,
              text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd,
-             language, language_confidence, html_safe, spam, spam_score, spam_reasons, keywords, intent, intent_score) = row  # fmt: skip
+             language, language_confidence, html_safe, spam, spam_score, spam_reasons, keywords, intent, intent_score, sentiment, sentiment_score) = row  # fmt: skip
             author = _handles(name, username, email, url)
             record: ExportRecord = {
                 "id": nid,
@@ -207,6 +209,9 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
                 "language": language,
                 "language_confidence": language_confidence,
                 "html_safe": html_safe,
+                "sentiment": None
+                if sentiment is None
+                else {"label": sentiment, "score": sentiment_score},
                 "spam": None
                 if spam is None
                 else {

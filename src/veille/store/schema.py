@@ -152,7 +152,27 @@ enrichments = Table(
     Column("intent_score", Float),
     Column("keywords", Text),
     Column("html_safe", Text),
+    Column("links", Integer),
+    # A hash of the text as read, normalised (case, spaces); NULL for texts too short to
+    # call a copy a duplicate. Duplicate-post checks look copies up by it.
+    Column("text_hash", String(16), index=True),
     Column("enriched_at", UTCDateTime, nullable=False),
+)
+
+labels = Table(
+    "labels",
+    metadata,
+    # A community manager's correction of what the enrichers said; never rewritten, the
+    # newest label of an activity and field wins. They override the enrichment at once
+    # and are what the community's own models learn from.
+    Column("id", Id, primary_key=True),
+    Column("activity_id", Id, ForeignKey("activities.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(20), nullable=False),
+    Column("value", String(20), nullable=False),
+    Column("labelled_by", String(200), nullable=False),
+    Column("labelled_at", UTCDateTime, nullable=False),
+    Column("note", Text),
+    Index("ix_labels_activity_id_field", "activity_id", "field"),
 )
 
 ingest_runs = Table(

@@ -1,0 +1,129 @@
+"""``veille label`` (a manager's correction) and ``veille models train|eval``."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+DATA_HELP = "The labelled data (the project's ../shared/data layout)."
+
+
+@click.command()
+@click.argument("activity_id", type=int)
+@click.option("--spam", "spam", flag_value="spam", help="It is spam.")
+@click.option("--ham", "spam", flag_value="ham", help="It is not spam.")
+@click.option(
+    "--sentiment", type=click.Choice(["negative", "neutral", "positive"]), help="Its sentiment."
+)
+@click.option("--intent", help="Its intent (question, bug, idea, complaint, praise, ...).")
+@click.option("--by", help="Who corrects (default: the user name).")
+@click.option("--note", help="Why, for the team.")
+@click.pass_context
+def label(
+    ctx: click.Context,
+    activity_id: int,
+    spam: str | None,
+    sentiment: str | None,
+    intent: str | None,
+    by: str | None,
+    note: str | None,
+) -> None:
+    """Correct what veille said of an activity (its `activity_id` in the export).
+
+    The correction shows at once, survives re-enrichment, and the community's own spam
+    and sentiment models learn from it at the next ingest or `veille enrich`."""
+    from veille.enrich import labels
+    from veille.store import Store
+
+    given = [("spam", spam), ("sentiment", sentiment), ("intent", intent)]
+    chosen = [(f, v) for f, v in given if v is not None]
+    if not chosen:
+        raise click.UsageError("say what it is: --spam, --ham, --sentiment L or --intent L")
+    who = by or getpass.getuser()
+    with Store(ctx.obj["db"]) as store:
+        for field, value in chosen:
+            try:
+                labels.record(store, activity_id, field, value, by=who, note=note)
+            except labels.LabelError as exc:
+                raise click.ClickException(str(exc)) from None
+            click.echo(f"activity {activity_id}: {field} = {value} (by {who})")
+
+
+@click.group()
+def models() -> None:
+    """The learned models: measure them, train them (needs scikit-learn: pip install
+    'veille[train]')."""
+
+
+def _training() -> Any:
+    try:
+        from veille.enrich import training
+    except ImportError as exc:
+        raise click.ClickException(
+            f"training needs scikit-learn ({exc.name} is missing): pip install 'veille[train]'"
+        ) from None
+    return training
+
+
+@models.command("eval")
+@click.option("--data", "data", required=True, envvar="VEILLE_TRAINING_DATA", type=click.Path(
+    exists=True, file_okay=False, path_type=Path), help=DATA_HELP)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate(data: Path, as_json: bool) -> None:
+    """Measure every model on data it was not trained on (the figures of docs/models.md)."""
+    training = _training()
+    report = training.evaluate_all(data)
+    click.echo(json.dumps(report, indent=2) if as_json else report_text(report))
+
+
+@models.command("train")
+@click.option("--data", "data", required=True, envvar="VEILLE_TRAINING_DATA", type=click.Path(
+    exists=True, file_okay=False, path_type=Path), help=DATA_HELP)  # fmt: skip
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the models (default: the package's own models folder).",
+)
+def train(data: Path, out: Path | None) -> None:
+    """Measure, then train the shipped models on all their data, with model cards."""
+    training = _training()
+    report = training.evaluate_all(data)
+    options = {} if out is None else {"out_dir": out}
+    trained = training.train_all(data, report=report, **options)
+    click.echo(report_text(report))
+    for name, t in trained.items():
+        click.echo(f"{name}: {t['path']} ({t['bytes']:,} bytes, {t['seconds']:.0f} s)")
+
+
+def report_text(report: Any) -> str:
+    """The figures of ``veille models eval``, for a person."""
+    lines = []
+    spam = report["spam"]
+    lines.append("spam: F1 of the spam class, each YouTube video held out in turn")
+    for f in spam["folds"]:
+        lines.append(
+            f"  {f['video']:<10} F1 {f['f1']:.4f}  precision {f['precision']:.4f}  "
+            f"recall {f['recall']:.4f}  (TF-IDF + LR {f['f1_baseline']:.4f})"
+        )
+    lines.append(
+        f"  mean       F1 {spam['mean_f1']:.4f}  (TF-IDF + LR {spam['mean_f1_baseline']:.4f})"
+    )
+    sentiment = report["sentiment"]
+    lines.append(f"sentiment: macro-F1 on the held-out {sentiment['held_out']}")
+    for code, value in sentiment["macro_f1"].items():
+        lines.append(
+            f"  {code}  {value:.4f}  (char TF-IDF + LR {sentiment['baseline_macro_f1'][code]:.4f})"
+        )
+    lines.append(
+        f"  mean {sentiment['mean_macro_f1']:.4f}  (char TF-IDF + LR "
+        f"{sentiment['baseline_mean_macro_f1']:.4f})"
+    )
+    language = report.get("language")
+    if language:
+        lines.append("language: accuracy on the langid sentences and single words")
+        lines.append(json.dumps(language))
+    return "\n".join(lines)

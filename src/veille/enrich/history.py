@@ -1,0 +1,169 @@
+"""Spam rules that read what is already stored, run once a batch is in the store:
+
+- ``duplicate-of:<activity id>``: the same words were posted before by someone else or
+  elsewhere (Discourse refuses duplicate posts; spam runs copy one text everywhere). The
+  same message filed twice (a mail cross-posted to two lists keeps its Message-ID) is
+  not a duplicate;
+- ``flood``: the same author's previous comment is less than :attr:`HistoryRules.
+  flood_seconds` older (WordPress's comment flood interval, 15 s by default);
+- ``new-author-with-url``: the author's first activity, with a link in it (Discourse
+  limits new users' links; weighed low: newcomers share links too).
+
+Each adds its reason and weight (:data:`veille.enrich.spam.WEIGHTS`) to the activity's
+spam score as one more piece of independent evidence. Activities a manager labelled
+keep the label's decision. Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import orjson
+from sqlalchemy import Connection, and_, bindparam, func, select, update
+from sqlalchemy.orm import aliased
+
+from veille.enrich import labels as labelling
+from veille.enrich.spam import THRESHOLD, weight
+from veille.store import Store
+from veille.store.schema import activities, enrichments, identities
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRules:
+    """The settings of the rules that read the store."""
+
+    flood_seconds: int = 15
+    flood_kinds: tuple[str, ...] = ("comment", "reply")
+    """Chat and mail come in quick bursts by nature; comment forms do not."""
+    duplicate_kinds: tuple[str, ...] = ("post", "comment", "reply", "message", "mention")
+    new_author_kinds: tuple[str, ...] = ("post", "comment", "reply", "message", "mention")
+
+
+def review(store: Store, after_id: int = 0, rules: HistoryRules | None = None) -> int:
+    """Check the activities stored with an id above ``after_id``; re-apply the labels.
+    Return how many activities got a new reason."""
+    rules = rules or HistoryRules()
+    with store.engine.begin() as conn:
+        found: dict[int, list[str]] = {}
+        for activity_id, reason in [
+            *_duplicates(conn, after_id, rules),
+            *_floods(conn, after_id, rules),
+            *_new_authors(conn, after_id, rules),
+        ]:
+            found.setdefault(activity_id, []).append(reason)
+        changed = _add_reasons(conn, found, labelling.labelled(conn))
+        labelling.apply(conn)
+    return changed
+
+
+def _duplicates(conn: Connection, after_id: int, rules: HistoryRules) -> list[tuple[int, str]]:
+    e, a = enrichments, activities
+    e2, a2 = aliased(enrichments), aliased(activities)
+    query = (
+        select(e.c.activity_id, func.min(e2.c.activity_id))
+        .join(a, a.c.id == e.c.activity_id)
+        .join(e2, and_(e2.c.text_hash == e.c.text_hash, e2.c.activity_id < e.c.activity_id))
+        .join(a2, a2.c.id == e2.c.activity_id)
+        .where(
+            e.c.activity_id > after_id,
+            e.c.text_hash.is_not(None),
+            a.c.kind.in_(rules.duplicate_kinds),
+            a2.c.native_id != a.c.native_id,
+        )
+        .group_by(e.c.activity_id)
+    )
+    return [(int(aid), f"duplicate-of:{int(first)}") for aid, first in conn.execute(query)]
+
+
+def _floods(conn: Connection, after_id: int, rules: HistoryRules) -> list[tuple[int, str]]:
+    if rules.flood_seconds <= 0:
+        return []
+    a = activities
+    window = timedelta(seconds=rules.flood_seconds)
+    fresh = select(a.c.identity_id).where(a.c.id > after_id, a.c.kind.in_(rules.flood_kinds))
+    # Every comment of the authors who just wrote, in time order: each new one is
+    # checked against the one before it, stored earlier or in this run.
+    rows = conn.execute(
+        select(a.c.id, a.c.identity_id, a.c.created_at)
+        .where(a.c.identity_id.in_(fresh.scalar_subquery()), a.c.kind.in_(rules.flood_kinds))
+        .order_by(a.c.identity_id, a.c.created_at, a.c.id)
+    ).all()
+    out: list[tuple[int, str]] = []
+    for (_, who_before, before), (aid, who, created) in itertools.pairwise(rows):
+        if aid > after_id and who == who_before and created - before < window:
+            out.append((int(aid), "flood"))
+    return out
+
+
+def _new_authors(conn: Connection, after_id: int, rules: HistoryRules) -> list[tuple[int, str]]:
+    a, e, i = activities, enrichments, identities
+    b, j = aliased(activities), aliased(identities)
+    earlier = (
+        select(b.c.id)
+        .join(j, j.c.id == b.c.identity_id)
+        .where(
+            j.c.member_id == i.c.member_id,
+            (b.c.created_at < a.c.created_at)
+            | ((b.c.created_at == a.c.created_at) & (b.c.id < a.c.id)),
+        )
+        .exists()
+    )
+    query = (
+        select(a.c.id)
+        .join(e, e.c.activity_id == a.c.id)
+        .join(i, i.c.id == a.c.identity_id)
+        .where(a.c.id > after_id, a.c.kind.in_(rules.new_author_kinds), e.c.links > 0)
+        .where(~earlier)
+    )
+    return [(int(aid), "new-author-with-url") for (aid,) in conn.execute(query)]
+
+
+def _add_reasons(conn: Connection, found: dict[int, list[str]], keep: Iterable[int]) -> int:
+    """Add the reasons each activity does not have yet; rescore."""
+    e = enrichments
+    kept = set(keep)
+    ids = [aid for aid in found if aid not in kept]
+    changed = 0
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        rows = conn.execute(
+            select(e.c.activity_id, e.c.spam_score, e.c.spam_reasons)
+            .select_from(e)
+            .where(e.c.activity_id.in_(part))
+        ).all()
+        updates = []
+        for aid, score, stored in rows:
+            reasons: list[str] = orjson.loads(stored) if stored else []
+            families = {r.split(":", 1)[0] for r in reasons}
+            new = [r for r in found[int(aid)] if r.split(":", 1)[0] not in families]
+            if not new:
+                continue
+            remaining = 1.0 - float(score or 0.0)
+            for r in new:
+                remaining *= 1.0 - weight(r)
+            total = round(1.0 - remaining, 4)
+            updates.append(
+                {
+                    "aid": aid,
+                    "spam": total >= THRESHOLD,
+                    "spam_score": total,
+                    "spam_reasons": orjson.dumps(reasons + new).decode(),
+                }
+            )
+        if updates:
+            conn.execute(
+                update(e)
+                .where(e.c.activity_id == bindparam("aid"))
+                .values(
+                    spam=bindparam("spam"),
+                    spam_score=bindparam("spam_score"),
+                    spam_reasons=bindparam("spam_reasons"),
+                ),
+                updates,
+            )
+            changed += len(updates)
+    return changed
+
