@@ -35,4 +35,6 @@ postgres:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
 bench: $(VENV)/.test-installed
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/enrich.py

@@ -87,21 +87,42 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-_PATTERNS = {
-    intent: re.compile(
-        r"(?<!\w)(?:"
-        + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-        + r")(?!\w)",
-        re.IGNORECASE,
-    )
-    for intent, cues in CUES.items()
-}
+_WORD = re.compile(r"\w+")
 _QUESTION_MARK = re.compile(r"\?\s*(?:$|\n)|\?\s+\S")
 
 
+def _index() -> tuple[dict[str, tuple[str, ...]], dict[str, list[tuple[re.Pattern[str], str]]]]:
+    """Cues of one word by the word; longer cues by their first word, each with a
+    pattern that finds it as whole words in lower-cased text."""
+    words: dict[str, list[str]] = {}
+    phrases: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+    for intent, cues in CUES.items():
+        for cue in {c.lower() for c in cues}:
+            if _WORD.fullmatch(cue):
+                words.setdefault(cue, []).append(intent)
+            else:
+                first = _WORD.search(cue)
+                key = first.group() if first else cue
+                pattern = re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
+                phrases.setdefault(key, []).append((pattern, intent))
+    return {w: tuple(i) for w, i in words.items()}, phrases
+
+
+_BY_WORD, _BY_FIRST_WORD = _index()
+
+
 def classify(text: str) -> tuple[str, float]:
-    """(intent, score) for one text."""
-    counts = {intent: len(p.findall(text)) for intent, p in _PATTERNS.items()}
+    """(intent, score) for one text: the words are looked up once, and the few cues of
+    several words whose first word is there are searched for."""
+    lowered = text.lower()
+    words = _WORD.findall(lowered)
+    counts = dict.fromkeys(CUES, 0)
+    for word in words:
+        for intent in _BY_WORD.get(word, ()):
+            counts[intent] += 1
+    for word in _BY_FIRST_WORD.keys() & set(words):
+        for pattern, intent in _BY_FIRST_WORD[word]:
+            counts[intent] += len(pattern.findall(lowered))
     if _QUESTION_MARK.search(text):
         counts["question"] += 1
     best = max(PRIORITY, key=lambda i: (counts[i], -PRIORITY.index(i)))

@@ -1,0 +1,179 @@
+"""Full enrichment at ingest, end to end into the store, against VADER's rate (a
+benchmark, not a test: the figures go to docs/benchmarks.md).
+
+    .venv/bin/python bench/enrich.py [--activities 100000] [--members 10000] [--seed 1]
+
+1. ``veille generate`` writes a community of N activities (and its truth file);
+2. the time to load every enricher's model, in a fresh interpreter;
+3. ``veille ingest`` with enrichment (language, sentiment, spam with the store's rules,
+   intent, keywords, safe HTML) into a new SQLite file: activities per second, wall
+   clock, everything included; then the same ingest without enrichment, for its share;
+4. each enricher alone on a 10,000-activity sample, texts per second;
+5. VADER (vaderSentiment, the engine crowd.dev uses) on the same texts: the anchor;
+6. spam decisions against the generator's truth (who is a spammer), for the record.
+
+VADER is not a veille dependency: ``make bench`` installs it (the ``bench`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+from veille.enrich import Subject, default_chain, subject_text
+from veille.generate import GenerateConfig, generate
+from veille.model import Author
+from veille.pipeline import ingest
+from veille.store import Store
+
+LOAD = """
+import time
+t = time.perf_counter()
+from veille.enrich import default_chain
+for e in default_chain():
+    e.load()
+print(time.perf_counter() - t)
+"""
+
+
+def load_seconds() -> float:
+    out = subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def timed_ingest(path: Path, db: Path, enrich: bool) -> float:
+    store = Store(db)
+    started = time.perf_counter()
+    report = ingest(store, [path], enrich=enrich)
+    seconds = time.perf_counter() - started
+    store.close()
+    assert report.added > 0 and not report.rejected, report
+    return seconds
+
+
+def sample(path: Path, n: int) -> list[dict[str, object]]:
+    rows = []
+    with path.open("rb") as f:
+        for line in f:
+            rows.append(orjson.loads(line))
+            if len(rows) == n:
+                break
+    return rows
+
+
+def per_enricher(rows: list[dict[str, object]]) -> dict[str, float]:
+    def subjects() -> list[Subject]:
+        return [
+            Subject(
+                subject_text(r.get("title"), r.get("text")),  # type: ignore[arg-type]
+                r.get("html"),  # type: ignore[arg-type]
+                Author(**r["author"]),  # type: ignore[arg-type]
+                str(r["channel"]),
+                str(r["kind"]),
+            )
+            for r in rows
+        ]
+
+    chain = default_chain()
+    for e in chain:
+        e.load()
+    batch = subjects()
+    rates = {}
+    for e in chain:
+        started = time.perf_counter()
+        for i in range(0, len(batch), 2000):
+            e.enrich(batch[i : i + 2000])
+        rates[e.name] = len(batch) / (time.perf_counter() - started)
+    return rates
+
+
+def vader_rate(texts: list[str]) -> float:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyser = SentimentIntensityAnalyzer()
+    started = time.perf_counter()
+    for t in texts:
+        analyser.polarity_scores(t)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def spam_against_truth(db: Path, truth: Path) -> dict[str, float]:
+    from veille.export import records
+
+    roles = {}
+    with truth.open("rb") as f:
+        for line in f:
+            t = orjson.loads(line)
+            roles[(t["channel"], orjson.dumps(t["author"], option=orjson.OPT_SORT_KEYS))] = t[
+                "role"
+            ]
+    tp = fp = fn = 0
+    store = Store(db)
+    for r in records(store, "activities"):
+        author = {k: v for k, v in r["author"].items() if v}
+        role = roles.get((r["channel"], orjson.dumps(author, option=orjson.OPT_SORT_KEYS)))
+        flagged, spam = bool(r["spam"]["is_spam"]), role == "spam"
+        tp += flagged and spam
+        fp += flagged and not spam
+        fn += spam and not flagged
+    store.close()
+    return {
+        "precision": tp / max(tp + fp, 1),
+        "recall": tp / max(tp + fn, 1),
+        "spam": tp + fn,
+        "false_alarms": fp,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--activities", type=int, default=100_000)
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        data, truth = work / "community.ndjson", work / "truth.ndjson"
+        config = GenerateConfig(members=args.members, activities=args.activities, seed=args.seed)
+        with data.open("w", encoding="utf-8") as out, truth.open("w", encoding="utf-8") as th:
+            generate(config, out, th)
+        n = args.activities
+        print(f"generated {n:,} activities, {data.stat().st_size / 1e6:.0f} MB")
+
+        print(f"loading every enricher's model: {load_seconds():.2f} s (fresh interpreter)")
+
+        full = timed_ingest(data, work / "full.db", enrich=True)
+        print(f"ingest with full enrichment: {full:.1f} s, {n / full:,.0f} activities/s")
+        bare = timed_ingest(data, work / "bare.db", enrich=False)
+        print(f"ingest without enrichment:   {bare:.1f} s, {n / bare:,.0f} activities/s")
+
+        rows = sample(data, 10_000)
+        for name, rate in per_enricher(rows).items():
+            print(f"  {name:<10} alone: {rate:>9,.0f} texts/s")
+        texts = [subject_text(r.get("title"), r.get("text")) for r in rows]  # type: ignore[arg-type]
+        vader = vader_rate(texts)
+        print(f"VADER (sentiment only) on the same texts: {vader:,.0f} texts/s")
+        print(f"full enrichment end to end / VADER alone: {n / full / vader:.2f}x")
+
+        s = spam_against_truth(work / "full.db", truth)
+        print(
+            f"spam vs the generator's truth: precision {s['precision']:.3f}, recall "
+            f"{s['recall']:.3f} ({s['spam']:,.0f} spam, {s['false_alarms']:,.0f} false alarms)"
+        )
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
