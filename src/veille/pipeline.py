@@ -19,11 +19,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from veille import settings
 from veille.connectors import Connector, Document, connector_class, detect, iter_documents
 from veille.enrich import Enricher, default_chain, enrich_items, history
 from veille.enrich import labels as labelling
 from veille.enrich.learned import Lessons
 from veille.model import IngestReport, Item, Rejection
+from veille.settings import SpamSettings
 from veille.store import Store
 from veille.store.writer import PreparedBatch, prepare
 
@@ -57,11 +59,12 @@ def ingest(
     if fmt != "auto":
         connector_class(fmt)  # an unknown format fails here, before any process starts
     lessons = labelling.lessons(store) if enrich else None
-    spec = _ReadSpec([str(p) for p in paths], fmt, channel, batch_size, enrich, lessons)
+    spam = settings.spam(store)
+    spec = _ReadSpec([str(p) for p in paths], fmt, channel, batch_size, enrich, lessons, spam)
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and _size(paths) >= PARALLEL_BYTES
     chunks = _in_a_second_process(spec) if parallel else spec.chunks()
-    return _consume(store, chunks, spec.paths, fmt, progress, on_rejection, enrich)
+    return _consume(store, chunks, spec.paths, fmt, progress, on_rejection, spam if enrich else None)
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,11 @@ class _ReadSpec:
     batch_size: int
     enrich: bool
     lessons: Lessons | None = None
+    spam: SpamSettings | None = None
 
     def chunks(self) -> Iterator[_Chunk]:
         fixed = None if self.fmt == "auto" else connector_class(self.fmt)
-        chain = default_chain(self.lessons) if self.enrich else None
+        chain = default_chain(self.lessons, self.spam) if self.enrich else None
         return _read(iter_documents(self.paths), fixed, self.channel, self.batch_size, None, chain)
 
 
@@ -110,9 +114,10 @@ def ingest_documents(
     ``on_item`` sees every item read (the live sync collects comment feeds with it).
     """
     fixed: type[Connector] | None = None if fmt == "auto" else connector_class(fmt)
-    chain = default_chain(labelling.lessons(store)) if enrich else None
+    spam = settings.spam(store)
+    chain = default_chain(labelling.lessons(store), spam) if enrich else None
     chunks = _read(documents, fixed, channel, batch_size, on_item, chain)
-    return _consume(store, chunks, list(label), fmt, progress, on_rejection, enrich)
+    return _consume(store, chunks, list(label), fmt, progress, on_rejection, spam if enrich else None)
 
 
 def _consume(
@@ -122,18 +127,19 @@ def _consume(
     fmt: str,
     progress: ProgressHook | None,
     on_rejection: Callable[[Rejection], None] | None,
-    enrich: bool = False,
+    enriched: SpamSettings | None = None,
 ) -> IngestReport:
     """The writing stage: commit each prepared chunk, keep the run's record; then, when
-    enriching, the spam rules that read the store run over what the run added."""
+    the run enriched (with the spam settings ``enriched``), the spam rules that read the
+    store run over what the run added."""
     report = IngestReport()
     run_id = store.start_run(label, fmt)
     before = store.last_activity_id()
     try:
         for chunk in chunks:
             _write(store, chunk, report, run_id, progress, on_rejection)
-        if enrich:
-            history.review(store, before)
+        if enriched is not None:
+            history.review(store, before, enriched.history)
     except KeyboardInterrupt:
         report.interrupted = True
         raise

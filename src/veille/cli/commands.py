@@ -204,3 +204,4 @@ def register(group: click.Group) -> None:
     group.add_command(sources.sync)
     group.add_command(models.label)
     group.add_command(models.models)
+    group.add_command(models.settings)

@@ -127,3 +127,40 @@ def report_text(report: Any) -> str:
         lines.append("language: accuracy on the langid sentences and single words")
         lines.append(json.dumps(language))
     return "\n".join(lines)
+
+
+@click.group()
+def settings() -> None:
+    """The community's settings (spam rules for now), kept in the store."""
+
+
+@settings.command("load")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--by", help="Who changes them (default: the user name).")
+@click.pass_context
+def settings_load(ctx: click.Context, path: str, by: str | None) -> None:
+    """Load a TOML settings file; each section in it replaces the stored one."""
+    from veille import settings as lib
+    from veille.store import Store
+
+    with Store(ctx.obj["db"]) as store:
+        try:
+            sections = lib.load(store, path, by=by or getpass.getuser())
+        except lib.SettingsError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"loaded [{'], ['.join(sections)}] from {path}")
+
+
+@settings.command("show")
+@click.pass_context
+def settings_show(ctx: click.Context) -> None:
+    """Print the settings in force (stored, or the defaults), as TOML."""
+    from veille import settings as lib
+    from veille.store import Store
+
+    with Store(ctx.obj["db"]) as store:
+        current = lib.show(store)
+    for section, values in current.items():
+        click.echo(f"[{section}]")
+        for key, value in values.items():
+            click.echo(f"{key} = {json.dumps(value, ensure_ascii=False)}")

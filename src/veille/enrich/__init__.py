@@ -22,6 +22,7 @@ from veille.model import Author, Item, clean_text
 
 if TYPE_CHECKING:
     from veille.enrich.learned import Lessons
+    from veille.settings import SpamSettings
 
 BUILTIN: dict[str, str] = {
     "language": "veille.enrich.language:LanguageEnricher",
@@ -93,8 +94,10 @@ class Enricher(ABC):
     name: ClassVar[str]
     fields: ClassVar[tuple[str, ...]]
     """The :class:`Enrichment` fields it sets."""
-    learns: ClassVar[bool] = False
-    """Takes ``lessons=`` (what the community's managers taught, :mod:`.learned`)."""
+    takes: ClassVar[tuple[str, ...]] = ()
+    """The keyword arguments of :func:`default_chain` it is built with: ``lessons``
+    (what the managers taught, :mod:`.learned`), ``spam`` (the community's spam
+    settings, :mod:`veille.settings`)."""
 
     @abstractmethod
     def enrich(self, subjects: Sequence[Subject]) -> None:
@@ -117,12 +120,15 @@ def enricher_class(name: str) -> type[Enricher]:
     return cls
 
 
-def default_chain(lessons: Lessons | None = None) -> list[Enricher]:
-    """Every registered enricher, in order; those that learn get ``lessons``."""
+def default_chain(
+    lessons: Lessons | None = None, spam: SpamSettings | None = None
+) -> list[Enricher]:
+    """Every registered enricher, in order, each with the context it takes."""
+    context: dict[str, object] = {"lessons": lessons, "spam": spam}
     chain: list[Enricher] = []
     for name in BUILTIN:
         cls = enricher_class(name)
-        chain.append(cls(lessons=lessons) if cls.learns else cls())  # type: ignore[call-arg]
+        chain.append(cls(**{k: context[k] for k in cls.takes}))
     return chain
 
 

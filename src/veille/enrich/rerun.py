@@ -27,7 +27,10 @@ def enrich_stored(
     """Enrich stored activities that have no enrichment (or all of them), then run the
     spam rules that read the store over them and re-apply the managers' labels; return
     how many were enriched."""
-    chain = list(chain) if chain is not None else default_chain(labelling.lessons(store))
+    from veille import settings
+
+    spam = settings.spam(store)
+    chain = list(chain) if chain is not None else default_chain(labelling.lessons(store), spam)
     a, i, c, e = activities, identities, channels, enrichments
     done = 0
     last = 0
@@ -49,7 +52,7 @@ def enrich_stored(
             rows = conn.execute(query).all()
         if not rows:
             if first is not None:
-                history.review(store, first - 1)
+                history.review(store, first - 1, spam.history)
             return done
         subjects = [
             Subject(subject_text(title, text), html, Author(n, u, m, w), channel, kind)

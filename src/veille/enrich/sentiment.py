@@ -29,7 +29,7 @@ FALLBACK_CONFIDENCE = 0.6
 
 class SentimentEnricher(Enricher):
     name: ClassVar[str] = "sentiment"
-    learns: ClassVar[bool] = True
+    takes: ClassVar[tuple[str, ...]] = ("lessons",)
     fields: ClassVar[tuple[str, ...]] = ("sentiment", "sentiment_score")
 
     def __init__(self, lessons: Lessons | None = None) -> None:

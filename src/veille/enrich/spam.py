@@ -20,11 +20,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from veille.enrich import Enricher, Subject
 from veille.enrich.learned import Lessons, model
 from veille.enrich.spamrules import SpamRules, links
+
+if TYPE_CHECKING:
+    from veille.settings import SpamSettings
 
 THRESHOLD = 0.8
 MODEL_REASON = 0.5
@@ -77,7 +80,7 @@ def text_hash(text: str) -> str | None:
 
 class SpamEnricher(Enricher):
     name: ClassVar[str] = "spam"
-    learns: ClassVar[bool] = True
+    takes: ClassVar[tuple[str, ...]] = ("lessons", "spam")
     fields: ClassVar[tuple[str, ...]] = ("spam", "spam_score", "spam_reasons", "links", "text_hash")
 
     def __init__(
@@ -86,7 +89,11 @@ class SpamEnricher(Enricher):
         lessons: Lessons | None = None,
         *,
         learned: bool = True,
+        spam: SpamSettings | None = None,
     ) -> None:
+        """``spam`` (the community's settings) gives ``rules`` and ``learned`` at once."""
+        if spam is not None:
+            rules, learned = spam.rules, spam.learned
         rules = rules or SpamRules()
         if lessons is not None and (lessons.spam_hosts or lessons.spam_emails):
             rules = replace(

@@ -219,3 +219,13 @@ feed_sources = Table(
     Column("followed_from", Id, ForeignKey("feed_sources.id")),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+settings = Table(
+    "settings",
+    metadata,
+    # A community's settings, one JSON object per section (veille.settings).
+    Column("section", String(50), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(200), nullable=False),
+)

@@ -526,13 +526,18 @@ def _sqlite_time(value: datetime) -> str:
 
 def upsert_enrichments(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert or replace the enrichment rows of activities (keyed by ``activity_id``)."""
+    insert_or_update(conn, enrichments, rows, key="activity_id")
+
+
+def insert_or_update(conn: Connection, table: Any, rows: list[dict[str, Any]], *, key: str) -> None:
+    """Insert ``rows`` into ``table``, replacing the rows with the same ``key``."""
     if not rows:
         return
-    stmt = _insert(conn, enrichments)
-    columns = [c for c in rows[0] if c != "activity_id"]
+    stmt = _insert(conn, table)
+    columns = [c for c in rows[0] if c != key]
     conn.execute(
         stmt.on_conflict_do_update(
-            index_elements=["activity_id"], set_={c: stmt.excluded[c] for c in columns}
+            index_elements=[key], set_={c: stmt.excluded[c] for c in columns}
         ),
         rows,
     )

@@ -1,0 +1,188 @@
+"""A community's settings: what its managers tune, kept in the store so that every
+process and worker reads the same.
+
+Settings come in sections; a manager writes them in a TOML file and loads it with
+``veille settings load FILE``; ``veille settings show`` prints what is in force. For
+now one section, ``[spam]``: the rule layer's lists and limits
+(:class:`veille.enrich.spamrules.SpamRules`) and the rules that read the store
+(:class:`veille.enrich.history.HistoryRules`)::
+
+    [spam]
+    max_links = 2                       # WordPress's comment_max_links
+    moderation_keys = ["promo"]         # hold for moderation
+    disallowed_keys = ["cheap-pills"]   # spam
+    patterns = ['\\bwin \\$\\d+']       # Antispam Bee's regular expressions
+    spam_hosts = ["bad.example"]
+    spam_emails = ["x@bad.example"]
+    allowed_languages = ["fr", "en"]    # empty: every language is welcome
+    flood_seconds = 15
+    learned = true                      # false: the rules alone decide
+
+A file is checked whole before anything is stored: an unknown section or key, a value
+of the wrong type or a regular expression that does not compile is an error naming the
+file, the key and the reason, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+
+from veille.enrich.history import HistoryRules
+from veille.enrich.spamrules import SpamRules
+from veille.store import Store
+from veille.store.schema import settings as settings_table
+from veille.store.writer import insert_or_update
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used; the message names the file, key and reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpamSettings:
+    """The ``[spam]`` section."""
+
+    rules: SpamRules = field(default_factory=SpamRules)
+    history: HistoryRules = field(default_factory=HistoryRules)
+    learned: bool = True
+
+
+_LISTS = {"link_kinds", "moderation_keys", "disallowed_keys", "patterns", "allowed_languages",
+          "flood_kinds", "duplicate_kinds", "new_author_kinds"}  # fmt: skip
+_SETS = {"spam_hosts", "spam_emails"}
+_INTS = {"max_links", "flood_seconds"}
+_BOOLS = {"learned"}
+
+
+def _spam_keys() -> set[str]:
+    rules = {f.name for f in dataclasses.fields(SpamRules)}
+    history = {f.name for f in dataclasses.fields(HistoryRules)}
+    return rules | history | _BOOLS
+
+
+def check_spam(values: dict[str, Any], where: str) -> dict[str, Any]:
+    """``values`` made JSON-ready and checked; a :class:`SettingsError` otherwise."""
+    known = _spam_keys()
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise SettingsError(
+                f"{where}: [spam] has no setting {key!r} (known: {', '.join(sorted(known))})"
+            )
+        if key in _INTS:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise SettingsError(f"{where}: [spam] {key} must be a whole number >= 0")
+        elif key in _BOOLS:
+            if not isinstance(value, bool):
+                raise SettingsError(f"{where}: [spam] {key} must be true or false")
+        elif key in _LISTS or key in _SETS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise SettingsError(f"{where}: [spam] {key} must be a list of strings")
+            if key == "patterns":
+                for pattern in value:
+                    try:
+                        re.compile(pattern)
+                    except re.error as exc:
+                        raise SettingsError(
+                            f"{where}: [spam] patterns: {pattern!r} is not a regular "
+                            f"expression ({exc})"
+                        ) from None
+            if key in _SETS:
+                value = sorted({v.lower().removeprefix("www.") for v in value})
+        out[key] = value
+    return out
+
+
+def spam_from(values: dict[str, Any]) -> SpamSettings:
+    rules = {f.name for f in dataclasses.fields(SpamRules)}
+    history = {f.name for f in dataclasses.fields(HistoryRules)}
+
+    def convert(key: str, value: Any) -> Any:
+        if key in _SETS:
+            return frozenset(value)
+        if key in _LISTS:
+            return tuple(value)
+        return value
+
+    return SpamSettings(
+        rules=SpamRules(**{k: convert(k, v) for k, v in values.items() if k in rules}),
+        history=HistoryRules(**{k: convert(k, v) for k, v in values.items() if k in history}),
+        learned=bool(values.get("learned", True)),
+    )
+
+
+SECTIONS = {"spam": check_spam}
+
+
+def read_file(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
+    """The sections of a settings file, checked."""
+    name = os.fspath(path)
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except OSError as exc:
+        raise SettingsError(f"{name}: cannot be read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{name}: not valid TOML ({exc})") from None
+    out = {}
+    for section, values in data.items():
+        check = SECTIONS.get(section)
+        if check is None:
+            raise SettingsError(
+                f"{name}: no section [{section}] (known: {', '.join(f'[{s}]' for s in SECTIONS)})"
+            )
+        if not isinstance(values, dict):
+            raise SettingsError(f"{name}: {section} must be a [section] of settings")
+        out[section] = check(values, name)
+    return out
+
+
+def load(store: Store, path: str | os.PathLike[str], *, by: str) -> list[str]:
+    """Store the sections of a settings file (each replaces the stored one); return
+    their names. Nothing is stored when any of it is wrong."""
+    sections = read_file(path)
+    now = datetime.now(UTC)
+    rows = [
+        {"section": s, "value": orjson.dumps(v).decode(), "updated_at": now, "updated_by": by}
+        for s, v in sections.items()
+    ]
+    with store.engine.begin() as conn:
+        insert_or_update(conn, settings_table, rows, key="section")
+    return list(sections)
+
+
+def stored(store: Store, section: str) -> dict[str, Any]:
+    """The values stored for ``section`` (empty: the defaults)."""
+    with store.engine.connect() as conn:
+        value = conn.execute(
+            select(settings_table.c.value).where(settings_table.c.section == section)
+        ).scalar()
+    return dict(orjson.loads(value)) if value else {}
+
+
+def spam(store: Store) -> SpamSettings:
+    """The spam settings in force."""
+    return spam_from(stored(store, "spam"))
+
+
+def show(store: Store) -> dict[str, dict[str, Any]]:
+    """Every section with every setting in force (stored, or the default)."""
+    current = spam(store)
+    values: dict[str, Any] = {}
+    for part in (current.rules, current.history):
+        for f in dataclasses.fields(part):
+            v = getattr(part, f.name)
+            values[f.name] = (
+                sorted(v) if isinstance(v, frozenset) else list(v) if isinstance(v, tuple) else v
+            )
+    values["learned"] = current.learned
+    return {"spam": values}
