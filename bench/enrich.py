@@ -160,11 +160,13 @@ def main() -> None:
         print(f"ingest without enrichment:   {bare:.1f} s, {n / bare:,.0f} activities/s")
 
         rows = sample(data, 10_000)
-        for name, rate in per_enricher(rows).items():
+        rates = per_enricher(rows)
+        for name, rate in rates.items():
             print(f"  {name:<10} alone: {rate:>9,.0f} texts/s")
         texts = [subject_text(r.get("title"), r.get("text")) for r in rows]  # type: ignore[arg-type]
         vader = vader_rate(texts)
         print(f"VADER (sentiment only) on the same texts: {vader:,.0f} texts/s")
+        print(f"veille's sentiment alone / VADER: {rates['sentiment'] / vader:.2f}x")
         print(f"full enrichment end to end / VADER alone: {n / full / vader:.2f}x")
 
         s = spam_against_truth(work / "full.db", truth)

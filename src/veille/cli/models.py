@@ -69,15 +69,22 @@ def _training() -> Any:
     return training
 
 
+def _measure(data: Path) -> Any:
+    """Every figure: the learned models', and the language detector's."""
+    from veille.enrich import language
+
+    report = dict(_training().evaluate_all(data))
+    report["language"] = language.evaluate(data)
+    return report
+
+
 @models.command("eval")
 @click.option("--data", "data", required=True, envvar="VEILLE_TRAINING_DATA", type=click.Path(
     exists=True, file_okay=False, path_type=Path), help=DATA_HELP)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def evaluate(data: Path, as_json: bool) -> None:
     """Measure every model on data it was not trained on (the figures of docs/models.md)."""
-    training = _training()
-    report = training.evaluate_all(data)
-    click.echo(json.dumps(report, indent=2) if as_json else report_text(report))
+    click.echo(json.dumps(_measure(data), indent=2) if as_json else report_text(_measure(data)))
 
 
 @models.command("train")
@@ -91,7 +98,7 @@ def evaluate(data: Path, as_json: bool) -> None:
 def train(data: Path, out: Path | None) -> None:
     """Measure, then train the shipped models on all their data, with model cards."""
     training = _training()
-    report = training.evaluate_all(data)
+    report = _measure(data)
     options = {} if out is None else {"out_dir": out}
     trained = training.train_all(data, report=report, **options)
     click.echo(report_text(report))
@@ -124,8 +131,13 @@ def report_text(report: Any) -> str:
     )
     language = report.get("language")
     if language:
-        lines.append("language: accuracy on the langid sentences and single words")
-        lines.append(json.dumps(language))
+        lines.append(f"language: share of items given their language ({language['source']})")
+        lines.append(
+            "  set           " + "  ".join(f"{c:>5}" for c in language["languages"]) + "   mean"
+        )
+        for kind in ("sentences", "word_pairs", "single_words"):
+            values = "  ".join(f"{language[kind][c]:.3f}" for c in language["languages"])
+            lines.append(f"  {kind:<13} {values}  {language[kind + '_mean']:.4f}")
     return "\n".join(lines)
 
 
