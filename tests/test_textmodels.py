@@ -54,6 +54,17 @@ def test_every_model_has_a_card_with_licences_and_figures(name: str) -> None:
     assert "**mean**" in card, "the card has no held-out figures"
 
 
+def test_sentiment_card_says_how_its_settings_were_chosen() -> None:
+    """The settings come from a cross-validation inside the training data, recorded by
+    ``python -m veille.enrich.training tune``; the held-out split played no part."""
+    card = (textmodel.MODELS_DIR / "sentiment.md").read_text(encoding="utf-8")
+    section = card.split("## How the settings were chosen", 1)[1]
+    assert "umsab val never read" in section
+    assert "| shipped |" in section
+    tuned = (textmodel.MODELS_DIR / training.TUNING_FILE).read_text(encoding="utf-8")
+    assert '"shipped"' in tuned
+
+
 def test_odd_input_gives_a_defined_answer(model: TextModel) -> None:
     proba = model.predict_proba(ODD)
     assert proba.shape == (len(ODD), len(model.classes))

@@ -9,9 +9,12 @@ Every figure is measured on data the model being measured did not see:
 
 - spam: the YouTube Spam Collection's videos in turn (train on the others, test on the
   held-out one), with SMS and Telegram messages added to training;
-- sentiment: the multilingual tweets' ``val`` split is held out (323 tweets a language,
+- sentiment: the multilingual tweets' ``val`` split is held out (324 tweets a language,
   balanced); models are trained on ``train`` (and the English and French extra sets).
-  Settings were chosen on a seeded 20% of ``train``, never on ``val``.
+  Settings were chosen by a seeded 5-fold cross-validation inside ``train``, never on
+  ``val``: ``python -m veille.enrich.training tune`` (:func:`tune_sentiment`) measures
+  the candidates again and writes ``models/sentiment.tuning.json``, which the model card
+  quotes.
 
 The shipped models are then trained on everything, held-out splits included, with the
 same settings.
@@ -26,7 +29,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
@@ -245,7 +248,13 @@ def design_matrix(features: Features, texts: Sequence[str]) -> Any:
 
 def fit(recipe: Recipe, data: Labelled, info: dict[str, Any] | None = None) -> TextModel:
     """A logistic regression over the hashed features of ``data``."""
-    x = design_matrix(recipe.features, data.texts)
+    return fit_matrix(recipe, data, design_matrix(recipe.features, data.texts), info)
+
+
+def fit_matrix(
+    recipe: Recipe, data: Labelled, x: Any, info: dict[str, Any] | None = None
+) -> TextModel:
+    """:func:`fit` on ``x``, the design matrix of ``data`` already hashed."""
     y = np.array([recipe.classes.index(label) for label in data.labels])
     w = recipe.weights_of(data)
     if not recipe.naive_bayes:
@@ -448,9 +457,20 @@ def evaluate_spam(data_dir: Path) -> SpamReport:
     )
 
 
-def evaluate_sentiment(data_dir: Path) -> SentimentReport:
-    """Trained without the multilingual tweets' ``val`` split, measured on it."""
-    started = time.perf_counter()
+@dataclass(slots=True)
+class SentimentHeldOut:
+    """What the sentiment figures are measured on, and what is left to learn from."""
+
+    umsab: dict[str, Labelled]
+    """The multilingual tweets' ``val`` split, per language."""
+    tweeteval: Labelled
+    """English tweets in no training set."""
+    fr_test: Labelled
+    train: Labelled
+    """Every other labelled sentiment text, less any copy of a held-out one."""
+
+
+def sentiment_held_out(data_dir: Path) -> SentimentHeldOut:
     held = load_umsab(data_dir, "val")
     umsab_train = Labelled.join(list(load_umsab(data_dir, "train").values()))
     # English tweets in no training set: tweeteval's val less the multilingual set's
@@ -458,7 +478,16 @@ def evaluate_sentiment(data_dir: Path) -> SentimentReport:
     tweeteval = without(load_tweeteval(data_dir, "val"), umsab_train.texts)
     fr_test = load_fr_tv_reviews(data_dir, "test")
     held_texts = [t for d in held.values() for t in d.texts] + tweeteval.texts + fr_test.texts
-    model = fit(SENTIMENT, sentiment_data(data_dir, held_texts))
+    return SentimentHeldOut(held, tweeteval, fr_test, sentiment_data(data_dir, held_texts))
+
+
+def evaluate_sentiment(data_dir: Path) -> SentimentReport:
+    """Trained without the multilingual tweets' ``val`` split, measured on it."""
+    started = time.perf_counter()
+    split = sentiment_held_out(data_dir)
+    held, tweeteval, fr_test = split.umsab, split.tweeteval, split.fr_test
+    umsab_train = Labelled.join(list(load_umsab(data_dir, "train").values()))
+    model = fit(SENTIMENT, split.train)
     scores = {
         code: macro_f1(d.labels, model.predict(d.texts), SENTIMENT_CLASSES)
         for code, d in held.items()
@@ -473,7 +502,7 @@ def evaluate_sentiment(data_dir: Path) -> SentimentReport:
     }
     tweeteval_predicted = model.predict(tweeteval.texts)
     return SentimentReport(
-        held_out="umsab val (323 tweets a language, 108 per class)",
+        held_out="umsab val (324 tweets a language, 108 per class)",
         macro_f1=scores,
         mean_macro_f1=float(np.mean(list(scores.values()))),
         baseline_macro_f1=baseline,
@@ -489,6 +518,121 @@ def evaluate_sentiment(data_dir: Path) -> SentimentReport:
 def evaluate_all(data_dir: Path) -> Report:
     """``veille models eval``: every figure of docs/models.md."""
     return Report(spam=evaluate_spam(data_dir), sentiment=evaluate_sentiment(data_dir))
+
+
+# -- choosing the sentiment settings ----------------------------------------------------
+
+
+TUNE_FOLDS = 5
+TUNE_SEED = 20261123
+TUNING_FILE = "sentiment.tuning.json"
+"""Where :func:`tune_sentiment` writes what it measured (beside the models)."""
+
+
+def sentiment_candidates() -> dict[str, Recipe]:
+    """The settings :func:`tune_sentiment` compares: the shipped recipe and its
+    neighbours, one setting changed at a time."""
+    base = SENTIMENT
+
+    def extras(weight: float) -> Recipe:
+        table = tuple((g, weight) for g, _ in base.group_weights)
+        return replace(base, group_weights=table)
+
+    return {
+        "shipped": base,
+        "C 1": replace(base, c=1.0),
+        "C 10": replace(base, c=10.0),
+        "extra sets 0.1": extras(0.1),
+        "extra sets 1.0": extras(1.0),
+        "balanced classes": replace(base, balanced=True),
+    }
+
+
+class TuneResult(TypedDict):
+    settings: dict[str, object]
+    macro_f1: dict[str, float]
+    mean_macro_f1: float
+    standard_error: float
+    """Of the mean, from the spread of the folds' means."""
+
+
+class TuneReport(TypedDict):
+    protocol: str
+    folds: int
+    seed: int
+    candidates: dict[str, TuneResult]
+    best: str
+    measured_at: str
+    seconds: float
+
+
+def tune_sentiment(
+    data_dir: Path, candidates: dict[str, Recipe] | None = None, folds: int = TUNE_FOLDS
+) -> TuneReport:
+    """Macro-F1 of each candidate by a seeded ``folds``-fold cross-validation inside the
+    training data of :func:`evaluate_sentiment`: the multilingual tweets' ``train`` split
+    is cut into folds per language, each fold is predicted by a model trained on the
+    rest (and the extra sets), less any copy of the fold's texts. The held-out ``val``
+    split is never read."""
+    started = time.perf_counter()
+    candidates = candidates or sentiment_candidates()
+    pool = sentiment_held_out(data_dir).train
+    rng = np.random.default_rng(TUNE_SEED)
+    groups = np.array(pool.groups)
+    fold = np.full(len(pool), -1)
+    for group in sorted({g for g in pool.groups if g.startswith("umsab:")}):
+        rows = np.flatnonzero(groups == group)
+        rng.shuffle(rows)
+        fold[rows] = np.arange(len(rows)) % folds
+    keys = [text_key(t) for t in pool.texts]
+    hashed: dict[Features, Any] = {}
+    results: dict[str, TuneResult] = {}
+    for name, recipe in candidates.items():
+        if recipe.features not in hashed:
+            hashed[recipe.features] = design_matrix(recipe.features, pool.texts)
+        x = hashed[recipe.features]
+        per_fold: list[dict[str, float]] = []
+        for k in range(folds):
+            test = fold == k
+            seen = {keys[i] for i in np.flatnonzero(test)}
+            train = ~test & np.array([key not in seen for key in keys])
+            model = fit_matrix(recipe, pool.where(train.tolist()), x[train])
+            part = pool.where(test.tolist())
+            predicted = model.predict(part.texts)
+            scores: dict[str, float] = {}
+            for group in sorted(set(part.groups)):
+                mine = [i for i, g in enumerate(part.groups) if g == group]
+                truth = [part.labels[i] for i in mine]
+                guess = [predicted[i] for i in mine]
+                scores[group.split(":", 1)[1]] = macro_f1(truth, guess, recipe.classes)
+            per_fold.append(scores)
+        languages = list(per_fold[0])
+        means = [float(np.mean(list(f.values()))) for f in per_fold]
+        results[name] = TuneResult(
+            settings={
+                "c": recipe.c,
+                "naive_bayes": recipe.naive_bayes,
+                "balanced": recipe.balanced,
+                "group_weights": dict(recipe.group_weights),
+                "features": recipe.features.to_json(),
+            },
+            macro_f1={c: float(np.mean([f[c] for f in per_fold])) for c in languages},
+            mean_macro_f1=float(np.mean(means)),
+            standard_error=float(np.std(means, ddof=1) / np.sqrt(folds)),
+        )
+    return TuneReport(
+        protocol=(
+            f"{folds}-fold cross-validation inside umsab train (seeded, per language); "
+            "trained on the other folds and the extra sets, less copies of the fold's "
+            "texts; umsab val never read"
+        ),
+        folds=folds,
+        seed=TUNE_SEED,
+        candidates=results,
+        best=max(results, key=lambda n: results[n]["mean_macro_f1"]),
+        measured_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        seconds=time.perf_counter() - started,
+    )
 
 
 # -- the shipped models ------------------------------------------------------------------
@@ -535,6 +679,8 @@ def train_all(
         path = fit(recipe, data, info).save(out_dir / recipe.name)
         licences = data_licences(data_dir, SOURCES[recipe.name])
         card = model_card(recipe, info, licences, path.stat().st_size, report)
+        if recipe.name == "sentiment":
+            card += _tuning_section(out_dir / TUNING_FILE)
         path.with_suffix(".md").write_text(card, encoding="utf-8")
         out[recipe.name] = Trained(
             path=str(path),
@@ -588,6 +734,32 @@ def _metrics(name: str, report: Report | None) -> list[str]:
     return lines
 
 
+def _tuning_section(path: Path) -> str:
+    """The card's account of how the settings were chosen, from :func:`tune_sentiment`'s
+    file (written by ``python -m veille.enrich.training tune``)."""
+    lines = ["", "## How the settings were chosen", ""]
+    if not path.is_file():
+        lines.append("Not measured: `python -m veille.enrich.training tune` measures them.")
+        return "\n".join(lines) + "\n"
+    tuned = json.loads(path.read_text(encoding="utf-8"))
+    candidates = tuned["candidates"]
+    languages = list(next(iter(candidates.values()))["macro_f1"])
+    lines += [
+        f"Mean macro-F1 by {tuned['protocol']} (`python -m veille.enrich.training tune`, "
+        f"{tuned['measured_at']}); ± one standard error:",
+        "",
+        "| candidate | " + " | ".join(languages) + " | **mean** |",
+        "|---|" + "---|" * (len(languages) + 1),
+    ]
+    for name, r in candidates.items():
+        cells = " | ".join(f"{r['macro_f1'][c]:.4f}" for c in languages)
+        lines.append(
+            f"| {name} | {cells} | **{r['mean_macro_f1']:.4f}** ± {r['standard_error']:.4f} |"
+        )
+    lines += ["", f"Best: {tuned['best']}."]
+    return "\n".join(lines) + "\n"
+
+
 def model_card(
     recipe: Recipe,
     info: dict[str, object],
@@ -628,10 +800,18 @@ def model_card(
 
 
 def main(argv: Sequence[str]) -> None:
-    """``python -m veille.enrich.training eval|train [DATA_DIR]``: what ``veille models``
-    runs, printed as JSON (``train`` measures first, for the model cards)."""
+    """``python -m veille.enrich.training eval|train|tune [DATA_DIR]``: what ``veille
+    models`` runs, printed as JSON (``train`` measures first, for the model cards).
+    ``tune`` compares the sentiment candidates by cross-validation inside the training
+    data (slow: some minutes a candidate) and writes ``models/sentiment.tuning.json``."""
     command = argv[0] if argv else "eval"
     data_dir = Path(argv[1]) if len(argv) > 1 else Path.cwd().parent / "shared" / "data"
+    if command == "tune":
+        tuned = tune_sentiment(data_dir)
+        text = json.dumps(tuned, indent=2) + "\n"
+        (MODELS_DIR / TUNING_FILE).write_text(text, encoding="utf-8")
+        print(text, end="")
+        return
     report = evaluate_all(data_dir)
     result: dict[str, object] = {"report": report}
     if command == "train":
