@@ -119,6 +119,10 @@ def report_text(report: Any) -> str:
     lines.append(
         f"  mean       F1 {spam['mean_f1']:.4f}  (TF-IDF + LR {spam['mean_f1_baseline']:.4f})"
     )
+    lines.append(
+        f"  false alarms: {spam['false_alarms_mail']:.2%} of {spam['mail_held_out']:,} held-out "
+        f"mailing-list messages, {spam['false_alarms_sites']:.2%} of {spam['sites']:,} site contents"
+    )
     sentiment = report["sentiment"]
     lines.append(f"sentiment: macro-F1 on the held-out {sentiment['held_out']}")
     for code, value in sentiment["macro_f1"].items():
