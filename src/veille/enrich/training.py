@@ -28,7 +28,7 @@ import random
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +39,9 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from veille.enrich import subject_text
 from veille.enrich.textmodel import F32, F64, MODELS_DIR, Features, TextModel
+from veille.model import Item, Rejection
 
 SPAM_CLASSES = ("ham", "spam")
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
@@ -179,26 +181,28 @@ technical messages with links, which YouTube, SMS and Telegram lack), the other 
 only measure its false alarms."""
 
 
+def _items(folders: Sequence[Path]) -> Iterator[Item]:
+    """The items veille's own connectors read in ``folders`` (unreadable files skipped)."""
+    from veille.connectors import detect, iter_documents
+
+    for doc in iter_documents(folders):
+        cls = None if isinstance(doc, Rejection) else detect(doc)
+        if cls is None or isinstance(doc, Rejection):
+            continue
+        for item in cls(None).read(doc):
+            if isinstance(item, Item):
+                yield item
+
+
 def load_mail(
     data_dir: Path, lists: Sequence[str], per_list: int = 1500, seed: int = 1
 ) -> Labelled:
-    """A seeded sample of the messages of ``lists`` (read with veille's own mbox
-    connector), as ham: public development and user lists, moderated by their owners."""
-    from veille.connectors import detect, iter_documents
-    from veille.enrich import subject_text
-    from veille.model import Item, Rejection
-
+    """A seeded sample of the messages of ``lists``, as ham: public development and user
+    lists, moderated by their owners."""
     rng = random.Random(seed)
     out = Labelled()
     for name in lists:
-        texts: list[str] = []
-        for doc in iter_documents([data_dir / "scale" / name]):
-            cls = None if isinstance(doc, Rejection) else detect(doc)
-            if cls is None or isinstance(doc, Rejection):
-                continue
-            for item in cls(None).read(doc):
-                if isinstance(item, Item):
-                    texts.append(subject_text(item.title, item.text))
+        texts = [subject_text(i.title, i.text) for i in _items([data_dir / "scale" / name])]
         for text in rng.sample(texts, min(per_list, len(texts))):
             out.add(text, "ham", f"mail:{name}")
     return out
@@ -207,20 +211,8 @@ def load_mail(
 def load_fixtures(data_dir: Path) -> list[str]:
     """The posts, pages, comments and feed entries of the recorded WordPress exports and
     feeds (``formats``): ordinary site content, none of it spam, never trained on."""
-    from veille.connectors import detect, iter_documents
-    from veille.enrich import subject_text
-    from veille.model import Item, Rejection
-
-    out: list[str] = []
     folders = [data_dir / "formats" / "wordpress_wxr", data_dir / "formats" / "feeds_rss_atom"]
-    for doc in iter_documents(folders):
-        cls = None if isinstance(doc, Rejection) else detect(doc)
-        if cls is None or isinstance(doc, Rejection):
-            continue
-        for item in cls(None).read(doc):
-            if isinstance(item, Item):
-                out.append(item.html or subject_text(item.title, item.text))
-    return out
+    return [i.html or subject_text(i.title, i.text) for i in _items(folders)]
 
 
 def as_ham(data: Labelled, group: str) -> Labelled:
