@@ -84,6 +84,8 @@ def test_stats_json(tmp_path: Path) -> None:
     s = orjson.loads(out)
     assert (s["activities"], s["members"], s["channels"][0]["name"]) == (6, 4, "chat")
     assert s["kinds"] == {"message": 6}
+    assert sum(s["sentiments"].values()) == 6 - s["spam"]
+    assert set(s["sentiments"]) <= {"negative", "neutral", "positive"}
 
 
 def test_python_dash_m_and_env_db(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ def as_dict(s: Stats) -> dict[str, Any]:
         "statuses": s.statuses,
         "languages": s.languages,
         "spam": s.spam,
+        "sentiments": s.sentiments,
         "top_members": [
             {"member_id": m, "name": name, "activities": n} for m, name, n in s.top_members
         ],
@@ -60,7 +61,11 @@ def render(store: Store, fmt: str = "text", top: int = 10) -> str:
     lines += [f"  {k:<10} {n:>9,}  {_pct(n, s.activities)}" for k, n in s.kinds.items()]
     lines += ["", "Languages"]
     lines += [f"  {k:<12} {n:>9,}  {_pct(n, s.activities)}" for k, n in s.languages.items()]
-    lines += ["", f"Spam (veille's rules): {s.spam:,}  {_pct(s.spam, s.activities).strip()}"]
+    lines += ["", f"Spam (rules and model): {s.spam:,}  {_pct(s.spam, s.activities).strip()}"]
+    if s.sentiments:
+        counted = sum(s.sentiments.values())
+        lines += ["", "Sentiment (spam left out)"]
+        lines += [f"  {k:<10} {n:>9,}  {_pct(n, counted)}" for k, n in s.sentiments.items()]
     lines += ["", "Status at the source"]
     lines += [f"  {k:<10} {n:>9,}  {_pct(n, s.activities)}" for k, n in s.statuses.items()]
     lines += ["", "Most active members"]

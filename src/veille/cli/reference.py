@@ -28,7 +28,9 @@ def render() -> str:
         "",
     ]
     for path, command in _walk(cli, ["veille"]):
-        ctx = click.Context(command, info_name=" ".join(path))
+        # As the command line builds them: ``-h`` works everywhere (and click keeps the
+        # help option it made first, so a context without it would depend on history).
+        ctx = click.Context(command, info_name=" ".join(path), **cli.context_settings)
         lines += [f"## `{' '.join(path)}`", "", "```", command.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(lines)
 

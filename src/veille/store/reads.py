@@ -48,6 +48,7 @@ class Stats:
     statuses: dict[str, int] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
     spam: int = 0
+    sentiments: dict[str, int] = field(default_factory=dict)
     top_members: list[tuple[int, str, int]] = field(default_factory=list)
     quarantined: int = 0
     last_run: datetime | None = None
@@ -112,6 +113,15 @@ def stats(engine: Engine, top: int = 10) -> Stats:
         s.spam = conn.execute(
             select(func.count()).select_from(e).where(e.c.spam.is_(True))
         ).scalar_one()
+        s.sentiments = {
+            label: n
+            for label, n in conn.execute(
+                select(e.c.sentiment, func.count())
+                .where(e.c.sentiment.is_not(None), e.c.spam.is_not(True))
+                .group_by(e.c.sentiment)
+                .order_by(desc(func.count()))
+            )
+        }
         n_by_member = (
             select(i.c.member_id, func.count().label("n"))
             .select_from(a.join(i, a.c.identity_id == i.c.id))
