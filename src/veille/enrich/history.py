@@ -26,7 +26,7 @@ from sqlalchemy import Connection, and_, bindparam, func, select, update
 from sqlalchemy.orm import aliased
 
 from veille.enrich import labels as labelling
-from veille.enrich.spam import THRESHOLD, weight
+from veille.enrich.spam import THRESHOLD, score
 from veille.store import Store
 from veille.store.schema import activities, enrichments, identities
 
@@ -135,16 +135,13 @@ def _add_reasons(conn: Connection, found: dict[int, list[str]], keep: Iterable[i
             .where(e.c.activity_id.in_(part))
         ).all()
         updates = []
-        for aid, score, stored in rows:
+        for aid, stored_score, stored in rows:
             reasons: list[str] = orjson.loads(stored) if stored else []
             families = {r.split(":", 1)[0] for r in reasons}
             new = [r for r in found[int(aid)] if r.split(":", 1)[0] not in families]
             if not new:
                 continue
-            remaining = 1.0 - float(score or 0.0)
-            for r in new:
-                remaining *= 1.0 - weight(r)
-            total = round(1.0 - remaining, 4)
+            total = score(new, float(stored_score or 0.0))
             updates.append(
                 {
                     "aid": aid,

@@ -11,6 +11,7 @@ reading process of an ingest gets them with the rest of its instructions.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ def model(name: str, lessons: Lessons | None = None) -> TextModel:
     key = (name, lessons.fingerprint(name))
     found = _TAUGHT.get(key)
     if found is None:
-        found = shipped(name)  # a copy of its own: learning changes a model in place
+        found = copy.deepcopy(base)  # a copy of its own: learning changes a model in place
         known = set(found.classes)
         usable = [(t, y) for t, y in taught if y in known]
         if usable:
