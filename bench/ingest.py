@@ -43,7 +43,7 @@ from veille.pipeline import ingest
 from veille.store import Store
 store = Store(sys.argv[1])
 # The issue's measure is parse + normalise + store; enrichment has its own benchmark.
-report = ingest(store, sys.argv[2:], enrich=False)
+report = ingest(store, sys.argv[2:], enrich=False, members=False)
 n = report.added + report.updated + report.unchanged
 print(report.line(), file=sys.stderr)
 """

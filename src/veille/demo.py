@@ -7,8 +7,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from veille import summary
+from veille import settings, summary
 from veille.generate import GenerateConfig, generate
+from veille.generate import text as generated
 from veille.pipeline import ingest
 from veille.store import Store
 from veille.store.engine import default_db_path
@@ -39,8 +40,25 @@ def run(
             made = generate(GenerateConfig(members=members, activities=activities, seed=seed), fh)
         echo(f"generated {made.activities:,} activities by {made.people:,} people")
         with Store(db) as store:
+            setup = os.path.join(tmp, "settings.toml")
+            with open(setup, "w", encoding="utf-8") as fh:
+                fh.write(community_settings())
+            settings.load(store, setup, by="demo")
             report = ingest(store, [data], fmt="ndjson")
             echo(report.line())
             echo("")
             echo(summary.render(store))
     return db
+
+
+def community_settings() -> str:
+    """The settings a manager of the generated community would write: who the team is
+    and what names the brand."""
+    brand, domain = generated.BRAND, generated.DOMAIN
+    return (
+        "[identities]\n"
+        f'team = ["@{domain}", "{brand.lower()}"]\n'
+        f'team_patterns = ["\\\\({brand}\\\\)", "_{brand}$", "@ {brand}$"]\n'
+        "\n[members]\n"
+        f'brand_keywords = ["{brand.lower()}"]\n'
+    )

@@ -149,6 +149,8 @@ class IngestReport:
     files_failed: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     interrupted: bool = False
+    #: What bringing members up to date did (identity merges, flags, measures).
+    members: str = ""
 
     @property
     def read(self) -> int:

@@ -49,12 +49,14 @@ def ingest(
     on_rejection: Callable[[Rejection], None] | None = None,
     parallel: bool | None = None,
     enrich: bool = True,
+    members: bool = True,
 ) -> IngestReport:
     """Ingest files and folders (recursively; ``.gz`` transparently) into ``store``.
 
     ``parallel`` reads in a second process while this one writes; by default when the
     input is large and there is a core to spare. ``enrich`` runs the enrichers
-    (language, safe HTML, ...) on what is read.
+    (language, safe HTML, ...) on what is read; ``members`` then resolves identities
+    and updates the members the run touched (:func:`veille.members.upkeep.update`).
     """
     if fmt != "auto":
         connector_class(fmt)  # an unknown format fails here, before any process starts
@@ -64,7 +66,9 @@ def ingest(
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and _size(paths) >= PARALLEL_BYTES
     chunks = _in_a_second_process(spec) if parallel else spec.chunks()
-    return _consume(store, chunks, spec.paths, fmt, progress, on_rejection, spam if enrich else None)
+    return _consume(
+        store, chunks, spec.paths, fmt, progress, on_rejection, spam if enrich else None, members
+    )
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ def ingest_documents(
     on_item: Callable[[Item], None] | None = None,
     label: Sequence[str] = (),
     enrich: bool = True,
+    members: bool = True,
 ) -> IngestReport:
     """Ingest ``documents`` (files, or bytes fetched over HTTP) in this process.
 
@@ -117,7 +122,9 @@ def ingest_documents(
     spam = settings.spam(store)
     chain = default_chain(labelling.lessons(store), spam) if enrich else None
     chunks = _read(documents, fixed, channel, batch_size, on_item, chain)
-    return _consume(store, chunks, list(label), fmt, progress, on_rejection, spam if enrich else None)
+    return _consume(
+        store, chunks, list(label), fmt, progress, on_rejection, spam if enrich else None, members
+    )
 
 
 def _consume(
@@ -128,10 +135,11 @@ def _consume(
     progress: ProgressHook | None,
     on_rejection: Callable[[Rejection], None] | None,
     enriched: SpamSettings | None = None,
+    members: bool = True,
 ) -> IngestReport:
     """The writing stage: commit each prepared chunk, keep the run's record; then, when
     the run enriched (with the spam settings ``enriched``), the spam rules that read the
-    store run over what the run added."""
+    store run over what the run added; then members are brought up to date."""
     report = IngestReport()
     run_id = store.start_run(label, fmt)
     before = store.last_activity_id()
@@ -140,6 +148,10 @@ def _consume(
             _write(store, chunk, report, run_id, progress, on_rejection)
         if enriched is not None:
             history.review(store, before, enriched.history)
+        if members and (report.added or report.updated):
+            from veille.members.upkeep import update
+
+            report.members = update(store, before or None).line()
     except KeyboardInterrupt:
         report.interrupted = True
         raise

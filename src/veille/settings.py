@@ -2,8 +2,11 @@
 process and worker reads the same.
 
 Settings come in sections; a manager writes them in a TOML file and loads it with
-``veille settings load FILE``; ``veille settings show`` prints what is in force. For
-now one section, ``[spam]``: the rule layer's lists and limits
+``veille settings load FILE``; ``veille settings show`` prints what is in force. Sections: ``[identities]``
+(:class:`veille.members.resolve.ResolveRules` and :class:`veille.members.flags.FlagRules`:
+merge thresholds, caps, the team and bots), ``[members]``
+(:class:`veille.members.rules.MemberRules`: engagement and segments), and ``[spam]``: the
+rule layer's lists and limits
 (:class:`veille.enrich.spamrules.SpamRules`) and the rules that read the store
 (:class:`veille.enrich.history.HistoryRules`)::
 
@@ -38,6 +41,10 @@ from sqlalchemy import select
 
 from veille.enrich.history import HistoryRules
 from veille.enrich.spamrules import SpamRules
+from veille.members.flags import FlagRules
+from veille.members.resolve import ResolveRules
+from veille.members.rules import MemberRules
+from veille.members.rules import from_mapping as members_from_mapping
 from veille.store import Store
 from veille.store.schema import settings as settings_table
 from veille.store.writer import insert_or_update
@@ -120,7 +127,67 @@ def spam_from(values: dict[str, Any]) -> SpamSettings:
     )
 
 
-SECTIONS = {"spam": check_spam}
+def check_identities(values: dict[str, Any], where: str) -> dict[str, Any]:
+    """The ``[identities]`` section: :class:`ResolveRules` and :class:`FlagRules`."""
+    defaults = {
+        f.name: getattr(cls(), f.name)
+        for cls in (ResolveRules, FlagRules)
+        for f in dataclasses.fields(cls)
+    }
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in defaults:
+            raise SettingsError(
+                f"{where}: [identities] has no setting {key!r} "
+                f"(known: {', '.join(sorted(defaults))})"
+            )
+        default = defaults[key]
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise SettingsError(f"{where}: [identities] {key} must be true or false")
+        elif isinstance(default, int):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise SettingsError(f"{where}: [identities] {key} must be a whole number >= 1")
+        elif isinstance(default, float):
+            if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+                raise SettingsError(f"{where}: [identities] {key} must be a number in [0, 1]")
+            value = float(value)
+        elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"{where}: [identities] {key} must be a list of strings")
+        elif key.endswith("patterns"):
+            for pattern in value:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise SettingsError(
+                        f"{where}: [identities] {key}: {pattern!r} is not a regular "
+                        f"expression ({exc})"
+                    ) from None
+        out[key] = value
+    default = ResolveRules()
+    if out.get("suggest", default.suggest) > out.get("auto_merge", default.auto_merge):
+        raise SettingsError(f"{where}: [identities] suggest must not be above auto_merge")
+    return out
+
+
+def identities_from(values: dict[str, Any]) -> tuple[ResolveRules, FlagRules]:
+    def pick(cls: Any) -> dict[str, Any]:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in names}
+
+    return ResolveRules(**pick(ResolveRules)), FlagRules(**pick(FlagRules))
+
+
+def check_members(values: dict[str, Any], where: str) -> dict[str, Any]:
+    """The ``[members]`` section (:class:`MemberRules`), checked by its own module."""
+    try:
+        members_from_mapping(values, where)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    return values
+
+
+SECTIONS = {"spam": check_spam, "identities": check_identities, "members": check_members}
 
 
 def read_file(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
@@ -174,6 +241,16 @@ def spam(store: Store) -> SpamSettings:
     return spam_from(stored(store, "spam"))
 
 
+def identity_rules(store: Store) -> tuple[ResolveRules, FlagRules]:
+    """The identity resolution and flagging settings in force."""
+    return identities_from(stored(store, "identities"))
+
+
+def member_rules(store: Store) -> MemberRules:
+    """The engagement and segment settings in force."""
+    return members_from_mapping(stored(store, "members"), "stored settings")
+
+
 def show(store: Store) -> dict[str, dict[str, Any]]:
     """Every section with every setting in force (stored, or the default)."""
     current = spam(store)
@@ -185,4 +262,10 @@ def show(store: Store) -> dict[str, dict[str, Any]]:
                 sorted(v) if isinstance(v, frozenset) else list(v) if isinstance(v, tuple) else v
             )
     values["learned"] = current.learned
-    return {"spam": values}
+    resolve_rules, flag_rules = identity_rules(store)
+    found: dict[str, Any] = {}
+    for rules in (resolve_rules, flag_rules):
+        for f in dataclasses.fields(rules):
+            v = getattr(rules, f.name)
+            found[f.name] = list(v) if isinstance(v, tuple) else v
+    return {"spam": values, "identities": found, "members": member_rules(store).as_mapping()}

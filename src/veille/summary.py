@@ -7,11 +7,12 @@ from typing import Any
 
 import orjson
 
+from veille.members.segments import shares
 from veille.store import Store
 from veille.store.reads import Stats, stats
 
 
-def as_dict(s: Stats) -> dict[str, Any]:
+def as_dict(s: Stats, store: Store) -> dict[str, Any]:
     return {
         "activities": s.activities,
         "members": s.members,
@@ -35,6 +36,10 @@ def as_dict(s: Stats) -> dict[str, Any]:
         "top_members": [
             {"member_id": m, "name": name, "activities": n} for m, name, n in s.top_members
         ],
+        "segments": {
+            family: [{"name": r.name, "members": r.members, "share": r.share} for r in rows]
+            for family, rows in shares(store.engine).items()
+        },
         "quarantined": s.quarantined,
         "last_ingest": _iso(s.last_run),
     }
@@ -43,7 +48,7 @@ def as_dict(s: Stats) -> dict[str, Any]:
 def render(store: Store, fmt: str = "text", top: int = 10) -> str:
     s = stats(store.engine, top)
     if fmt == "json":
-        return orjson.dumps(as_dict(s), option=orjson.OPT_INDENT_2).decode("utf-8")
+        return orjson.dumps(as_dict(s, store), option=orjson.OPT_INDENT_2).decode("utf-8")
     lines = [
         f"{s.activities:,} activities by {s.members:,} members "
         f"({s.identities:,} identities) in {len(s.channels)} channels",
@@ -68,11 +73,22 @@ def render(store: Store, fmt: str = "text", top: int = 10) -> str:
         lines += [f"  {k:<10} {n:>9,}  {_pct(n, counted)}" for k, n in s.sentiments.items()]
     lines += ["", "Status at the source"]
     lines += [f"  {k:<10} {n:>9,}  {_pct(n, s.activities)}" for k, n in s.statuses.items()]
-    lines += ["", "Most active members"]
+    lines += ["", "Most active members (team and bots left out)"]
     lines += [f"  #{m:<7} {name[:40]:<40} {n:>7,}" for m, name, n in s.top_members]
+    found = shares(store.engine)
+    if any(n for _, n, _ in _rows(found.get("segment", []))):
+        names = {"segment": "Segments", "orbit_level": "Orbit levels (0: the team)",
+                 "onion": "Onion", "cohort": "Cohorts"}  # fmt: skip
+        for family, rows in found.items():
+            lines += ["", names.get(family, family)]
+            lines += [f"  {str(k):<18} {n:>9,}  {100 * share:5.1f}%" for k, n, share in _rows(rows)]
     if s.quarantined:
         lines += ["", f"{s.quarantined:,} rejected records in quarantine (veille quarantine)"]
     return "\n".join(lines)
+
+
+def _rows(rows: Any) -> list[tuple[str, int, float]]:
+    return [(r.name, r.members, r.share) for r in rows]
 
 
 def _pct(n: int, total: int) -> str:

@@ -84,6 +84,8 @@ def ingest(
                 bar.close()
     if shown[0] > 20 and not quiet:
         click.echo(f"... and {shown[0] - 20} more; see `veille quarantine`", err=True)
+    if report.members and not quiet:
+        click.echo(f"members: {report.members}", err=True)
     click.echo(report.line())
     sys.exit(report.exit_code())
 
@@ -196,7 +198,7 @@ def enrich(ctx: click.Context, everything: bool) -> None:
 
 
 def register(group: click.Group) -> None:
-    from veille.cli import models, sources
+    from veille.cli import members, models, sources
 
     for command in (ingest, enrich, export, stats, quarantine, generate, demo):
         group.add_command(command)
@@ -205,3 +207,5 @@ def register(group: click.Group) -> None:
     group.add_command(models.label)
     group.add_command(models.models)
     group.add_command(models.settings)
+    group.add_command(members.members)
+    group.add_command(members.segments)

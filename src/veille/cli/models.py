@@ -179,4 +179,18 @@ def settings_show(ctx: click.Context) -> None:
     for section, values in current.items():
         click.echo(f"[{section}]")
         for key, value in values.items():
-            click.echo(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+            click.echo(f"{key} = {toml_value(value)}")
+
+
+def toml_value(value: Any) -> str:
+    """A setting as TOML writes it (tables inline, keys quoted when they must be)."""
+    if isinstance(value, dict):
+        items = ", ".join(
+            f"{k if k.replace('_', '').replace('-', '').isalnum() else json.dumps(k)} = "
+            f"{toml_value(v)}"
+            for k, v in value.items()
+        )
+        return "{" + items + "}" if items else "{}"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)

@@ -85,7 +85,9 @@ class Identities(State):
                     f"{p.last.upper()} {first}" if r < 0.85 else "")  # fmt: skip
             name = fold(name) if rng.random() < drop else name
             return [self._mail(name, p) for _ in range(2 if rng.random() < 0.25 else 1)]
-        if p.nick and rng.random() < 0.7:
+        if p.user and rng.random() < 0.6:
+            user = p.user  # many people keep one handle across sites
+        elif p.nick and rng.random() < 0.7:
             user = f"{p.nick}{rng.randint(1, 99)}"
         elif c == 1:
             user = rng.one((f"{f[:1]}{last}", f"{f}.{last}", f"{f}_{last[:1]}",
@@ -93,6 +95,7 @@ class Identities(State):
         else:
             user = rng.one((f"{f}{last[:3]}", f"{f}_{last}", f"{f}{last}{rng.randint(1, 99)}",
                                f"{f[:1]}{last}", f"{last}{f}"))  # fmt: skip
+        p.user = p.user or user
         if c == 1:
             return [
                 {"name": written(), "username": user} if rng.random() < 0.35 else {"username": user}

@@ -22,7 +22,7 @@ class Person:
 
     __slots__ = ("idx", "pid", "role", "first", "spellings", "native", "last", "origin",
                  "lang", "second", "weight", "join", "home", "channels", "emails", "site",
-                 "nick", "flat", "idents", "wrote")  # fmt: skip
+                 "nick", "user", "flat", "idents", "wrote")  # fmt: skip
 
     def __init__(self, idx: int, role: str, first: str, last: str, origin: str) -> None:
         self.idx, self.pid, self.role = idx, f"p{idx + 1:06d}", role
@@ -33,7 +33,7 @@ class Person:
         self.weight, self.join, self.home = 1.0, 0, 0
         self.channels: dict[int, float] = {}
         self.emails: list[str] = []
-        self.site, self.nick, self.flat, self.wrote = "", "", False, False
+        self.site, self.nick, self.user, self.flat, self.wrote = "", "", "", False, False
         self.idents: dict[int, list[dict[str, str]]] = {}
 
     def name(self) -> str:
@@ -89,6 +89,7 @@ def build_people(cfg: GenerateConfig, rng: Rng, per_day: list[int]) -> list[Pers
     # Members present before the window join on day 0; the others join when their first
     # activity is due, spread like the activity itself.
     total, acc, day, existing = max(1, sum(per_day)), per_day[0], 0, int(members * 0.4)
+    taken: set[str] = {e for p in people for e in p.emails}
     for j in range(members):
         # Origins follow a golden-ratio sequence along the activity rank, so the few who
         # write most have the same mix of origins as everyone (languages stay stable).
@@ -105,13 +106,17 @@ def build_people(cfg: GenerateConfig, rng: Rng, per_day: list[int]) -> list[Pers
             day += 1
             acc += per_day[day]
         p.join = 0 if j < existing else day
-        _place(p, ranks[j] / members, rng)
+        _place(p, ranks[j] / members, rng, taken)
         people.append(p)
     return people
 
 
-def _place(p: Person, top: float, rng: Rng) -> None:
-    """Channels, addresses and site of a member; the most active are on more channels."""
+def _place(p: Person, top: float, rng: Rng, taken: set[str]) -> None:
+    """Channels, addresses and site of a member; the most active are on more channels.
+
+    An e-mail address or a site belongs to one person: when the one wanted is taken,
+    a digit goes in, as mail providers and registrars make people do.
+    """
     home = rng.index(_HOMES)
     extra = (rng.randint(2, 3) if top < 0.05 else rng.randint(1, 2) if top < 0.2
              else int(rng.random() < 0.4) if top < 0.5 else int(rng.random() < 0.12))  # fmt: skip
@@ -134,3 +139,22 @@ def _place(p: Person, top: float, rng: Rng) -> None:
         tld = T.SITE_TLDS.get(p.lang, "com")
         p.site = rng.one((f"https://www.{f}-{last}.{tld}", f"https://{f}{last}.wordpress.com",
                              f"https://{f}{last[:1]}.blog"))  # fmt: skip
+    p.emails = [_unique(e, taken, rng) for e in p.emails]
+    if p.site:
+        p.site = _unique(p.site, taken, rng)
+
+
+def _unique(address: str, taken: set[str], rng: Rng) -> str:
+    """``address`` (an e-mail or a site), with digits added until no one else has it."""
+    while address in taken:
+        digit = str(rng.randint(0, 9))
+        if "@" in address:
+            local, _, domain = address.rpartition("@")
+            address = f"{local}{digit}@{domain}"
+        else:  # https://www.name.tld -> https://www.name7.tld
+            scheme, _, host = address.partition("://")
+            labels = host.split(".")
+            labels[1 if labels[0] == "www" else 0] += digit
+            address = f"{scheme}://{'.'.join(labels)}"
+    taken.add(address)
+    return address

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, desc, func, select
+from sqlalchemy import Connection, Engine, desc, func, select
 
 from veille.store.schema import (
     activities,
@@ -20,6 +20,7 @@ from veille.store.schema import (
     enrichments,
     identities,
     ingest_runs,
+    member_stats,
     members,
     quarantine,
 )
@@ -135,6 +136,7 @@ def stats(engine: Engine, top: int = 10) -> Stats:
             for mid, name, n in conn.execute(
                 select(n_by_member.c.member_id, members.c.display_name, n_by_member.c.n)
                 .join(members, members.c.id == n_by_member.c.member_id)
+                .where(members.c.is_bot.is_(False), members.c.is_team.is_(False))
                 .order_by(desc(n_by_member.c.n), n_by_member.c.member_id)
             )
         ]
@@ -241,18 +243,21 @@ def iter_members(engine: Engine, batch: int = 2000) -> Iterator[ExportRecord]:
     last_id = 0
     with engine.connect() as conn:
         while True:
+            # Members that have identities: one a merge emptied is no one any more.
             ids = [
                 int(r[0])
                 for r in conn.execute(
-                    select(members.c.id)
-                    .where(members.c.id > last_id)
-                    .order_by(members.c.id)
+                    select(i.c.member_id)
+                    .where(i.c.member_id > last_id)
+                    .group_by(i.c.member_id)
+                    .order_by(i.c.member_id)
                     .limit(batch)
                 )
             ]
             if not ids:
                 return
             last_id = ids[-1]
+            details = _member_details(conn, ids)
             # Aggregate only this batch's identities: the index on identity_id keeps
             # each batch proportional to its own activities, not to the whole table.
             per_identity = (
@@ -299,6 +304,7 @@ def iter_members(engine: Engine, batch: int = 2000) -> Iterator[ExportRecord]:
                         "activity_count": 0,
                         "first_seen": None,
                         "last_seen": None,
+                        **details.get(mid, {}),
                     }
                 ident = {"channel": channel, **_handles(name, username, email, url)}
                 current["identities"].append(ident)
@@ -310,6 +316,45 @@ def iter_members(engine: Engine, batch: int = 2000) -> Iterator[ExportRecord]:
                         current[key] = value if prev is None else better(prev, value)
             if current is not None:
                 yield _finish_member(current)
+
+
+def _member_details(conn: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Flags and what engagement and segments computed, for the export."""
+    s = member_stats
+    rows = conn.execute(
+        select(
+            members.c.id,
+            members.c.is_bot,
+            members.c.is_team,
+            members.c.flags,
+            s.c.love,
+            s.c.reach,
+            s.c.orbit_level,
+            s.c.segment,
+            s.c.segment_reasons,
+            s.c.onion,
+            s.c.cohort,
+            s.c.talent_topics,
+        )
+        .select_from(members.outerjoin(s, s.c.member_id == members.c.id))
+        .where(members.c.id.in_(ids))
+    )
+    out: dict[int, dict[str, Any]] = {}
+    for mid, bot, team, flags, love, reach, level, segment, reasons, onion, cohort, topics in rows:
+        out[int(mid)] = {
+            "is_bot": bool(bot),
+            "is_team": bool(team),
+            "flags": orjson.loads(flags) if flags else [],
+            "engagement": None if love is None else round(float(love), 3),
+            "reach": reach,
+            "orbit_level": level,
+            "segment": segment,
+            "segment_reasons": orjson.loads(reasons) if reasons else [],
+            "onion": onion,
+            "cohort": cohort,
+            "talent_topics": orjson.loads(topics) if topics else [],
+        }
+    return out
 
 
 def _handles(

@@ -89,6 +89,11 @@ members = Table(
     Column("id", Id, primary_key=True),
     Column("display_name", Text),
     Column("created_at", UTCDateTime, nullable=False),
+    # Set by identity resolution (veille.members.flags): bots and the team are kept out
+    # of engagement metrics and segments by default; ``flags`` says why (JSON list).
+    Column("is_bot", Boolean, nullable=False, default=False, server_default="0"),
+    Column("is_team", Boolean, nullable=False, default=False, server_default="0"),
+    Column("flags", Text),
 )
 
 identities = Table(
@@ -228,4 +233,76 @@ settings = Table(
     Column("value", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(200), nullable=False),
+)
+
+identity_keys = Table(
+    "identity_keys",
+    metadata,
+    # Blocking keys of an identity (normalised e-mail, profile URL, username, folded
+    # name tokens...): candidate pairs are identities sharing a key, looked up by index,
+    # never all pairs. Written by veille.members.resolve.
+    Column("identity_id", Id, ForeignKey("identities.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(12), primary_key=True),
+    Column("value", String(400), primary_key=True),
+    Index("ix_identity_keys_kind_value", "kind", "value"),
+)
+
+identity_pairs = Table(
+    "identity_pairs",
+    metadata,
+    # A scored candidate pair (identity_a < identity_b): merged automatically, offered
+    # as a suggestion, accepted or rejected by a manager. A rejected pair stays rejected.
+    Column("identity_a", Id, ForeignKey("identities.id", ondelete="CASCADE"), primary_key=True),
+    Column("identity_b", Id, ForeignKey("identities.id", ondelete="CASCADE"), primary_key=True),
+    Column("confidence", Float, nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("status", String(10), nullable=False, index=True),
+    Column("decided_by", String(200)),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+merges = Table(
+    "merges",
+    metadata,
+    # Every merge, never rewritten: which identities moved from which member to which,
+    # why, and by whom; undoing it sets ``undone_at`` and moves them back.
+    Column("id", Id, primary_key=True),
+    Column("member_id", Id, ForeignKey("members.id"), nullable=False, index=True),
+    Column("from_member_id", Id, ForeignKey("members.id"), nullable=False),
+    Column("identity_ids", Text, nullable=False),
+    Column("confidence", Float),
+    Column("reasons", Text, nullable=False),
+    Column("merged_by", String(200), nullable=False),
+    Column("merged_at", UTCDateTime, nullable=False),
+    Column("undone_at", UTCDateTime),
+    Column("undone_by", String(200)),
+)
+
+member_stats = Table(
+    "member_stats",
+    metadata,
+    # What veille.members.engagement and .segments computed for a member, one narrow row
+    # each, recomputed for the members an ingest touched. JSON columns hold lists/maps.
+    Column("member_id", Id, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("activity_count", Integer, nullable=False),
+    Column("counts", Text),
+    Column("first_seen", UTCDateTime),
+    Column("last_seen", UTCDateTime),
+    Column("active_30", Integer),
+    Column("active_90", Integer),
+    Column("active_365", Integer),
+    Column("replies_given", Integer),
+    Column("replies_received", Integer),
+    Column("partners", Integer),
+    Column("threads_started", Integer),
+    Column("brand_interactions", Integer),
+    Column("love", Float),
+    Column("reach", Integer),
+    Column("orbit_level", Integer),
+    Column("segment", String(20), index=True),
+    Column("segment_reasons", Text),
+    Column("onion", String(10)),
+    Column("cohort", String(20)),
+    Column("talent_topics", Text),
+    Column("computed_at", UTCDateTime, nullable=False),
 )

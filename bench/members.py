@@ -1,0 +1,108 @@
+"""Members at scale (issue: members): identity resolution, flags, engagement and every
+segment for a generated community, from scratch and then incrementally.
+
+1. Generate N members / M activities (default 1,000,000 / 10,000,000) and ingest them
+   without enrichment and without the members step (``members=False``), in a child
+   process: what is measured here is only the members step.
+2. In a fresh child process: ``veille.members.upkeep.update(store)`` (full: keys,
+   candidate pairs, merges, flags, engagement, segments); seconds and peak memory.
+3. 10,000 new activities (another generated file, its own people) ingested the same
+   way, then ``update(store, after)`` in a fresh process: the incremental case.
+
+Run: ``.venv/bin/python bench/members.py [--members N --activities M] [--keep DIR]``.
+Prints lines to paste into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+CHILD = """
+import json, resource, sys, time
+from veille.store import Store
+store = Store(sys.argv[1])
+t0 = time.perf_counter()
+if sys.argv[2] == "ingest":
+    from veille.pipeline import ingest
+    report = ingest(store, [sys.argv[3]], enrich=False, members=False)
+    out = {"line": report.line(), "after": None}
+else:
+    from veille.members.upkeep import update
+    after = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    out = {"line": update(store, after).line(), "after": after}
+out["seconds"] = time.perf_counter() - t0
+out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["last_id"] = store.last_activity_id()
+print(json.dumps(out))
+"""
+
+
+def child(*args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, *args], check=True, capture_output=True, text=True
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--members", type=int, default=1_000_000)
+    ap.add_argument("--activities", type=int, default=10_000_000)
+    ap.add_argument("--seed", type=int, default=21)
+    ap.add_argument("--keep", help="Folder to work in (kept), instead of a temporary one.")
+    args = ap.parse_args()
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="veille-members-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db, data, more = work / "veille.db", work / "community.ndjson", work / "more.ndjson"
+    t0 = time.perf_counter()
+    for path, members, activities, seed in (
+        (data, args.members, args.activities, args.seed),
+        (more, max(100, args.members // 100), 10_000, args.seed + 1),
+    ):
+        if not path.exists():
+            subprocess.run(
+                [sys.executable, "-m", "veille", "generate", "--members", str(members),
+                 "--activities", str(activities), "--seed", str(seed), "--out", str(path)],
+                check=True, capture_output=True,
+            )  # fmt: skip
+    # The second file's ids would collide with the first's (both start at post-1):
+    # give them their own, so they arrive as new activities.
+    fresh = work / "more-fresh.ndjson"
+    if not fresh.exists():
+        with more.open("rb") as src, fresh.open("wb") as out:
+            for line in src:
+                rec = orjson.loads(line)
+                for key in ("id", "parent_id", "thread_id"):
+                    if rec.get(key):
+                        rec[key] = f"more-{rec[key]}"
+                out.write(orjson.dumps(rec) + b"\n")
+    generated = time.perf_counter() - t0
+    loaded = child(str(db), "ingest", str(data))
+    full = child(str(db), "update")
+    before = int(str(full["last_id"]))
+    added = child(str(db), "ingest", str(fresh))
+    incremental = child(str(db), "update", str(before))
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(f"Community: {args.members:,} members, {args.activities:,} activities (seed "
+          f"{args.seed}); generated in {generated:.0f} s; ingested (no enrichment) in "
+          f"{loaded['seconds']:.0f} s: {loaded['line']}")  # fmt: skip
+    print(f"Full members update: {full['seconds']:.1f} s, peak {full['peak_mb']:.0f} MB: "
+          f"{full['line']}")  # fmt: skip
+    print(f"Then 10,000 new activities ({added['line']}); incremental update: "
+          f"{incremental['seconds']:.1f} s, peak {incremental['peak_mb']:.0f} MB: "
+          f"{incremental['line']}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""``veille members ...`` (identity resolution, profiles) and ``veille segments``."""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import json
+from typing import Any
+
+import click
+
+
+def _store(ctx: click.Context) -> Any:
+    from veille.store import Store
+
+    return Store(ctx.obj["db"])
+
+
+@click.group()
+def members() -> None:
+    """People across channels: merge their identities, see their profiles."""
+
+
+@members.command("resolve")
+@click.option("--full", is_flag=True, help="Look at every identity and member again.")
+@click.pass_context
+def members_resolve(ctx: click.Context, full: bool) -> None:
+    """Merge identities of one person (above the auto-merge confidence), store the rest
+    as suggestions, flag bots and the team, and measure members again.
+
+    Runs by itself after every ingest, for what the ingest added."""
+    from veille.members.upkeep import update
+
+    with _store(ctx) as store:
+        report = update(store, full=True) if full else update(store, store.last_activity_id())
+    click.echo(report.line())
+
+
+@members.command("suggestions")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def members_suggestions(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """Pairs of members that may be one person, surest first, with the reasons.
+
+    Accept one with `veille members merge A B`, refuse it with `veille members reject
+    A B` (it will not be suggested again)."""
+    from veille.members.profile import profile
+    from veille.members.resolve import suggestions
+
+    with _store(ctx) as store:
+        found = suggestions(store.engine, limit)
+        if not found:
+            click.echo("no suggestions")
+        for s in found:
+            if as_json:
+                click.echo(json.dumps(dataclasses.asdict(s)))
+                continue
+            a, b = profile(store.engine, s.member_a, 0), profile(store.engine, s.member_b, 0)
+            click.echo(f"{s.member_a} + {s.member_b}  confidence {s.confidence:.2f}  "
+                       f"({', '.join(s.reasons)})")  # fmt: skip
+            for p in (a, b):
+                handles = "; ".join(_identity(i) for i in p["identities"])
+                click.echo(f"    {p['member_id']}: {p['display_name']} — {handles}")
+
+
+def _identity(i: dict[str, Any]) -> str:
+    shown = " ".join(str(i[k]) for k in ("name", "username", "email", "url") if k in i)
+    return f"{i['channel']}: {shown}"
+
+
+@members.command("merge")
+@click.argument("keep", type=int)
+@click.argument("other", type=int)
+@click.option("--by", help="Who decides (default: the user name).")
+@click.option("--note", help="Why, for the team.")
+@click.pass_context
+def members_merge(
+    ctx: click.Context, keep: int, other: int, by: str | None, note: str | None
+) -> None:
+    """Merge member OTHER into member KEEP (recorded; undo with `members unmerge`)."""
+    from veille.members.resolve import ResolveError, merge
+    from veille.members.upkeep import refresh_members
+
+    with _store(ctx) as store:
+        try:
+            merge_id = merge(store.engine, keep, other, by or getpass.getuser(), note)
+        except ResolveError as exc:
+            raise click.ClickException(str(exc)) from None
+        refresh_members(store, {keep, other})
+    click.echo(f"member {other} merged into member {keep} (merge {merge_id})")
+
+
+@members.command("reject")
+@click.argument("a", type=int)
+@click.argument("b", type=int)
+@click.option("--by", help="Who decides (default: the user name).")
+@click.pass_context
+def members_reject(ctx: click.Context, a: int, b: int, by: str | None) -> None:
+    """Members A and B are two people: never suggest or merge them again."""
+    from veille.members.resolve import ResolveError, reject
+
+    with _store(ctx) as store:
+        try:
+            reject(store.engine, a, b, by or getpass.getuser())
+        except ResolveError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"members {a} and {b} kept apart")
+
+
+@members.command("unmerge")
+@click.argument("member", type=int)
+@click.argument("identity", type=int)
+@click.option("--by", help="Who decides (default: the user name).")
+@click.pass_context
+def members_unmerge(ctx: click.Context, member: int, identity: int, by: str | None) -> None:
+    """Take IDENTITY (an identity id, see `members show`) out of MEMBER."""
+    from veille.members.resolve import ResolveError, unmerge
+    from veille.members.upkeep import refresh_members
+
+    with _store(ctx) as store:
+        try:
+            target = unmerge(store.engine, member, identity, by or getpass.getuser())
+        except ResolveError as exc:
+            raise click.ClickException(str(exc)) from None
+        refresh_members(store, {member, target})
+    click.echo(f"identity {identity} is now member {target}")
+
+
+@members.command("show")
+@click.argument("member", type=int)
+@click.option("--json", "as_json", is_flag=True, help="The profile as JSON.")
+@click.pass_context
+def members_show(ctx: click.Context, member: int, as_json: bool) -> None:
+    """A member's profile: identities, scores, segments and why, merges, latest activity."""
+    from veille.members.profile import UnknownMember, profile
+
+    with _store(ctx) as store:
+        try:
+            p = profile(store.engine, member)
+        except UnknownMember as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(p, ensure_ascii=False, indent=2))
+        return
+    click.echo(render_profile(p))
+
+
+def render_profile(p: dict[str, Any]) -> str:
+    flags = ", ".join(p["flags"]) or "none"
+    lines = [f"Member {p['member_id']}: {p['display_name']}", f"  flags: {flags}", "  identities:"]
+    for i in p["identities"]:
+        lines.append(f"    [{i['identity_id']}] {_identity(i)} ({i['activities']} activities)")
+    s = p["stats"]
+    if s:
+        lines += [
+            f"  activities: {s['activity_count']} (first {s['first_seen']}, last {s['last_seen']})",
+            f"  active days: {s['active_30']} in 30, {s['active_90']} in 90, "
+            f"{s['active_365']} in 365",
+            f"  replies given {s['replies_given']}, received {s['replies_received']}; "
+            f"talked with {s['partners']}; threads started {s['threads_started']}; "
+            f"brand interactions {s['brand_interactions']}",
+            f"  love {s['love'] or 0:.2f}, reach {s['reach']}, Orbit level {s['orbit_level']}",
+            f"  segment: {s['segment']}",
+        ]
+        lines += [f"    - {why}" for why in s["segment_reasons"] or []]
+        lines.append(f"  onion: {s['onion']}; cohort: {s['cohort']}")
+        for t in s["talent_topics"] or []:
+            lines.append(f"  talent: {json.dumps(t, ensure_ascii=False)}")
+    else:
+        lines.append("  not measured yet (run `veille members resolve`)")
+    for m in p["merges"]:
+        lines.append(
+            f"  merge {m['merge_id']}: {m['from']} -> {m['into']} by {m['by']} at {m['at']} "
+            f"(identities {m['identities']})"
+        )
+    if p["latest"]:
+        lines.append("  latest:")
+        lines += [
+            f"    {a['created_at'][:16]} {a['channel']} {a['kind']}: {a['excerpt']}"
+            for a in p["latest"]
+        ]
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="The shares as JSON.")
+@click.pass_context
+def segments(ctx: click.Context, as_json: bool) -> None:
+    """The shares of members in each segment: typology, Orbit levels, onion, cohorts."""
+    from veille.members.segments import shares
+
+    with _store(ctx) as store:
+        found = shares(store.engine)
+    if as_json:
+        click.echo(json.dumps({k: [r._asdict() for r in v] for k, v in found.items()}, indent=2))
+        return
+    click.echo(render_shares(found))
+
+
+def render_shares(found: Any) -> str:
+    lines: list[str] = []
+    for family, rows in found.items():
+        lines.append(f"{family}:")
+        for name, n, share in rows:
+            lines.append(f"  {str(name):<20} {n:>9,}  {share:6.1%}")
+    return "\n".join(lines)

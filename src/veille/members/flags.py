@@ -1,0 +1,186 @@
+"""Bots and the team: flagged on members, with the reason, so engagement metrics and
+segments leave them out by default.
+
+A member is a **bot** when one of its identities is named like one (``Kelvio Bot``,
+``dependabot[bot]``, ``noreply@...``, a configured pattern) or behaves like one (at
+least ``bot_min_activities`` activities of which at least ``bot_repeat_share`` repeat a
+text it already wrote). A member is in the **team** when one of its identities is in
+the configured list (an e-mail address, ``@domain`` for everyone of a domain, a
+username) or, with ``site_authors``, when it wrote posts on a blog channel: the site's
+own authors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Final
+
+import orjson
+from sqlalchemy import Connection, Engine, and_, distinct, func, select, update
+
+from veille.members.identity import normal_email
+from veille.store.schema import activities, channels, enrichments, identities, members
+
+BOT_NAMES: Final = (
+    r"\bbot\b",
+    r"\[bot\]",
+    r"[-_.]bot\b",
+    r"\bbot[-_.]",
+    r"\b(status|notifications?|automation|autoresponder|mailer-daemon)\b",
+    r"\b(github-actions|dependabot|renovate|travis|jenkins|circleci)\b",
+)
+BLOG_PLATFORMS: Final = ("blog", "wordpress")
+# Up to this many identities, look up their activities by index; more, scan once.
+SMALL: Final = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRules:
+    """Who is a bot and who is the team (``[identities]`` in the settings file)."""
+
+    #: E-mail addresses, ``@domain`` entries and usernames of the team.
+    team: tuple[str, ...] = ()
+    #: Regular expressions (case-insensitive) on names and usernames of the team
+    #: ("kelvio" for "Liam (Kelvio)" or "liam_kelvio").
+    team_patterns: tuple[str, ...] = ()
+    #: Authors of posts on blog channels are the site's own authors: the team.
+    site_authors: bool = True
+    #: More regular expressions (case-insensitive) on names, usernames and e-mails.
+    bot_patterns: tuple[str, ...] = ()
+    bot_min_activities: int = 20
+    bot_repeat_share: float = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class _Identity:
+    id: int
+    member: int
+    name: str
+    username: str
+    email: str
+
+
+def flag(
+    engine: Engine, rules: FlagRules | None = None, member_ids: Collection[int] | None = None
+) -> tuple[int, int]:
+    """Set ``is_bot``, ``is_team`` and ``flags`` on members (all, or ``member_ids``);
+    the number of bots and of team members among them."""
+    rules = rules or FlagRules()
+    names = re.compile("|".join((*BOT_NAMES, *rules.bot_patterns)), re.IGNORECASE)
+    emails = {e.lower() for e in rules.team if "@" in e and not e.startswith("@")}
+    domains = {e[1:].lower() for e in rules.team if e.startswith("@")}
+    usernames = {e.lower().lstrip("@") for e in rules.team if "@" not in e.lstrip("@")}
+    team_names = (
+        re.compile("|".join(rules.team_patterns), re.IGNORECASE) if rules.team_patterns else None
+    )
+    with engine.begin() as conn:
+        found = _identities(conn, member_ids)
+        ids = [i.id for i in found]
+        authors = _site_authors(conn, ids) if rules.site_authors else set()
+        repeaters = _repeaters(conn, ids, rules)
+        reasons: dict[int, list[str]] = {i.member: [] for i in found}
+        for ident in found:
+            why = reasons[ident.member]
+            handles = " ".join(x for x in (ident.name, ident.username, ident.email) if x)
+            hit = names.search(handles)
+            _, local, role = normal_email(ident.email) if ident.email else (None, "", False)
+            if hit:
+                why.append(f"bot:name:{hit.group(0).strip()}")
+            elif role and local.startswith(("noreply", "no-reply", "donotreply", "mailer")):
+                why.append(f"bot:address:{ident.email}")
+            if ident.id in repeaters:
+                why.append(f"bot:repeats:{repeaters[ident.id]:.0%}")
+            email = (ident.email or "").lower()
+            if email and (email in emails or email.rpartition("@")[2] in domains):
+                why.append(f"team:listed:{email}")
+            elif ident.username and ident.username.lower() in usernames:
+                why.append(f"team:listed:{ident.username}")
+            elif team_names and (found_name := team_names.search(f"{ident.name} {ident.username}")):
+                why.append(f"team:name:{found_name.group(0)}")
+            if ident.id in authors:
+                why.append("team:site-author")
+        bots = teams = 0
+        plain: list[int] = []
+        for member, why in reasons.items():
+            if not why:
+                plain.append(member)
+                continue
+            unique = list(dict.fromkeys(why))
+            is_bot = any(w.startswith("bot:") for w in unique)
+            is_team = any(w.startswith("team:") for w in unique) and not is_bot
+            bots += is_bot
+            teams += is_team
+            conn.execute(
+                update(members)
+                .where(members.c.id == member)
+                .values(is_bot=is_bot, is_team=is_team, flags=orjson.dumps(unique).decode())
+            )
+        # Most members have no flag: clear the few that had one, in bulk.
+        for i in range(0, len(plain), 5000):
+            conn.execute(
+                update(members)
+                .where(members.c.id.in_(plain[i : i + 5000]), members.c.flags.is_not(None))
+                .values(is_bot=False, is_team=False, flags=None)
+            )
+    return bots, teams
+
+
+def _identities(conn: Connection, member_ids: Collection[int] | None) -> list[_Identity]:
+    query = select(
+        identities.c.id,
+        identities.c.member_id,
+        identities.c.name,
+        identities.c.username,
+        identities.c.email,
+    )
+    if member_ids is None:
+        rows = conn.execute(query).all()
+    else:
+        wanted = sorted(member_ids)
+        rows = []
+        for i in range(0, len(wanted), 5000):
+            rows += conn.execute(
+                query.where(identities.c.member_id.in_(wanted[i : i + 5000]))
+            ).all()
+    return [_Identity(int(r[0]), int(r[1]), r[2] or "", r[3] or "", r[4] or "") for r in rows]
+
+
+def _site_authors(conn: Connection, ids: list[int]) -> set[int]:
+    blogs = select(channels.c.id).where(channels.c.platform.in_(BLOG_PLATFORMS))
+    query = (
+        select(activities.c.identity_id)
+        .distinct()
+        .where(and_(activities.c.kind == "post", activities.c.channel_id.in_(blogs)))
+    )
+    if len(ids) <= SMALL:
+        query = query.where(activities.c.identity_id.in_(ids))
+    found = {int(r[0]) for r in conn.execute(query)}
+    return found & set(ids)
+
+
+def _repeaters(conn: Connection, ids: list[int], rules: FlagRules) -> dict[int, float]:
+    """Identities with many activities that mostly repeat their own texts."""
+    query = (
+        select(
+            activities.c.identity_id,
+            func.count(),
+            func.count(distinct(enrichments.c.text_hash)),
+            func.count(enrichments.c.text_hash),
+        )
+        .join(enrichments, enrichments.c.activity_id == activities.c.id)
+        .group_by(activities.c.identity_id)
+        .having(func.count() >= rules.bot_min_activities)
+    )
+    if len(ids) <= SMALL:
+        query = query.where(activities.c.identity_id.in_(ids))
+    out: dict[int, float] = {}
+    wanted = set(ids)
+    for ident, n, distinct_texts, hashed in conn.execute(query):
+        if ident not in wanted or not hashed:
+            continue
+        repeated = (hashed - distinct_texts) / n
+        if repeated >= rules.bot_repeat_share:
+            out[int(ident)] = repeated
+    return out

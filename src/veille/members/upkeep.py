@@ -1,0 +1,74 @@
+"""Keeping members up to date after an ingest: resolve identities, flag bots and the
+team, then recompute engagement and segments for the members the ingest touched.
+
+:func:`update` is what the pipeline calls after writing (with the highest activity id
+stored before the run, so only what the run added is looked at) and what
+``veille members resolve`` calls (``full``: every identity and member again).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from veille import settings
+from veille.members import engagement
+from veille.members.flags import flag
+from veille.members.resolve import ResolveReport, resolve
+from veille.store import Store
+from veille.store.schema import activities, identities
+
+
+@dataclass(slots=True)
+class MembersReport:
+    resolved: ResolveReport = field(default_factory=ResolveReport)
+    bots: int = 0
+    team: int = 0
+    refreshed: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.resolved.line()}; bots {self.bots}, team {self.team}; "
+            f"members measured {self.refreshed} in {self.seconds:.1f} s"
+        )
+
+
+def update(
+    store: Store, after_activity_id: int | None = None, *, full: bool = False
+) -> MembersReport:
+    """Resolve, flag and measure: everyone when ``full`` or ``after_activity_id`` is
+    None, else the members of activities after that id and those merges touched."""
+    started = time.perf_counter()
+    resolve_rules, flag_rules = settings.identity_rules(store)
+    member_rules = settings.member_rules(store)
+    report = MembersReport()
+    report.resolved = resolve(store.engine, resolve_rules, full=full)
+    everyone = full or after_activity_id is None
+    touched: set[int] | None = None
+    if not everyone:
+        with store.engine.connect() as conn:
+            touched = {
+                int(r[0])
+                for r in conn.execute(
+                    select(identities.c.member_id)
+                    .distinct()
+                    .join(activities, activities.c.identity_id == identities.c.id)
+                    .where(activities.c.id > after_activity_id)
+                )
+            }
+        touched |= report.resolved.members_touched
+    report.bots, report.team = flag(store.engine, flag_rules, touched)
+    if touched is None or touched:
+        report.refreshed = engagement.refresh(store.engine, member_rules, member_ids=touched)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def refresh_members(store: Store, member_ids: set[int]) -> None:
+    """Flag and measure these members again (after a manager's merge or unmerge)."""
+    _, flag_rules = settings.identity_rules(store)
+    flag(store.engine, flag_rules, member_ids)
+    engagement.refresh(store.engine, settings.member_rules(store), member_ids=member_ids)

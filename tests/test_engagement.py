@@ -1,0 +1,435 @@
+"""Engagement and segments: exact figures on small hand-built communities, the six
+segments on a generated one, incremental refresh equal to a full one, on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from sqlalchemy import func, select, update
+
+from veille.enrich.intent import IntentEnricher
+from veille.enrich.keywords import KeywordEnricher
+from veille.enrich.rerun import enrich_stored
+from veille.generate import GenerateConfig, generate
+from veille.members.engagement import refresh
+from veille.members.rules import SEGMENTS, MemberRules, from_mapping
+from veille.members.segments import shares
+from veille.model import ActivityKind, Author, Item
+from veille.pipeline import ingest
+from veille.store import Store
+from veille.store.schema import activities, channels, identities, member_stats, members
+from veille.store.writer import upsert_enrichments
+
+NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
+BRAND = MemberRules(brand_keywords=("kelvio",), brand_channels=("kelvio-blog",))
+
+# A hand-built activity: (channel, id, kind, author, days before NOW, parent, text, enrichment)
+Act = tuple[str, str, str, str, float, str | None, str, dict[str, Any]]
+
+
+def _put(store: Store, acts: Sequence[Act]) -> dict[str, int]:
+    """Store the activities and their enrichments; return member ids by username."""
+    by_id = {a[1]: a for a in acts}
+
+    def root(native: str) -> str:
+        parent = by_id[native][5]
+        return native if parent is None else root(parent)
+
+    items = [
+        Item(
+            channel=ch,
+            native_id=nid,
+            kind=ActivityKind(kind),
+            created_at=NOW - timedelta(days=ago),
+            author=Author(username=who),
+            format="ndjson",
+            text=text,
+            parent_id=parent,
+            thread_id=None if parent is None else root(nid),
+        )
+        for ch, nid, kind, who, ago, parent, text, _ in acts
+    ]
+    store.write(items)
+    with store.engine.begin() as conn:
+        ids = {
+            (c, n): int(a)
+            for a, c, n in conn.execute(
+                select(activities.c.id, channels.c.name, activities.c.native_id).join(channels)
+            )
+        }
+        upsert_enrichments(
+            conn,
+            [
+                {
+                    "activity_id": ids[(a[0], a[1])],
+                    "spam": False,
+                    "intent": None,
+                    "keywords": None,
+                    **a[7],
+                    "enriched_at": NOW,
+                }
+                for a in acts
+            ],
+        )
+        return {
+            str(u): int(m)
+            for u, m in conn.execute(select(identities.c.username, identities.c.member_id))
+        }
+
+
+def _stats(store: Store) -> dict[int, dict[str, Any]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(member_stats)).mappings().all()
+    out = {}
+    for r in rows:
+        d = dict(r)
+        for k in ("counts", "segment_reasons", "talent_topics"):
+            d[k] = orjson.loads(d[k]) if d[k] else None
+        d.pop("computed_at")
+        d["counts"].pop("asked_at")  # when it was computed
+        out[int(d["member_id"])] = d
+    return out
+
+
+def _flag(store: Store, team: list[int] = [], bots: list[int] = []) -> None:  # noqa: B006
+    with store.engine.begin() as conn:
+        conn.execute(update(members).values(is_team=False, is_bot=False))
+        conn.execute(update(members).where(members.c.id.in_(team)).values(is_team=True))
+        conn.execute(update(members).where(members.c.id.in_(bots)).values(is_bot=True))
+
+
+def test_replies_partners_reach_love_and_spam(store: Store) -> None:
+    q = {"intent": "question", "keywords": '["pairing"]'}
+    m = _put(
+        store,
+        [
+            ("forum", "t1", "post", "alice", 10, None, "How do I pair it?", q),
+            (
+                "forum",
+                "r1",
+                "reply",
+                "bob",
+                9,
+                "t1",
+                "Hold the button.",
+                {"keywords": '["Button"]'},
+            ),
+            ("forum", "r2", "reply", "carol", 8, "r1", "Worked for me too.", {}),
+            ("forum", "r3", "reply", "alice", 8, "r1", "Thanks, it works!", {"intent": "praise"}),
+            ("forum", "r4", "reaction", "dave", 7, "r1", "", {}),
+            ("forum", "s1", "mention", "dave", 6, None, "Ask @Bob, he knows.", {}),
+            ("forum", "x1", "reply", "bob", 5, "t1", "cheap pills", {"spam": True}),
+            ("forum", "b1", "reply", "robot", 4, "r1", "Auto-reply.", {}),
+        ],
+    )
+    _flag(store, bots=[m["robot"]])
+    assert refresh(store.engine, now=NOW) == 5
+    s = _stats(store)
+    alice, bob, carol, dave = (s[m[u]] for u in ("alice", "bob", "carol", "dave"))
+    assert alice["activity_count"] == 2 and alice["counts"]["kinds"] == {"post": 1, "reply": 1}
+    assert (alice["replies_given"], alice["replies_received"], alice["partners"]) == (1, 1, 1)
+    assert (alice["threads_started"], alice["reach"]) == (1, 1)
+    # the spam reply and the bot's reply do not count; carol, alice and dave's mention do
+    assert bob["activity_count"] == 1
+    assert (bob["replies_given"], bob["replies_received"], bob["partners"]) == (1, 2, 2)
+    assert bob["reach"] == 3
+    assert (carol["replies_given"], carol["replies_received"], carol["reach"]) == (1, 0, 0)
+    assert dave["counts"]["kinds"] == {"reaction": 1, "mention": 1}
+    assert dave["replies_given"] == 0  # a reaction is no reply
+    # Orbit love: weight x 0.5 ** (age / 90 days)
+    assert alice["love"] == pytest.approx(3 * 0.5 ** (10 / 90) + 2 * 0.5 ** (8 / 90), abs=1e-3)
+    assert bob["last_seen"] == NOW - timedelta(days=9)
+    assert (alice["active_30"], alice["active_90"]) == (2, 2)
+    assert s[m["robot"]]["segment"] is None and s[m["robot"]]["orbit_level"] is None
+    # bob answered alice's question and she thanked him (2 points on its topic); his
+    # answer got two replies (2 points on its own)
+    refresh(store.engine, MemberRules(talent_min_score=2), now=NOW)
+    bob = _stats(store)[m["bob"]]
+    assert bob["talent_topics"] == ["button", "pairing"]
+    assert "talent: 1 answers to others' questions (1 thanked)" in bob["segment_reasons"][-1]
+
+
+def test_decayed_love_and_orbit_levels(store: Store) -> None:
+    m = _put(
+        store,
+        [("forum", f"p{i}", "post", "old", 90, None, "x", {}) for i in range(4)]
+        + [("forum", "n1", "post", "new", 0, None, "x", {})],
+    )
+    rules = MemberRules(orbit_1_love=20, orbit_2_love=5, orbit_3_love=2)
+    refresh(store.engine, rules, now=NOW)
+    s = _stats(store)
+    assert s[m["old"]]["love"] == pytest.approx(4 * 3 * 0.5, abs=1e-3)  # one half-life old
+    assert s[m["old"]]["orbit_level"] == 2 and s[m["new"]]["orbit_level"] == 3
+    assert "love 6.0" in s[m["old"]]["segment_reasons"][1]
+
+
+def _series(who: str, days: list[int]) -> list[Act]:
+    return [("forum", f"{who}{d}", "post", who, d, None, "x", {}) for d in days]
+
+
+def test_onion_and_cohorts(store: Store) -> None:
+    m = _put(
+        store,
+        _series("a", list(range(10, 60)))  # 50, silent for 10 days
+        + _series("b", [0, *range(31, 60)])  # 30, seen today
+        + _series("c", [1, *range(100, 109)])  # 10, back after a long silence
+        + _series("d", [2, 3, 4, 5, 6])  # 5, first seen 6 days ago
+        + _series("e", [60, 61, 62, 63, 64]),  # 5, gone for 60 days
+    )
+    refresh(store.engine, now=NOW)
+    s = {u: _stats(store)[m[u]] for u in "abcde"}
+    # 100 activities: a (50) and b (30) make the first 80%, c and one of the fives the
+    # next 15%, the other five (the higher member id) the last 5%
+    assert [s[u]["onion"] for u in "abc"] == ["core", "core", "regular"]
+    first, second = sorted("de", key=lambda u: m[u])
+    assert (s[first]["onion"], s[second]["onion"]) == ("regular", "casual")
+    assert {u: s[u]["cohort"] for u in "abcde"} == {
+        "a": "recently_inactive",  # in the top quarter, silent 10 days
+        "b": "active",
+        "c": "returning",
+        "d": "new",
+        "e": "churned",
+    }
+    assert s["a"]["segment"] == "communicators"
+    assert any(
+        r.startswith("cohort recently_inactive: silent 10 days") for r in s["a"]["segment_reasons"]
+    )
+    assert s["e"]["segment"] == "participants"  # 5 posts on 5 days: medium engagement
+    assert shares(store.engine)["onion"][0].members == 2
+
+
+def test_consultative_member_asks_the_brand(store: Store) -> None:
+    q = {"intent": "question"}
+    m = _put(
+        store,
+        [
+            ("forum", "q1", "post", "quinn", 20, None, "How can I reset it?", q),
+            ("forum", "a1", "reply", "staff", 19, "q1", "Hold reset 10 s.", {}),
+            ("forum", "q2", "post", "quinn", 5, None, "How do I add a room?", q),
+            ("forum", "a2", "reply", "staff", 5, "q2", "In settings.", {}),
+            ("forum", "q3", "post", "rita", 20, None, "How can I dim it?", q),
+            ("forum", "q4", "post", "rita", 5, None, "How do I mute it?", q),
+            ("forum", "q5", "post", "sam", 4, None, "How to pair with the Kelvio hub?", q),
+            ("forum", "q6", "post", "sam", 3, None, "Any idea?", q),
+            ("forum", "k1", "reply", "tom", 3, "q6", "I love the Kelvio One", {}),
+        ],
+    )
+    _flag(store, team=[m["staff"]])
+    refresh(store.engine, MemberRules(brand_keywords=("kelvio",)), now=NOW)
+    s = _stats(store)
+    assert s[m["quinn"]]["segment"] == "consultative"  # answered by the team
+    assert "2 put to the brand" in s[m["quinn"]]["segment_reasons"][0]
+    assert s[m["rita"]]["segment"] == "reserved"  # asks peers only, and little
+    assert s[m["sam"]]["segment"] == "consultative"  # names the brand
+    assert s[m["sam"]]["brand_interactions"] == 1
+    assert s[m["tom"]]["brand_interactions"] == 1
+    staff = s[m["staff"]]
+    assert (staff["segment"], staff["orbit_level"], staff["onion"], staff["cohort"]) == (
+        None,
+        0,
+        None,
+        None,
+    )
+    assert staff["activity_count"] == 2
+    # the team's replies count as replies received, but not as reach
+    assert (s[m["quinn"]]["replies_received"], s[m["quinn"]]["reach"]) == (2, 0)
+    refresh(store.engine, MemberRules(include_team=True), now=NOW)
+    staff = _stats(store)[m["staff"]]
+    assert staff["segment"] is not None and staff["orbit_level"] == 0
+
+
+# -- a generated community ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[bytes], list[dict[str, Any]]]:
+    out, truth = io.StringIO(), io.StringIO()
+    generate(GenerateConfig(members=300, activities=2000, days=365, seed=4), out, truth)
+    lines = [x.encode() for x in out.getvalue().splitlines()]
+    return lines, [json.loads(x) for x in truth.getvalue().splitlines()]
+
+
+def _ingest(store: Store, tmp: Path, lines: list[bytes], truth: list[dict[str, Any]]) -> None:
+    """Ingest, read intents and keywords (the enrichers segments use), and flag the
+    team and the bots the generator says, whatever identity resolution decided."""
+    path = tmp / "part.ndjson"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    ingest(store, [path], parallel=False, enrich=False)
+    enrich_stored(store, chain=[KeywordEnricher(), IntentEnricher()])
+    with store.engine.connect() as conn:
+        ids = {
+            (c, k): int(mid)
+            for c, k, mid in conn.execute(
+                select(channels.c.name, identities.c.key, identities.c.member_id).join(channels)
+            )
+        }
+    team, bots = [], []
+    for t in truth:
+        mid = ids.get((t["channel"], Author(**t["author"]).key()))
+        if mid is not None and t["role"] in ("staff", "brand"):
+            team.append(mid)
+        elif mid is not None and t["role"] == "bot":
+            bots.append(mid)
+    _flag(store, team, bots)
+
+
+def _newest(lines: list[bytes]) -> datetime:
+    return max(datetime.fromisoformat(orjson.loads(x)["created_at"]) for x in lines)
+
+
+def test_generated_community_has_all_six_segments(
+    store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
+) -> None:
+    lines, truth = generated
+    _ingest(store, tmp_path, lines, truth)
+    n = refresh(store.engine, BRAND)
+    with store.engine.connect() as conn:
+        assert n == conn.execute(select(func.count()).select_from(member_stats)).scalar()
+        team = conn.execute(select(func.count()).where(members.c.is_team.is_(True))).scalar()
+    got = shares(store.engine)
+    segs = {x.name: x for x in got["segment"]}
+    assert list(segs) == list(SEGMENTS)
+    assert all(x.members > 0 and x.share < 0.6 for x in segs.values()), segs
+    assert math.isclose(sum(x.share for x in segs.values()), 1.0)
+    levels = {x.name: x.members for x in got["orbit_level"]}
+    # a small, sparse community: no one reaches ambassador love (40) with the defaults
+    assert levels["0"] == team and 0 < levels["2"] < levels["3"] < levels["4"]
+    assert [x.name for x in got["cohort"] if x.members == 0] == []
+    s = _stats(store)
+    placed = [r for r in s.values() if r["segment"] is not None]
+    assert all(len(r["segment_reasons"]) >= 4 for r in placed)
+    core = [r for r in placed if r["onion"] == "core"]
+    window = sum(r["counts"]["window"] for r in placed)
+    assert sum(r["counts"]["window"] for r in core) >= 0.8 * window
+    assert len(core) < len(placed) / 2
+    assert any(r["talent_topics"] for r in placed)
+    assert all(r["segment"] is None for r in s.values() if r["orbit_level"] == 0)
+
+
+def test_incremental_refresh_equals_full(
+    store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
+) -> None:
+    lines, truth = generated
+    cut = int(len(lines) * 0.85)
+    _ingest(store, tmp_path, lines[:cut], truth)
+    now = _newest(lines)
+    refresh(store.engine, BRAND, now=now)
+    last = store.last_activity_id()
+    items = []
+    for raw in lines[cut:]:
+        d = orjson.loads(raw)
+        items.append(
+            Item(
+                channel=d["channel"],
+                native_id=d["id"],
+                kind=ActivityKind(d["kind"]),
+                created_at=datetime.fromisoformat(d["created_at"]),
+                author=Author(**d["author"]),
+                format="ndjson",
+                text=d.get("text"),
+                title=d.get("title"),
+                parent_id=d.get("parent_id"),
+                thread_id=d.get("thread_id"),
+            )
+        )
+    store.write(items)  # no identity resolution: members stay as they are
+    with store.engine.connect() as conn:
+        touched = {
+            int(mid)
+            for mid in conn.execute(
+                select(identities.c.member_id)
+                .join(activities, activities.c.identity_id == identities.c.id)
+                .where(activities.c.id > last)
+                .distinct()
+            ).scalars()
+        }
+        excluded = set(
+            conn.execute(
+                select(members.c.id).where(members.c.is_team.is_(True) | members.c.is_bot.is_(True))
+            ).scalars()
+        )
+    n = refresh(store.engine, BRAND, now=now, member_ids=touched)
+    assert n > len(touched - excluded)  # the members they answered are recomputed too
+    incremental = {k: v for k, v in _stats(store).items() if k not in excluded}
+    refresh(store.engine, BRAND, now=now)
+    full = {k: v for k, v in _stats(store).items() if k not in excluded}
+    assert incremental.keys() == full.keys()
+    diff = [k for k in full if incremental[k] != full[k]]
+    assert not diff, (incremental[diff[0]], full[diff[0]])
+
+
+def test_an_empty_store_and_merged_away_members(store: Store) -> None:
+    assert refresh(store.engine) == 0
+    m = _put(
+        store,
+        _series("x", [1, 2])
+        + _series("y", [3])
+        + [("forum", "z1", "mention", "z", 4, None, "Thanks @y!", {})],
+    )
+    refresh(store.engine, now=NOW)
+    assert _stats(store)[m["y"]]["reach"] == 1
+    with store.engine.begin() as conn:  # y's identity moves to x, as a merge does
+        conn.execute(
+            update(identities).where(identities.c.member_id == m["y"]).values(member_id=m["x"])
+        )
+    # told only of y, the refresh follows its identity to x
+    assert refresh(store.engine, now=NOW, member_ids=[m["y"]]) == 1
+    incremental = _stats(store)
+    assert m["y"] not in incremental and incremental[m["x"]]["activity_count"] == 3
+    assert incremental[m["x"]]["reach"] == 1  # z's mention of y moved with the identity
+    refresh(store.engine, now=NOW)
+    full = _stats(store)
+    assert {k: v for k, v in full[3].items() if incremental[3][k] != v} == {}
+    assert full == incremental
+
+
+# -- the rules ----------------------------------------------------------------------------
+def test_rules_from_a_settings_section() -> None:
+    rules = from_mapping(
+        {
+            "window_days": 90,
+            "brand_keywords": ["Kelvio"],
+            "weights": {"post": 5},
+            "channel_weights": {"forum": 1.5},
+            "onion_core": 0.7,
+            "include_team": True,
+        },
+        "s.toml",
+    )
+    assert rules.window_days == 90 and rules.brand_keywords == ("kelvio",)
+    assert rules.weights["post"] == 5.0 and rules.weights["reply"] == 2.0
+    assert rules.channel_weights == {"forum": 1.5} and rules.include_team
+    assert from_mapping(rules.as_mapping(), "x") == rules
+    assert from_mapping({}, "x") == MemberRules()
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"window": 90}, "s.toml: [members] has no setting 'window'"),
+        ({"window_days": "90"}, "s.toml: [members] window_days must be a whole number >= 1"),
+        ({"window_days": True}, "window_days must be a whole number"),
+        ({"half_life_days": 0}, "half_life_days must be a number > 0"),
+        ({"brand_share": 1.5}, "brand_share must be a number between 0"),
+        ({"include_bots": "yes"}, "include_bots must be true or false"),
+        ({"brand_channels": "blog"}, "brand_channels must be a list of non-empty strings"),
+        ({"weights": {"like": 1}}, "weights.like is not an activity kind"),
+        ({"weights": {"post": -1}}, "weights.post must be a number >= 0"),
+        ({"channel_weights": [1]}, "channel_weights must be a table"),
+        ({"consultative_intents": ["help"]}, "consultative_intents has unknown intents"),
+        ({"onion_core": 0.96}, "onion_core must be below onion_regular"),
+        ({"orbit_2_love": 50}, "orbit_1_love > orbit_2_love > orbit_3_love"),
+        ({"inactive_min_days": 30}, "inactive_min_days must be below inactive_max_days"),
+        ({"medium_activities": 20}, "may not exceed the high ones"),
+    ],
+)
+def test_rules_errors_name_the_file_key_and_reason(section: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        from_mapping(section, "s.toml")
