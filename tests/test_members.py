@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from veille.cli import cli
 from veille.generate import GenerateConfig, generate
 from veille.members import resolve as res
+from veille.members.flags import flag
 from veille.members.identity import blocking_keys, handles, normal_email, score
 from veille.members.upkeep import update
 from veille.model import Author
@@ -246,6 +247,15 @@ def test_shared_mailboxes_common_names_and_empty_identities_cause_no_runaway_mer
         ).first()
     assert biggest is not None and biggest[0] == 1  # no one was merged
     assert all(s.confidence < 0.9 for s in res.suggestions(store.engine, 500))
+    with store.engine.connect() as conn:
+        flagged = Counter(
+            f
+            for (flags,) in conn.execute(
+                select(members.c.flags).where(members.c.flags.is_not(None))
+            )
+            for f in json.loads(flags)
+        )
+    assert flagged == {"shared:contact@asso.example": 300}  # for a manager to look at
     store.close()
 
 
@@ -266,6 +276,10 @@ def test_a_merge_never_grows_a_member_past_the_cap(tmp_path: Path) -> None:
             .all()
         )
     assert max(sizes) == 4
+    flag(store.engine, member_ids=None, large_from=4)
+    with store.engine.connect() as conn:
+        flags = conn.execute(select(members.c.flags).where(members.c.flags.is_not(None))).scalars()
+        assert [json.loads(f) for f in flags] == [["large:4 identities"]]
     store.close()
 
 

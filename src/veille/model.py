@@ -54,6 +54,22 @@ class SourceStatus(enum.StrEnum):
     TRASH = "trash"
 
 
+# Mailboxes that stand for a role or a machine, never for one person.
+ROLE_LOCALS = frozenset(
+    {"noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "info", "contact",
+     "admin", "administrator", "support", "hello", "help", "news", "newsletter", "team",
+     "office", "mail", "postmaster", "webmaster", "notifications", "notification",
+     "mailer-daemon", "bounce", "bounces", "sales", "marketing", "press", "billing",
+     "service", "root", "list", "lists", "owner"}
+)  # fmt: skip
+
+
+def is_role_address(email: str) -> bool:
+    """Whether an address stands for a role or a machine (``contact@``, ``noreply@``)."""
+    local = email.strip().lower().rpartition("@")[0].split("+", 1)[0]
+    return local in ROLE_LOCALS or local.startswith(("noreply", "no-reply", "donotreply"))
+
+
 @dataclass(frozen=True, slots=True)
 class Author:
     """Who wrote an activity, as the channel names them (one identity)."""
@@ -75,7 +91,11 @@ class Author:
         if self.username:
             return "u:" + self.username.strip().lower()
         if self.email:
-            return "e:" + self.email.strip().lower()
+            email = self.email.strip().lower()
+            if self.name and is_role_address(email):
+                # contact@, info@, ...: many people write from one; their names differ.
+                return f"e:{email}|" + " ".join(self.name.split()).lower()
+            return "e:" + email
         if self.name:
             return "n:" + " ".join(self.name.split()).lower()
         if self.url:

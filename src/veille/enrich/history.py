@@ -163,4 +163,3 @@ def _add_reasons(conn: Connection, found: dict[int, list[str]], keep: Iterable[i
             )
             changed += len(updates)
     return changed
-

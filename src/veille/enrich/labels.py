@@ -79,9 +79,7 @@ def record(
         raise LabelError("a label needs who gave it")
     label = Label(activity_id, field, value, by, datetime.now(UTC), note)
     with store.engine.begin() as conn:
-        found = conn.execute(
-            select(activities.c.id).where(activities.c.id == activity_id)
-        ).first()
+        found = conn.execute(select(activities.c.id).where(activities.c.id == activity_id)).first()
         if found is None:
             raise LabelError(f"no activity {activity_id} in the store")
         conn.execute(
@@ -118,7 +116,9 @@ def history(store: Store, activity_id: int) -> list[Label]:
 
 def _latest(conn: Connection, activity_ids: Iterable[int] | None = None) -> list[Any]:
     """(activity id, field, value, by) of the newest label of each activity and field."""
-    newest = select(func.max(labels.c.id).label("id")).group_by(labels.c.activity_id, labels.c.field)
+    newest = select(func.max(labels.c.id).label("id")).group_by(
+        labels.c.activity_id, labels.c.field
+    )
     if activity_ids is not None:
         newest = newest.where(labels.c.activity_id.in_(list(activity_ids)))
     ids = newest.subquery()
@@ -165,7 +165,8 @@ def apply(conn: Connection, activity_ids: Iterable[int] | None = None) -> int:
 def labelled(conn: Connection) -> set[int]:
     """Activities with a spam label (the history rules leave their decision alone)."""
     return {
-        int(r[0]) for r in conn.execute(select(labels.c.activity_id).where(labels.c.field == "spam"))
+        int(r[0])
+        for r in conn.execute(select(labels.c.activity_id).where(labels.c.field == "spam"))
     }
 
 

@@ -13,6 +13,7 @@ own authors.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
@@ -21,7 +22,14 @@ import orjson
 from sqlalchemy import Connection, Engine, and_, distinct, func, select, update
 
 from veille.members.identity import normal_email
-from veille.store.schema import activities, channels, enrichments, identities, members
+from veille.store.schema import (
+    activities,
+    channels,
+    enrichments,
+    identities,
+    identity_keys,
+    members,
+)
 
 BOT_NAMES: Final = (
     r"\bbot\b",
@@ -63,10 +71,19 @@ class _Identity:
 
 
 def flag(
-    engine: Engine, rules: FlagRules | None = None, member_ids: Collection[int] | None = None
+    engine: Engine,
+    rules: FlagRules | None = None,
+    member_ids: Collection[int] | None = None,
+    *,
+    shared_above: int = 20,
+    large_from: int = 12,
 ) -> tuple[int, int]:
     """Set ``is_bot``, ``is_team`` and ``flags`` on members (all, or ``member_ids``);
-    the number of bots and of team members among them."""
+    the number of bots and of team members among them.
+
+    Also flagged, for a manager to look at (neither bot nor team): an address shared by
+    more than ``shared_above`` identities or a role mailbox (``shared:<address>``), and
+    a member of ``large_from`` identities or more (``large:<n> identities``)."""
     rules = rules or FlagRules()
     names = re.compile("|".join((*BOT_NAMES, *rules.bot_patterns)), re.IGNORECASE)
     emails = {e.lower() for e in rules.team if "@" in e and not e.startswith("@")}
@@ -80,7 +97,9 @@ def flag(
         ids = [i.id for i in found]
         authors = _site_authors(conn, ids) if rules.site_authors else set()
         repeaters = _repeaters(conn, ids, rules)
+        shared = _shared_addresses(conn, shared_above)
         reasons: dict[int, list[str]] = {i.member: [] for i in found}
+        sizes = Counter(i.member for i in found)
         for ident in found:
             why = reasons[ident.member]
             handles = " ".join(x for x in (ident.name, ident.username, ident.email) if x)
@@ -101,6 +120,12 @@ def flag(
                 why.append(f"team:name:{found_name.group(0)}")
             if ident.id in authors:
                 why.append("team:site-author")
+            norm = normal_email(email)[0] if email else None
+            if (role or norm in shared) and not any(w.startswith("bot:") for w in why):
+                why.append(f"shared:{email}")
+        for member, n in sizes.items():
+            if n >= large_from:
+                reasons[member].append(f"large:{n} identities")
         bots = teams = 0
         plain: list[int] = []
         for member, why in reasons.items():
@@ -145,6 +170,19 @@ def _identities(conn: Connection, member_ids: Collection[int] | None) -> list[_I
                 query.where(identities.c.member_id.in_(wanted[i : i + 5000]))
             ).all()
     return [_Identity(int(r[0]), int(r[1]), r[2] or "", r[3] or "", r[4] or "") for r in rows]
+
+
+def _shared_addresses(conn: Connection, above: int) -> set[str]:
+    """Normalised addresses held by more than ``above`` identities."""
+    return {
+        str(value)
+        for value, _ in conn.execute(
+            select(identity_keys.c.value, func.count())
+            .where(identity_keys.c.kind == "email")
+            .group_by(identity_keys.c.value)
+            .having(func.count() > above)
+        )
+    }
 
 
 def _site_authors(conn: Connection, ids: list[int]) -> set[int]:

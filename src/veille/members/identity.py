@@ -25,48 +25,12 @@ from typing import Final
 
 from rapidfuzz.distance import JaroWinkler
 
+from veille.model import is_role_address
+
 # Providers that ignore dots in the local part; most providers deliver ``local+tag``
 # to ``local``, so the tag is dropped for every domain.
 DOTLESS_DOMAINS: Final = frozenset({"gmail.com", "googlemail.com"})
 DOMAIN_ALIASES: Final = {"googlemail.com": "gmail.com"}
-# Mailboxes that stand for a role or a machine, never for one person.
-ROLE_LOCALS: Final = frozenset(
-    [
-        "noreply",
-        "no-reply",
-        "no_reply",
-        "donotreply",
-        "do-not-reply",
-        "info",
-        "contact",
-        "admin",
-        "administrator",
-        "support",
-        "hello",
-        "help",
-        "news",
-        "newsletter",
-        "team",
-        "office",
-        "mail",
-        "postmaster",
-        "webmaster",
-        "notifications",
-        "notification",
-        "mailer-daemon",
-        "bounce",
-        "bounces",
-        "sales",
-        "marketing",
-        "press",
-        "billing",
-        "service",
-        "root",
-        "list",
-        "lists",
-        "owner",
-    ]
-)
 GITHUB_NOREPLY: Final = "users.noreply.github.com"
 # Words that make a display name a title rather than a person's name (pingbacks from
 # blogs: "Le blog de Claire Dubois").
@@ -208,7 +172,7 @@ def normal_email(email: str) -> tuple[str | None, str, bool]:
         local = local.split("+", 1)[0]
     if domain in DOTLESS_DOMAINS:
         local = local.replace(".", "")
-    role = local in ROLE_LOCALS or local.startswith(("noreply", "no-reply", "donotreply"))
+    role = is_role_address(f"{local}@{domain}")
     return f"{local}@{domain}", local, role
 
 

@@ -60,7 +60,13 @@ def update(
                 )
             }
         touched |= report.resolved.members_touched
-    report.bots, report.team = flag(store.engine, flag_rules, touched)
+    report.bots, report.team = flag(
+        store.engine,
+        flag_rules,
+        touched,
+        shared_above=resolve_rules.block_cap,
+        large_from=resolve_rules.max_identities,
+    )
     if touched is None or touched:
         report.refreshed = engagement.refresh(store.engine, member_rules, member_ids=touched)
     report.seconds = time.perf_counter() - started
@@ -69,6 +75,12 @@ def update(
 
 def refresh_members(store: Store, member_ids: set[int]) -> None:
     """Flag and measure these members again (after a manager's merge or unmerge)."""
-    _, flag_rules = settings.identity_rules(store)
-    flag(store.engine, flag_rules, member_ids)
+    resolve_rules, flag_rules = settings.identity_rules(store)
+    flag(
+        store.engine,
+        flag_rules,
+        member_ids,
+        shared_above=resolve_rules.block_cap,
+        large_from=resolve_rules.max_identities,
+    )
     engagement.refresh(store.engine, settings.member_rules(store), member_ids=member_ids)
