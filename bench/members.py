@@ -6,8 +6,9 @@ segment for a generated community, from scratch and then incrementally.
    process: what is measured here is only the members step.
 2. In a fresh child process: ``veille.members.upkeep.update(store)`` (full: keys,
    candidate pairs, merges, flags, engagement, segments); seconds and peak memory.
-3. 10,000 new activities (another generated file, its own people) ingested the same
-   way, then ``update(store, after)`` in a fresh process: the incremental case.
+3. The community's next 10,000 activities (generated with the rest, held back)
+   ingested the same way, then ``update(store, after)`` in a fresh process: the
+   incremental case.
 
 Run: ``.venv/bin/python bench/members.py [--members N --activities M] [--keep DIR]``.
 Prints lines to paste into docs/benchmarks.md.
@@ -25,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import orjson
+NEW = 10_000
 
 CHILD = """
 import json, resource, sys, time
@@ -63,34 +64,27 @@ def main() -> None:
     args = ap.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="veille-members-"))
     work.mkdir(parents=True, exist_ok=True)
-    db, data, more = work / "veille.db", work / "community.ndjson", work / "more.ndjson"
+    db, data = work / "veille.db", work / "community.ndjson"
+    base, more = work / "base.ndjson", work / "more.ndjson"
     t0 = time.perf_counter()
-    for path, members, activities, seed in (
-        (data, args.members, args.activities, args.seed),
-        (more, max(100, args.members // 100), 10_000, args.seed + 1),
-    ):
-        if not path.exists():
-            subprocess.run(
-                [sys.executable, "-m", "veille", "generate", "--members", str(members),
-                 "--activities", str(activities), "--seed", str(seed), "--out", str(path)],
-                check=True, capture_output=True,
-            )  # fmt: skip
-    # The second file's ids would collide with the first's (both start at post-1):
-    # give them their own, so they arrive as new activities.
-    fresh = work / "more-fresh.ndjson"
-    if not fresh.exists():
-        with more.open("rb") as src, fresh.open("wb") as out:
-            for line in src:
-                rec = orjson.loads(line)
-                for key in ("id", "parent_id", "thread_id"):
-                    if rec.get(key):
-                        rec[key] = f"more-{rec[key]}"
-                out.write(orjson.dumps(rec) + b"\n")
+    if not data.exists():
+        subprocess.run(
+            [sys.executable, "-m", "veille", "generate", "--members", str(args.members),
+             "--activities", str(args.activities + NEW), "--seed", str(args.seed),
+             "--out", str(data)],
+            check=True, capture_output=True,
+        )  # fmt: skip
     generated = time.perf_counter() - t0
-    loaded = child(str(db), "ingest", str(data))
+    # The community's last 10,000 activities (the generator writes in time order) arrive
+    # after the rest: members already known go on talking, a few new ones come.
+    if not more.exists():
+        with data.open("rb") as src, base.open("wb") as head, more.open("wb") as tail:
+            for n, line in enumerate(src):
+                (head if n < args.activities else tail).write(line)
+    loaded = child(str(db), "ingest", str(base))
     full = child(str(db), "update")
     before = int(str(full["last_id"]))
-    added = child(str(db), "ingest", str(fresh))
+    added = child(str(db), "ingest", str(more))
     incremental = child(str(db), "update", str(before))
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}")  # fmt: skip

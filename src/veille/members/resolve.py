@@ -137,14 +137,53 @@ def _key_new_identities(conn: Connection, batch: int = 20_000) -> list[int]:
         done = rows[-1][0]
 
 
-def _holders(conn: Connection) -> dict[tuple[str, str], int]:
-    """How many identities hold each key held by more than one."""
-    counted = conn.execute(
-        select(identity_keys.c.kind, identity_keys.c.value, func.count())
-        .group_by(identity_keys.c.kind, identity_keys.c.value)
-        .having(func.count() > 1)
-    )
-    return {(kind, value): int(n) for kind, value, n in counted}
+class Holders:
+    """How many identities hold each key. Counted all at once (a GROUP BY over every
+    key) when most identities are new; else counted for the keys asked, by index, and
+    kept: an ingest of a few thousand identities never scans millions of keys."""
+
+    def __init__(self, conn: Connection, everything: bool) -> None:
+        self.conn = conn
+        self.complete = everything
+        self.counts: dict[tuple[str, str], int] = {}
+        if everything:
+            counted = conn.execute(
+                select(identity_keys.c.kind, identity_keys.c.value, func.count())
+                .group_by(identity_keys.c.kind, identity_keys.c.value)
+                .having(func.count() > 1)
+            )
+            self.counts = {(kind, value): int(n) for kind, value, n in counted}
+
+    def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Count these keys in a few indexed queries."""
+        if self.complete:
+            return
+        by_kind: dict[str, list[str]] = {}
+        for kind, value in set(keys):
+            if (kind, value) not in self.counts:
+                by_kind.setdefault(kind, []).append(value)
+        for kind, values in by_kind.items():
+            for chunk in _chunks(values, 2000):
+                found = dict.fromkeys(chunk, 0)
+                for value, n in self.conn.execute(
+                    select(identity_keys.c.value, func.count())
+                    .where(and_(identity_keys.c.kind == kind, identity_keys.c.value.in_(chunk)))
+                    .group_by(identity_keys.c.value)
+                ):
+                    found[value] = int(n)
+                self.counts.update(((kind, v), n) for v, n in found.items())
+
+    def __call__(self, kind: str, value: str) -> int:
+        n = self.counts.get((kind, value))
+        if n is None:
+            if self.complete:
+                return 1
+            self.prefetch([(kind, value)])
+            n = self.counts[(kind, value)]
+        return max(n, 1)
+
+    def items(self) -> Iterable[tuple[tuple[str, str], int]]:
+        return self.counts.items()
 
 
 def name_clash(conn: Connection) -> float:
@@ -167,25 +206,41 @@ def name_clash(conn: Connection) -> float:
     return float(shared or 0) / float(total) if total else 0.0
 
 
+def _keys_of(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    out: list[tuple[int, str, str]] = []
+    for chunk in _chunks(sorted(ids), 5000):
+        out += [
+            (int(i), str(k), str(v))
+            for i, k, v in conn.execute(
+                select(
+                    identity_keys.c.identity_id, identity_keys.c.kind, identity_keys.c.value
+                ).where(identity_keys.c.identity_id.in_(chunk))
+            )
+        ]
+    return out
+
+
 def _candidates(
-    conn: Connection, new: Sequence[int], holders: dict[tuple[str, str], int], cap: int
+    conn: Connection, new: Sequence[int], holders: Holders, cap: int, report: ResolveReport
 ) -> set[tuple[int, int]]:
     """Pairs of identities (one of them new) that share a key held by at most ``cap``."""
-    usable = {k for k, n in holders.items() if n <= cap and k[0] not in COUNTED_ONLY}
     pairs: set[tuple[int, int]] = set()
-    if not usable or not new:
+    if not new:
         return pairs
     first = min(new)
-    # The keys of new identities that others share, then everyone holding them.
+    keys = [(i, k, v) for i, k, v in _keys_of(conn, new) if k not in COUNTED_ONLY]
+    holders.prefetch((k, v) for _, k, v in keys)
+    # The keys of new identities that others share (but not too many), then everyone
+    # holding them.
     wanted: dict[tuple[str, str], list[int]] = {}
-    for chunk in _chunks(new, 5000):
-        for ident, kind, value in conn.execute(
-            select(identity_keys.c.identity_id, identity_keys.c.kind, identity_keys.c.value).where(
-                identity_keys.c.identity_id.in_(chunk)
-            )
-        ):
-            if (kind, value) in usable:
-                wanted.setdefault((kind, value), []).append(ident)
+    too_common: set[tuple[str, str]] = set()
+    for ident, kind, value in keys:
+        n = holders(kind, value)
+        if n > cap:
+            too_common.add((kind, value))
+        elif n > 1:
+            wanted.setdefault((kind, value), []).append(ident)
+    report.skipped_keys = len(too_common)
     by_kind: dict[str, list[str]] = {}
     for kind, value in wanted:
         by_kind.setdefault(kind, []).append(value)
@@ -227,11 +282,9 @@ def resolve(
         report.keyed = len(new)
         if not new:
             return report
-        holders = _holders(conn)
-        report.skipped_keys = sum(
-            1 for k, n in holders.items() if n > rules.block_cap and k[0] not in COUNTED_ONLY
-        )
-        pairs = _candidates(conn, new, holders, rules.block_cap)
+        total = conn.execute(select(func.count()).select_from(identities)).scalar_one()
+        holders = Holders(conn, everything=len(new) * 5 >= total)
+        pairs = _candidates(conn, new, holders, rules.block_cap, report)
         decided = _decided_pairs(conn, pairs)
         pairs -= decided
         report.pairs = len(pairs)
@@ -260,7 +313,7 @@ def _decided_pairs(conn: Connection, pairs: set[tuple[int, int]]) -> set[tuple[i
 def _score(
     conn: Connection,
     pairs: set[tuple[int, int]],
-    holders: dict[tuple[str, str], int],
+    holders: Holders,
     rules: ResolveRules,
     clash: float,
 ) -> list[tuple[int, int, Verdict]]:
@@ -276,6 +329,7 @@ def _score(
                 select(channels.c.id).where(channels.c.name.in_(rules.trusted_channels))
             )
         }
+    holders.prefetch((k, v) for _, k, v in _keys_of(conn, ids))
     for chunk in _chunks(ids, 5000):
         for row in conn.execute(
             select(
@@ -289,13 +343,10 @@ def _score(
         ):
             found[row[0]] = handles(*row)
 
-    def held(kind: str, value: str) -> int:
-        return holders.get((kind, value), 1)
-
     out = []
     for a, b in sorted(pairs):
         ha, hb = found[a], found[b]
-        verdict = score(ha, hb, held, clash)
+        verdict = score(ha, hb, holders, clash)
         if (
             ha.channel in trusted
             and hb.channel in trusted
