@@ -35,3 +35,11 @@ def test_connector_reference_is_current() -> None:
     assert (ROOT / "docs" / "connectors.md").read_text(encoding="utf-8") == connectors(), (
         "docs/connectors.md is stale: run python -m veille.connectors.reference > docs/connectors.md"
     )
+
+
+def test_the_rules_reference_in_the_docs_is_current() -> None:
+    from veille.inbox.rules import EXAMPLE, reference
+
+    doc = (ROOT / "docs" / "inbox.md").read_text(encoding="utf-8")
+    assert reference().strip() in doc, "docs/inbox.md lists other rule keys than rules.py"
+    assert EXAMPLE.strip() in doc

@@ -55,8 +55,9 @@ def ingest(
 
     ``parallel`` reads in a second process while this one writes; by default when the
     input is large and there is a core to spare. ``enrich`` runs the enrichers
-    (language, safe HTML, ...) on what is read; ``members`` then resolves identities
-    and updates the members the run touched (:func:`veille.members.upkeep.update`).
+    (language, safe HTML, ...) on what is read; ``members`` then resolves identities,
+    updates the members the run touched (:func:`veille.members.upkeep.update`) and takes
+    the new activities into the inbox (:func:`veille.inbox.routing.intake`).
     """
     if fmt != "auto":
         connector_class(fmt)  # an unknown format fails here, before any process starts
@@ -149,9 +150,11 @@ def _consume(
         if enriched is not None:
             history.review(store, before, enriched.history)
         if members and (report.added or report.updated):
+            from veille.inbox.routing import intake
             from veille.members.upkeep import update
 
             report.members = update(store, before or None).line()
+            report.members += "; " + intake(store, before, settings.inbox_rules(store)).line()
     except KeyboardInterrupt:
         report.interrupted = True
         raise

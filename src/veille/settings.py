@@ -41,6 +41,7 @@ from sqlalchemy import select
 
 from veille.enrich.history import HistoryRules
 from veille.enrich.spamrules import SpamRules
+from veille.inbox.routing import AUTO_ASSIGN, InboxRules
 from veille.members.flags import FlagRules
 from veille.members.resolve import ResolveRules
 from veille.members.rules import MemberRules
@@ -127,55 +128,83 @@ def spam_from(values: dict[str, Any]) -> SpamSettings:
     )
 
 
-def check_identities(values: dict[str, Any], where: str) -> dict[str, Any]:
-    """The ``[identities]`` section: :class:`ResolveRules` and :class:`FlagRules`."""
-    defaults = {
-        f.name: getattr(cls(), f.name)
-        for cls in (ResolveRules, FlagRules)
-        for f in dataclasses.fields(cls)
-    }
+def _check_fields(
+    section: str, classes: tuple[Any, ...], values: dict[str, Any], where: str
+) -> dict[str, Any]:
+    """Values for the fields of frozen dataclasses, checked against their defaults'
+    types: booleans, whole numbers, shares in [0, 1], lists of strings (of regular
+    expressions for ``*patterns``), and strings (one of ``choices`` when declared)."""
+    defaults = {f.name: getattr(cls(), f.name) for cls in classes for f in dataclasses.fields(cls)}
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key not in defaults:
             raise SettingsError(
-                f"{where}: [identities] has no setting {key!r} "
+                f"{where}: [{section}] has no setting {key!r} "
                 f"(known: {', '.join(sorted(defaults))})"
             )
         default = defaults[key]
         if isinstance(default, bool):
             if not isinstance(value, bool):
-                raise SettingsError(f"{where}: [identities] {key} must be true or false")
+                raise SettingsError(f"{where}: [{section}] {key} must be true or false")
         elif isinstance(default, int):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise SettingsError(f"{where}: [identities] {key} must be a whole number >= 1")
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise SettingsError(f"{where}: [{section}] {key} must be a whole number >= 0")
         elif isinstance(default, float):
             if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
-                raise SettingsError(f"{where}: [identities] {key} must be a number in [0, 1]")
+                raise SettingsError(f"{where}: [{section}] {key} must be a number in [0, 1]")
             value = float(value)
+        elif isinstance(default, str):
+            choices = CHOICES.get((section, key))
+            if not isinstance(value, str) or (choices and value not in choices):
+                also = f" ({', '.join(choices)})" if choices else ""
+                raise SettingsError(f"{where}: [{section}] {key} must be a string{also}")
         elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise SettingsError(f"{where}: [identities] {key} must be a list of strings")
+            raise SettingsError(f"{where}: [{section}] {key} must be a list of strings")
         elif key.endswith("patterns"):
             for pattern in value:
                 try:
                     re.compile(pattern)
                 except re.error as exc:
                     raise SettingsError(
-                        f"{where}: [identities] {key}: {pattern!r} is not a regular "
+                        f"{where}: [{section}] {key}: {pattern!r} is not a regular "
                         f"expression ({exc})"
                     ) from None
         out[key] = value
+    return out
+
+
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {("inbox", "auto_assign"): AUTO_ASSIGN}
+
+
+def check_identities(values: dict[str, Any], where: str) -> dict[str, Any]:
+    """The ``[identities]`` section: :class:`ResolveRules` and :class:`FlagRules`."""
+    out = _check_fields("identities", (ResolveRules, FlagRules), values, where)
+    for key in ("block_cap", "max_identities"):
+        if out.get(key) == 0:
+            raise SettingsError(f"{where}: [identities] {key} must be a whole number >= 1")
     default = ResolveRules()
     if out.get("suggest", default.suggest) > out.get("auto_merge", default.auto_merge):
         raise SettingsError(f"{where}: [identities] suggest must not be above auto_merge")
     return out
 
 
-def identities_from(values: dict[str, Any]) -> tuple[ResolveRules, FlagRules]:
-    def pick(cls: Any) -> dict[str, Any]:
-        names = {f.name for f in dataclasses.fields(cls)}
-        return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in names}
+def _pick(cls: Any, values: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in names}
 
-    return ResolveRules(**pick(ResolveRules)), FlagRules(**pick(FlagRules))
+
+def identities_from(values: dict[str, Any]) -> tuple[ResolveRules, FlagRules]:
+    return ResolveRules(**_pick(ResolveRules, values)), FlagRules(**_pick(FlagRules, values))
+
+
+def check_inbox(values: dict[str, Any], where: str) -> dict[str, Any]:
+    """The ``[inbox]`` section (:class:`veille.inbox.routing.InboxRules`)."""
+    return _check_fields("inbox", (InboxRules,), values, where)
+
+
+def inbox_rules(store: Store) -> InboxRules:
+    """How the inbox takes items in, in force."""
+    return InboxRules(**_pick(InboxRules, stored(store, "inbox")))
 
 
 def check_members(values: dict[str, Any], where: str) -> dict[str, Any]:
@@ -187,7 +216,12 @@ def check_members(values: dict[str, Any], where: str) -> dict[str, Any]:
     return values
 
 
-SECTIONS = {"spam": check_spam, "identities": check_identities, "members": check_members}
+SECTIONS = {
+    "spam": check_spam,
+    "identities": check_identities,
+    "members": check_members,
+    "inbox": check_inbox,
+}
 
 
 def read_file(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
@@ -268,4 +302,13 @@ def show(store: Store) -> dict[str, dict[str, Any]]:
         for f in dataclasses.fields(rules):
             v = getattr(rules, f.name)
             found[f.name] = list(v) if isinstance(v, tuple) else v
-    return {"spam": values, "identities": found, "members": member_rules(store).as_mapping()}
+    inbox = {
+        f.name: list(v) if isinstance(v := getattr(inbox_rules(store), f.name), tuple) else v
+        for f in dataclasses.fields(InboxRules)
+    }
+    return {
+        "spam": values,
+        "identities": found,
+        "members": member_rules(store).as_mapping(),
+        "inbox": inbox,
+    }

@@ -198,7 +198,7 @@ def enrich(ctx: click.Context, everything: bool) -> None:
 
 
 def register(group: click.Group) -> None:
-    from veille.cli import members, models, sources
+    from veille.cli import inbox, members, models, sources
 
     for command in (ingest, enrich, export, stats, quarantine, generate, demo):
         group.add_command(command)
@@ -209,3 +209,6 @@ def register(group: click.Group) -> None:
     group.add_command(models.settings)
     group.add_command(members.members)
     group.add_command(members.segments)
+    group.add_command(inbox.inbox)
+    group.add_command(inbox.departments)
+    group.add_command(inbox.rules)

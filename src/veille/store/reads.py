@@ -19,6 +19,7 @@ from veille.store.schema import (
     channels,
     enrichments,
     identities,
+    inbox_items,
     ingest_runs,
     member_stats,
     members,
@@ -147,7 +148,7 @@ def stats(engine: Engine, top: int = 10) -> Stats:
 
 def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]:
     """Every stored activity as an export record, in storage order."""
-    a, i, c, e = activities, identities, channels, enrichments
+    a, i, c, e, b = activities, identities, channels, enrichments, inbox_items
     query = (
         select(
             a.c.id,
@@ -183,11 +184,18 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
             e.c.intent_score,
             e.c.sentiment,
             e.c.sentiment_score,
+            b.c.status,
+            b.c.department,
+            b.c.assignee,
+            b.c.priority,
+            b.c.rules_applied,
+            b.c.first_response_at,
         )
         .select_from(
             a.join(c, a.c.channel_id == c.c.id)
             .join(i, a.c.identity_id == i.c.id)
             .outerjoin(e, e.c.activity_id == a.c.id)
+            .outerjoin(b, b.c.activity_id == a.c.id)
         )
         .order_by(a.c.id)
     )
@@ -196,7 +204,8 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
         for row in result:
             (aid, nid, channel, platform, kind, created, name, username, email, url,
              text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd,
-             language, language_confidence, html_safe, spam, spam_score, spam_reasons, keywords, intent, intent_score, sentiment, sentiment_score) = row  # fmt: skip
+             language, language_confidence, html_safe, spam, spam_score, spam_reasons, keywords, intent, intent_score, sentiment, sentiment_score,
+             status_, department, assignee, priority, rules_applied, first_response) = row  # fmt: skip
             author = _handles(name, username, email, url)
             record: ExportRecord = {
                 "id": nid,
@@ -233,6 +242,16 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
                 },
                 "keywords": orjson.loads(keywords) if keywords else None,
                 "intent": None if intent is None else {"label": intent, "score": intent_score},
+                "inbox": None
+                if status_ is None
+                else {
+                    "status": status_,
+                    "department": department,
+                    "assignee": assignee,
+                    "priority": priority,
+                    "rules_applied": orjson.loads(rules_applied) if rules_applied else [],
+                    "first_response_at": _iso(_aware(first_response)),
+                },
             }
             yield record
 

@@ -306,3 +306,49 @@ member_stats = Table(
     Column("talent_topics", Text),
     Column("computed_at", UTCDateTime, nullable=False),
 )
+
+inbox_items = Table(
+    "inbox_items",
+    metadata,
+    # One row per activity that needs a human (not spam, not the team's own, not a
+    # reaction); its workflow state. ``version`` grows with every change: a change made
+    # on a stale version is refused, so two managers never overwrite each other.
+    Column("activity_id", Id, ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", String(12), nullable=False),
+    Column("department", String(50), index=True),
+    Column("assignee", String(200), index=True),
+    Column("priority", String(10), nullable=False),
+    Column("tags", Text),
+    Column("rules_applied", Text),
+    Column("snoozed_until", UTCDateTime),
+    Column("first_response_at", UTCDateTime),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_inbox_items_status_received_at", "status", "received_at"),
+)
+
+inbox_events = Table(
+    "inbox_events",
+    metadata,
+    # The audit trail of the inbox, never rewritten: who did what to which item, when
+    # and why (a rule's name, a manager's note, an answer's text).
+    Column("id", Id, primary_key=True),
+    Column("activity_id", Id, ForeignKey("activities.id", ondelete="CASCADE"), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("from_status", String(12)),
+    Column("to_status", String(12)),
+    Column("by", String(200), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("note", Text),
+    Column("data", Text),
+    Index("ix_inbox_events_activity_id_id", "activity_id", "id"),
+)
+
+departments = Table(
+    "departments",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

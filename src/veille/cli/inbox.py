@@ -1,0 +1,351 @@
+"""``veille inbox ...``, ``veille departments ...`` and ``veille rules ...``."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+
+def _store(ctx: click.Context) -> Any:
+    from veille.store import Store
+
+    return Store(ctx.obj["db"])
+
+
+def _who(by: str | None) -> str:
+    return by or getpass.getuser()
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+BY = click.option("--by", help="Who acts (default: the user name).")
+TAKE = click.option("--take", is_flag=True, help="Take the item over from whoever owns it.")
+VERSION = click.option(
+    "--version",
+    "seen",
+    type=int,
+    help="The version you looked at (from `inbox show`): refused if it changed since.",
+)
+
+
+@click.group()
+def inbox() -> None:
+    """The shared inbox: triage, assign, route to departments, answer, close."""
+
+
+@inbox.command("list")
+@click.option("--status", multiple=True, help="new, triaged, routed, answered, closed, snoozed, "
+              "spam (default: the open ones).")  # fmt: skip
+@click.option("--department")
+@click.option("--assignee")
+@click.option("--channel")
+@click.option("--lang", "language")
+@click.option("--intent")
+@click.option("--sentiment")
+@click.option("--limit", default=30, show_default=True)
+@click.option("--before", type=int, help="Page on: items older than this one.")
+@click.option("--format", "fmt", type=click.Choice(["text", "ndjson"]), default="text",
+              show_default=True)  # fmt: skip
+@click.pass_context
+def inbox_list(ctx: click.Context, /, fmt: str, **filters: Any) -> None:
+    """Items, newest first, filtered."""
+    from veille.inbox import items
+
+    with _store(ctx) as store:
+        try:
+            found = items.listing(store.engine, **filters)
+        except items.InboxError as exc:
+            raise _fail(exc) from None
+    for item in found:
+        if fmt == "ndjson":
+            click.echo(json.dumps(item.as_record(), ensure_ascii=False))
+            continue
+        excerpt = " ".join((item.title or item.text or "").split())[:70]
+        where = item.department or "-"
+        click.echo(
+            f"{item.activity_id:>8}  {item.status:<8} {item.priority:<6} {where:<10} "
+            f"{(item.assignee or '-'):<10} {item.channel[:16]:<16} {item.author[:18]:<18} "
+            f"{excerpt}"
+        )
+    if not found and fmt == "text":
+        click.echo("nothing here")
+
+
+@inbox.command("show")
+@click.argument("item", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def inbox_show(ctx: click.Context, item: int, as_json: bool) -> None:
+    """An item: the activity, its author, what rules did, and its history."""
+    from veille.inbox import items
+
+    with _store(ctx) as store:
+        try:
+            found = items.get(store.engine, item)
+        except items.InboxError as exc:
+            raise _fail(exc) from None
+    if as_json:
+        click.echo(json.dumps(found.as_record(), ensure_ascii=False, indent=2))
+        return
+    lines = [
+        f"Item {found.activity_id} (version {found.version}): {found.status}, priority "
+        f"{found.priority}, department {found.department or '-'}, owner {found.assignee or '-'}",
+        f"  {found.kind} on {found.channel} by {found.author} (member {found.member_id}, "
+        f"segment {found.segment or '-'}) at {found.received_at:%Y-%m-%d %H:%M}",
+        f"  language {found.language or '-'}, sentiment {found.sentiment or '-'}, "
+        f"intent {found.intent or '-'}; tags {', '.join(found.tags) or '-'}",
+    ]
+    if found.title:
+        lines.append(f"  {found.title}")
+    lines += [f"  > {line}" for line in (found.text or "").splitlines()[:12]]
+    for applied in found.rules_applied:
+        lines.append(f"  rule {applied.get('rule')!r}: {', '.join(applied.get('did', []))}")
+    for event in found.history:
+        note = f": {event['note']}" if event.get("note") else ""
+        lines.append(f"  {event['at'][:16]} {event['by']} {event['action']} "
+                     f"({event['from'] or '-'} -> {event['to'] or '-'}){note}")  # fmt: skip
+    click.echo("\n".join(lines))
+
+
+def _act(ctx: click.Context, call: Any, *args: Any, **kwargs: Any) -> None:
+    from veille.inbox import items
+
+    with _store(ctx) as store:
+        try:
+            item = call(store.engine, *args, **kwargs)
+        except items.InboxError as exc:
+            raise _fail(exc) from None
+    click.echo(
+        f"item {item.activity_id}: {item.status}, department {item.department or '-'}, "
+        f"owner {item.assignee or '-'} (version {item.version})"
+    )
+
+
+@inbox.command("assign")
+@click.argument("item", type=int)
+@click.option("--to", "to", help="Who gets it (default: you).")
+@click.option("--nobody", is_flag=True, help="Give it back to the team.")
+@BY
+@TAKE
+@VERSION
+@click.pass_context
+def inbox_assign(ctx: click.Context, item: int, to: str | None, nobody: bool, by: str | None,
+                 take: bool, seen: int | None) -> None:  # fmt: skip
+    """Give an item to a manager (one owner at a time)."""
+    from veille.inbox.items import assign
+
+    who = _who(by)
+    _act(ctx, assign, item, None if nobody else (to or who), who, version=seen, take=take)
+
+
+@inbox.command("route")
+@click.argument("item", type=int)
+@click.argument("department")
+@click.option("--note", help="What the department should know.")
+@BY
+@TAKE
+@VERSION
+@click.pass_context
+def inbox_route(ctx: click.Context, item: int, department: str, note: str | None, by: str | None,
+                take: bool, seen: int | None) -> None:  # fmt: skip
+    """Send an item to a department's queue, with a note."""
+    from veille.inbox.items import route
+
+    _act(ctx, route, item, department, _who(by), note, version=seen, take=take)
+
+
+@inbox.command("answer")
+@click.argument("item", type=int)
+@click.argument("text")
+@BY
+@TAKE
+@VERSION
+@click.pass_context
+def inbox_answer(ctx: click.Context, item: int, text: str, by: str | None, take: bool,
+                 seen: int | None) -> None:  # fmt: skip
+    """Record your answer to an item."""
+    from veille.inbox.items import answer
+
+    _act(ctx, answer, item, text, _who(by), version=seen, take=take)
+
+
+def _status_command(name: str, status: str, doc: str) -> click.Command:
+    @click.argument("item", type=int)
+    @click.option("--note", help="Why, for the team.")
+    @BY
+    @TAKE
+    @VERSION
+    @click.pass_context
+    def command(ctx: click.Context, item: int, note: str | None, by: str | None, take: bool,
+                seen: int | None) -> None:  # fmt: skip
+        from veille.inbox.items import set_status
+
+        _act(ctx, set_status, item, status, _who(by), note, version=seen, take=take)
+
+    command.__doc__ = doc
+    return inbox.command(name)(command)
+
+
+_status_command("triage", "triaged", "Mark an item as seen and sorted.")
+_status_command("close", "closed", "Close an item: nothing more to do.")
+_status_command("reopen", "new", "Put an item back in the inbox.")
+_status_command("spam", "spam", "Take an item out of the inbox as spam.")
+
+
+@inbox.command("snooze")
+@click.argument("item", type=int)
+@click.option("--until", "until", required=True, type=click.DateTime(),
+              help="When it comes back (UTC).")  # fmt: skip
+@click.option("--note")
+@BY
+@TAKE
+@VERSION
+@click.pass_context
+def inbox_snooze(ctx: click.Context, item: int, until: datetime, note: str | None,
+                 by: str | None, take: bool, seen: int | None) -> None:  # fmt: skip
+    """Hide an item until a time; it comes back as new."""
+    from veille.inbox.items import set_status
+
+    when = until.replace(tzinfo=UTC) if until.tzinfo is None else until
+    _act(ctx, set_status, item, "snoozed", _who(by), note, until=when, version=seen, take=take)
+
+
+@inbox.command("backlog")
+@click.pass_context
+def inbox_backlog(ctx: click.Context) -> None:
+    """Open items per status, department and owner."""
+    from veille.inbox.items import counts, wake
+
+    with _store(ctx) as store:
+        woke = wake(store.engine)
+        found = counts(store.engine)
+    if woke:
+        click.echo(f"{woke} snoozed items came back")
+    for family, values in found.items():
+        click.echo(f"{family}:")
+        for key, n in sorted(values.items(), key=lambda kv: -kv[1]):
+            click.echo(f"  {key:<20} {n:>8,}")
+
+
+@click.group()
+def departments() -> None:
+    """The departments items are routed to (marketing, PR, sales, support, ...)."""
+
+
+@departments.command("list")
+@click.pass_context
+def departments_list(ctx: click.Context) -> None:
+    """Departments with their open items."""
+    from sqlalchemy import select
+
+    from veille.inbox.items import counts
+    from veille.store.schema import departments as table
+
+    with _store(ctx) as store:
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(table.c.name, table.c.label).order_by(table.c.name)).all()
+        open_items = counts(store.engine)["department"]
+    for name, label in rows:
+        click.echo(f"{name:<12} {label:<28} {open_items.get(name, 0):>6} open")
+
+
+@departments.command("add")
+@click.argument("name")
+@click.option("--label", help="How people call it (default: the name).")
+@click.pass_context
+def departments_add(ctx: click.Context, name: str, label: str | None) -> None:
+    """Add a department."""
+    from veille.inbox.departments import DepartmentError, add
+
+    with _store(ctx) as store:
+        try:
+            add(store.engine, name, label)
+        except DepartmentError as exc:
+            raise _fail(exc) from None
+    click.echo(f"department {name} added")
+
+
+@departments.command("remove")
+@click.argument("name")
+@click.pass_context
+def departments_remove(ctx: click.Context, name: str) -> None:
+    """Remove a department that no item and no rule routes to."""
+    from veille.inbox.departments import DepartmentError, remove
+
+    with _store(ctx) as store:
+        try:
+            remove(store.engine, name)
+        except DepartmentError as exc:
+            raise _fail(exc) from None
+    click.echo(f"department {name} removed")
+
+
+@click.group()
+def rules() -> None:
+    """The routing rules: a TOML file you edit, checked whole and kept in the store."""
+
+
+@rules.command("load")
+@click.argument("path", type=click.Path(dir_okay=False))
+@BY
+@click.pass_context
+def rules_load(ctx: click.Context, path: str, by: str | None) -> None:
+    """Put a rules file in force (the rules run on every ingest)."""
+    from veille.inbox.routing import load_rules
+    from veille.inbox.rules import RulesError
+
+    with _store(ctx) as store:
+        try:
+            found = load_rules(store, path, _who(by))
+        except RulesError as exc:
+            raise _fail(exc) from None
+    click.echo(f"{len(found.rules)} rules in force from {path}")
+
+
+@rules.command("list")
+@click.pass_context
+def rules_list(ctx: click.Context) -> None:
+    """The rules in force, in the order they run."""
+    from veille.inbox.routing import rules_in_force
+
+    with _store(ctx) as store:
+        found = rules_in_force(store.engine)
+    if found is None:
+        click.echo("no rules loaded (veille rules load FILE)")
+        return
+    for n, rule in enumerate(found.rules, 1):
+        click.echo(f"{n:>3}. {rule.name}")
+
+
+@rules.command("test")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--last", default=200, show_default=True, help="How many recent activities.")
+@click.pass_context
+def rules_test(ctx: click.Context, path: str, last: int) -> None:
+    """Check a rules file and show what it would do to recent activities (nothing is
+    changed)."""
+    from collections import Counter
+
+    from veille.inbox.routing import facts_of
+    from veille.inbox.rules import RulesError, load
+
+    try:
+        found = load(path)
+    except RulesError as exc:
+        raise _fail(exc) from None
+    with _store(ctx) as store, store.engine.connect() as conn:
+        after = max(0, store.last_activity_id() - last)
+        facts = facts_of(conn, after)
+    outcomes = found.apply_many(facts)
+    fired: Counter[str] = Counter()
+    for outcome in outcomes:
+        fired.update(a["rule"] for a in outcome.applied)
+    click.echo(f"{len(found.rules)} rules are valid; on the last {len(facts)} items:")
+    for rule in found.rules:
+        click.echo(f"  {fired.get(rule.name, 0):>6}  {rule.name}")

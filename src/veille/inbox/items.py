@@ -1,0 +1,413 @@
+"""Inbox items: the workflow, its audit trail, assignment, and reading the inbox.
+
+An item is an activity that needs a human: not spam, not the team's own, not a
+reaction. Its status moves ``new -> triaged -> routed -> answered / closed``, with
+``snoozed`` and ``spam`` beside; every change is an :data:`inbox_events` row (who,
+when, why) that is never rewritten.
+
+Several managers work at once: each change is made on the version of the item the
+manager saw (``UPDATE ... WHERE version = seen``); when someone else changed it in the
+meantime the change is refused with :class:`Conflict`, which says who did what, and
+nothing is lost. An item has one owner at a time: assigning, answering or routing an
+item someone else owns is refused unless the manager takes it over (``take=True``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import orjson
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+
+from veille.store.schema import (
+    activities,
+    channels,
+    departments,
+    enrichments,
+    identities,
+    inbox_events,
+    inbox_items,
+    member_stats,
+    members,
+)
+
+STATUSES: Final = ("new", "triaged", "routed", "answered", "closed", "snoozed", "spam")
+OPEN: Final = ("new", "triaged", "routed", "snoozed")
+PRIORITIES: Final = ("low", "normal", "high", "urgent")
+
+
+class InboxError(ValueError):
+    """A change that cannot be made (unknown item or department, a bad status...)."""
+
+
+class Conflict(InboxError):
+    """Someone else changed or owns the item; the message says who and what."""
+
+
+@dataclass(slots=True)
+class Item:
+    activity_id: int
+    status: str
+    department: str | None
+    assignee: str | None
+    priority: str
+    tags: list[str]
+    rules_applied: list[dict[str, Any]]
+    received_at: datetime
+    first_response_at: datetime | None
+    snoozed_until: datetime | None
+    version: int
+    channel: str = ""
+    kind: str = ""
+    author: str = ""
+    member_id: int | None = None
+    title: str | None = None
+    text: str | None = None
+    language: str | None = None
+    sentiment: str | None = None
+    intent: str | None = None
+    segment: str | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_record(self) -> dict[str, Any]:
+        """The item as JSON-ready values (``veille inbox list --format ndjson``)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = value.isoformat() if isinstance(value, datetime) else value
+        return out
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- reading ----------------------------------------------------------------------------
+def _select() -> Any:
+    a, i, e, s, c = activities, identities, enrichments, member_stats, channels
+    return select(
+        inbox_items,
+        c.c.name.label("channel"),
+        a.c.kind,
+        func.coalesce(i.c.name, i.c.username, i.c.email, i.c.url).label("author"),
+        i.c.member_id,
+        a.c.title,
+        a.c.text,
+        e.c.language,
+        e.c.sentiment,
+        e.c.intent,
+        s.c.segment,
+    ).select_from(
+        inbox_items.join(a, a.c.id == inbox_items.c.activity_id)
+        .join(c, c.c.id == a.c.channel_id)
+        .join(i, i.c.id == a.c.identity_id)
+        .outerjoin(e, e.c.activity_id == a.c.id)
+        .outerjoin(s, s.c.member_id == i.c.member_id)
+    )
+
+
+def _item(row: Any) -> Item:
+    m = row._mapping
+    return Item(
+        activity_id=int(m["activity_id"]),
+        status=m["status"],
+        department=m["department"],
+        assignee=m["assignee"],
+        priority=m["priority"],
+        tags=orjson.loads(m["tags"]) if m["tags"] else [],
+        rules_applied=orjson.loads(m["rules_applied"]) if m["rules_applied"] else [],
+        received_at=m["received_at"],
+        first_response_at=m["first_response_at"],
+        snoozed_until=m["snoozed_until"],
+        version=int(m["version"]),
+        channel=m["channel"],
+        kind=m["kind"],
+        author=m["author"] or "",
+        member_id=m["member_id"],
+        title=m["title"],
+        text=m["text"],
+        language=m["language"],
+        sentiment=m["sentiment"],
+        intent=m["intent"],
+        segment=m["segment"],
+    )
+
+
+def listing(
+    engine: Engine,
+    *,
+    status: Sequence[str] = (),
+    department: str | None = None,
+    assignee: str | None = None,
+    channel: str | None = None,
+    language: str | None = None,
+    intent: str | None = None,
+    sentiment: str | None = None,
+    limit: int = 50,
+    before: int | None = None,
+) -> list[Item]:
+    """A page of the inbox, newest first, filtered; ``before`` (an activity id) pages on.
+    Without a status filter, the open items (new, triaged, routed, snoozed)."""
+    q = _select()
+    wanted = list(status) or list(OPEN)
+    unknown = [s for s in wanted if s not in STATUSES]
+    if unknown:
+        raise InboxError(f"no status {unknown[0]!r} (known: {', '.join(STATUSES)})")
+    q = q.where(inbox_items.c.status.in_(wanted))
+    if department:
+        q = q.where(inbox_items.c.department == department)
+    if assignee:
+        q = q.where(inbox_items.c.assignee == assignee)
+    if channel:
+        q = q.where(channels.c.name == channel)
+    if language:
+        q = q.where(enrichments.c.language == language)
+    if intent:
+        q = q.where(enrichments.c.intent == intent)
+    if sentiment:
+        q = q.where(enrichments.c.sentiment == sentiment)
+    if before is not None:
+        q = q.where(inbox_items.c.activity_id < before)
+    q = q.order_by(inbox_items.c.received_at.desc(), inbox_items.c.activity_id.desc()).limit(limit)
+    with engine.connect() as conn:
+        return [_item(r) for r in conn.execute(q)]
+
+
+def get(engine: Engine, activity_id: int, history: bool = True) -> Item:
+    """One item with its audit trail."""
+    with engine.connect() as conn:
+        row = conn.execute(_select().where(inbox_items.c.activity_id == activity_id)).first()
+        if row is None:
+            raise InboxError(f"item {activity_id}: not in the inbox")
+        item = _item(row)
+        if history:
+            item.history = [
+                {
+                    "action": e.action,
+                    "from": e.from_status,
+                    "to": e.to_status,
+                    "by": e.by,
+                    "at": e.at.isoformat(),
+                    "note": e.note,
+                    **(orjson.loads(e.data) if e.data else {}),
+                }
+                for e in conn.execute(
+                    select(inbox_events)
+                    .where(inbox_events.c.activity_id == activity_id)
+                    .order_by(inbox_events.c.id)
+                )
+            ]
+    return item
+
+
+def department_names(conn: Connection) -> list[str]:
+    return [
+        str(r[0]) for r in conn.execute(select(departments.c.name).order_by(departments.c.name))
+    ]
+
+
+# -- changing ---------------------------------------------------------------------------
+def _change(
+    engine: Engine,
+    activity_id: int,
+    by: str,
+    action: str,
+    *,
+    version: int | None,
+    take: bool,
+    values: dict[str, Any],
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+    owner_only: bool = True,
+) -> Item:
+    """Apply ``values`` to an item if ``by`` may and nobody changed it since ``version``
+    (the version read now when None), and record the event."""
+    if not by.strip():
+        raise InboxError("a change needs who makes it")
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(inbox_items).where(inbox_items.c.activity_id == activity_id)
+        ).first()
+        if row is None:
+            raise InboxError(f"item {activity_id}: not in the inbox")
+        seen = row.version if version is None else version
+        if row.version != seen:
+            raise Conflict(_changed_since(conn, activity_id, seen))
+        if owner_only and row.assignee and row.assignee != by and not take:
+            raise Conflict(f"item {activity_id}: {row.assignee} owns it; take it over to act on it")
+        if take and row.assignee and row.assignee != by:
+            values = {"assignee": by, **values}  # taking an item over makes it yours
+        changes = {**values, "version": seen + 1, "updated_at": _now()}
+        done = conn.execute(
+            update(inbox_items)
+            .where(and_(inbox_items.c.activity_id == activity_id, inbox_items.c.version == seen))
+            .values(**changes)
+        )
+        if done.rowcount != 1:  # someone committed between our read and our write
+            raise Conflict(_changed_since(conn, activity_id, seen))
+        conn.execute(
+            insert(inbox_events).values(
+                activity_id=activity_id,
+                action=action,
+                from_status=row.status,
+                to_status=values.get("status", row.status),
+                by=by,
+                at=_now(),
+                note=note,
+                data=orjson.dumps(data).decode() if data else None,
+            )
+        )
+    return get(engine, activity_id, history=False)
+
+
+def _changed_since(conn: Connection, activity_id: int, seen: int) -> str:
+    last = conn.execute(
+        select(inbox_events.c.by, inbox_events.c.action, inbox_events.c.at)
+        .where(inbox_events.c.activity_id == activity_id)
+        .order_by(inbox_events.c.id.desc())
+    ).first()
+    who = f"{last.by} ({last.action}, {last.at:%Y-%m-%d %H:%M})" if last else "someone"
+    return f"item {activity_id}: changed by {who} since you read it (version {seen}); look again"
+
+
+def assign(
+    engine: Engine,
+    activity_id: int,
+    to: str | None,
+    by: str,
+    *,
+    version: int | None = None,
+    take: bool = False,
+) -> Item:
+    """Give the item to ``to`` (None: to no one)."""
+    current = get(engine, activity_id, history=False)
+    if current.assignee and current.assignee not in (by, to) and not take:
+        raise Conflict(f"item {activity_id}: {current.assignee} owns it; take it over to reassign")
+    values: dict[str, Any] = {"assignee": to}
+    if current.status == "new":
+        values["status"] = "triaged"
+    return _change(engine, activity_id, by, "assign", version=version, take=True, values=values,
+                   data={"assignee": to})  # fmt: skip
+
+
+def route(
+    engine: Engine,
+    activity_id: int,
+    department: str,
+    by: str,
+    note: str | None = None,
+    *,
+    version: int | None = None,
+    take: bool = False,
+) -> Item:
+    """Send the item to a department's queue, with a note for them."""
+    with engine.connect() as conn:
+        known = department_names(conn)
+    if department not in known:
+        raise InboxError(f"no department {department!r} (known: {', '.join(known)})")
+    return _change(engine, activity_id, by, "route", version=version, take=take,
+                   values={"department": department, "status": "routed"}, note=note,
+                   data={"department": department})  # fmt: skip
+
+
+def answer(
+    engine: Engine,
+    activity_id: int,
+    text: str,
+    by: str,
+    *,
+    version: int | None = None,
+    take: bool = False,
+) -> Item:
+    """Record the manager's answer (sending it to live platforms comes with their
+    connectors); the first answer sets the first response time."""
+    if not text.strip():
+        raise InboxError("an answer needs a text")
+    current = get(engine, activity_id, history=False)
+    values: dict[str, Any] = {"status": "answered"}
+    if current.first_response_at is None:
+        values["first_response_at"] = _now()
+    if current.assignee is None:
+        values["assignee"] = by
+    return _change(engine, activity_id, by, "answer", version=version, take=take, values=values,
+                   note=text)  # fmt: skip
+
+
+def set_status(
+    engine: Engine,
+    activity_id: int,
+    status: str,
+    by: str,
+    note: str | None = None,
+    *,
+    until: datetime | None = None,
+    version: int | None = None,
+    take: bool = False,
+) -> Item:
+    """Triage, close, snooze (``until``), reopen (``new``) or mark as spam."""
+    if status not in STATUSES:
+        raise InboxError(f"no status {status!r} (known: {', '.join(STATUSES)})")
+    if status == "snoozed" and until is None:
+        raise InboxError("snoozing needs a time to wake the item up")
+    values: dict[str, Any] = {"status": status, "snoozed_until": until}
+    return _change(engine, activity_id, by, status if status != "new" else "reopen",
+                   version=version, take=take, values=values, note=note)  # fmt: skip
+
+
+def wake(engine: Engine, now: datetime | None = None) -> int:
+    """Snoozed items whose time has come go back to the inbox (status ``new``)."""
+    now = now or _now()
+    with engine.begin() as conn:
+        due = [
+            (int(r[0]), int(r[1]))
+            for r in conn.execute(
+                select(inbox_items.c.activity_id, inbox_items.c.version).where(
+                    and_(inbox_items.c.status == "snoozed", inbox_items.c.snoozed_until <= now)
+                )
+            )
+        ]
+        for activity_id, version in due:
+            conn.execute(
+                update(inbox_items)
+                .where(
+                    and_(inbox_items.c.activity_id == activity_id, inbox_items.c.version == version)
+                )
+                .values(status="new", snoozed_until=None, version=version + 1, updated_at=now)
+            )
+            conn.execute(
+                insert(inbox_events).values(
+                    activity_id=activity_id,
+                    action="wake",
+                    from_status="snoozed",
+                    to_status="new",
+                    by="veille",
+                    at=now,
+                )  # fmt: skip
+            )
+    return len(due)
+
+
+def counts(engine: Engine) -> dict[str, dict[str, int]]:
+    """Open items per status, department and assignee: the backlog."""
+    out: dict[str, dict[str, int]] = {}
+    with engine.connect() as conn:
+        for column in (inbox_items.c.status, inbox_items.c.department, inbox_items.c.assignee):
+            query = select(column, func.count()).group_by(column)
+            if column.name != "status":
+                query = query.where(inbox_items.c.status.in_(OPEN))
+            rows = conn.execute(query)
+            out[column.name] = {str(k) if k is not None else "-": int(n) for k, n in rows}
+    return out
+
+
+def members_flagged(conn: Connection) -> set[int]:
+    """Members who are the team or bots: their activities are no inbox items."""
+    return {
+        int(r[0])
+        for r in conn.execute(
+            select(members.c.id).where((members.c.is_team.is_(True)) | (members.c.is_bot.is_(True)))
+        )
+    }

@@ -1,0 +1,347 @@
+"""Bringing new activities into the inbox: which become items, the routing rules in
+force applied to them, auto-assignment, and first responses.
+
+:func:`intake` runs after every ingest (after members are up to date, so the team is
+known and the author's segment is there), over what the ingest added; it is idempotent.
+The rules a manager loads with ``veille rules load`` are kept in the store
+(:func:`load_rules`), checked whole first: a file with an error changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import orjson
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+
+from veille.inbox import rules as rulebook
+from veille.inbox.items import OPEN
+from veille.store import Store
+from veille.store.schema import (
+    activities,
+    channels,
+    departments,
+    enrichments,
+    identities,
+    inbox_events,
+    inbox_items,
+    member_stats,
+    members,
+)
+from veille.store.schema import settings as settings_table
+from veille.store.writer import _insert, insert_or_update
+
+SECTION: Final = "routing"
+NOT_ITEMS: Final = ("reaction",)
+# A like or a link from elsewhere is no answer to anyone.
+NOT_RESPONSES: Final = ("reaction", "pingback", "trackback")
+AUTO_ASSIGN: Final = ("off", "round-robin", "load")
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRules:
+    """How the inbox takes items in (``[inbox]`` in the settings file)."""
+
+    #: The community managers who share the inbox (for auto-assignment).
+    managers: tuple[str, ...] = ()
+    #: "off", "round-robin" (in turn) or "load" (the one with the fewest open items).
+    auto_assign: str = "off"
+    #: No one gets more open items than this by auto-assignment (0: no cap).
+    cap: int = 0
+    #: First response time counts only replies by the team (CHAOSS: anyone but the author).
+    first_response_by_team_only: bool = False
+
+
+@dataclass(slots=True)
+class IntakeReport:
+    items: int = 0
+    routed: int = 0
+    assigned: int = 0
+    responses: int = 0
+
+    def line(self) -> str:
+        return (
+            f"inbox: {self.items} new items, {self.routed} routed and {self.assigned} "
+            f"assigned by rules or turn, {self.responses} first responses"
+        )
+
+
+def load_rules(store: Store, path: str | os.PathLike[str], by: str) -> rulebook.RuleSet:
+    """Check a rules file whole and put it in force; the rules in force stay as they
+    were when it has an error (:class:`veille.inbox.rules.RulesError`)."""
+    with store.engine.connect() as conn:
+        known = {str(r[0]) for r in conn.execute(select(departments.c.name))}
+    found = rulebook.load(path, sorted(known))
+    with store.engine.begin() as conn:
+        problems = [
+            rulebook.Problem(
+                rule.line,
+                f"rule {rule.name!r} routes to {rule.then.route!r}, which is no department "
+                f"here (known: {', '.join(sorted(known))}; `veille departments add` adds one)",
+            )
+            for rule in found.rules
+            if rule.then.route and rule.then.route not in known
+        ]
+        if problems:
+            raise rulebook.RulesError(os.fspath(path), problems)
+        insert_or_update(
+            conn,
+            settings_table,
+            [
+                {
+                    "section": SECTION,
+                    "value": found.to_json(),
+                    "updated_at": _now(),
+                    "updated_by": by,
+                }
+            ],  # fmt: skip
+            key="section",
+        )
+    return found
+
+
+def rules_in_force(engine: Engine) -> rulebook.RuleSet | None:
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(settings_table.c.value).where(settings_table.c.section == SECTION)
+        ).scalar()
+    return rulebook.RuleSet.from_json(value) if value else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def facts_of(conn: Connection, after: int, limit: int | None = None) -> list[rulebook.Facts]:
+    """What rules see of the activities after ``after`` that become items."""
+    a, i, e, c, s = activities, identities, enrichments, channels, member_stats
+    flagged = select(members.c.id).where(members.c.is_team.is_(True) | members.c.is_bot.is_(True))
+    q = (
+        select(
+            a.c.id,
+            a.c.text,
+            a.c.title,
+            c.c.name,
+            a.c.kind,
+            e.c.language,
+            e.c.sentiment,
+            e.c.sentiment_score,
+            e.c.intent,
+            e.c.intent_score,
+            e.c.spam_score,
+            s.c.segment,
+            i.c.member_id,
+            i.c.email,
+            i.c.username,
+        )
+        .select_from(
+            a.join(i, i.c.id == a.c.identity_id)
+            .join(c, c.c.id == a.c.channel_id)
+            .outerjoin(e, e.c.activity_id == a.c.id)
+            .outerjoin(s, s.c.member_id == i.c.member_id)
+        )
+        .where(
+            a.c.id > after,
+            a.c.kind.not_in(NOT_ITEMS),
+            e.c.spam.is_not(True),
+            i.c.member_id.not_in(flagged),
+        )
+        .order_by(a.c.id)
+    )
+    if limit:
+        q = q.limit(limit)
+    return [
+        rulebook.Facts(
+            activity_id=int(r[0]),
+            text=r[1] or "",
+            title=r[2] or "",
+            channel=r[3],
+            kind=r[4],
+            language=r[5],
+            sentiment=r[6],
+            sentiment_score=r[7],
+            intent=r[8],
+            intent_score=r[9],
+            spam_score=r[10],
+            segment=r[11],
+            member_id=r[12],
+            email=r[13],
+            username=r[14],
+        )  # fmt: skip
+        for r in conn.execute(q)
+    ]
+
+
+def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> IntakeReport:
+    """Make inbox items of the activities after ``after`` (everything when None), apply
+    the rules in force, assign in turn, and note first responses."""
+    inbox = inbox or InboxRules()
+    report = IntakeReport()
+    ruleset = rules_in_force(store.engine)
+    start = after or 0
+    with store.engine.begin() as conn:
+        facts = facts_of(conn, start)
+        received = _received(conn, [f.activity_id for f in facts])
+        outcomes = ruleset.apply_many(facts) if ruleset else [None] * len(facts)
+        assigner = _Assigner(conn, inbox)
+        now = _now()
+        rows: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for f, outcome in zip(facts, outcomes, strict=True):
+            department = outcome.department if outcome else None
+            assignee = outcome.assignee if outcome else None
+            if assignee is None:
+                assignee = assigner.next()
+            status = "routed" if department else "triaged" if assignee else "new"
+            rows.append({
+                "activity_id": f.activity_id, "status": status, "department": department,
+                "assignee": assignee, "priority": outcome.priority if outcome else "normal",
+                "tags": orjson.dumps(outcome.tags).decode() if outcome and outcome.tags else None,
+                "rules_applied": orjson.dumps(outcome.applied).decode()
+                if outcome and outcome.applied else None,
+                "snoozed_until": None, "first_response_at": None,
+                "received_at": received[f.activity_id], "updated_at": now, "version": 1,
+            })  # fmt: skip
+            for applied in outcome.applied if outcome else []:
+                events.append({
+                    "activity_id": f.activity_id, "action": "rule", "from_status": None,
+                    "to_status": status, "by": f"rule:{applied['rule']}", "at": now,
+                    "note": None, "data": orjson.dumps(applied).decode(),
+                })  # fmt: skip
+            if assignee and (outcome is None or outcome.assignee is None):
+                events.append({
+                    "activity_id": f.activity_id, "action": "assign", "from_status": None,
+                    "to_status": status, "by": f"veille:{inbox.auto_assign}", "at": now,
+                    "note": None, "data": orjson.dumps({"assignee": assignee}).decode(),
+                })  # fmt: skip
+            report.routed += department is not None
+            report.assigned += assignee is not None
+        added = _insert_new(conn, rows)
+        keep = {r["activity_id"] for r in added}
+        if events and keep:
+            conn.execute(insert(inbox_events), [e for e in events if e["activity_id"] in keep])
+        report.items = len(added)
+        report.responses = _first_responses(conn, start, inbox)
+    return report
+
+
+def _received(conn: Connection, ids: list[int]) -> dict[int, datetime]:
+    out: dict[int, datetime] = {}
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i : i + 5000]
+        out.update(
+            (int(k), v)
+            for k, v in conn.execute(
+                select(activities.c.id, activities.c.created_at).where(activities.c.id.in_(chunk))
+            )
+        )
+    return out
+
+
+def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert the rows whose activity is no item yet (re-running is a no-op)."""
+    if not rows:
+        return []
+    ids = [r["activity_id"] for r in rows]
+    existing: set[int] = set()
+    for i in range(0, len(ids), 5000):
+        existing.update(
+            int(r[0])
+            for r in conn.execute(
+                select(inbox_items.c.activity_id).where(
+                    inbox_items.c.activity_id.in_(ids[i : i + 5000])
+                )
+            )
+        )
+    fresh = [r for r in rows if r["activity_id"] not in existing]
+    for i in range(0, len(fresh), 5000):
+        conn.execute(
+            _insert(conn, inbox_items).on_conflict_do_nothing(index_elements=["activity_id"]),
+            fresh[i : i + 5000],
+        )
+    return fresh
+
+
+class _Assigner:
+    """Auto-assignment: in turn (after whoever was given an item last) or to the one
+    with the fewest open items; never above the cap."""
+
+    def __init__(self, conn: Connection, inbox: InboxRules) -> None:
+        self.inbox = inbox
+        self.turn = 0
+        self.load = dict.fromkeys(inbox.managers, 0)
+        self.order = list(inbox.managers)
+        if inbox.auto_assign == "off" or not self.order:
+            return
+        for who, n in conn.execute(
+            select(inbox_items.c.assignee, func.count())
+            .where(and_(inbox_items.c.status.in_(OPEN), inbox_items.c.assignee.in_(self.order)))
+            .group_by(inbox_items.c.assignee)
+        ):
+            self.load[who] = int(n)
+        if inbox.auto_assign == "round-robin":
+            last = conn.execute(
+                select(inbox_events.c.data)
+                .where(inbox_events.c.by == "veille:round-robin")
+                .order_by(inbox_events.c.id.desc())
+            ).scalar()
+            name = orjson.loads(last)["assignee"] if last else None
+            if name in self.order:
+                self.turn = self.order.index(name) + 1
+
+    def _room(self, who: str) -> bool:
+        return not self.inbox.cap or self.load[who] < self.inbox.cap
+
+    def next(self) -> str | None:
+        if self.inbox.auto_assign == "off" or not self.order:
+            return None
+        if self.inbox.auto_assign == "round-robin":
+            for _ in range(len(self.order)):
+                who = self.order[self.turn % len(self.order)]
+                self.turn += 1
+                if self._room(who):
+                    self.load[who] += 1
+                    return who
+            return None
+        who = min(self.order, key=lambda m: self.load[m])
+        if not self._room(who):
+            return None
+        self.load[who] += 1
+        return who
+
+
+def _first_responses(conn: Connection, after: int, inbox: InboxRules) -> int:
+    """Replies written after ``after`` answer their parent's item (CHAOSS: the first
+    reply by someone other than the author; by the team only, when so configured)."""
+    a, p = activities, activities.alias("p")
+    ai, pi = identities.alias("ai"), identities.alias("pi")
+    q = (
+        select(p.c.id, func.min(a.c.created_at))
+        .select_from(
+            a.join(p, and_(p.c.channel_id == a.c.channel_id, p.c.native_id == a.c.parent_native_id))
+            .join(ai, ai.c.id == a.c.identity_id)
+            .join(pi, pi.c.id == p.c.identity_id)
+            .join(inbox_items, inbox_items.c.activity_id == p.c.id)
+        )
+        .where(
+            a.c.id > after,
+            a.c.kind.not_in(NOT_RESPONSES),
+            ai.c.member_id != pi.c.member_id,
+            inbox_items.c.first_response_at.is_(None),
+        )
+        .group_by(p.c.id)
+    )
+    if inbox.first_response_by_team_only:
+        team = select(members.c.id).where(members.c.is_team.is_(True))
+        q = q.where(ai.c.member_id.in_(team))
+    found = conn.execute(q).all()
+    for parent, when in found:
+        conn.execute(
+            update(inbox_items)
+            .where(inbox_items.c.activity_id == parent)
+            .values(first_response_at=when)
+        )
+    return len(found)

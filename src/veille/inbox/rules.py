@@ -1,0 +1,1026 @@
+"""Routing rules: a TOML file the community manager writes, checked whole, then run on
+every incoming item in file order, each item keeping which rule did what.
+
+The file (:data:`EXAMPLE` is a complete one; :data:`CONDITIONS` and :data:`ACTIONS` list
+every key with its meaning)::
+
+    departments = ["marketing", "pr", "sales"]   # optional, default DEPARTMENTS
+    vip = ["member:123", "email:ceo@bigcustomer.example", "username:famous"]
+
+    [[rule]]
+    name = "crisis words go to PR"
+    when.any_words = ["food poisoning", "sick", "malade", "intoxiqu*"]
+    then.route = "pr"
+    then.priority = "urgent"
+    stop = true
+
+What it means:
+
+- A rule matches an item when every condition it gives holds; a list means "any of
+  these" (a single value may stand for a list of one). A rule without ``when`` matches
+  everything: a catch-all, best placed last. A condition on something the item lacks
+  (no sentiment yet, an author without a segment) does not hold.
+- Words (``any_words``, ``all_words``, ``no_words``) are phrases matched as whole words
+  on the title and text, both folded (lower case, accents removed): "Malade" finds
+  "malade" and "MALADE", "sick" does not find "sickness", punctuation between words
+  does not count ("food-poisoning" is "food poisoning"), and a ``*`` ending a phrase
+  matches the beginning of a word ("intoxiqu*": "intoxiqué", "intoxiquée").
+  ``regex`` sees the title and text as written, case-insensitive.
+- Precedence: the first matching rule that routes decides the department, the first
+  that assigns decides the assignee; the priority is the highest any matching rule sets
+  ("normal" when none does); tags and notify targets add up, without repeats. Each
+  matching rule leaves an entry in :attr:`Outcome.applied`: what it did (``route:pr``,
+  ``tag:crisis``, ``stop``...) and what it asked for but had no effect because an
+  earlier rule had decided it (``ignored``).
+- ``stop = true``: later rules do not run for an item this rule matched.
+- ``shadow = true``: the rule is tried and its entry records what it would have done,
+  but it changes nothing and stops nothing: a way to try a rule before it acts.
+
+A file with any problem is refused whole (:class:`RulesError` names the file, the line
+and the reason of every problem found), so the rules in force never change half-way.
+
+Speed: each item is folded and split into words once, whatever the number of rules;
+rules are indexed by a condition that must hold (a word, an intent, a channel...) so an
+item is only checked against the rules that can match it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, Final, NotRequired, TypedDict
+from urllib.parse import urlsplit
+
+from veille.enrich.intent import INTENTS
+from veille.members.identity import fold
+from veille.members.rules import KINDS, SEGMENTS
+
+SENTIMENTS: Final = ("negative", "neutral", "positive")
+PRIORITIES: Final = ("low", "normal", "high", "urgent")
+"""Lowest first."""
+DEPARTMENTS: Final = ("marketing", "pr", "sales", "support", "product", "hr", "direction")
+"""Where rules may route when the file declares no ``departments`` of its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A key a rule may use: the shape of its value and what it means. These tables
+    drive the checks, the error messages and the docs."""
+
+    name: str
+    shape: str
+    help: str
+    choices: tuple[str, ...] = ()
+    low: float = 0.0
+
+
+CONDITIONS: Final = (
+    Key("intent", "choices", "the item's intent is one of these", INTENTS),
+    Key("min_intent_score", "score", "the intent's score is at least this (0 to 1)"),
+    Key("language", "languages", "the item is in one of these languages (ISO 639-1: en, fr)"),
+    Key("sentiment", "choices", "the item's sentiment is one of these", SENTIMENTS),
+    Key("min_sentiment_score", "score", "the sentiment score is at least this (-1 to 1)", low=-1),
+    Key("max_sentiment_score", "score", "the sentiment score is at most this (-1 to 1)", low=-1),
+    Key("channel", "names", "the item came from one of these channels"),
+    Key("kind", "choices", "the item is one of these kinds of activity", KINDS),
+    Key("any_words", "phrases", "the title or text says at least one of these phrases"),
+    Key("all_words", "phrases", "the title or text says every one of these phrases"),
+    Key("no_words", "phrases", "the title or text says none of these phrases"),
+    Key("regex", "regexes", "the title or text matches one of these regular expressions"),
+    Key("segment", "choices", "the author is in one of these segments", SEGMENTS),
+    Key("vip", "bool", "true: the author is on the file's vip list; false: is not"),
+    Key("min_spam_score", "score", "the spam score is at least this (0 to 1)"),
+    Key("max_spam_score", "score", "the spam score is at most this (0 to 1)"),
+)
+ACTIONS: Final = (
+    Key("route", "department", "send the item to this department"),
+    Key("assign", "name", "give the item to this manager"),
+    Key("priority", "choice", "set the item's priority", PRIORITIES),
+    Key("tag", "names", "add these tags"),
+    Key("notify", "targets", "tell these e-mail addresses or webhook URLs (http/https)"),
+)
+RULE_KEYS: Final = {
+    "name": "what the rule is called (unique in the file)",
+    "description": "why the rule exists (optional)",
+    "when": "the conditions, all of which must hold",
+    "then": "the actions",
+    "stop": "true: later rules do not run for an item this rule matched",
+    "shadow": "true: record what the rule would do, change nothing",
+}
+TOP_KEYS: Final = {
+    "departments": "the departments rules may route to",
+    "vip": 'the VIP authors: "member:ID", "email:ADDRESS" or "username:NAME"',
+    "rule": "one [[rule]] table per rule, in the order they run",
+}
+
+EXAMPLE: Final = """\
+# Routing rules: they run in this order on every new item of the inbox.
+departments = ["marketing", "pr", "sales", "support", "product", "hr", "direction"]
+vip = ["member:123", "email:ceo@bigcustomer.example", "username:famous"]
+
+[[rule]]
+name = "crisis words go to PR"
+description = "Food poisoning or sickness goes straight to the crisis team"
+when.any_words = ["food poisoning", "sick", "intoxication", "malade", "intoxiqu*"]
+then.route = "pr"
+then.priority = "urgent"
+then.tag = ["crisis"]
+then.notify = ["pr-team@kelvio.example", "https://hooks.kelvio.example/crisis"]
+stop = true
+
+[[rule]]
+name = "VIPs first"
+when.vip = true
+then.priority = "high"
+then.tag = ["vip"]
+
+[[rule]]
+name = "sales leads"
+when.intent = ["purchase"]
+when.min_intent_score = 0.5
+then.route = "sales"
+then.assign = "camille"
+
+[[rule]]
+name = "unhappy customers"
+when.sentiment = ["negative"]
+when.max_sentiment_score = -0.5
+when.kind = ["comment", "reply", "message"]
+when.no_words = ["lol", "joke"]
+then.route = "support"
+then.priority = "high"
+
+[[rule]]
+name = "praise for marketing"
+when.intent = ["praise"]
+when.min_sentiment_score = 0.5
+then.route = "marketing"
+
+[[rule]]
+name = "journalists on the blog"
+when.channel = ["blog"]
+# single quotes: the backslashes reach the regular expression as written
+when.regex = ['\\bjournalist(e|s)?\\b', 'interview']
+then.route = "pr"
+
+[[rule]]
+name = "ideas from our networkers"
+when.segment = ["networkers", "communicators"]
+when.intent = ["idea"]
+when.language = ["fr", "en"]
+then.route = "product"
+then.tag = ["ambassador"]
+
+[[rule]]
+name = "applications"
+when.all_words = ["cv", "poste"]
+then.route = "hr"
+
+[[rule]]
+name = "doubtful spam, on trial"
+when.min_spam_score = 0.4
+when.max_spam_score = 0.8
+then.tag = ["check-spam"]
+shadow = true
+"""
+
+
+def reference() -> str:
+    """Every key of a rules file and what it means, in Markdown (for the docs)."""
+    out = ["| key | meaning |", "|---|---|"]
+    out += [f"| `{k}` | {v} |" for k, v in TOP_KEYS.items()]
+    out += [f"| `rule.{k}` | {v} |" for k, v in RULE_KEYS.items()]
+    for part, keys in (("when", CONDITIONS), ("then", ACTIONS)):
+        for k in keys:
+            among = f" ({', '.join(k.choices)})" if k.choices else ""
+            out.append(f"| `{part}.{k.name}` | {k.help}{among} |")
+    return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A rule's conditions, as the file gives them (``()`` / ``None``: not given)."""
+
+    intent: tuple[str, ...] = ()
+    min_intent_score: float | None = None
+    language: tuple[str, ...] = ()
+    sentiment: tuple[str, ...] = ()
+    min_sentiment_score: float | None = None
+    max_sentiment_score: float | None = None
+    channel: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    any_words: tuple[str, ...] = ()
+    all_words: tuple[str, ...] = ()
+    no_words: tuple[str, ...] = ()
+    regex: tuple[str, ...] = ()
+    segment: tuple[str, ...] = ()
+    vip: bool | None = None
+    min_spam_score: float | None = None
+    max_spam_score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Then:
+    """A rule's actions."""
+
+    route: str | None = None
+    assign: str | None = None
+    priority: str | None = None
+    tag: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ()
+
+    def steps(self) -> list[str]:
+        """``["route:pr", "priority:urgent", "tag:crisis", ...]``."""
+        single = [
+            (k, v)
+            for k, v in (
+                ("route", self.route),
+                ("assign", self.assign),
+                ("priority", self.priority),
+            )
+            if v is not None
+        ]
+        many = [("tag", t) for t in self.tag] + [("notify", n) for n in self.notify]
+        return [f"{k}:{v}" for k, v in single + many]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One ``[[rule]]`` of a file."""
+
+    name: str
+    when: When
+    then: Then
+    stop: bool = False
+    shadow: bool = False
+    description: str = ""
+    line: int | None = None
+    """Where the rule starts in its file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What a rule sees of one item."""
+
+    activity_id: int
+    text: str
+    title: str
+    channel: str
+    kind: str
+    language: str | None = None
+    sentiment: str | None = None
+    sentiment_score: float | None = None
+    intent: str | None = None
+    intent_score: float | None = None
+    spam_score: float | None = None
+    segment: str | None = None
+    member_id: int | None = None
+    email: str | None = None
+    username: str | None = None
+
+
+class Applied(TypedDict):
+    """What one matching rule did to an item."""
+
+    rule: str
+    did: list[str]
+    ignored: NotRequired[list[str]]
+    shadow: NotRequired[bool]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the rules decided for one item (see the module's precedence)."""
+
+    department: str | None = None
+    assignee: str | None = None
+    priority: str = "normal"
+    tags: list[str] = field(default_factory=list)
+    notify: list[str] = field(default_factory=list)
+    applied: list[Applied] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a rules file, and its line when known."""
+
+    line: int | None
+    reason: str
+
+
+class RulesError(ValueError):
+    """A rules file refused: every problem found, each with its line when known."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.say(p) for p in self.problems))
+
+    def say(self, p: Problem) -> str:
+        return (
+            f"{self.source}, line {p.line}: {p.reason}" if p.line else f"{self.source}: {p.reason}"
+        )
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].line
+
+    @property
+    def reason(self) -> str:
+        return self.problems[0].reason
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def load(path: str | os.PathLike[str], departments: Sequence[str] | None = None) -> RuleSet:
+    """The rules of a file; :class:`RulesError` if it cannot be read or is wrong.
+    ``departments``: where rules may route when the file declares none (default
+    :data:`DEPARTMENTS`; the store passes its own)."""
+    try:
+        with open(path, encoding="utf-8-sig") as f:  # Notepad writes a BOM
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise RulesError(os.fspath(path), [Problem(None, f"cannot read the file: {why}")]) from None
+    return parse(text, os.fspath(path), departments)
+
+
+def parse(text: str, source: str = "<rules>", departments: Sequence[str] | None = None) -> RuleSet:
+    """The rules of a TOML text, all checked; :class:`RulesError` lists what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(str(exc), text, source) from None
+    c = _Checker(_Lines(text))
+    c.unknown(data, TOP_KEYS, (), "key")
+    default = tuple(departments) if departments is not None else DEPARTMENTS
+    departments = c.read(("departments",), data, _departments) or default
+    vip = c.read(("vip",), data, _vip_list) or ()
+    raw_rules = data.get("rule", [])
+    if not isinstance(raw_rules, list):
+        c.fail(("rule",), "write each rule under [[rule]], with two brackets")
+        raw_rules = []
+    rules = [c.rule(n, raw, departments) for n, raw in enumerate(raw_rules)]
+    seen: dict[str, int] = {}
+    for n, raw in enumerate(raw_rules):  # also those with other problems: say it all at once
+        if (name := _rule_name(raw)) and (first := seen.setdefault(name.casefold(), n)) != n:
+            c.at(n, name)
+            line = c.lines.find(first, ())
+            c.fail(("name",), f"the name is already used by the rule at line {line}")
+    for n, rule in enumerate(rules):
+        if rule is not None and rule.when.vip is not None and not vip:
+            c.at(n, rule.name)
+            c.fail(("when", "vip"), 'when.vip: the file has no vip list: add vip = ["member:ID"]')
+    if c.problems:
+        raise RulesError(source, sorted(c.problems, key=lambda p: p.line or 0))
+    return RuleSet(tuple(r for r in rules if r is not None), departments, vip, source, text)
+
+
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def _syntax_error(message: str, text: str, source: str) -> RulesError:
+    m = _AT.search(message)
+    if m is None:
+        return RulesError(source, [Problem(None, f"not valid TOML: {message}")])
+    line = int(m.group(1))
+    reason = message[: m.start()]
+    if reason == "Invalid value":
+        reason += ' (text needs quotes: "like this")'
+    lines = text.split("\n")
+    shown = lines[line - 1].strip() if line <= len(lines) else ""
+    return RulesError(
+        source, [Problem(line, f"not valid TOML: {reason}, column {m.group(2)}: {shown}")]
+    )
+
+
+_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]")
+_KEYLINE = re.compile(r"\s*([\w\"' .-]+?)\s*=")
+
+
+def _path(dotted: str) -> tuple[str, ...]:
+    return tuple(p.strip().strip("\"'") for p in dotted.split("."))
+
+
+class _Lines:
+    """Where each key sits in the source, to say which line a problem is on."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []  # the line of each [[rule]]
+        self.keys: list[tuple[int, int | None, tuple[str, ...]]] = []  # line, rule, key path
+        rule: int | None = None
+        table: tuple[str, ...] | None = ()
+        for no, line in enumerate(text.split("\n"), 1):
+            if h := _HEADER.match(line):
+                path = _path(h.group(2))
+                if h.group(1) == "[[" and path == ("rule",):
+                    self.starts.append(no)
+                    rule, table = len(self.starts) - 1, ()
+                elif rule is not None and path[0] == "rule":
+                    table = path[1:]
+                    self.keys.append((no, rule, table))
+                else:
+                    rule, table = None, None
+                    self.keys.append((no, None, path))
+            elif (k := _KEYLINE.match(line)) and table is not None:
+                self.keys.append((no, rule, table + _path(k.group(1))))
+
+    def find(self, rule: int | None, path: tuple[str, ...]) -> int | None:
+        """The line of a key, else of the table holding it, else of its rule."""
+        near = None
+        for no, r, p in self.keys:
+            if r == rule and p and p == path[: len(p)]:
+                if p == path:
+                    return no
+                near = near or no
+        if near is None and rule is not None and rule < len(self.starts):
+            return self.starts[rule]
+        return near
+
+
+class _Bad(Exception):
+    """One value is wrong; the message says why."""
+
+
+_Read = Callable[[object], Any]
+
+
+class _Checker:
+    """Collects every problem of a file, each with its line, for the current rule."""
+
+    def __init__(self, lines: _Lines) -> None:
+        self.lines = lines
+        self.problems: list[Problem] = []
+        self.n: int | None = None  # the rule being checked
+        self.label = ""
+
+    def at(self, n: int, name: str) -> None:
+        self.n, self.label = n, f"rule {n + 1} ({name!r}): " if name else f"rule {n + 1}: "
+
+    def fail(self, path: tuple[str, ...], reason: str) -> None:
+        self.problems.append(Problem(self.lines.find(self.n, path), self.label + reason))
+
+    def read(self, path: tuple[str, ...], table: dict[str, Any], read: _Read) -> Any:
+        """``read(table[key])``, or None when absent or wrong (the problem is noted)."""
+        if path[-1] not in table:
+            return None
+        try:
+            return read(table[path[-1]])
+        except _Bad as exc:
+            self.fail(path, f"{'.'.join(path)}: {exc}")
+            return None
+
+    def unknown(self, table: dict[str, Any], known: Any, at: tuple[str, ...], what: str) -> bool:
+        """Note the keys of ``table`` not in ``known``; whether there were none."""
+        for key in (bad := [k for k in table if k not in known]):
+            hint = (_placed(key, at) if self.n is not None else "") or _hint(key, known)
+            where = ".".join((*at, key))
+            self.fail((*at, key), f"unknown {what} {where!r}{hint}; known: {', '.join(known)}")
+        return not bad
+
+    def rule(self, n: int, raw: object, departments: tuple[str, ...]) -> Rule | None:
+        self.at(n, _rule_name(raw))
+        if not isinstance(raw, dict):
+            self.fail((), f"expected a [[rule]] table, got {_describe(raw)}")
+            return None
+        before = len(self.problems)
+        self.unknown(raw, RULE_KEYS, (), "key")
+        name = self.read(("name",), raw, _name)
+        if "name" not in raw:
+            self.fail(("name",), 'the rule has no name: add name = "..."')
+        description = self.read(("description",), raw, _text) or ""
+        stop = self.read(("stop",), raw, _bool) or False
+        shadow = self.read(("shadow",), raw, _bool) or False
+        when = self.part("when", raw, CONDITIONS, departments)
+        then = self.part("then", raw, ACTIONS, departments)
+        if then == {}:
+            actions = ", ".join(f"then.{a.name}" for a in ACTIONS)
+            self.fail(("then",), f"the rule has no action: give at least one of {actions}")
+        for low, high in (
+            ("min_sentiment_score", "max_sentiment_score"),
+            ("min_spam_score", "max_spam_score"),
+        ):
+            if when is not None and when.get(low, -9) > when.get(high, 9):
+                self.fail(("when", low), f"when.{low} is above when.{high}")
+        if len(self.problems) > before or when is None or then is None:
+            return None
+        line = self.lines.find(n, ())
+        return Rule(name, When(**when), Then(**then), stop, shadow, description, line)
+
+    def part(
+        self, part: str, raw: dict[str, Any], keys: tuple[Key, ...], departments: tuple[str, ...]
+    ) -> dict[str, Any] | None:
+        """The checked ``when`` or ``then`` of a rule, None if anything in it is wrong."""
+        table = raw.get(part, {})
+        if not isinstance(table, dict):
+            self.fail((part,), f"{part}: expected {part}.KEY = ..., got {_describe(table)}")
+            return None
+        known = {k.name: k for k in keys}
+        ok = self.unknown(table, known, (part,), "condition" if part == "when" else "action")
+        out = {
+            k: self.read((part, k), table, _reader(known[k], departments))
+            for k in table
+            if k in known
+        }
+        return out if ok and None not in out.values() else None
+
+
+def _placed(key: str, at: tuple[str, ...]) -> str:
+    """Where a key put in the wrong part of a rule belongs."""
+    for right, keys in (("when", CONDITIONS), ("then", ACTIONS)):
+        if (right,) != at and any(k.name == key for k in keys):
+            return f" (write {right}.{key})"
+    return ""
+
+
+def _hint(key: str, known: Any) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _describe(v: object) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, str):
+        return f"the text {v!r}"
+    if isinstance(v, int | float):
+        return f"the number {v}"
+    if isinstance(v, list):
+        return "an empty list" if not v else "a list"
+    return "a table" if isinstance(v, dict) else f"a {type(v).__name__}"
+
+
+def _rule_name(raw: object) -> str:
+    name = raw.get("name") if isinstance(raw, dict) else None
+    return name.strip() if isinstance(name, str) else ""
+
+
+def _is_text(v: object) -> bool:
+    return isinstance(v, str) and bool(v.strip())
+
+
+def _name(v: object) -> str:
+    if not _is_text(v):
+        raise _Bad(f"expected a name in quotes, got {_describe(v)}")
+    return str(v).strip()
+
+
+def _text(v: object) -> str:
+    if not isinstance(v, str):
+        raise _Bad(f"expected text in quotes, got {_describe(v)}")
+    return v.strip()
+
+
+def _bool(v: object) -> bool:
+    if not isinstance(v, bool):
+        raise _Bad(f"expected true or false, got {_describe(v)}")
+    return v
+
+
+def _texts(v: object, what: str) -> tuple[str, ...]:
+    items = [v] if isinstance(v, str) else v
+    if not isinstance(items, list) or not items:
+        raise _Bad(f'expected a list of {what} like ["...", "..."], got {_describe(v)}')
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise _Bad(f"expected {what}, got {_describe(item)}")
+    return tuple(dict.fromkeys(i.strip() for i in items))
+
+
+def _among(values: tuple[str, ...], allowed: Sequence[str], what: str) -> tuple[str, ...]:
+    values = tuple(v.lower() for v in values)
+    for v in values:
+        if v not in allowed:
+            raise _Bad(f"unknown {what} {v!r}{_hint(v, allowed)}; known: {', '.join(allowed)}")
+    return values
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def _target(t: str) -> str:
+    url = urlsplit(t)
+    if _EMAIL.fullmatch(t) or (url.scheme in ("http", "https") and url.netloc and " " not in t):
+        return t
+    raise _Bad(f"{t!r} is neither an e-mail address nor an http(s) URL")
+
+
+def _reader(key: Key, departments: tuple[str, ...]) -> Callable[[object], Any]:
+    what = key.name.replace("_", " ")
+    if key.shape == "choices":
+        return lambda v: _among(_texts(v, "names"), key.choices, what)
+    if key.shape == "choice":
+        return lambda v: _among((_text(v),), key.choices, what)[0]
+    if key.shape == "department":
+        return lambda v: _among((_text(v),), departments, "department")[0]
+    if key.shape == "languages":
+        return lambda v: tuple(_language(x) for x in _texts(v, "language codes"))
+    if key.shape == "phrases":
+        return lambda v: _each(_texts(v, "phrases"), _phrase)
+    if key.shape == "regexes":
+        return lambda v: _each(_texts(v, "regular expressions"), _regex)
+    if key.shape == "targets":
+        return lambda v: tuple(_target(t) for t in _texts(v, "e-mail addresses or URLs"))
+    if key.shape == "names":
+        return lambda v: _texts(v, "names")
+    if key.shape == "bool":
+        return _bool
+    if key.shape == "score":
+        return lambda v: _score(v, key.low)
+    return _name
+
+
+def _each(values: tuple[str, ...], check: Callable[[str], object]) -> tuple[str, ...]:
+    for v in values:
+        check(v)
+    return values
+
+
+def _score(v: object, low: float) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not low <= v <= 1:
+        raise _Bad(f"expected a number from {low:g} to 1, got {_describe(v)}")
+    return float(v)
+
+
+def _language(code: str) -> str:
+    if not re.fullmatch(r"[a-z]{2}", code.lower()):
+        raise _Bad(f"{code!r} is not a two-letter ISO 639-1 language code (en, fr, de...)")
+    return code.lower()
+
+
+def _regex(p: str) -> re.Pattern[str]:
+    try:
+        return re.compile(p, re.IGNORECASE)
+    except re.error as exc:
+        raise _Bad(f"the regular expression {p!r} is wrong: {exc}") from None
+
+
+def _departments(v: object) -> tuple[str, ...]:
+    names = tuple(d.lower() for d in _texts(v, "department names"))
+    for d in names:
+        if not _NAME.fullmatch(d):
+            raise _Bad(f"{d!r}: a department name is letters, digits, - and _")
+    return names
+
+
+def _vip_list(v: object) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_vip(x) for x in _texts(v, '"kind:value" entries')))
+
+
+def _vip(entry: str) -> str:
+    kind, _, value = entry.partition(":")
+    kind, value = kind.strip().lower(), value.strip()
+    if kind == "member" and value.isascii() and value.isdigit():
+        return f"member:{int(value)}"
+    if kind == "email" and _EMAIL.fullmatch(value):
+        return f"email:{value.lower()}"
+    if kind == "username" and value.lstrip("@"):
+        return f"username:{value.lstrip('@')}"
+    raise _Bad(f"{entry!r}: expected member:ID, email:ADDRESS or username:NAME")
+
+
+# ---------------------------------------------------------------- words
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_WORD = re.compile(r"\w+")
+_FOLDED: dict[str, str] = {}  # one entry per character ever met: a few thousand at most
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    c = m.group()
+    if (f := _FOLDED.get(c)) is None:
+        f = _FOLDED[c] = fold(c)
+    return f
+
+
+def fold_text(text: str) -> str:
+    """:func:`veille.members.identity.fold`, a character at a time (long texts, no cache)."""
+    text = text.lower()
+    return text if text.isascii() else _NON_ASCII.sub(_fold_char, text)
+
+
+def _phrase(p: str) -> tuple[tuple[str, ...], bool]:
+    """A phrase's folded words, and whether it ends with ``*`` (a word beginning)."""
+    star = p.endswith("*")
+    body = p[:-1] if star else p
+    if "*" in body or (star and body != body.rstrip()):
+        raise _Bad(f"{p!r}: a * may only end a phrase, right after a letter (intoxiqu*)")
+    words = tuple(_WORD.findall(fold_text(body)))
+    if not words:
+        raise _Bad(f"{p!r} has no word in it")
+    return words, star
+
+
+# ---------------------------------------------------------------- running the rules
+
+_RANK: Final = {p: i for i, p in enumerate(PRIORITIES)}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Checked rules, ready to run; compare equal when they say the same."""
+
+    rules: tuple[Rule, ...] = ()
+    departments: tuple[str, ...] = DEPARTMENTS
+    vip: tuple[str, ...] = ()
+    source: str = "<rules>"
+    source_text: str = ""
+    _engine: _Engine = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_engine", _Engine(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The compiled engine is closures: workers get the rules and compile them anew.
+        return (RuleSet, (self.rules, self.departments, self.vip, self.source, self.source_text))
+
+    def apply(self, facts: Facts) -> Outcome:
+        """What the rules decide for one item."""
+        return self._engine.apply(facts)
+
+    def apply_many(self, items: Sequence[Facts]) -> list[Outcome]:
+        apply = self._engine.apply
+        return [apply(f) for f in items]
+
+    def matching(self, facts: Facts) -> list[str]:
+        """The names of every rule whose conditions hold, ignoring stop (for testing)."""
+        item = self._engine.item(facts)
+        return [c.rule.name for c in self._engine.rules if all(ch(item) for ch in c.checks)]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "format": 1,
+                "source": self.source,
+                "departments": list(self.departments),
+                "vip": list(self.vip),
+                "rules": [_rule_json(r) for r in self.rules],
+                "source_text": self.source_text,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> RuleSet:
+        """What :meth:`to_json` wrote, as it was."""
+        try:
+            data = json.loads(text)
+            if data.get("format") != 1:
+                raise ValueError(f"unknown format {data.get('format')!r}")
+            rules = tuple(_rule_from_json(r) for r in data["rules"])
+            departments, vip = tuple(data["departments"]), tuple(data["vip"])
+            return cls(rules, departments, vip, data["source"], data["source_text"])
+        except (ValueError, LookupError, TypeError, AttributeError, re.error) as exc:
+            raise RulesError("<stored rules>", [Problem(None, f"cannot be read: {exc}")]) from None
+
+
+def _given(obj: When | Then) -> dict[str, Any]:
+    values = ((f.name, getattr(obj, f.name)) for f in fields(obj))
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in values if v not in ((), None)}
+
+
+def _rule_json(r: Rule) -> dict[str, Any]:
+    plain = {f.name: getattr(r, f.name) for f in fields(r)}
+    return plain | {"when": _given(r.when), "then": _given(r.then)}
+
+
+def _rule_from_json(d: dict[str, Any]) -> Rule:
+    def part(values: dict[str, Any]) -> dict[str, Any]:
+        return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+
+    return Rule(**d | {"when": When(**part(d["when"])), "then": Then(**part(d["then"]))})
+
+
+class _Item:
+    """One item as the checks read it: folded and split into words once."""
+
+    __slots__ = ("facts", "channel", "language", "tokens", "words", "raw", "vip")
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.channel = facts.channel.casefold()
+        lang = facts.language
+        self.language = lang.replace("_", "-").split("-")[0].lower() if lang else None
+        self.tokens: set[str] = set()
+        self.words = ""
+        self.raw = ""
+        self.vip = False
+
+
+_Check = Callable[[_Item], bool]
+_CHOICES: Final = {
+    "intent": "facts.intent",
+    "sentiment": "facts.sentiment",
+    "kind": "facts.kind",
+    "segment": "facts.segment",
+    "channel": "channel",
+    "language": "language",
+}
+# Which condition indexes a rule, most selective first (words: see _word_keys).
+_INDEX_ORDER: Final = ("intent", "segment", "channel", "language", "kind", "sentiment")
+_SCORES: Final = {
+    "min_intent_score": ("facts.intent_score", 1),
+    "min_sentiment_score": ("facts.sentiment_score", 1),
+    "max_sentiment_score": ("facts.sentiment_score", -1),
+    "min_spam_score": ("facts.spam_score", 1),
+    "max_spam_score": ("facts.spam_score", -1),
+}
+
+
+def _in(attr: str, values: frozenset[str]) -> _Check:
+    get = attrgetter(attr)
+    return lambda it: get(it) in values
+
+
+def _bound(attr: str, limit: float, sign: int) -> _Check:
+    get = attrgetter(attr)
+
+    def check(it: _Item) -> bool:
+        v = get(it)
+        return v is not None and (v - limit) * sign >= 0
+
+    return check
+
+
+def _is_vip(it: _Item) -> bool:
+    return it.vip
+
+
+def _not_vip(it: _Item) -> bool:
+    return not it.vip
+
+
+def _says(phrases: tuple[str, ...], every: bool) -> _Check:
+    singles: set[str] = set()
+    needles: list[str] = []
+    for words, star in map(_phrase, phrases):
+        if len(words) == 1 and not star:
+            singles.add(words[0])
+        else:
+            needles.append(" " + " ".join(words) + ("" if star else " "))
+    if every:
+        return lambda it: singles <= it.tokens and all(n in it.words for n in needles)
+    if not needles:
+        return lambda it: not singles.isdisjoint(it.tokens)
+    return lambda it: not singles.isdisjoint(it.tokens) or any(n in it.words for n in needles)
+
+
+def _word_keys(w: When) -> tuple[str, ...]:
+    """Words one of which an item must contain for the rule to match; () if none is."""
+    for p in w.all_words:
+        words, star = _phrase(p)
+        if len(words) > 1 or not star:
+            return (words[0],)
+    keys = []
+    for p in w.any_words:
+        words, star = _phrase(p)
+        if len(words) == 1 and star:
+            return ()
+        keys.append(words[0])
+    return tuple(keys)
+
+
+class _Compiled:
+    __slots__ = ("rule", "checks")
+
+    def __init__(self, rule: Rule) -> None:
+        w = rule.when
+        checks: list[_Check] = []  # cheapest first
+        for name, attr in _CHOICES.items():
+            if values := getattr(w, name):
+                folded = (v.casefold() for v in values) if name == "channel" else values
+                checks.append(_in(attr, frozenset(folded)))
+        for name, (attr, sign) in _SCORES.items():
+            if (limit := getattr(w, name)) is not None:
+                checks.append(_bound(attr, limit, sign))
+        if w.vip is not None:
+            checks.append(_is_vip if w.vip else _not_vip)
+        if w.all_words:
+            checks.append(_says(w.all_words, every=True))
+        if w.any_words:
+            checks.append(_says(w.any_words, every=False))
+        if w.no_words:
+            says = _says(w.no_words, every=False)
+            checks.append(lambda it: not says(it))
+        if w.regex:
+            patterns = [_regex(p) for p in w.regex]
+            checks.append(lambda it: any(p.search(it.raw) for p in patterns))
+        self.rule = rule
+        self.checks = tuple(checks)
+
+
+class _Engine:
+    """The rules compiled, and indexed by a condition each must meet."""
+
+    def __init__(self, rs: RuleSet) -> None:
+        self.rules = [_Compiled(r) for r in rs.rules]
+        whens = [r.when for r in rs.rules]
+        self.words = any(w.any_words or w.all_words or w.no_words for w in whens)
+        self.regex = any(w.regex for w in whens)
+        self.vip_checked = any(w.vip is not None for w in whens)
+        vip = [v.split(":", 1) for v in rs.vip]
+        self.members = frozenset(int(v) for k, v in vip if k == "member")
+        self.emails = frozenset(v.lower() for k, v in vip if k == "email")
+        self.usernames = frozenset(v.casefold() for k, v in vip if k == "username")
+        self.always: list[int] = []
+        self.vips: list[int] = []
+        self.by_word: dict[str, list[int]] = {}
+        by: dict[str, dict[str, list[int]]] = {}
+        for i, w in enumerate(whens):
+            if keys := _word_keys(w):
+                for k in keys:
+                    self.by_word.setdefault(k, []).append(i)
+            elif w.vip:
+                self.vips.append(i)
+            elif name := next((n for n in _INDEX_ORDER if getattr(w, n)), None):
+                values = getattr(w, name)
+                for v in {v.casefold() for v in values} if name == "channel" else values:
+                    by.setdefault(name, {}).setdefault(v, []).append(i)
+            else:
+                self.always.append(i)
+        self.indexes = [(attrgetter(_CHOICES[n]), index) for n, index in by.items()]
+
+    def item(self, facts: Facts) -> _Item:
+        it = _Item(facts)
+        if self.words:
+            tokens = _WORD.findall(fold_text(f"{facts.title}\n{facts.text}"))
+            it.tokens = set(tokens)
+            it.words = f" {' '.join(tokens)} "
+        if self.regex:
+            it.raw = f"{facts.title}\n{facts.text}"
+        if self.vip_checked:
+            f = facts
+            it.vip = (
+                (f.member_id is not None and f.member_id in self.members)
+                or (f.email is not None and f.email.lower() in self.emails)
+                or (f.username is not None and f.username.lstrip("@").casefold() in self.usernames)
+            )
+        return it
+
+    def candidates(self, it: _Item) -> list[int]:
+        found = list(self.always)
+        for get, index in self.indexes:
+            if (hit := index.get(get(it))) is not None:
+                found += hit
+        if it.vip:
+            found += self.vips
+        if self.by_word:
+            for word in it.tokens.intersection(self.by_word):
+                found += self.by_word[word]
+        return sorted(set(found))
+
+    def apply(self, facts: Facts) -> Outcome:
+        it = self.item(facts)
+        out = Outcome()
+        rank = -1  # of the priority set so far: -1 while no rule has set one
+        for i in self.candidates(it):
+            c = self.rules[i]
+            for check in c.checks:
+                if not check(it):
+                    break
+            else:
+                rank = _act(c.rule, out, rank)
+                if c.rule.stop and not c.rule.shadow:
+                    break
+        return out
+
+
+def _act(rule: Rule, out: Outcome, rank: int) -> int:
+    """Apply a matching rule's actions to ``out``; the new priority rank."""
+    t = rule.then
+    stop = ["stop"] if rule.stop else []
+    if rule.shadow:
+        out.applied.append({"rule": rule.name, "did": t.steps() + stop, "shadow": True})
+        return rank
+    did: list[str] = []
+    ignored: list[str] = []
+    if t.route is not None:
+        (ignored if out.department else did).append(f"route:{t.route}")
+        out.department = out.department or t.route
+    if t.assign is not None:
+        (ignored if out.assignee else did).append(f"assign:{t.assign}")
+        out.assignee = out.assignee or t.assign
+    if t.priority is not None:
+        if _RANK[t.priority] > rank:
+            out.priority, rank = t.priority, _RANK[t.priority]
+            did.append(f"priority:{t.priority}")
+        else:
+            ignored.append(f"priority:{t.priority}")
+    for kind, values, have in (("tag", t.tag, out.tags), ("notify", t.notify, out.notify)):
+        for v in values:
+            (ignored if v in have else did).append(f"{kind}:{v}")
+            if v not in have:
+                have.append(v)
+    entry: Applied = {"rule": rule.name, "did": did + stop}
+    if ignored:
+        entry["ignored"] = ignored
+    out.applied.append(entry)
+    return rank

@@ -1,0 +1,285 @@
+"""The inbox: which activities become items, the workflow and its audit trail, one owner
+at a time, two managers at once (two processes, SQLite and PostgreSQL), rules on
+ingest, auto-assignment, first responses, departments, the CLI and the export."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, update
+
+from veille.cli import cli
+from veille.inbox import items
+from veille.inbox.routing import InboxRules, intake, load_rules, rules_in_force
+from veille.inbox.rules import RulesError
+from veille.pipeline import ingest
+from veille.store import Store
+from veille.store.reads import iter_activities
+from veille.store.schema import activities, inbox_events, inbox_items, members
+
+RULES = """
+[[rule]]
+name = "crisis words go to PR"
+when.any_words = ["food poisoning", "sick", "intoxication", "malade"]
+then.route = "pr"
+then.priority = "urgent"
+then.tag = ["crisis"]
+stop = true
+
+[[rule]]
+name = "questions to support"
+when.intent = ["question"]
+then.route = "support"
+"""
+
+
+def _rec(n: int, text: str, author: dict[str, str], **extra: Any) -> dict[str, Any]:
+    return {"id": f"m{n}", "channel": "forum", "platform": "forum", "kind": "post",
+            "created_at": f"2026-05-{1 + n % 27:02d}T1{n % 10}:00:00+00:00", "author": author,
+            "text": text, **extra}  # fmt: skip
+
+
+def _write(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in records) + b"\n")
+    return path
+
+
+COMMUNITY = [
+    _rec(1, "Bonjour, comment changer le mode éco de mon thermostat ?", {"username": "lea"}),
+    _rec(
+        2,
+        "After the update my kid got sick from the cold house, this is unacceptable",
+        {"username": "tom"},
+    ),  # fmt: skip
+    _rec(
+        3,
+        "Nous avons publié la version 2.3 du firmware.",
+        {"name": "Kelvio Bot", "username": "kelvio-bot"},
+    ),  # fmt: skip
+    _rec(4, "", {"username": "ana"}, kind="reaction", parent_id="m1", thread_id="m1"),
+    _rec(
+        5,
+        "Essayez le menu Réglages > Éco, ça marche chez moi.",
+        {"username": "ana"},
+        kind="reply",
+        parent_id="m1",
+        thread_id="m1",
+    ),  # fmt: skip
+    _rec(6, "Great product, thanks to the whole team!", {"username": "sam"}),
+]
+
+
+def _store_with_items(url: str, tmp_path: Path, rules: bool = True) -> Store:
+    store = Store(url)
+    if rules:
+        load_rules(store, _write_text(tmp_path / "rules.toml", RULES), by="anna")
+    ingest(store, [_write(tmp_path / "c.ndjson", COMMUNITY)])
+    return store
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _id(store: Store, native: str) -> int:
+    with store.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(activities.c.id).where(activities.c.native_id == native)
+            ).scalar_one()
+        )
+
+
+def test_incoming_activities_become_items_and_rules_route_them(db_url: str, tmp_path: Path) -> None:
+    store = _store_with_items(db_url, tmp_path)
+    found = {i.activity_id: i for i in items.listing(store.engine, limit=100)}
+    # The bot's post and the reaction are no items; the others are.
+    assert set(found) == {_id(store, n) for n in ("m1", "m2", "m5", "m6")}
+    sick = found[_id(store, "m2")]
+    assert (sick.status, sick.department, sick.priority) == ("routed", "pr", "urgent")
+    assert sick.tags == ["crisis"]
+    assert sick.rules_applied[0]["rule"] == "crisis words go to PR"
+    assert found[_id(store, "m6")].status == "new"
+    # The reply by another member is the question's first response.
+    question = items.get(store.engine, _id(store, "m1"))
+    assert question.first_response_at is not None
+    assert question.first_response_at.isoformat().startswith("2026-05-06")
+    # Intake again: nothing new, nothing doubled.
+    again = intake(store, None)
+    assert again.items == 0
+    with store.engine.connect() as conn:
+        assert len(conn.execute(select(inbox_items)).all()) == 4
+    exported = {r["id"]: r for r in iter_activities(store.engine)}
+    assert exported["m2"]["inbox"]["department"] == "pr"
+    assert exported["m2"]["inbox"]["rules_applied"][0]["rule"] == "crisis words go to PR"
+    assert exported["m3"]["inbox"] is None
+    store.close()
+
+
+def test_the_workflow_is_recorded_and_one_manager_owns_an_item(db_url: str, tmp_path: Path) -> None:
+    store = _store_with_items(db_url, tmp_path, rules=False)
+    item = _id(store, "m6")
+    assert items.assign(store.engine, item, "anna", "anna").status == "triaged"
+    with pytest.raises(items.Conflict, match="anna owns it"):
+        items.answer(store.engine, item, "Merci !", "marc")
+    routed = items.route(store.engine, item, "marketing", "anna", note="a quote for the site")
+    assert (routed.status, routed.department) == ("routed", "marketing")
+    with pytest.raises(items.InboxError, match="no department 'legal'"):
+        items.route(store.engine, item, "legal", "anna")
+    answered = items.answer(store.engine, item, "Thank you Sam!", "marc", take=True)
+    assert answered.status == "answered" and answered.first_response_at is not None
+    closed = items.set_status(store.engine, item, "closed", "marc", note="done")
+    assert closed.status == "closed"
+    history = items.get(store.engine, item).history
+    assert [h["action"] for h in history] == ["assign", "route", "answer", "closed"]
+    assert history[1]["note"] == "a quote for the site" and history[2]["by"] == "marc"
+    assert history[2]["note"] == "Thank you Sam!"
+    # A stale version is refused, saying who changed the item.
+    with pytest.raises(items.Conflict, match="changed by marc"):
+        items.set_status(store.engine, item, "new", "marc", version=2)
+    # Snoozed items come back when their time comes.
+    other = _id(store, "m1")
+    items.set_status(store.engine, other, "snoozed", "anna",
+                     until=items._now().replace(year=2020))  # fmt: skip
+    assert items.wake(store.engine) == 1
+    assert items.get(store.engine, other).status == "new"
+    with pytest.raises(items.InboxError, match="not in the inbox"):
+        items.get(store.engine, _id(store, "m3"))
+    store.close()
+
+
+def _race(url: str, item: int, who: str, start: Any, out: Any) -> None:
+    store = Store(url)
+    start.wait()
+    try:
+        items.assign(store.engine, item, who, who, version=1)
+        out.put((who, "won"))
+    except items.Conflict as exc:
+        out.put((who, str(exc)))
+    finally:
+        store.close()
+
+
+def test_two_managers_at_once_one_wins_and_the_other_is_told(db_url: str, tmp_path: Path) -> None:
+    store = _store_with_items(db_url, tmp_path, rules=False)
+    item = _id(store, "m6")
+    store.close()
+    ctx = multiprocessing.get_context("spawn")
+    for attempt in range(3):  # whoever wins, exactly one must
+        start, out = ctx.Barrier(2), ctx.Queue()
+        procs = [ctx.Process(target=_race, args=(db_url, item, who, start, out))
+                 for who in ("anna", "marc")]  # fmt: skip
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        results = dict(out.get(timeout=5) for _ in procs)
+        winners = [who for who, r in results.items() if r == "won"]
+        assert len(winners) == 1, results
+        loser = next(r for who, r in results.items() if who not in winners)
+        assert "changed by" in loser or "owns it" in loser
+        store = Store(db_url)
+        with store.engine.begin() as conn:  # reset for the next round
+            conn.execute(
+                update(inbox_items)
+                .where(inbox_items.c.activity_id == item)
+                .values(version=1, assignee=None, status="new")
+            )
+            events = conn.execute(
+                select(inbox_events.c.by).where(inbox_events.c.activity_id == item)
+            ).all()
+        assert len(events) == attempt + 1  # the loser left no trace
+        store.close()
+
+
+def test_a_bad_rules_file_changes_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "r.db")
+    load_rules(store, _write_text(tmp_path / "good.toml", RULES), by="anna")
+    for text, expected in (
+        ("[[rule]]\nname = 'x' 'y'\nthen.route = 'pr'\n", "line 2"),
+        ("[[rule]]\nname = 'x'\nthen.route = 'legal'\n", "legal"),
+        ("[[rule]]\nname = 'x'\nwhen.colour = ['red']\nthen.route = 'pr'\n", "colour"),
+    ):
+        with pytest.raises(RulesError, match=expected):
+            load_rules(store, _write_text(tmp_path / "bad.toml", text), by="anna")
+        in_force = rules_in_force(store.engine)
+        assert in_force is not None and [r.name for r in in_force.rules] == [
+            "crisis words go to PR",
+            "questions to support",
+        ]
+    store.close()
+
+
+def test_auto_assignment_in_turn_and_by_load_with_a_cap(tmp_path: Path) -> None:
+    records = [_rec(n, f"Message number {n} about heating", {"username": f"user{n}"})
+               for n in range(1, 8)]  # fmt: skip
+    store = Store(tmp_path / "a.db")
+    ingest(store, [_write(tmp_path / "a.ndjson", records)], members=True)
+    with store.engine.begin() as conn:
+        conn.execute(inbox_items.delete())
+        conn.execute(inbox_events.delete())
+    report = intake(store, None, InboxRules(managers=("anna", "marc"), auto_assign="round-robin",
+                                            cap=3))  # fmt: skip
+    owners = [i.assignee for i in sorted(items.listing(store.engine, limit=50),
+                                         key=lambda i: i.activity_id)]  # fmt: skip
+    assert owners == ["anna", "marc", "anna", "marc", "anna", "marc", None]
+    assert report.assigned == 6
+    with store.engine.begin() as conn:
+        conn.execute(inbox_items.delete())
+    intake(store, None, InboxRules(managers=("anna", "marc"), auto_assign="load"))
+    owners = [i.assignee for i in items.listing(store.engine, limit=50)]
+    assert sorted(owners, key=str) == ["anna"] * 4 + ["marc"] * 3 or sorted(owners, key=str) == (
+        ["anna"] * 3 + ["marc"] * 4
+    )
+    store.close()
+
+
+def test_inbox_departments_and_rules_commands(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        return runner.invoke(cli, ["--db", db, *args])
+
+    assert run("rules", "load", str(_write_text(tmp_path / "r.toml", RULES))).exit_code == 0
+    assert run("ingest", "-q", str(_write(tmp_path / "c.ndjson", COMMUNITY))).exit_code == 0
+    listed = run("inbox", "list", "--format", "ndjson")
+    rows = [json.loads(line) for line in listed.output.splitlines()]
+    assert len(rows) == 4 and {r["status"] for r in rows} >= {"routed", "new"}
+    pr = run("inbox", "list", "--department", "pr")
+    assert pr.exit_code == 0 and "sick" in pr.output
+    item = str(next(r["activity_id"] for r in rows if r["status"] == "new"))
+    assert "owner anna" in run("inbox", "assign", item, "--by", "anna").output
+    refused = run("inbox", "answer", item, "Bonjour", "--by", "marc")
+    assert refused.exit_code == 1 and "anna owns it" in refused.output
+    assert run("inbox", "route", item, "product", "--note", "idea", "--by", "anna").exit_code == 0
+    shown = run("inbox", "show", item)
+    assert "route" in shown.output and "idea" in shown.output
+    assert run("inbox", "close", item, "--by", "anna").exit_code == 0
+    assert "closed" in run("inbox", "list", "--status", "closed").output
+    assert run("departments", "add", "legal", "--label", "Legal").exit_code == 0
+    assert "legal" in run("departments", "list").output
+    busy = run("departments", "remove", "pr")
+    assert busy.exit_code == 1 and "rules in force route to it" in busy.output
+    assert run("departments", "remove", "legal").exit_code == 0
+    tested = run("rules", "test", str(tmp_path / "r.toml"))
+    assert tested.exit_code == 0 and "crisis words go to PR" in tested.output
+    assert "1. crisis words go to PR" in run("rules", "list").output
+    backlog = run("inbox", "backlog")
+    assert backlog.exit_code == 0 and "pr" in backlog.output
+
+
+def test_the_team_is_no_item(tmp_path: Path) -> None:
+    store = Store(tmp_path / "t.db")
+    ingest(store, [_write(tmp_path / "c.ndjson", COMMUNITY)], members=False)
+    with store.engine.begin() as conn:
+        conn.execute(update(members).values(is_team=True))
+    assert intake(store, None).items == 0
+    store.close()
