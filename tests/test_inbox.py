@@ -283,3 +283,70 @@ def test_the_team_is_no_item(tmp_path: Path) -> None:
         conn.execute(update(members).values(is_team=True))
     assert intake(store, None).items == 0
     store.close()
+
+
+POLICY = {"question": "support", "bug": "product", "idea": "product", "complaint": "support",
+          "praise": "marketing", "purchase": "sales", "job": "hr", "press": "pr",
+          "partnership": "direction", "other": "marketing"}  # fmt: skip
+
+
+def test_the_routing_learns_from_the_managers_and_improves(tmp_path: Path) -> None:
+    import io
+
+    from veille.generate import GenerateConfig, generate
+    from veille.inbox.learning import RoutingModel
+    from veille.inbox.routing import facts_of
+
+    data = io.StringIO()
+    generate(GenerateConfig(members=800, activities=5000, seed=9), data)
+    store = Store(tmp_path / "learn.db")
+    ingest(store, [_write_text(tmp_path / "g.ndjson", data.getvalue())])
+    with store.engine.connect() as conn:
+        facts = facts_of(conn, 0)
+    held_out, pool = facts[-600:], facts[:-600]
+    truth = [POLICY[f.intent or "other"] for f in held_out]
+    routed, accuracy = 0, {}
+    for wanted in (10, 40, 160, 640):
+        for f in pool[routed:wanted]:  # the managers route by hand, by their own policy
+            items.route(store.engine, f.activity_id, POLICY[f.intent or "other"], "anna")
+        routed = wanted
+        with store.engine.connect() as conn:
+            proposals = RoutingModel.from_store(conn).propose(held_out)
+        right = sum(
+            p is not None and p.department == t for p, t in zip(proposals, truth, strict=True)
+        )
+        accuracy[wanted] = right / len(held_out)
+    majority = max(truth.count(d) for d in set(truth)) / len(truth)
+    print(f"proposals right on 600 held-out items, by examples routed by hand: {accuracy} "
+          f"(the most common department alone: {majority:.3f})")  # fmt: skip
+    assert accuracy[640] > accuracy[40] > accuracy[10]
+    assert accuracy[640] >= 0.8 and accuracy[640] > majority + 0.05
+    # Sure enough, it routes new items by itself; the item says who did.
+    more = io.StringIO()
+    generate(GenerateConfig(members=800, activities=5300, seed=9), more)
+    lines = more.getvalue().splitlines()[5000:]
+    ingest(store, [_write_text(tmp_path / "more.ndjson", "\n".join(lines) + "\n")])
+    learned = [i for i in items.listing(store.engine, limit=300)
+               if i.proposed_department is not None]  # fmt: skip
+    assert learned
+    auto = [i for i in learned if i.department and (i.proposed_confidence or 0) >= 0.9]
+    if auto:
+        history = items.get(store.engine, auto[0].activity_id).history
+        assert any(h["by"] == "veille:learned" for h in history)
+    store.close()
+
+
+def test_response_times_and_late_items(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from veille.inbox.times import late_items, response_times
+
+    store = _store_with_items(str(tmp_path / "t.db"), tmp_path)
+    rules = InboxRules(sla_urgent_hours=1, sla_normal_hours=24)
+    now = items.get(store.engine, _id(store, "m6")).received_at + timedelta(hours=30)
+    by_channel = response_times(store.engine, "channel", rules, now)
+    assert [(r.group, r.items, r.responded) for r in by_channel] == [("forum", 4, 1)]
+    assert by_channel[0].median_hours == pytest.approx(100.0)  # m1 05-02 11:00, m5 05-06 15:00
+    late = late_items(store.engine, rules, now)
+    assert late[0][1] == "urgent" and {i for i, *_ in late} == {_id(store, n) for n in ("m2", "m5", "m6")}
+    store.close()

@@ -101,6 +101,11 @@ def inbox_show(ctx: click.Context, item: int, as_json: bool) -> None:
         f"  language {found.language or '-'}, sentiment {found.sentiment or '-'}, "
         f"intent {found.intent or '-'}; tags {', '.join(found.tags) or '-'}",
     ]
+    if found.proposed_department:
+        lines.append(
+            f"  learnt routing proposes {found.proposed_department} "
+            f"({found.proposed_confidence or 0:.0%} sure)"
+        )
     if found.title:
         lines.append(f"  {found.title}")
     lines += [f"  > {line}" for line in (found.text or "").splitlines()[:12]]
@@ -231,6 +236,41 @@ def inbox_backlog(ctx: click.Context) -> None:
         click.echo(f"{family}:")
         for key, n in sorted(values.items(), key=lambda kv: -kv[1]):
             click.echo(f"  {key:<20} {n:>8,}")
+
+
+@inbox.command("times")
+@click.option("--by", type=click.Choice(["channel", "department", "assignee", "priority"]),
+              default="channel", show_default=True)  # fmt: skip
+@click.pass_context
+def inbox_times(ctx: click.Context, by: str) -> None:
+    """Time to first response (median, 90th percentile) and items past their target."""
+    from veille import settings
+    from veille.inbox.times import response_times
+
+    with _store(ctx) as store:
+        rows = response_times(store.engine, by, settings.inbox_rules(store))
+    click.echo(f"{by:<20} {'items':>8} {'answered':>9} {'median h':>9} {'p90 h':>8} {'late':>7}")
+    for r in rows:
+        med = "-" if r.median_hours is None else f"{r.median_hours:.1f}"
+        p90 = "-" if r.p90_hours is None else f"{r.p90_hours:.1f}"
+        click.echo(f"{r.group[:20]:<20} {r.items:>8,} {r.responded:>9,} {med:>9} {p90:>8} "
+                   f"{r.late:>7,}")  # fmt: skip
+
+
+@inbox.command("late")
+@click.option("--limit", default=30, show_default=True)
+@click.pass_context
+def inbox_late(ctx: click.Context, limit: int) -> None:
+    """Open items still waiting past their priority's target (breach warnings)."""
+    from veille import settings
+    from veille.inbox.times import late_items
+
+    with _store(ctx) as store:
+        rows = late_items(store.engine, settings.inbox_rules(store), limit=limit)
+    if not rows:
+        click.echo("no item is late")
+    for item, priority, waited, target in rows:
+        click.echo(f"item {item:>8}: {priority:<7} waiting {waited:,.1f} h (target {target} h)")
 
 
 @click.group()

@@ -60,6 +60,8 @@ class Item:
     first_response_at: datetime | None
     snoozed_until: datetime | None
     version: int
+    proposed_department: str | None = None
+    proposed_confidence: float | None = None
     channel: str = ""
     kind: str = ""
     author: str = ""
@@ -123,6 +125,8 @@ def _item(row: Any) -> Item:
         first_response_at=m["first_response_at"],
         snoozed_until=m["snoozed_until"],
         version=int(m["version"]),
+        proposed_department=m["proposed_department"],
+        proposed_confidence=m["proposed_confidence"],
         channel=m["channel"],
         kind=m["kind"],
         author=m["author"] or "",

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
 from veille.inbox import rules as rulebook
 from veille.inbox.items import OPEN
+from veille.inbox.learning import RoutingModel
 from veille.store import Store
 from veille.store.schema import (
     activities,
@@ -53,6 +54,14 @@ class InboxRules:
     cap: int = 0
     #: First response time counts only replies by the team (CHAOSS: anyone but the author).
     first_response_by_team_only: bool = False
+    #: The routing learnt from the managers routes an item by itself when at least this
+    #: sure (1.0: never; it still proposes).
+    learned_route_above: float = 0.9
+    #: Service-level targets: hours to a first response, per priority (0: none).
+    sla_urgent_hours: int = 1
+    sla_high_hours: int = 4
+    sla_normal_hours: int = 24
+    sla_low_hours: int = 72
 
 
 @dataclass(slots=True)
@@ -186,6 +195,14 @@ def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> 
         facts = facts_of(conn, start)
         received = _received(conn, [f.activity_id for f in facts])
         outcomes = ruleset.apply_many(facts) if ruleset else [None] * len(facts)
+        unrouted = [f for f, o in zip(facts, outcomes, strict=True) if not (o and o.department)]
+        proposals = dict(
+            zip(
+                (f.activity_id for f in unrouted),
+                RoutingModel.from_store(conn).propose(unrouted) if unrouted else [],
+                strict=True,
+            )
+        )
         assigner = _Assigner(conn, inbox)
         now = _now()
         rows: list[dict[str, Any]] = []
@@ -193,6 +210,20 @@ def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> 
         for f, outcome in zip(facts, outcomes, strict=True):
             department = outcome.department if outcome else None
             assignee = outcome.assignee if outcome else None
+            proposal = proposals.get(f.activity_id)
+            learned = (
+                proposal is not None
+                and department is None
+                and proposal.confidence >= inbox.learned_route_above
+            )
+            if learned and proposal is not None:
+                department = proposal.department
+                events.append({
+                    "activity_id": f.activity_id, "action": "route", "from_status": None,
+                    "to_status": "routed", "by": "veille:learned", "at": now,
+                    "note": f"learnt from the managers' routing ({proposal.confidence:.0%} sure)",
+                    "data": orjson.dumps({"department": department}).decode(),
+                })  # fmt: skip
             if assignee is None:
                 assignee = assigner.next()
             status = "routed" if department else "triaged" if assignee else "new"
@@ -204,6 +235,8 @@ def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> 
                 if outcome and outcome.applied else None,
                 "snoozed_until": None, "first_response_at": None,
                 "received_at": received[f.activity_id], "updated_at": now, "version": 1,
+                "proposed_department": proposal.department if proposal else None,
+                "proposed_confidence": proposal.confidence if proposal else None,
             })  # fmt: skip
             for applied in outcome.applied if outcome else []:
                 events.append({

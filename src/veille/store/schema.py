@@ -325,6 +325,9 @@ inbox_items = Table(
     Column("received_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    # What the routing learnt from the managers proposes (veille.inbox.learning).
+    Column("proposed_department", String(50)),
+    Column("proposed_confidence", Float),
     Index("ix_inbox_items_status_received_at", "status", "received_at"),
 )
 

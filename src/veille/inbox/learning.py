@@ -1,0 +1,119 @@
+"""Learning the community's own routing from its managers' hands.
+
+Every item a manager routed by hand (a ``route`` event not made by a rule or by veille)
+is an example: its text with its intent, channel and language as extra words, and the
+department chosen (the latest, when it was routed twice). A linear classifier over
+hashed features (:class:`veille.enrich.textmodel.TextModel`, starting from zero, so its
+fit is a regularised logistic regression on the examples) proposes a department with a
+confidence for each new item the rules left unrouted; at or above ``route_above`` it
+routes the item itself, as ``veille:learned``.
+
+The model is fitted again at each intake from the examples in the store (at most the
+5,000 newest): nothing to train by hand, and a correction counts at the next ingest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import orjson
+from sqlalchemy import Connection, and_, func, select
+
+from veille.enrich.textmodel import Features, TextModel
+from veille.inbox.rules import Facts
+from veille.store.schema import (
+    activities,
+    channels,
+    enrichments,
+    inbox_events,
+)
+
+#: Fewer examples than this, or fewer than two departments among them: no proposals.
+MIN_EXAMPLES = 10
+MAX_EXAMPLES = 5000
+FEATURES = Features(bits=16, char_ngrams=(3, 4), word_ngrams=2, max_chars=1000)
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    department: str
+    confidence: float
+
+
+def text_of(text: str, title: str, intent: str | None, channel: str, language: str | None) -> str:
+    """What the classifier reads: the words, and the facts as words of their own."""
+    facts = f"zzintent{intent or 'none'} zzchannel{channel} zzlang{language or 'und'}"
+    return f"{facts} {title} {text} {facts}"
+
+
+def examples(conn: Connection) -> tuple[list[str], list[str]]:
+    """(texts, departments) of the items managers routed by hand, newest first."""
+    by_hand = and_(
+        inbox_events.c.action == "route",
+        inbox_events.c.by.not_like("rule:%"),
+        inbox_events.c.by.not_like("veille%"),
+    )
+    latest = (
+        select(func.max(inbox_events.c.id).label("id"))
+        .where(by_hand)
+        .group_by(inbox_events.c.activity_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(
+            inbox_events.c.data,
+            activities.c.text,
+            activities.c.title,
+            enrichments.c.intent,
+            channels.c.name,
+            enrichments.c.language,
+        )
+        .join(latest, latest.c.id == inbox_events.c.id)
+        .join(activities, activities.c.id == inbox_events.c.activity_id)
+        .join(channels, channels.c.id == activities.c.channel_id)
+        .outerjoin(enrichments, enrichments.c.activity_id == activities.c.id)
+        .order_by(inbox_events.c.id.desc())
+        .limit(MAX_EXAMPLES)
+    ).all()
+    texts, labels = [], []
+    for data, text, title, intent, channel, language in rows:
+        department = orjson.loads(data).get("department") if data else None
+        if department:
+            texts.append(text_of(text or "", title or "", intent, channel, language))
+            labels.append(str(department))
+    return texts, labels
+
+
+class RoutingModel:
+    """A department for an item, from the examples of a community's managers."""
+
+    def __init__(self, texts: Sequence[str], labels: Sequence[str]) -> None:
+        self.departments = sorted(set(labels))
+        self.examples = len(labels)
+        self.model: TextModel | None = None
+        if len(labels) >= MIN_EXAMPLES and len(self.departments) >= 2:
+            k = 1 if len(self.departments) == 2 else len(self.departments)
+            self.model = TextModel(
+                self.departments,
+                FEATURES,
+                np.zeros((k, FEATURES.size), dtype=np.float32),
+                np.zeros(k),
+                l2=0.3,
+            ).learn(list(texts), list(labels))
+
+    @classmethod
+    def from_store(cls, conn: Connection) -> RoutingModel:
+        return cls(*examples(conn))
+
+    def propose(self, items: Sequence[Facts]) -> list[Proposal | None]:
+        if self.model is None or not items:
+            return [None] * len(items)
+        texts = [text_of(f.text, f.title, f.intent, f.channel, f.language) for f in items]
+        probabilities = self.model.predict_proba(texts)
+        best = probabilities.argmax(axis=1)
+        return [
+            Proposal(self.departments[int(b)], round(float(p[b]), 4))
+            for b, p in zip(best.tolist(), probabilities, strict=True)
+        ]
