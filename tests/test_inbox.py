@@ -348,5 +348,49 @@ def test_response_times_and_late_items(tmp_path: Path) -> None:
     assert [(r.group, r.items, r.responded) for r in by_channel] == [("forum", 4, 1)]
     assert by_channel[0].median_hours == pytest.approx(100.0)  # m1 05-02 11:00, m5 05-06 15:00
     late = late_items(store.engine, rules, now)
-    assert late[0][1] == "urgent" and {i for i, *_ in late} == {_id(store, n) for n in ("m2", "m5", "m6")}
+    assert late[0][1] == "urgent" and {i for i, *_ in late} == {
+        _id(store, n) for n in ("m2", "m5", "m6")
+    }
     store.close()
+
+
+def test_a_feedback_report_gathers_what_was_said_about_a_topic(tmp_path: Path) -> None:
+    records = [
+        _rec(1, "Le nouveau mode éco est génial, facture en baisse !", {"username": "lea"}),
+        _rec(
+            2,
+            "The new eco mode keeps turning off the heating at night, please fix it",
+            {"username": "tom"},
+        ),  # fmt: skip
+        _rec(
+            3,
+            "Idea: let the eco mode follow the weather forecast, that would be great",
+            {"username": "sam"},
+        ),  # fmt: skip
+        _rec(4, "Le MODE ECO ne marche pas du tout chez moi, très déçue.", {"username": "ana"}),
+        _rec(5, "Nothing about it here, just saying hello to everyone", {"username": "zoe"}),
+        _rec(6, "eco mode? economy? no: écologie", {"username": "max"}, status="spam"),
+    ]
+    db = str(tmp_path / "f.db")
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        return runner.invoke(cli, ["--db", db, *args])
+
+    assert run("ingest", "-q", str(_write(tmp_path / "f.ndjson", records))).exit_code == 0
+    added = run("feedback", "add", "eco-mode", "-w", "mode éco", "-w", "eco mode")
+    assert added.exit_code == 0, added.output
+    assert "eco-mode" in run("feedback", "list").output
+    report = json.loads(run("feedback", "report", "eco-mode", "--format", "json").output)
+    assert report["mentions"] == 4 and report["people"] == 4
+    assert set(report["languages"]) == {"fr", "en"}
+    assert sum(report["sentiment"].values()) == 4
+    assert {q["activity_id"] for qs in report["quotes"].values() for q in qs} <= {1, 2, 3, 4}
+    md = run("feedback", "report", "eco-mode").output
+    assert "# Feedback: eco-mode" in md and "4 mentions by 4 people" in md and "> " in md
+    page = run("feedback", "report", "eco-mode", "--format", "html").output
+    assert page.startswith("<!doctype html>") and "<script" not in page
+    missing = run("feedback", "report", "nothing")
+    assert missing.exit_code == 1 and "no topic 'nothing'" in missing.output
+    bad = run("feedback", "add", "x", "-w", "  ")
+    assert bad.exit_code == 1 and "at least one word" in bad.output

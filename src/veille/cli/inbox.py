@@ -389,3 +389,83 @@ def rules_test(ctx: click.Context, path: str, last: int) -> None:
     click.echo(f"{len(found.rules)} rules are valid; on the last {len(facts)} items:")
     for rule in found.rules:
         click.echo(f"  {fired.get(rule.name, 0):>6}  {rule.name}")
+
+
+@click.group()
+def feedback() -> None:
+    """Topics under evaluation (a concept, a process, a product) and what was said of them."""
+
+
+@feedback.command("add")
+@click.argument("name")
+@click.option("--words", "-w", multiple=True, required=True,
+              help="A word or phrase (repeat; * ends a word's beginning: eco*).")  # fmt: skip
+@click.option("--since", type=click.DateTime(), help="Only from this date (UTC).")
+@BY
+@click.pass_context
+def feedback_add(ctx: click.Context, name: str, words: tuple[str, ...], since: datetime | None,
+                 by: str | None) -> None:  # fmt: skip
+    """Add (or replace) a topic under evaluation."""
+    from veille.inbox.feedback import TopicError, add
+
+    when = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
+    with _store(ctx) as store:
+        try:
+            add(store.engine, name, list(words), when, _who(by))
+        except TopicError as exc:
+            raise _fail(exc) from None
+    click.echo(f"topic {name}: {', '.join(words)}")
+
+
+@feedback.command("list")
+@click.pass_context
+def feedback_list(ctx: click.Context) -> None:
+    """The topics under evaluation."""
+    from veille.inbox.feedback import topics
+
+    with _store(ctx) as store:
+        found = topics(store.engine)
+    if not found:
+        click.echo("no topics (veille feedback add NAME --words ...)")
+    for t in found:
+        since = f" since {t.since:%Y-%m-%d}" if t.since else ""
+        click.echo(f"{t.name}: {', '.join(t.words)}{since}")
+
+
+@feedback.command("remove")
+@click.argument("name")
+@click.pass_context
+def feedback_remove(ctx: click.Context, name: str) -> None:
+    """Remove a topic (what was said stays stored)."""
+    from veille.inbox.feedback import TopicError, remove
+
+    with _store(ctx) as store:
+        try:
+            remove(store.engine, name)
+        except TopicError as exc:
+            raise _fail(exc) from None
+    click.echo(f"topic {name} removed")
+
+
+@feedback.command("report")
+@click.argument("topic")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md",
+              show_default=True)  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.pass_context
+def feedback_report(ctx: click.Context, topic: str, fmt: str, out: str | None) -> None:
+    """Everything said about a topic: volume, sentiment, intents, quotes, people."""
+    from veille.inbox import feedback as lib
+
+    with _store(ctx) as store:
+        try:
+            found = lib.report(store.engine, topic)
+        except lib.TopicError as exc:
+            raise _fail(exc) from None
+    text = {"md": lib.as_markdown, "html": lib.as_html, "json": lib.as_json}[fmt](found)
+    if out:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        click.echo(f"{found.mentions:,} mentions: report written to {out}", err=True)
+    else:
+        click.echo(text)

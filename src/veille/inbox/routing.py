@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, or_, select, update
 
 from veille.inbox import rules as rulebook
 from veille.inbox.items import OPEN
@@ -124,6 +124,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def not_spam_at_source() -> ColumnElement[bool]:
+    """The source did not call it spam (a blog's own moderation, say)."""
+    return or_(activities.c.status.is_(None), activities.c.status != "spam")
+
+
 def facts_of(conn: Connection, after: int, limit: int | None = None) -> list[rulebook.Facts]:
     """What rules see of the activities after ``after`` that become items."""
     a, i, e, c, s = activities, identities, enrichments, channels, member_stats
@@ -156,6 +161,7 @@ def facts_of(conn: Connection, after: int, limit: int | None = None) -> list[rul
             a.c.id > after,
             a.c.kind.not_in(NOT_ITEMS),
             e.c.spam.is_not(True),
+            not_spam_at_source(),
             i.c.member_id.not_in(flagged),
         )
         .order_by(a.c.id)
