@@ -10,6 +10,7 @@ from pathlib import Path
 from veille import settings, summary
 from veille.generate import GenerateConfig, generate
 from veille.generate import text as generated
+from veille.inbox.routing import load_rules
 from veille.pipeline import ingest
 from veille.store import Store
 from veille.store.engine import default_db_path
@@ -44,6 +45,10 @@ def run(
             with open(setup, "w", encoding="utf-8") as fh:
                 fh.write(community_settings())
             settings.load(store, setup, by="demo")
+            rules = os.path.join(tmp, "rules.toml")
+            with open(rules, "w", encoding="utf-8") as fh:
+                fh.write(DEMO_RULES)
+            load_rules(store, rules, by="demo")
             report = ingest(store, [data], fmt="ndjson")
             echo(report.line())
             echo("")
@@ -62,3 +67,37 @@ def community_settings() -> str:
         "\n[members]\n"
         f'brand_keywords = ["{brand.lower()}"]\n'
     )
+
+
+DEMO_RULES = """\
+# What a community manager of the generated brand might start with.
+[[rule]]
+name = "the logo crisis goes to PR"
+when.any_words = ["logo", "boycott", "rebrand*"]
+when.sentiment = ["negative"]
+then.route = "pr"
+then.priority = "urgent"
+then.tag = ["crisis"]
+stop = true
+
+[[rule]]
+name = "sales leads"
+when.intent = ["purchase"]
+then.route = "sales"
+
+[[rule]]
+name = "bugs to product"
+when.intent = ["bug"]
+then.route = "product"
+then.priority = "high"
+
+[[rule]]
+name = "applications to HR"
+when.intent = ["job"]
+then.route = "hr"
+
+[[rule]]
+name = "press to PR"
+when.intent = ["press"]
+then.route = "pr"
+"""

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from veille.inbox.items import OPEN, counts
 from veille.members.segments import shares
 from veille.store import Store
 from veille.store.reads import Stats, stats
@@ -82,6 +83,14 @@ def render(store: Store, fmt: str = "text", top: int = 10) -> str:
         for family, rows in found.items():
             lines += ["", names.get(family, family)]
             lines += [f"  {str(k):<18} {n:>9,}  {100 * share:5.1f}%" for k, n, share in _rows(rows)]
+    backlog = counts(store.engine)
+    if backlog["status"]:
+        open_items = sum(n for k, n in backlog["status"].items() if k in OPEN)
+        lines += ["", f"Inbox: {open_items:,} open items"]
+        lines += [
+            f"  {k if k != '-' else '(not routed)':<18} {n:>9,}"
+            for k, n in sorted(backlog["department"].items(), key=lambda kv: -kv[1])
+        ]
     if s.quarantined:
         lines += ["", f"{s.quarantined:,} rejected records in quarantine (veille quarantine)"]
     return "\n".join(lines)
