@@ -111,6 +111,10 @@ def test_incoming_activities_become_items_and_rules_route_them(db_url: str, tmp_
     question = items.get(store.engine, _id(store, "m1"))
     assert question.first_response_at is not None
     assert question.first_response_at.isoformat().startswith("2026-05-06")
+    reply = items.get(store.engine, _id(store, "m5"))
+    assert reply.context["thread"]["activity_id"] == _id(store, "m1")
+    assert reply.context["replies_in_thread"] == 2  # the reply and the reaction
+    assert reply.context["author"]["name"] == "ana"
     # Intake again: nothing new, nothing doubled.
     again = intake(store, None)
     assert again.items == 0

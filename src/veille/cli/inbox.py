@@ -101,6 +101,19 @@ def inbox_show(ctx: click.Context, item: int, as_json: bool) -> None:
         f"  language {found.language or '-'}, sentiment {found.sentiment or '-'}, "
         f"intent {found.intent or '-'}; tags {', '.join(found.tags) or '-'}",
     ]
+    author = found.context.get("author")
+    if author:
+        lines.append(
+            f"  author: {author['name']} (member {author['member_id']}), segment "
+            f"{author['segment'] or '-'}, Orbit level {author['orbit_level']}, "
+            f"{author['activities'] or 0} activities since {(author['first_seen'] or '?')[:10]}"
+        )
+    for key in ("thread", "parent"):
+        if key in found.context:
+            ref = found.context[key]
+            lines.append(f"  {key}: [{ref['activity_id']}] {ref['excerpt']}")
+    if "replies_in_thread" in found.context:
+        lines.append(f"  replies in the thread: {found.context['replies_in_thread']}")
     if found.proposed_department:
         lines.append(
             f"  learnt routing proposes {found.proposed_department} "

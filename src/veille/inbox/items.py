@@ -73,6 +73,8 @@ class Item:
     intent: str | None = None
     segment: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
+    #: What a department needs to understand the item: its thread and its author.
+    context: dict[str, Any] = field(default_factory=dict)
 
     def as_record(self) -> dict[str, Any]:
         """The item as JSON-ready values (``veille inbox list --format ndjson``)."""
@@ -188,6 +190,7 @@ def get(engine: Engine, activity_id: int, history: bool = True) -> Item:
             raise InboxError(f"item {activity_id}: not in the inbox")
         item = _item(row)
         if history:
+            item.context = _context(conn, activity_id)
             item.history = [
                 {
                     "action": e.action,
@@ -205,6 +208,53 @@ def get(engine: Engine, activity_id: int, history: bool = True) -> Item:
                 )
             ]
     return item
+
+
+def _context(conn: Connection, activity_id: int) -> dict[str, Any]:
+    """The thread (its first post, the message answered, how many replies) and the
+    author (name, segment, Orbit level, activity) of an item."""
+    a, p, r = activities, activities.alias("p"), activities.alias("r")
+    row = conn.execute(
+        select(a.c.channel_id, a.c.parent_native_id, a.c.thread_native_id, identities.c.member_id)
+        .join(identities, identities.c.id == a.c.identity_id)
+        .where(a.c.id == activity_id)
+    ).one()
+    out: dict[str, Any] = {}
+    for key, native, alias in (("thread", row[2], r), ("parent", row[1], p)):
+        if native and not (key == "parent" and native == row[2]):
+            found = conn.execute(
+                select(alias.c.id, alias.c.title, alias.c.text).where(
+                    alias.c.channel_id == row[0], alias.c.native_id == native
+                )
+            ).first()
+            if found:
+                excerpt = " ".join((found.title or found.text or "").split())[:160]
+                out[key] = {"activity_id": found.id, "excerpt": excerpt}
+    if row[2]:
+        out["replies_in_thread"] = conn.execute(
+            select(func.count()).where(a.c.channel_id == row[0], a.c.thread_native_id == row[2])
+        ).scalar_one()
+    stats = conn.execute(
+        select(
+            members.c.display_name,
+            member_stats.c.segment,
+            member_stats.c.orbit_level,
+            member_stats.c.activity_count,
+            member_stats.c.first_seen,
+        )
+        .select_from(members.outerjoin(member_stats, member_stats.c.member_id == members.c.id))
+        .where(members.c.id == row[3])
+    ).first()
+    if stats:
+        out["author"] = {
+            "member_id": row[3],
+            "name": stats.display_name,
+            "segment": stats.segment,
+            "orbit_level": stats.orbit_level,
+            "activities": stats.activity_count,
+            "first_seen": stats.first_seen.isoformat() if stats.first_seen else None,
+        }
+    return out
 
 
 def department_names(conn: Connection) -> list[str]:
