@@ -315,8 +315,8 @@ inbox_items = Table(
     # on a stale version is refused, so two managers never overwrite each other.
     Column("activity_id", Id, ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
     Column("status", String(12), nullable=False),
-    Column("department", String(50), index=True),
-    Column("assignee", String(200), index=True),
+    Column("department", String(50)),
+    Column("assignee", String(200)),
     Column("priority", String(10), nullable=False),
     Column("tags", Text),
     Column("rules_applied", Text),
@@ -329,6 +329,11 @@ inbox_items = Table(
     Column("proposed_department", String(50)),
     Column("proposed_confidence", Float),
     Index("ix_inbox_items_status_received_at", "status", "received_at"),
+    # Pages are newest first: these let a filtered page walk the newest items and stop
+    # after one page, instead of sorting every open item.
+    Index("ix_inbox_items_received_at", "received_at"),
+    Index("ix_inbox_items_department_received_at", "department", "received_at"),
+    Index("ix_inbox_items_assignee_received_at", "assignee", "received_at"),
 )
 
 inbox_events = Table(
