@@ -152,9 +152,11 @@ def _consume(
         if members and (report.added or report.updated):
             from veille.inbox.routing import intake
             from veille.members.upkeep import update
+            from veille.notify import deliver
 
             report.members = update(store, before or None).line()
             report.members += "; " + intake(store, before, settings.inbox_rules(store)).line()
+            report.members += "; " + deliver(store.engine, settings.notify_rules(store)).line()
     except KeyboardInterrupt:
         report.interrupted = True
         raise

@@ -46,6 +46,7 @@ from veille.members.flags import FlagRules
 from veille.members.resolve import ResolveRules
 from veille.members.rules import MemberRules
 from veille.members.rules import from_mapping as members_from_mapping
+from veille.notify import NotifyRules
 from veille.store import Store
 from veille.store.schema import settings as settings_table
 from veille.store.writer import insert_or_update
@@ -202,6 +203,16 @@ def check_inbox(values: dict[str, Any], where: str) -> dict[str, Any]:
     return _check_fields("inbox", (InboxRules,), values, where)
 
 
+def check_notify(values: dict[str, Any], where: str) -> dict[str, Any]:
+    """The ``[notify]`` section (:class:`veille.notify.NotifyRules`)."""
+    return _check_fields("notify", (NotifyRules,), values, where)
+
+
+def notify_rules(store: Store) -> NotifyRules:
+    """How notifications are sent, in force."""
+    return NotifyRules(**_pick(NotifyRules, stored(store, "notify")))
+
+
 def inbox_rules(store: Store) -> InboxRules:
     """How the inbox takes items in, in force."""
     return InboxRules(**_pick(InboxRules, stored(store, "inbox")))
@@ -221,6 +232,7 @@ SECTIONS = {
     "identities": check_identities,
     "members": check_members,
     "inbox": check_inbox,
+    "notify": check_notify,
 }
 
 
@@ -311,4 +323,5 @@ def show(store: Store) -> dict[str, dict[str, Any]]:
         "identities": found,
         "members": member_rules(store).as_mapping(),
         "inbox": inbox,
+        "notify": dataclasses.asdict(notify_rules(store)),
     }

@@ -213,3 +213,4 @@ def register(group: click.Group) -> None:
     group.add_command(inbox.departments)
     group.add_command(inbox.rules)
     group.add_command(inbox.feedback)
+    group.add_command(inbox.notifications)

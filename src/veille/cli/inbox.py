@@ -482,3 +482,53 @@ def feedback_report(ctx: click.Context, topic: str, fmt: str, out: str | None) -
         click.echo(f"{found.mentions:,} mentions: report written to {out}", err=True)
     else:
         click.echo(text)
+
+
+@click.group()
+def notifications() -> None:
+    """Messages to webhooks, Slack and e-mail: queued, retried, never dropped silently."""
+
+
+@notifications.command("list")
+@click.option("--status", type=click.Choice(["pending", "sent", "failed"]))
+@click.option("--limit", default=30, show_default=True)
+@click.pass_context
+def notifications_list(ctx: click.Context, status: str | None, limit: int) -> None:
+    """Notifications, newest first, with their last error."""
+    from veille.notify import listing
+
+    with _store(ctx) as store:
+        found = listing(store.engine, status, limit)
+    if not found:
+        click.echo("no notifications")
+    for n in found:
+        error = f" — {n.last_error}" if n.last_error else ""
+        click.echo(f"{n.id:>6} {n.status:<8} {n.attempts} tries  {n.target[:50]:<50} "
+                   f"{n.subject[:60]}{error}")  # fmt: skip
+
+
+@notifications.command("send")
+@click.pass_context
+def notifications_send(ctx: click.Context) -> None:
+    """Deliver the notifications that are due (also done after every ingest)."""
+    from veille import settings
+    from veille.notify import deliver
+
+    with _store(ctx) as store:
+        click.echo(deliver(store.engine, settings.notify_rules(store)).line())
+
+
+@notifications.command("retry")
+@click.argument("notification", type=int)
+@click.pass_context
+def notifications_retry(ctx: click.Context, notification: int) -> None:
+    """Try a failed notification again (at once, then as usual)."""
+    from veille import settings
+    from veille.notify import NotifyError, deliver, retry
+
+    with _store(ctx) as store:
+        try:
+            retry(store.engine, notification)
+        except NotifyError as exc:
+            raise _fail(exc) from None
+        click.echo(deliver(store.engine, settings.notify_rules(store)).line())

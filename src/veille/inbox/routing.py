@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, or
 from veille.inbox import rules as rulebook
 from veille.inbox.items import OPEN
 from veille.inbox.learning import RoutingModel
+from veille.notify import queue
 from veille.store import Store
 from veille.store.schema import (
     activities,
@@ -70,11 +71,13 @@ class IntakeReport:
     routed: int = 0
     assigned: int = 0
     responses: int = 0
+    notified: int = 0
 
     def line(self) -> str:
         return (
             f"inbox: {self.items} new items, {self.routed} routed and {self.assigned} "
-            f"assigned by rules or turn, {self.responses} first responses"
+            f"assigned by rules or turn, {self.responses} first responses, "
+            f"{self.notified} notifications queued"
         )
 
 
@@ -262,9 +265,32 @@ def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> 
         keep = {r["activity_id"] for r in added}
         if events and keep:
             conn.execute(insert(inbox_events), [e for e in events if e["activity_id"] in keep])
+        for f, outcome, row in zip(facts, outcomes, rows, strict=True):
+            if outcome and outcome.notify and f.activity_id in keep:
+                report.notified += _notify(conn, f, outcome, row)
         report.items = len(added)
         report.responses = _first_responses(conn, start, inbox)
     return report
+
+
+def _notify(
+    conn: Connection, f: rulebook.Facts, outcome: rulebook.Outcome, row: dict[str, Any]
+) -> int:
+    """Queue the notifications a rule asked for, saying what came in and why."""
+    rules_ = ", ".join(a["rule"] for a in outcome.applied if any(
+        d.startswith("notify:") for d in a["did"]))  # fmt: skip
+    excerpt = " ".join((f.title or f.text).split())[:300]
+    subject = f"[veille] {row['priority']}: {f.kind} on {f.channel}" + (
+        f" for {row['department']}" if row["department"] else ""
+    )
+    body = (
+        f"{excerpt}\n\nItem {f.activity_id} (veille inbox show {f.activity_id}); "
+        f"rules: {rules_ or ', '.join(a['rule'] for a in outcome.applied)}; "
+        f"sentiment {f.sentiment or '-'}, intent {f.intent or '-'}, language {f.language or '-'}."
+    )
+    data = {"item": f.activity_id, "department": row["department"], "priority": row["priority"],
+            "tags": outcome.tags, "rules": [a["rule"] for a in outcome.applied]}  # fmt: skip
+    return queue(conn, outcome.notify, subject, body, f"inbox:{f.activity_id}", data)
 
 
 def _received(conn: Connection, ids: list[int]) -> dict[int, datetime]:

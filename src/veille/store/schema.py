@@ -360,3 +360,24 @@ departments = Table(
     Column("label", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+notifications = Table(
+    "notifications",
+    metadata,
+    # Messages to people outside veille (a webhook, a Slack channel, an e-mail address):
+    # queued, sent with retries and backoff; one that could not be delivered stays
+    # visible as failed, with the last error, never silently dropped.
+    Column("id", Id, primary_key=True),
+    Column("target", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("data", Text),
+    Column("source", String(100), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("next_attempt_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
+)

@@ -1,0 +1,480 @@
+"""Reading activities for :mod:`.engagement`, as integer columns.
+
+One row per activity: its member and identity, kind, channel, time, intent, and the
+activity, member (and identity, intent) of its parent and thread root, resolved by SQL
+joins on the ``(channel_id, native_id)`` index, into numpy arrays in the narrowest type:
+no query per member, no Python object per activity. Everything is read as of a
+high-water mark ``upto`` (the activity ids at or below it, parents and roots too), so
+that what a refresh counted is exactly "activities up to id X, created up to ``now``".
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
+
+from veille.enrich.intent import INTENTS
+from veille.members.rules import KINDS, MemberRules
+from veille.store.schema import activities, channels, enrichments, identities, member_stats, members
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+Small = npt.NDArray[np.signedinteger[Any]]
+
+DAY = 86400
+CHUNK = 500
+MENTION = re.compile(r"(?<![\w@.])@(\w[\w.\-]*)")
+SMALL: dict[str, Any] = {"kind": np.int8, "kw": np.int8, "intent": np.int8, "has_parent": np.int8,
+                         "rint": np.int8, "ch": np.int32}  # fmt: skip
+COLUMNS = ("aid", "mem", "ident", "kind", "ch", "t", "kw", "intent", "has_parent", "pa", "pm",
+           "pident", "ra", "rm", "rint")  # fmt: skip
+
+
+@dataclass
+class Rows:
+    """Activities as integer columns (-1 where there is nothing): the activity, its
+    author member and identity, kind and intent codes, channel, epoch seconds, whether it
+    names a brand keyword, whether it has a parent, and its parent's activity, member and
+    identity, and its thread root's activity, member and intent."""
+
+    aid: I64
+    mem: I64
+    ident: I64
+    kind: Small
+    ch: Small
+    t: I64
+    kw: Small
+    intent: Small
+    has_parent: Small
+    pa: I64
+    pm: I64
+    pident: I64
+    ra: I64
+    rm: I64
+    rint: Small
+
+    @classmethod
+    def of(cls, columns: list[Any]) -> Rows:
+        rows = cls(*columns)
+        # A thread's root is its own root: the same code paths then serve both.
+        root = rows.has_parent == 0
+        rows.ra[root], rows.rm[root], rows.rint[root] = (
+            rows.aid[root],
+            rows.mem[root],
+            rows.intent[root],
+        )
+        return rows
+
+    def take(self, mask: Bools | I64) -> Rows:
+        return Rows(*(getattr(self, f.name)[mask] for f in fields(self)))
+
+    def unique(self) -> Rows:
+        _, first = np.unique(self.aid, return_index=True)
+        return self.take(first)
+
+
+def concat(parts: Sequence[Rows]) -> Rows:
+    return Rows(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Rows)))
+
+
+@dataclass
+class Mentions:
+    """``@username`` mentions: the activity (-1 when known from ``member_stats``), its
+    author's member and identity, the member and identity mentioned."""
+
+    aid: I64
+    author: I64
+    author_identity: I64
+    target: I64
+    target_identity: I64
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[int, int, int, int, int]]) -> Mentions:
+        m = np.array(pairs, np.int64).reshape(-1, 5)
+        return cls(*(np.ascontiguousarray(m[:, j]) for j in range(5)))
+
+    def take(self, mask: Bools) -> Mentions:
+        return Mentions(*(getattr(self, f.name)[mask] for f in fields(self)))
+
+    def __add__(self, other: Mentions) -> Mentions:
+        return Mentions(
+            *(np.concatenate([getattr(self, f.name), getattr(other, f.name)]) for f in fields(self))
+        )
+
+
+@dataclass
+class Grouped:
+    """Rows of ``values`` grouped by the sorted ``keys`` (a member id or index): lists
+    per member without a Python object per member, for a million members."""
+
+    keys: I64
+    values: I64
+
+    @classmethod
+    def of(cls, keys: I64, values: I64) -> Grouped:
+        if not len(keys):
+            return cls(keys, values)
+        order = np.lexsort((*values.reshape(len(keys), -1).T[::-1], keys))
+        return cls(keys[order], values[order])
+
+    @classmethod
+    def empty(cls, width: int) -> Grouped:
+        return cls(np.empty(0, np.int64), np.empty((0, width), np.int64))
+
+    def get(self, key: int) -> list[Any]:
+        lo, hi = np.searchsorted(self.keys, [key, key + 1])
+        return list(self.values[lo:hi].tolist())
+
+    def bounds(self, n: int) -> I64:
+        """Where each key 0..n-1 starts (and, at ``n``, where the last ends)."""
+        return np.searchsorted(self.keys, np.arange(n + 1)).astype(np.int64)
+
+    def __contains__(self, key: int) -> bool:
+        lo, hi = np.searchsorted(self.keys, [key, key + 1])
+        return bool(hi > lo)
+
+    def __add__(self, other: Grouped) -> Grouped:
+        return Grouped.of(
+            np.concatenate([self.keys, other.keys]), np.concatenate([self.values, other.values])
+        )
+
+
+@dataclass
+class Context:
+    rules: MemberRules
+    now: int
+    upto: int
+    """The highest activity id read."""
+    channel_names: dict[int, str]
+    brand_channels: I64
+    channel_weight: dict[int, float]
+    team: I64
+    bots: I64
+
+    def excluded(self) -> I64:
+        parts = [np.empty(0, np.int64)]
+        if not self.rules.include_team:
+            parts.append(self.team)
+        if not self.rules.include_bots:
+            parts.append(self.bots)
+        return np.unique(np.concatenate(parts))
+
+
+def context(conn: Connection, rules: MemberRules, now: int, upto: int) -> Context:
+    names = {int(i): str(n) for i, n in conn.execute(select(channels.c.id, channels.c.name))}
+    weights = {i: rules.channel_weights.get(n, 1.0) for i, n in names.items()}
+    brand = np.array([i for i, n in names.items() if n in rules.brand_channels], np.int64)
+    flagged = conn.execute(
+        select(members.c.id, members.c.is_team, members.c.is_bot).where(
+            or_(members.c.is_team.is_(True), members.c.is_bot.is_(True))
+        )
+    ).all()
+    team = np.array(sorted(int(m) for m, t, _ in flagged if t), np.int64)
+    bots = np.array(sorted(int(m) for m, _, b in flagged if b), np.int64)
+    return Context(rules, now, upto, names, brand, weights, team, bots)
+
+
+def epoch(conn: Connection, column: Any) -> ColumnElement[int]:
+    if conn.dialect.name == "sqlite":
+        return cast(func.strftime("%s", column), Integer)
+    return cast(func.floor(func.extract("epoch", column)), BigInteger)
+
+
+def rows_query(conn: Connection, ctx: Context) -> Select[Any]:
+    """Every counted activity (not spam, of a member, created up to ``ctx.now``, id up to
+    ``ctx.upto``); callers add conditions."""
+    a, i, e = activities, identities, enrichments
+    p, pi = activities.alias("p"), identities.alias("pi")
+    r, ri, re_ = activities.alias("r"), identities.alias("ri"), enrichments.alias("re")
+    kinds = {k: n for n, k in enumerate(KINDS)}
+    intents = {k: n for n, k in enumerate(INTENTS)}
+    words = ctx.rules.brand_keywords
+    keyword: ColumnElement[int] = (
+        case(
+            (
+                or_(
+                    *(
+                        func.lower(func.coalesce(col, "")).contains(w.lower(), autoescape=True)
+                        for w in words
+                        for col in (a.c.text, a.c.title)
+                    )
+                ),
+                1,
+            ),
+            else_=0,
+        )
+        if words
+        else literal(0)
+    )
+    return (
+        select(
+            a.c.id,
+            i.c.member_id,
+            i.c.id,
+            case(kinds, value=a.c.kind, else_=-1),
+            a.c.channel_id,
+            epoch(conn, a.c.created_at),
+            keyword,
+            case(intents, value=e.c.intent, else_=-1),
+            case((a.c.parent_native_id.is_(None), 0), else_=1),
+            func.coalesce(p.c.id, -1),
+            func.coalesce(pi.c.member_id, -1),
+            func.coalesce(pi.c.id, -1),
+            func.coalesce(r.c.id, -1),
+            func.coalesce(ri.c.member_id, -1),
+            case(intents, value=re_.c.intent, else_=-1),
+        )
+        .select_from(
+            a.join(i, i.c.id == a.c.identity_id)
+            .outerjoin(e, e.c.activity_id == a.c.id)
+            .outerjoin(
+                p,
+                and_(
+                    p.c.channel_id == a.c.channel_id,
+                    p.c.native_id == a.c.parent_native_id,
+                    p.c.id <= ctx.upto,
+                ),
+            )
+            .outerjoin(pi, pi.c.id == p.c.identity_id)
+            .outerjoin(
+                r,
+                and_(
+                    r.c.channel_id == a.c.channel_id,
+                    r.c.native_id == a.c.thread_native_id,
+                    r.c.id <= ctx.upto,
+                ),
+            )
+            .outerjoin(ri, ri.c.id == r.c.identity_id)
+            .outerjoin(re_, re_.c.activity_id == r.c.id)
+        )
+        .where(
+            e.c.spam.is_not(True),
+            i.c.member_id.is_not(None),
+            a.c.id <= ctx.upto,
+            epoch(conn, a.c.created_at) <= ctx.now,
+        )
+    )
+
+
+def fetch(conn: Connection, stmt: Select[Any]) -> Rows:
+    # column by column, in the narrowest type: ten million activities must fit
+    parts: list[list[Any]] = [[np.empty(0, SMALL.get(c, np.int64))] for c in COLUMNS]
+    result = conn.execution_options(stream_results=True, yield_per=50_000).execute(stmt)
+    for part in result.partitions():
+        block = np.array([tuple(row) for row in part], np.int64).reshape(-1, len(COLUMNS))
+        for j, name in enumerate(COLUMNS):
+            parts[j].append(block[:, j].astype(SMALL.get(name, np.int64)))
+    columns = []
+    for j in range(len(COLUMNS)):
+        columns.append(np.concatenate(parts[j]))
+        parts[j] = []
+    return Rows.of(columns)
+
+
+def replies_to(conn: Connection, ctx: Context, aids: I64) -> Rows:
+    """The counted direct replies to activities ``aids``: they lie in the activities'
+    threads, found by the thread index, then by parent."""
+    a = activities
+    thread = func.coalesce(a.c.thread_native_id, a.c.native_id)
+    mine: dict[int, list[tuple[str, str]]] = {}
+    for chunk in chunks(aids):
+        for cid, native, key in conn.execute(
+            select(a.c.channel_id, a.c.native_id, thread).where(a.c.id.in_(chunk))
+        ):
+            mine.setdefault(int(cid), []).append((str(native), str(key)))
+    return in_threads(conn, ctx, mine, roots=False)
+
+
+def in_threads(
+    conn: Connection, ctx: Context, found: dict[int, list[tuple[str, str]]], *, roots: bool
+) -> Rows:
+    """The counted activities whose parent is one of ``found`` (per channel, (native id,
+    thread key) pairs), and, with ``roots``, also those whose thread root is one."""
+    a = activities
+    base = rows_query(conn, ctx)
+    parts = [fetch(conn, base.where(a.c.id < 0))]
+    for cid, pairs in found.items():
+        pairs.sort(key=lambda p: p[1])
+        for k in range(0, len(pairs), CHUNK):
+            natives = [n for n, _ in pairs[k : k + CHUNK]]
+            keys = sorted({t for _, t in pairs[k : k + CHUNK]})
+            which = a.c.parent_native_id.in_(natives)
+            if roots:
+                which = or_(which, a.c.thread_native_id.in_(natives))
+            where = (a.c.channel_id == cid, a.c.thread_native_id.in_(keys), which)
+            parts.append(fetch(conn, base.where(*where)))
+    return concat(parts).unique()
+
+
+def identities_of(conn: Connection, among: I64 | None) -> Grouped:
+    """The identities of members (``among``, or all that have any; the others were
+    merged away)."""
+    stmt = select(identities.c.member_id, identities.c.id).where(
+        identities.c.member_id.is_not(None)
+    )
+    stmts = (
+        [stmt]
+        if among is None
+        else [stmt.where(identities.c.member_id.in_(c)) for c in chunks(among)]
+    )
+    pairs = [np.array(conn.execute(q).all(), np.int64).reshape(-1, 2) for q in stmts]
+    both = np.concatenate([np.empty((0, 2), np.int64), *pairs])
+    return Grouped.of(both[:, 0].copy(), both[:, 1].copy())
+
+
+def owners(conn: Connection, identity_ids: I64) -> tuple[I64, I64]:
+    """The member of each of ``identity_ids`` now, as sorted identity ids and their
+    members (-1 for none): all identities at once when they are many."""
+    wanted = np.unique(identity_ids)
+    stmt = select(identities.c.id, identities.c.member_id)
+    if len(wanted) > 20 * CHUNK:
+        found = conn.execute(stmt).all()
+    else:
+        found = [r for c in chunks(wanted) for r in conn.execute(stmt.where(identities.c.id.in_(c)))]
+    pairs = np.array([(i, -1 if m is None else m) for i, m in found], np.int64).reshape(-1, 2)
+    pairs = pairs[np.argsort(pairs[:, 0])]
+    return np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
+
+
+def stored_counts(conn: Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for chunk in chunks(sorted(ids)):
+        for mid, raw in conn.execute(
+            select(member_stats.c.member_id, member_stats.c.counts).where(
+                member_stats.c.member_id.in_(chunk)
+            )
+        ):
+            value = orjson.loads(raw) if raw else None
+            out[int(mid)] = value if isinstance(value, dict) else {}
+    return out
+
+
+def identities_owners(conn: Connection, identity_ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for chunk in chunks(identity_ids):
+        found.update(
+            int(m)
+            for m in conn.execute(
+                select(identities.c.member_id).where(
+                    identities.c.id.in_(chunk), identities.c.member_id.is_not(None)
+                )
+            ).scalars()
+        )
+    return found
+
+
+def known_mentions(conn: Connection, prior: dict[int, dict[str, Any]], ids: I64) -> Mentions:
+    """The mentions of members ``ids`` kept in ``member_stats`` (as identity pairs, so
+    that merges since move them with the identities)."""
+    pairs = {
+        (int(a), int(t)) for counts in prior.values() for a, t in counts.get("mentioned_by", [])
+    }
+    owner: dict[int, int] = {}
+    for chunk in chunks(sorted({i for p in pairs for i in p})):
+        for iid, mid in conn.execute(
+            select(identities.c.id, identities.c.member_id).where(identities.c.id.in_(chunk))
+        ):
+            if mid is not None:
+                owner[int(iid)] = int(mid)
+    wanted = set(ids.tolist())
+    return Mentions.of(
+        [
+            (-1, owner[a], a, owner[t], t)
+            for a, t in pairs
+            if a in owner and t in owner and owner[t] in wanted and owner[a] != owner[t]
+        ]
+    )
+
+
+def mentions(
+    conn: Connection, ctx: Context, *, among: I64 | None = None, aids: I64 | None = None
+) -> Mentions:
+    """``@username`` mentions of members in the texts (of members ``among``, or of
+    activities ``aids``, or all) that contain an ``@``."""
+    if not ctx.rules.mentions:
+        return Mentions.of([])
+    a, i, e = activities, identities, enrichments
+    stmt = (
+        select(a.c.id, i.c.member_id, i.c.id, a.c.channel_id, a.c.text)
+        .join(i, i.c.id == a.c.identity_id)
+        .outerjoin(e, e.c.activity_id == a.c.id)
+        .where(
+            a.c.text.contains("@"),
+            e.c.spam.is_not(True),
+            i.c.member_id.is_not(None),
+            a.c.id <= ctx.upto,
+            epoch(conn, a.c.created_at) <= ctx.now,
+        )
+    )
+    if among is not None:
+        stmts = [stmt.where(i.c.member_id.in_(c)) for c in chunks(among)]
+    elif aids is not None:
+        stmts = [stmt.where(a.c.id.in_(c)) for c in chunks(aids)]
+    else:
+        stmts = [stmt]
+    # compact columns: a third of a big community's texts may mention someone
+    found = [array("q") for _ in range(5)]  # activity, member, identity, channel, handle
+    handles: dict[str, int] = {}
+    for query in stmts:
+        result = conn.execution_options(stream_results=True, yield_per=20_000).execute(query)
+        for aid, mem, iid, cid, text in result:
+            for handle in {h.rstrip(".-").lower() for h in MENTION.findall(text)}:
+                for column, value in zip(
+                    found,
+                    (aid, mem, iid, cid, handles.setdefault(handle, len(handles))),
+                    strict=True,
+                ):
+                    column.append(value)
+    if not handles:
+        return Mentions.of([])
+    # A handle names the identity of that username on the same channel, or else the one
+    # member anywhere with it; a handle of several members names no one.
+    here: dict[tuple[int, int], tuple[int, int]] = {}
+    anywhere: dict[int, tuple[int, int] | None] = {}
+    for iid, cid, username, mem in conn.execution_options(yield_per=50_000).execute(
+        select(i.c.id, i.c.channel_id, i.c.username, i.c.member_id)
+        .where(i.c.username.is_not(None), i.c.member_id.is_not(None))
+        .order_by(i.c.id)
+    ):
+        h = handles.get(str(username).lower())
+        if h is None:
+            continue
+        who = (int(mem), int(iid))
+        here.setdefault((int(cid), h), who)
+        seen = anywhere.setdefault(h, who)
+        if seen is not None and seen[0] != who[0]:
+            anywhere[h] = None
+    out = [array("q") for _ in range(5)]
+    for aid, mem, iid, cid, h in zip(*found, strict=True):
+        target = here.get((cid, h)) or anywhere.get(h)
+        if target is not None and target[0] != mem:
+            for column, value in zip(out, (aid, mem, iid, *target), strict=True):
+                column.append(value)
+    return Mentions(*(np.frombuffer(c, np.int64).copy() for c in out))
+
+
+def chunks(values: I64 | Sequence[Any]) -> list[list[Any]]:
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
