@@ -1,4 +1,5 @@
-"""``veille export``: stored activities and members as NDJSON (the stable interface) or CSV."""
+"""``veille export``: stored activities, members and alerts as NDJSON (the stable
+interface) or CSV."""
 
 from __future__ import annotations
 
@@ -19,8 +20,15 @@ ACTIVITY_COLUMNS = (
     "language", "language_confidence", "html_safe", "spam", "keywords", "intent",
 )  # fmt: skip
 MEMBER_COLUMNS = (
-    "member_id", "display_name", "identities", "activity_count", "first_seen", "last_seen",
+    "member_id", "display_name", "identities", "is_bot", "is_team", "flags", "activity_count",
+    "first_seen", "last_seen", "engagement", "reach", "orbit_level", "segment",
+    "segment_reasons", "onion", "cohort", "talent_topics",
 )  # fmt: skip
+ALERT_COLUMNS = (
+    "id", "kind", "subject", "started_at", "detected_at", "metric", "baseline", "observed",
+    "evidence", "status", "backtest",
+)  # fmt: skip
+COLUMNS = {"activities": ACTIVITY_COLUMNS, "members": MEMBER_COLUMNS, "alerts": ALERT_COLUMNS}
 
 
 def records(store: Store, what: str) -> Iterator[ExportRecord]:
@@ -28,7 +36,11 @@ def records(store: Store, what: str) -> Iterator[ExportRecord]:
         return iter_activities(store.engine)
     if what == "members":
         return iter_members(store.engine)
-    raise ValueError(f"nothing to export called {what!r}: activities or members")
+    if what == "alerts":
+        from veille.watch.alerts import iter_alerts
+
+        return iter_alerts(store.engine)
+    raise ValueError(f"nothing to export called {what!r}: activities, members or alerts")
 
 
 def write(store: Store, what: str, fmt: str, out: TextIO) -> int:
@@ -42,7 +54,7 @@ def write(store: Store, what: str, fmt: str, out: TextIO) -> int:
         return n
     if fmt != "csv":
         raise ValueError(f"unknown export format {fmt!r}: ndjson or csv")
-    columns = ACTIVITY_COLUMNS if what == "activities" else MEMBER_COLUMNS
+    columns = COLUMNS[what]
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for record in records(store, what):

@@ -153,9 +153,11 @@ def _consume(
             from veille.inbox.routing import intake
             from veille.members.upkeep import update
             from veille.notify import deliver
+            from veille.watch.alerts import watch
 
             report.members = update(store, before or None).line()
             report.members += "; " + intake(store, before, settings.inbox_rules(store)).line()
+            report.members += "; " + watch(store, settings.watch_rules(store)).line()
             report.members += "; " + deliver(store.engine, settings.notify_rules(store)).line()
     except KeyboardInterrupt:
         report.interrupted = True

@@ -46,10 +46,11 @@ from veille.members.flags import FlagRules
 from veille.members.resolve import ResolveRules
 from veille.members.rules import MemberRules
 from veille.members.rules import from_mapping as members_from_mapping
-from veille.notify import NotifyRules
+from veille.notify import NotifyError, NotifyRules, kind_of
 from veille.store import Store
 from veille.store.schema import settings as settings_table
 from veille.store.writer import insert_or_update
+from veille.watch.spikes import SpikeRules
 
 
 class SettingsError(ValueError):
@@ -151,8 +152,14 @@ def _check_fields(
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise SettingsError(f"{where}: [{section}] {key} must be a whole number >= 0")
         elif isinstance(default, float):
-            if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
-                raise SettingsError(f"{where}: [{section}] {key} must be a number in [0, 1]")
+            top = 1.0 if (section, key) in UNIT else float("inf")
+            if (
+                not isinstance(value, int | float)
+                or isinstance(value, bool)
+                or not 0 <= value <= top
+            ):
+                span = "in [0, 1]" if top == 1.0 else ">= 0"
+                raise SettingsError(f"{where}: [{section}] {key} must be a number {span}")
             value = float(value)
         elif isinstance(default, str):
             choices = CHOICES.get((section, key))
@@ -175,6 +182,10 @@ def _check_fields(
 
 
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {("inbox", "auto_assign"): AUTO_ASSIGN}
+# Numbers that are shares or probabilities: in [0, 1]. Other numbers are only >= 0.
+UNIT = {("identities", "auto_merge"), ("identities", "suggest"),
+        ("identities", "bot_repeat_share"), ("inbox", "learned_route_above"),
+        ("watch", "alpha"), ("watch", "share_jump")}  # fmt: skip
 
 
 def check_identities(values: dict[str, Any], where: str) -> dict[str, Any]:
@@ -213,6 +224,22 @@ def notify_rules(store: Store) -> NotifyRules:
     return NotifyRules(**_pick(NotifyRules, stored(store, "notify")))
 
 
+def check_watch(values: dict[str, Any], where: str) -> dict[str, Any]:
+    """The ``[watch]`` section (:class:`veille.watch.spikes.SpikeRules`)."""
+    out = _check_fields("watch", (SpikeRules,), values, where)
+    for target in out.get("notify", []):
+        try:
+            kind_of(target)
+        except NotifyError as exc:
+            raise SettingsError(f"{where}: [watch] notify: {exc}") from None
+    return out
+
+
+def watch_rules(store: Store) -> SpikeRules:
+    """The spike detector's settings in force."""
+    return SpikeRules(**_pick(SpikeRules, stored(store, "watch")))
+
+
 def inbox_rules(store: Store) -> InboxRules:
     """How the inbox takes items in, in force."""
     return InboxRules(**_pick(InboxRules, stored(store, "inbox")))
@@ -233,6 +260,7 @@ SECTIONS = {
     "members": check_members,
     "inbox": check_inbox,
     "notify": check_notify,
+    "watch": check_watch,
 }
 
 
@@ -324,4 +352,8 @@ def show(store: Store) -> dict[str, dict[str, Any]]:
         "members": member_rules(store).as_mapping(),
         "inbox": inbox,
         "notify": dataclasses.asdict(notify_rules(store)),
+        "watch": {
+            k: list(v) if isinstance(v, tuple) else v
+            for k, v in dataclasses.asdict(watch_rules(store)).items()
+        },
     }

@@ -91,14 +91,15 @@ def ingest(
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["activities", "members"]))
+@click.argument("what", type=click.Choice(["activities", "members", "alerts"]))
 @click.option(
     "--format", "fmt", type=click.Choice(["ndjson", "csv"]), default="ndjson", show_default=True
 )
 @click.option("--out", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 @click.pass_context
 def export(ctx: click.Context, what: str, fmt: str, out: str | None) -> None:
-    """Write stored activities or members, one record per line (NDJSON is the stable interface)."""
+    """Write stored activities, members or alerts, one record per line (NDJSON is the
+    stable interface)."""
     from veille import export as exporting
 
     with _store(ctx) as store, contextlib.ExitStack() as stack:
@@ -198,7 +199,7 @@ def enrich(ctx: click.Context, everything: bool) -> None:
 
 
 def register(group: click.Group) -> None:
-    from veille.cli import inbox, members, models, sources
+    from veille.cli import inbox, members, models, sources, watch
 
     for command in (ingest, enrich, export, stats, quarantine, generate, demo):
         group.add_command(command)
@@ -214,3 +215,4 @@ def register(group: click.Group) -> None:
     group.add_command(inbox.rules)
     group.add_command(inbox.feedback)
     group.add_command(inbox.notifications)
+    group.add_command(watch.alerts)

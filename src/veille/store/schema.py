@@ -381,3 +381,26 @@ notifications = Table(
     Column("sent_at", UTCDateTime),
     Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
 )
+
+alerts = Table(
+    "alerts",
+    metadata,
+    # One alert per episode (a spike, updated while it grows), with its evidence: the
+    # series it fired on, the baseline, and the activities that made it.
+    Column("id", Id, primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("detected_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("metric", String(30), nullable=False),
+    Column("baseline", Float, nullable=False),
+    Column("observed", Float, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("series", Text),
+    Column("status", String(12), nullable=False),
+    Column("backtest", Boolean, nullable=False),
+    Column("acknowledged_by", String(200)),
+    Column("resolved_by", String(200)),
+    Index("ix_alerts_kind_subject_status", "kind", "subject", "status"),
+)

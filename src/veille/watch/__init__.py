@@ -1,0 +1,3 @@
+"""Watch: spikes in volume and in negative sentiment, as alerts that reach people
+(:mod:`.spikes`: hourly series and the detector; :mod:`.alerts`: alerts stored,
+deduplicated, acknowledged, resolved, replayed over history)."""
