@@ -157,3 +157,33 @@ def test_live_alerts_after_an_ingest_notify_and_export(tmp_path: Path) -> None:
     bad.write_text('[watch]\nnotify = ["the PR team"]\n')
     refused = runner.invoke(cli, ["--db", db, "settings", "load", str(bad)])
     assert refused.exit_code != 0 and "not a webhook" in refused.output
+
+
+def test_trends_find_what_is_said_more_than_usual(tmp_path: Path) -> None:
+    from veille.watch.trends import trends
+
+    rng, records, n = Random(5), [], 0
+    start = datetime(2026, 4, 1, tzinfo=UTC)
+    usual = ("The weekly schedule works well for my flat",
+             "Le planning hebdomadaire fonctionne bien chez moi")  # fmt: skip
+    for day in range(15):
+        for _ in range(30):
+            n += 1
+            text = rng.choice(usual)
+            if day == 14 and n % 2:
+                text = rng.choice(("The new logo is hideous, bring back the old logo",
+                                   "Ce nouveau logo est vraiment moche", "New logos? Why?"))  # fmt: skip
+            when = start + timedelta(days=day, minutes=rng.randrange(1440))
+            records.append({"id": str(n), "channel": "forum", "created_at": when.isoformat(),
+                            "author": {"username": f"u{n % 50}"}, "text": text})  # fmt: skip
+    store = _store(tmp_path, records, "trends")
+    found = trends(store.engine, "day")
+    assert found and "logo" in found[0].term, found
+    top = found[0]
+    assert top.count >= 10 and top.baseline == 0 and top.negative_share > 0.3
+    assert not any("schedule" in t.term or "planning" in t.term for t in found)
+    assert trends(store.engine, "day", language="de") == []
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["--db", str(tmp_path / "trends.db"), "trends", "--window", "day"])
+    assert shown.exit_code == 0 and "logo" in shown.output
+    store.close()

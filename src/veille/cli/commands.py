@@ -216,3 +216,4 @@ def register(group: click.Group) -> None:
     group.add_command(inbox.feedback)
     group.add_command(inbox.notifications)
     group.add_command(watch.alerts)
+    group.add_command(watch.trends)

@@ -90,3 +90,32 @@ def alerts_backtest(ctx: click.Context, since: datetime | None, until: datetime 
                 f"  {a['kind']:<20} {a['subject']:<24} from {a['started_at'][:16]}, "
                 f"detected {a['detected_at'][:16]}: {a['observed']:g} against {a['baseline']:g}"
             )
+
+
+@click.command()
+@click.option("--window", type=click.Choice(["hour", "day", "week"]), default="day",
+              show_default=True)  # fmt: skip
+@click.option("--lang", "language", help="Only this language (ISO 639-1).")
+@click.option("--top", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def trends(ctx: click.Context, window: str, language: str | None, top: int, as_json: bool) -> None:
+    """Terms said much more in the latest window than in their usual level."""
+    import dataclasses
+    import json
+
+    from veille.watch.trends import trends as find
+
+    with _store(ctx) as store:
+        found = find(store.engine, window, language, top=top)
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(t) for t in found], ensure_ascii=False))
+        return
+    if not found:
+        click.echo("nothing is trending")
+    for t in found:
+        click.echo(
+            f"{t.term[:40]:<40} {t.count:>6} (usually {t.baseline:g}, x{t.score:g})  "
+            f"{t.negative_share:.0%} negative  {'/'.join(t.languages)}  e.g. "
+            f"{', '.join(str(i) for i in t.examples)}"
+        )
