@@ -745,3 +745,16 @@ def test_200_rules_on_10000_items() -> None:
             if by_name[name].stop and not by_name[name].shadow:
                 break
         assert [a["rule"] for a in out.applied] == expected
+
+
+def test_regexes_that_cannot_be_joined_still_run_alone() -> None:
+    from veille.inbox.rules import Facts, parse
+
+    rules = parse(
+        '[[rule]]\nname = "doubled"\n' + r"when.regex = ['\b(\w+) \1\b']" + '\nthen.tag = ["d"]\n'
+        '[[rule]]\nname = "plain"\nwhen.regex = [\'refund\']\nthen.tag = ["r"]\n'
+    )
+    said = Facts(activity_id=1, text="it is is broken, refund please", title="", channel="c",
+                 kind="post")  # fmt: skip
+    quiet = Facts(activity_id=2, text="all good here", title="", channel="c", kind="post")
+    assert rules.apply(said).tags == ["d", "r"] and rules.apply(quiet).tags == []

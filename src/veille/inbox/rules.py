@@ -802,7 +802,7 @@ def _rule_from_json(d: dict[str, Any]) -> Rule:
 class _Item:
     """One item as the checks read it: folded and split into words once."""
 
-    __slots__ = ("facts", "channel", "language", "tokens", "words", "raw", "vip")
+    __slots__ = ("facts", "channel", "language", "tokens", "words", "raw", "any_regex", "vip")
 
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
@@ -812,6 +812,7 @@ class _Item:
         self.tokens: set[str] = set()
         self.words = ""
         self.raw = ""
+        self.any_regex = False
         self.vip = False
 
 
@@ -912,9 +913,23 @@ class _Compiled:
             checks.append(lambda it: not says(it))
         if w.regex:
             patterns = [_regex(p) for p in w.regex]
-            checks.append(lambda it: any(p.search(it.raw) for p in patterns))
+            checks.append(lambda it: it.any_regex and any(p.search(it.raw) for p in patterns))
         self.rule = rule
         self.checks = tuple(checks)
+
+
+def _combined(patterns: list[str]) -> re.Pattern[str] | None:
+    """One pattern matching where any of ``patterns`` does; None when they cannot be
+    joined safely (back-references, global flags), and each must then run alone."""
+    if not patterns or any(_UNJOINABLE.search(p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error:
+        return None
+
+
+_UNJOINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]+\)")
 
 
 class _Engine:
@@ -925,6 +940,9 @@ class _Engine:
         whens = [r.when for r in rs.rules]
         self.words = any(w.any_words or w.all_words or w.no_words for w in whens)
         self.regex = any(w.regex for w in whens)
+        # One search for every rule's expressions at once: most items match none, and
+        # then no rule's own expressions need to run.
+        self.any_regex = _combined(sorted({p for w in whens for p in w.regex}))
         self.vip_checked = any(w.vip is not None for w in whens)
         vip = [v.split(":", 1) for v in rs.vip]
         self.members = frozenset(int(v) for k, v in vip if k == "member")
@@ -956,6 +974,7 @@ class _Engine:
             it.words = f" {' '.join(tokens)} "
         if self.regex:
             it.raw = f"{facts.title}\n{facts.text}"
+            it.any_regex = self.any_regex is None or self.any_regex.search(it.raw) is not None
         if self.vip_checked:
             f = facts
             it.vip = (
