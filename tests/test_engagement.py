@@ -5,6 +5,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -36,9 +37,10 @@ BRAND = MemberRules(brand_keywords=("kelvio",), brand_channels=("kelvio-blog",))
 Act = tuple[str, str, str, str, float, str | None, str, dict[str, Any]]
 
 
-def _put(store: Store, acts: Sequence[Act]) -> dict[str, int]:
-    """Store the activities and their enrichments; return member ids by username."""
-    by_id = {a[1]: a for a in acts}
+def _put(store: Store, acts: Sequence[Act], before: Sequence[Act] = ()) -> dict[str, int]:
+    """Store the activities and their enrichments (``before``: the activities of their
+    threads already stored or still to come); return member ids by username."""
+    by_id = {a[1]: a for a in (*before, *acts)}
 
     def root(native: str) -> str:
         parent = by_id[native][5]
@@ -95,7 +97,7 @@ def _stats(store: Store) -> dict[int, dict[str, Any]]:
         for k in ("counts", "segment_reasons", "talent_topics"):
             d[k] = orjson.loads(d[k]) if d[k] else None
         d.pop("computed_at")
-        d["counts"].pop("asked_at")  # when it was computed
+        d["counts"]["state"].pop("love")  # compared within 1e-6
         out[int(d["member_id"])] = d
     return out
 
@@ -247,6 +249,45 @@ def test_consultative_member_asks_the_brand(store: Store) -> None:
     assert staff["segment"] is not None and staff["orbit_level"] == 0
 
 
+def test_incremental_refresh_sees_replies_stored_before_what_they_answer(store: Store) -> None:
+    q, praise = {"intent": "question", "keywords": '["pairing"]'}, {"intent": "praise"}
+    first: list[Act] = [
+        ("forum", "s0", "post", "staff", 25, None, "Welcome", {}),
+        ("forum", "p5", "post", "bob", 30, None, "My setup", {"keywords": '["setup"]'}),
+        ("forum", "q1", "post", "alice", 20, None, "How do I pair it?", q),
+        ("forum", "a1", "reply", "bob", 19, "q1", "Hold the button.", {}),
+        ("forum", "c2", "reply", "carol", 18, "r9", "Same here", {}),  # r9 comes later
+        ("forum", "m1", "mention", "dave", 17, None, "cc @alice", {}),
+        ("forum", "z1", "reply", "frank", 2, "x1", "Indeed", {}),  # x1 too
+        ("forum", "y2", "reply", "gina", 9, "y1", "Try a reset", {}),  # y1 too
+        ("forum", "y3", "reply", "ivan", 8, "y2", "A reset did it", {}),
+    ]
+    then: list[Act] = [
+        ("forum", "r9", "reply", "erin", 18.5, "q1", "Did you try?", {}),
+        ("forum", "th", "reply", "alice", 5, "a1", "Thanks, it works!", praise),
+        ("forum", "s1", "reply", "staff", 4, "q1", "See the manual", {}),
+        ("forum", "j1", "reply", "carol", 3, "p5", "Nice setup", {}),
+        ("forum", "x1", "post", "hank", 2.5, None, "Kelvio rocks, @bob", {}),
+        ("forum", "y1", "post", "hank", 10, None, "Why does it blink?", q),
+    ]
+    m = _put(store, first, then)
+    _flag(store, team=[m["staff"]])
+    refresh(store.engine, BRAND, now=NOW)
+    m = _put(store, then, first)
+    new = {m[u] for u in ("erin", "alice", "staff", "carol", "hank")}
+    refresh(store.engine, BRAND, now=NOW, member_ids=new)
+    incremental, kept = _stats(store), _states(store)
+    refresh(store.engine, BRAND, now=NOW)
+    full, fresh = _stats(store), _states(store)
+    _same(incremental, full)
+    for k, want in fresh.items():
+        assert kept[k]["love"] == pytest.approx(want["love"], rel=1e-9)
+        assert {f: v for f, v in kept[k].items() if f != "love" and v != want[f]} == {}, k
+    bob, ivan = full[m["bob"]], full[m["ivan"]]
+    assert (bob["replies_received"], bob["reach"], bob["counts"]["state"]["thanked"]) == (2, 3, 1)
+    assert ivan["counts"]["state"]["answers"] == 1  # in a thread asking, known since
+
+
 # -- a generated community ----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[bytes], list[dict[str, Any]]]:
@@ -313,17 +354,9 @@ def test_generated_community_has_all_six_segments(
     assert all(r["segment"] is None for r in s.values() if r["orbit_level"] == 0)
 
 
-def test_incremental_refresh_equals_full(
-    store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
-) -> None:
-    lines, truth = generated
-    cut = int(len(lines) * 0.85)
-    _ingest(store, tmp_path, lines[:cut], truth)
-    now = _newest(lines)
-    refresh(store.engine, BRAND, now=now)
-    last = store.last_activity_id()
+def _items(lines: list[bytes]) -> list[Item]:
     items = []
-    for raw in lines[cut:]:
+    for raw in lines:
         d = orjson.loads(raw)
         items.append(
             Item(
@@ -339,7 +372,15 @@ def test_incremental_refresh_equals_full(
                 thread_id=d.get("thread_id"),
             )
         )
-    store.write(items)  # no identity resolution: members stay as they are
+    return items
+
+
+def _arrive(store: Store, lines: list[bytes]) -> tuple[set[int], set[int]]:
+    """Store activities as an ingest would, without identity resolution (members stay as
+    they are); return the members of the new activities, and the team and bots."""
+    last = store.last_activity_id()
+    store.write(_items(lines))
+    enrich_stored(store, chain=[KeywordEnricher(), IntentEnricher()])
     with store.engine.connect() as conn:
         touched = {
             int(mid)
@@ -355,14 +396,112 @@ def test_incremental_refresh_equals_full(
                 select(members.c.id).where(members.c.is_team.is_(True) | members.c.is_bot.is_(True))
             ).scalars()
         )
+    return touched, excluded
+
+
+def test_incremental_refresh_equals_full(
+    store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
+) -> None:
+    lines, truth = generated
+    cut = int(len(lines) * 0.85)
+    _ingest(store, tmp_path, lines[:cut], truth)
+    now = _newest(lines)
+    refresh(store.engine, BRAND, now=now)
+    touched, excluded = _arrive(store, lines[cut:])
     n = refresh(store.engine, BRAND, now=now, member_ids=touched)
     assert n > len(touched - excluded)  # the members they answered are recomputed too
     incremental = {k: v for k, v in _stats(store).items() if k not in excluded}
     refresh(store.engine, BRAND, now=now)
     full = {k: v for k, v in _stats(store).items() if k not in excluded}
+    _same(incremental, full)
+
+
+def _states(store: Store) -> dict[int, dict[str, Any]]:
+    with store.engine.connect() as conn:
+        return {
+            int(m): orjson.loads(c)["state"]
+            for m, c in conn.execute(select(member_stats.c.member_id, member_stats.c.counts))
+        }
+
+
+def _same(incremental: dict[int, dict[str, Any]], full: dict[int, dict[str, Any]]) -> None:
+    """Field by field, love within 1e-6 relative."""
     assert incremental.keys() == full.keys()
-    diff = [k for k in full if incremental[k] != full[k]]
-    assert not diff, (incremental[diff[0]], full[diff[0]])
+    for k, want in full.items():
+        got = incremental[k]
+        assert got["love"] == pytest.approx(want["love"], rel=1e-6, abs=1e-4), k
+        assert {f: v for f, v in got.items() if f != "love" and v != want[f]} == {}, (k, want)
+
+
+def test_incremental_refreshes_after_several_ingests_equal_a_full_one(
+    store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
+) -> None:
+    """The last 18% of a community arrives in three ingests, a refresh after each (and a
+    merge after the second); every figure and what is kept for the next refresh then
+    equal a full refresh's."""
+    lines, truth = generated
+    cuts = [int(len(lines) * x) for x in (0.82, 0.88, 0.94, 1.0)]
+    _ingest(store, tmp_path, lines[: cuts[0]], truth)
+    now = _newest(lines)
+    refresh(store.engine, BRAND, now=now)
+    asked: set[int] = set()
+    for k, (lo, hi) in enumerate(itertools.pairwise(cuts)):
+        touched, excluded = _arrive(store, lines[lo:hi])
+        asked = touched
+        if k == 1:  # two people found to be one: the identities of the first go to the second
+            stats = _stats(store)
+            a, b = sorted(
+                (m for m in touched - excluded if m in stats),
+                key=lambda m: -stats[m]["activity_count"],
+            )[:2]
+            with store.engine.begin() as conn:
+                conn.execute(
+                    update(identities).where(identities.c.member_id == a).values(member_id=b)
+                )
+            asked = touched | {a}
+        refresh(store.engine, BRAND, now=now, member_ids=asked)
+    incremental, kept = _stats(store), _states(store)
+    refresh(store.engine, BRAND, now=now)
+    full, fresh = _stats(store), _states(store)
+    _same(incremental, full)
+    assert kept.keys() == fresh.keys()
+    for m, want in fresh.items():
+        got = kept[m]
+        assert got["love"] == pytest.approx(want["love"], rel=1e-6, abs=1e-9), m
+        for part in ("partners", "reach", "recent", "kinds", "channels"):
+            got[part], want[part] = sorted(got[part]), sorted(want[part])
+        assert {f: v for f, v in got.items() if f != "love" and v != want[f]} == {}, (m, want)
+
+
+def test_incremental_refresh_as_time_goes_by(
+    store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
+) -> None:
+    """With ``now`` the newest activity each time, the members an ingest touches get the
+    figures a full refresh gives them (the others' time-relative ones wait for it)."""
+    lines, truth = generated
+    cuts = [int(len(lines) * x) for x in (0.85, 0.92, 1.0)]
+    _ingest(store, tmp_path, lines[: cuts[0]], truth)
+    refresh(store.engine, BRAND)
+    for lo, hi in itertools.pairwise(cuts):
+        touched, excluded = _arrive(store, lines[lo:hi])
+        started = datetime.now(UTC)
+        refresh(store.engine, BRAND, member_ids=touched)
+    with store.engine.connect() as conn:
+        measured = set(
+            conn.execute(
+                select(member_stats.c.member_id).where(member_stats.c.computed_at >= started)
+            ).scalars()
+        )
+    assert measured >= touched
+    incremental = _stats(store)
+    refresh(store.engine, BRAND)
+    full = _stats(store)
+    local = ("activity_count", "first_seen", "last_seen", "active_30", "active_90",
+             "active_365", "replies_given", "replies_received", "partners", "threads_started",
+             "brand_interactions", "reach", "orbit_level", "talent_topics", "counts")  # fmt: skip
+    for m in measured:
+        assert incremental[m]["love"] == pytest.approx(full[m]["love"], rel=1e-6, abs=1e-4)
+        assert {f: incremental[m][f] for f in local} == {f: full[m][f] for f in local}, m
 
 
 def test_an_empty_store_and_merged_away_members(store: Store) -> None:

@@ -293,9 +293,9 @@ def fetch(conn: Connection, stmt: Select[Any]) -> Rows:
     return Rows.of(columns)
 
 
-def replies_to(conn: Connection, ctx: Context, aids: I64) -> Rows:
-    """The counted direct replies to activities ``aids``: they lie in the activities'
-    threads, found by the thread index, then by parent."""
+def replies_to(conn: Connection, ctx: Context, aids: I64, upto: int | None = None) -> Rows:
+    """The counted direct replies to activities ``aids`` (with ids up to ``upto``): they
+    lie in the activities' threads, found by the thread index, then by parent."""
     a = activities
     thread = func.coalesce(a.c.thread_native_id, a.c.native_id)
     mine: dict[int, list[tuple[str, str]]] = {}
@@ -304,23 +304,31 @@ def replies_to(conn: Connection, ctx: Context, aids: I64) -> Rows:
             select(a.c.channel_id, a.c.native_id, thread).where(a.c.id.in_(chunk))
         ):
             mine.setdefault(int(cid), []).append((str(native), str(key)))
-    return in_threads(conn, ctx, mine, roots=False)
+    return in_threads(conn, ctx, mine, roots=False, upto=upto)
 
 
 def in_threads(
-    conn: Connection, ctx: Context, found: dict[int, list[tuple[str, str]]], *, roots: bool
+    conn: Connection,
+    ctx: Context,
+    found: dict[int, list[tuple[str, str]]],
+    *,
+    roots: bool,
+    upto: int | None = None,
 ) -> Rows:
-    """The counted activities whose parent is one of ``found`` (per channel, (native id,
-    thread key) pairs), and, with ``roots``, also those whose thread root is one."""
+    """The counted activities (with ids up to ``upto``) whose parent is one of ``found``
+    (per channel, (native id, thread key) pairs), and, with ``roots``, also those whose
+    thread root is one."""
     a = activities
     base = rows_query(conn, ctx)
+    if upto is not None:
+        base = base.where(a.c.id <= upto)
     parts = [fetch(conn, base.where(a.c.id < 0))]
     for cid, pairs in found.items():
         pairs.sort(key=lambda p: p[1])
         for k in range(0, len(pairs), CHUNK):
             natives = [n for n, _ in pairs[k : k + CHUNK]]
             keys = sorted({t for _, t in pairs[k : k + CHUNK]})
-            which = a.c.parent_native_id.in_(natives)
+            which: ColumnElement[bool] = a.c.parent_native_id.in_(natives)
             if roots:
                 which = or_(which, a.c.thread_native_id.in_(natives))
             where = (a.c.channel_id == cid, a.c.thread_native_id.in_(keys), which)
@@ -352,7 +360,9 @@ def owners(conn: Connection, identity_ids: I64) -> tuple[I64, I64]:
     if len(wanted) > 20 * CHUNK:
         found = conn.execute(stmt).all()
     else:
-        found = [r for c in chunks(wanted) for r in conn.execute(stmt.where(identities.c.id.in_(c)))]
+        found = [
+            r for c in chunks(wanted) for r in conn.execute(stmt.where(identities.c.id.in_(c)))
+        ]
     pairs = np.array([(i, -1 if m is None else m) for i, m in found], np.int64).reshape(-1, 2)
     pairs = pairs[np.argsort(pairs[:, 0])]
     return np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])

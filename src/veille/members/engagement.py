@@ -1,17 +1,15 @@
 """Engagement: what each member does and how others answer them, into ``member_stats``.
 
-:func:`refresh` reads activities once, as plain integers (one row per activity: its
-member, kind, channel, time, intent, and the members and intents of its parent and
-thread root, resolved by SQL joins on the ``(channel_id, native_id)`` index), into numpy
-arrays, and counts per member with sorts and bincounts: no query per member, no Python
-object per activity. :mod:`.segments` then places every member, and the rows are written.
+:func:`refresh` reads activities (:mod:`.activity`: integer columns, numpy arrays) and
+adds up, per member, a *state* of figures that only grow or add as activities arrive;
+the figures shown are derived from the state at ``now``. :mod:`.segments` then places
+every member, and the rows are written.
 
 What is counted, per member (spam never counts, nor anything after ``now``):
 
 - ``activity_count``, ``counts`` (JSON: ``kinds`` and ``channels``, counts by kind and
-  by channel name; ``window``, the activities of the typology window; and what an
-  incremental refresh needs: ``identities``, ``mentioned_by`` as pairs of identities,
-  ``asked_at``), ``first_seen``/``last_seen``;
+  by channel name; ``window``, the activities of the typology window; ``mentioned_by``
+  as pairs of identities; ``identities``; and ``state``, below), ``first_seen``/``last_seen``;
 - ``active_30``/``90``/``365``: distinct UTC days with activity in the last 30/90/365 days;
 - ``replies_given``/``replies_received``: replies (anything answering another member's
   activity but reactions, pingbacks and trackbacks) to and from other members; bots'
@@ -30,162 +28,152 @@ What is counted, per member (spam never counts, nor anything after ``now``):
 Bots and the team get rows with their counts but no segment, onion or cohort (the team
 is Orbit level 0, bots have none); ``rules.include_team``/``include_bots`` change that.
 
-Incremental refresh (``member_ids``: the members whose activities were written or
-whose identities moved): those members (and, for a member merged away, the member its
-identities went to) are recomputed from all their activities and the direct replies to
-them, found through the thread index; so are, unless team or bots, the members their
-activities written since their last refresh answer or mention (a member whose identities
-changed counts all its activities as new). Mentions received are kept in ``counts`` as
-identity pairs, so no text outside these members' own is read. The onion and the top
-quarter behind "recently inactive" are global: they are recomputed for everyone from
-``member_stats`` and only rows that move are rewritten. What an incremental refresh does
-not see: other members' time-relative figures (love, active days, cohorts) ageing,
-spam labels changed since, and the team's and bots' received replies: a full refresh
-(nightly, say) catches up with all of them. Its cost follows the volume of the
-recomputed members' activity, not the size of the store.
+**The state** (``counts.state``): counters (activities, replies given and received,
+threads started and joined, answers, thanked answers, talent points), counts per kind and
+channel, first and last seen, love as of ``at`` (love decays multiplicatively, so it
+carries forward: ``love(t2) = love(t1) x 0.5 ** ((t2 - t1) / half_life)``), the member's
+activities of the last ``horizon`` days (365, or a longer window) as (activity, time,
+flags: reaction, brand interaction, asks, asks the brand), partners and reach as
+*identity* ids (so a merge moves them: they are counted as distinct members at refresh
+time), and talent points per topic. Window counts and active days are time-relative:
+they are derived at each refresh from the kept activities, never stored stale.
+
+**What was counted** is "activities with an id up to ``upto``, created up to ``now``",
+both kept in the ``settings`` table (section ``members:engagement``, with the rules it
+was computed with). A full refresh sets them. An incremental refresh (``member_ids``
+given, the same rules, ``now`` not earlier; else it is a full one) reads only:
+
+- the new activities: ids above ``upto``, or created after the last ``now``;
+- the activities they change: those whose parent or thread root is new (a reply
+  stored before what it answers) and those they answer (a reply thanks, joins, comes
+  from the team), with the direct replies to all of these (found by the thread index);
+
+counts every one of those as it is now and as it was before (without the new ones), and
+adds the difference to the states of the members they touch (authors, the members they
+answer and mention). Its cost follows the new activities and their threads, not the
+members' history. A member whose identities changed (merged or unmerged), whose
+team/bot flag changed, or who has no state yet is recomputed from all its activities
+and the direct replies to them (rare). The onion and the top quarter behind "recently
+inactive" are global: they are recomputed for everyone from ``member_stats`` and only
+rows that move are rewritten.
+
+What an incremental refresh does not see, and a full refresh (nightly, say) catches up
+with: other members' time-relative figures (love, active days, window counts, cohorts)
+ageing; spam labels, intents and keywords changed since; activities edited in place;
+team or bot flags changed for a member whose replies others received; a new identity
+making an old ``@handle`` name someone else.
 """
 
 from __future__ import annotations
 
-import re
-from array import array
+import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import orjson
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    Connection,
-    Engine,
-    Integer,
-    Select,
-    and_,
-    case,
-    cast,
-    delete,
-    func,
-    insert,
-    literal,
-    or_,
-    select,
-)
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select
 
 from veille.enrich.intent import INTENTS
 from veille.members import segments
+from veille.members.activity import (
+    DAY,
+    F64,
+    I64,
+    Bools,
+    Context,
+    Grouped,
+    Mentions,
+    Rows,
+    chunks,
+    concat,
+    context,
+    fetch,
+    identities_of,
+    identities_owners,
+    in_threads,
+    known_mentions,
+    mentions,
+    owners,
+    replies_to,
+    rows_query,
+    stored_counts,
+)
 from veille.members.rules import KINDS, MemberRules
-from veille.store.schema import activities, channels, enrichments, identities, member_stats, members
+from veille.store.schema import activities, identities, member_stats
+from veille.store.schema import settings as settings_table
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
-Bools = npt.NDArray[np.bool_]
-Small = npt.NDArray[np.signedinteger[Any]]
-
-DAY = 86400
-CHUNK = 500
 NOT_REPLIES = tuple(KINDS.index(k) for k in ("reaction", "pingback", "trackback"))
 REACTION = KINDS.index("reaction")
 QUESTION = INTENTS.index("question")
 PRAISE = INTENTS.index("praise")
-MENTION = re.compile(r"(?<![\w@.])@(\w[\w.\-]*)")
-SMALL: dict[str, Any] = {"kind": np.int8, "kw": np.int8, "intent": np.int8, "has_parent": np.int8,
-                         "rint": np.int8, "ch": np.int32}  # fmt: skip
-COLUMNS = ("aid", "mem", "kind", "ch", "t", "kw", "intent", "has_parent", "pa", "pm", "ra", "rm",
-           "rint", "u")  # fmt: skip
+SECTION = "members:engagement"
+VERSION = 1
+REACTED, BRAND, ASKS, TO_BRAND = 1, 2, 4, 8
+"""Flags of a kept activity."""
+COUNTERS = ("count", "given", "received", "started", "joined", "answers", "thanked", "talent")
+SUMS = ("kinds", "channels", "topics")
+SETS = ("partners", "reach", "mentioned_by")
+
+__all__ = ["Measures", "Rows", "State", "refresh"]
 
 
 @dataclass
-class Rows:
-    """Activities as integer columns (-1 where there is nothing): the activity, its
-    author member, kind and intent codes, channel, epoch seconds, whether it names a
-    brand keyword, whether it has a parent, and its parent's and thread root's activity,
-    member and (root) intent."""
+class State:
+    """What is kept per member (sorted ``ids``) so that new activities add to it."""
 
-    aid: I64
-    mem: I64
-    kind: Small
-    ch: Small
-    t: I64
-    kw: Small
-    intent: Small
-    has_parent: Small
-    pa: I64
-    pm: I64
-    ra: I64
-    rm: I64
-    rint: Small
-    u: I64
-    """When the activity was last written (epoch seconds)."""
-
-    @classmethod
-    def of(cls, columns: list[Any]) -> Rows:
-        rows = cls(*columns)
-        # A thread's root is its own root: the same code paths then serve both.
-        root = rows.has_parent == 0
-        rows.ra[root], rows.rm[root], rows.rint[root] = (
-            rows.aid[root],
-            rows.mem[root],
-            rows.intent[root],
-        )
-        return rows
-
-    def take(self, mask: Bools | I64) -> Rows:
-        return Rows(*(getattr(self, f.name)[mask] for f in fields(self)))
-
-
-@dataclass
-class Mentions:
-    """``@username`` mentions: the activity (-1 when known from ``member_stats``), its
-    author's member and identity, the member and identity mentioned."""
-
-    aid: I64
-    author: I64
-    author_identity: I64
-    target: I64
-    target_identity: I64
+    ids: I64
+    count: I64
+    given: I64
+    received: I64
+    started: I64
+    joined: I64
+    answers: I64
+    thanked: I64
+    talent: I64
+    """Talent points, on any topic or none."""
+    first: I64
+    last: I64
+    love: F64
+    """As of the refresh's ``now``."""
+    kinds: Grouped
+    """Per member index: (kind code, count)."""
+    channels: Grouped
+    """(channel id, count)."""
+    topics: Grouped
+    """(topic number in the run's vocabulary, points)."""
+    recent: Grouped
+    """(activity, epoch seconds, flags) of the activities within the horizon."""
+    partners: Grouped
+    """(identity,) replied to or replied by."""
+    reach: Grouped
+    """(identity,) of community members who replied or mentioned."""
+    mentioned_by: Grouped
+    """(author identity, identity mentioned)."""
 
     @classmethod
-    def of(cls, pairs: Sequence[tuple[int, int, int, int, int]]) -> Mentions:
-        m = np.array(pairs, np.int64).reshape(-1, 5)
-        return cls(*(np.ascontiguousarray(m[:, j]) for j in range(5)))
+    def empty(cls) -> State:
+        values: dict[str, Any] = {"ids": np.empty(0, np.int64), "love": np.empty(0)}
+        for name in (*COUNTERS, "first", "last"):
+            values[name] = np.empty(0, np.int64)
+        for name, width in (*((s, 2) for s in SUMS), ("recent", 3), ("partners", 1),
+                            ("reach", 1), ("mentioned_by", 2)):  # fmt: skip
+            values[name] = Grouped.empty(width)
+        return cls(**values)
 
-    def __add__(self, other: Mentions) -> Mentions:
-        return Mentions(
-            *(np.concatenate([getattr(self, f.name), getattr(other, f.name)]) for f in fields(self))
-        )
-
-
-@dataclass
-class Grouped:
-    """Rows of ``values`` grouped by the sorted ``keys`` (a member id or index): lists
-    per member without a Python object per member, for a million members."""
-
-    keys: I64
-    values: I64
-
-    @classmethod
-    def of(cls, keys: I64, values: I64) -> Grouped:
-        if not len(keys):
-            return cls(keys, values)
-        order = np.lexsort((*values.reshape(len(keys), -1).T[::-1], keys))
-        return cls(keys[order], values[order])
-
-    def get(self, key: int) -> list[Any]:
-        lo, hi = np.searchsorted(self.keys, [key, key + 1])
-        return list(self.values[lo:hi].tolist())
-
-    def __contains__(self, key: int) -> bool:
-        lo, hi = np.searchsorted(self.keys, [key, key + 1])
-        return bool(hi > lo)
-
-    def __add__(self, other: Grouped) -> Grouped:
-        return Grouped.of(
-            np.concatenate([self.keys, other.keys]), np.concatenate([self.values, other.values])
-        )
+    def negated(self) -> State:
+        """The additive part with its sign changed (first, last and sets left out)."""
+        out = State.empty()
+        out.ids, out.love = self.ids, -self.love
+        for name in COUNTERS:
+            setattr(out, name, -getattr(self, name))
+        out.first = out.last = np.full(len(self.ids), -1, np.int64)
+        for name in SUMS:
+            g = getattr(self, name)
+            setattr(out, name, Grouped(g.keys, np.column_stack([g.values[:, 0], -g.values[:, 1]])))
+        return out
 
 
 @dataclass
@@ -196,10 +184,6 @@ class Measures:
     team: Bools
     bot: Bools
     activity_count: I64
-    kinds: Grouped
-    """Per member index: (kind code, count)."""
-    channels: Grouped
-    """Per member index: (channel id, count)."""
     first: I64
     last: I64
     active_30: I64
@@ -221,34 +205,21 @@ class Measures:
     reach: I64
     love: F64
     returning: Bools
-    mentioned_by: Grouped
-    """Per member index: (author identity, identity mentioned) of mentions."""
+    state: State
     topics: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
     """Per member index, its talent topics and their scores."""
     identities: Grouped | None = None
     """Per member id, its identities now (a merge since the last refresh shows here)."""
-    asked_at: I64 | None = None
-    """When each member's own activities were last all taken into account (epoch
-    seconds): newer ones make the members they answer dependents."""
 
 
-@dataclass
-class _Context:
-    rules: MemberRules
-    now: int
-    channel_names: dict[int, str]
-    brand_channels: I64
-    channel_weight: dict[int, float]
-    team: I64
-    bots: I64
+def fingerprint(rules: MemberRules) -> str:
+    raw = orjson.dumps([VERSION, rules.as_mapping()], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(raw).hexdigest()[:16]
 
-    def excluded(self) -> I64:
-        parts = [np.empty(0, np.int64)]
-        if not self.rules.include_team:
-            parts.append(self.team)
-        if not self.rules.include_bots:
-            parts.append(self.bots)
-        return np.unique(np.concatenate(parts))
+
+def horizon(rules: MemberRules) -> int:
+    """How many days of a member's activities the state keeps."""
+    return max(365, rules.window_days, rules.cohort_days + rules.return_gap_days) + 1
 
 
 def refresh(
@@ -258,352 +229,206 @@ def refresh(
     now: datetime | None = None,
     member_ids: Iterable[int] | None = None,
 ) -> int:
-    """Compute and store ``member_stats`` for every member, or for ``member_ids`` (and
-    those their activity touches); return how many rows were written.
+    """Compute and store ``member_stats`` for every member, or for ``member_ids`` and
+    those the activities new since the last refresh touch; return how many rows were
+    written.
 
     ``now`` defaults to the newest activity's time (stored data lies in the past)."""
     rules = rules or MemberRules()
     if now is not None and now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     computed_at = datetime.now(UTC)
-    started = int(computed_at.timestamp()) - 1  # what is written from now on is new
     with engine.connect() as conn:
         if now is None:
             now = conn.execute(select(func.max(activities.c.created_at))).scalar()
         if now is None:  # an empty store
             return 0
-        ctx = _context(conn, rules, int(now.timestamp()))
-        if member_ids is None:
-            rows = _fetch(conn, _rows_query(conn, ctx))
-            mentions = _mentions(conn, ctx, None)
-            idents = _identities_of(conn, None)
-            ids = np.unique(idents.keys)
-            gone = np.empty(0, np.int64)
-            asked_at = np.full(len(ids), started, np.int64)
+        upto = int(conn.execute(select(func.coalesce(func.max(activities.c.id), 0))).scalar_one())
+        ctx = context(conn, rules, int(now.timestamp()), upto)
+        mark = _mark(conn)
+        vocabulary: dict[str, int] = {}
+        gone = np.empty(0, np.int64)
+        if (
+            member_ids is not None
+            and mark is not None
+            and mark.get("rules") == fingerprint(rules)
+            and int(mark.get("now", ctx.now + 1)) <= ctx.now
+            and int(mark.get("upto", upto + 1)) <= upto
+        ):
+            asked = np.unique(np.fromiter(member_ids, np.int64))
+            measures, gone = _incremental(conn, ctx, asked, mark, vocabulary)
         else:
-            scope = _affected(conn, ctx, np.unique(np.fromiter(member_ids, np.int64)))
-            rows, ids, mentions, idents = scope.rows, scope.ids, scope.mentions, scope.identities
-            gone = np.setdiff1d(scope.asked, ids)
-            mentions += _known_mentions(conn, scope.prior, ids)
-            asked = set(scope.asked.tolist())
-            asked_at = np.array(
-                [
-                    started if m in asked else int(scope.prior.get(m, {}).get("asked_at", -1))
-                    for m in ids.tolist()
-                ],
-                np.int64,
-            )
-        measures = measure(rows, mentions, ids, ctx)
-        measures.identities, measures.asked_at = idents, asked_at
-        segments.talents(conn, rows, measures, rules)
+            measures = _full(conn, ctx, vocabulary)
+            member_ids = None
+    words = list(vocabulary)
     with engine.begin() as conn:
         stored = None if member_ids is None else segments.read_stored(conn).without(gone)
         population = segments.population(measures, rules, stored)
         ranks = segments.rank(measures, population, ctx.now, rules)
-        _write(conn, measures, ranks, ctx, computed_at, full=stored is None, gone=gone)
+        _write(conn, measures, ranks, ctx, words, computed_at, full=stored is None, gone=gone)
         if stored is not None:
-            segments.restack(conn, stored, population, measures.ids, ctx.now, rules)
+            before = None if mark is None else mark.get("cutoff")
+            segments.restack(conn, stored, population, measures.ids, ctx.now, rules, before)
+        value = {"rules": fingerprint(rules), "upto": upto, "now": ctx.now, "cutoff": ranks.cutoff}
+        _set_mark(conn, value, computed_at)
     return len(measures.ids)
 
 
-# -- reading ----------------------------------------------------------------------------
-def _context(conn: Connection, rules: MemberRules, now: int) -> _Context:
-    names = {int(i): str(n) for i, n in conn.execute(select(channels.c.id, channels.c.name))}
-    weights = {i: rules.channel_weights.get(n, 1.0) for i, n in names.items()}
-    brand = np.array([i for i, n in names.items() if n in rules.brand_channels], np.int64)
-    flagged = conn.execute(
-        select(members.c.id, members.c.is_team, members.c.is_bot).where(
-            or_(members.c.is_team.is_(True), members.c.is_bot.is_(True))
+# -- what was counted ---------------------------------------------------------------------
+def _mark(conn: Connection) -> dict[str, Any] | None:
+    raw = conn.execute(
+        select(settings_table.c.value).where(settings_table.c.section == SECTION)
+    ).scalar()
+    value = orjson.loads(raw) if raw else None
+    return value if isinstance(value, dict) else None
+
+
+def _set_mark(conn: Connection, value: dict[str, Any], at: datetime) -> None:
+    conn.execute(delete(settings_table).where(settings_table.c.section == SECTION))
+    conn.execute(
+        insert(settings_table).values(
+            section=SECTION, value=orjson.dumps(value).decode(), updated_at=at,
+            updated_by="veille.members.engagement",
         )
-    ).all()
-    team = np.array(sorted(int(m) for m, t, _ in flagged if t), np.int64)
-    bots = np.array(sorted(int(m) for m, _, b in flagged if b), np.int64)
-    return _Context(rules, now, names, brand, weights, team, bots)
+    )  # fmt: skip
 
 
-def _epoch(conn: Connection, column: Any) -> ColumnElement[int]:
-    if conn.dialect.name == "sqlite":
-        return cast(func.strftime("%s", column), Integer)
-    return cast(func.floor(func.extract("epoch", column)), BigInteger)
+# -- full and incremental ---------------------------------------------------------------
+def _full(conn: Connection, ctx: Context, vocabulary: dict[str, int]) -> Measures:
+    rows = fetch(conn, rows_query(conn, ctx))
+    said = mentions(conn, ctx)
+    idents = identities_of(conn, None)
+    ids = np.unique(idents.keys)
+    team_mentioned = said.aid[np.isin(said.target, ctx.team)]
+    state, events = tally(rows, np.ones(len(rows.aid), np.bool_), said, team_mentioned, ids, ctx)
+    del rows
+    state.topics = _topics(conn, events, vocabulary)
+    order = np.argsort(idents.values, kind="stable")
+    m = derive(state, ctx, (idents.values[order], idents.keys[order]), list(vocabulary))
+    m.identities = idents
+    return m
 
 
-def _rows_query(conn: Connection, ctx: _Context) -> Select[Any]:
-    a, i, e = activities, identities, enrichments
-    p, pi = activities.alias("p"), identities.alias("pi")
-    r, ri, re_ = activities.alias("r"), identities.alias("ri"), enrichments.alias("re")
-    kinds = {k: n for n, k in enumerate(KINDS)}
-    intents = {k: n for n, k in enumerate(INTENTS)}
-    words = ctx.rules.brand_keywords
-    keyword: ColumnElement[int] = (
-        case(
-            (
-                or_(
-                    *(
-                        func.lower(func.coalesce(col, "")).contains(w.lower(), autoescape=True)
-                        for w in words
-                        for col in (a.c.text, a.c.title)
-                    )
-                ),
-                1,
-            ),
-            else_=0,
-        )
-        if words
-        else literal(0)
-    )
-    return (
-        select(
-            a.c.id,
-            i.c.member_id,
-            case(kinds, value=a.c.kind, else_=-1),
-            a.c.channel_id,
-            _epoch(conn, a.c.created_at),
-            keyword,
-            case(intents, value=e.c.intent, else_=-1),
-            case((a.c.parent_native_id.is_(None), 0), else_=1),
-            func.coalesce(p.c.id, -1),
-            func.coalesce(pi.c.member_id, -1),
-            func.coalesce(r.c.id, -1),
-            func.coalesce(ri.c.member_id, -1),
-            case(intents, value=re_.c.intent, else_=-1),
-            _epoch(conn, a.c.updated_at),
-        )
-        .select_from(
-            a.join(i, i.c.id == a.c.identity_id)
-            .outerjoin(e, e.c.activity_id == a.c.id)
-            .outerjoin(
-                p, and_(p.c.channel_id == a.c.channel_id, p.c.native_id == a.c.parent_native_id)
-            )
-            .outerjoin(pi, pi.c.id == p.c.identity_id)
-            .outerjoin(
-                r, and_(r.c.channel_id == a.c.channel_id, r.c.native_id == a.c.thread_native_id)
-            )
-            .outerjoin(ri, ri.c.id == r.c.identity_id)
-            .outerjoin(re_, re_.c.activity_id == r.c.id)
-        )
-        .where(
-            e.c.spam.is_not(True),
-            i.c.member_id.is_not(None),
-            _epoch(conn, a.c.created_at) <= ctx.now,
-        )
-    )
+def _incremental(
+    conn: Connection,
+    ctx: Context,
+    asked: I64,
+    mark: dict[str, Any],
+    vocabulary: dict[str, int],
+) -> tuple[Measures, I64]:
+    """The members ``asked`` and those the new activities touch, measured from their
+    states plus what the new activities change; the members merged away."""
+    before, then = int(mark["upto"]), int(mark["now"])
+    a = activities
+    base = rows_query(conn, ctx)
+    since = datetime.fromtimestamp(then + 1, UTC)
+    new = fetch(conn, base.where(or_(a.c.id > before, a.c.created_at >= since)))
+    # Activities stored since (spam or not) may be the parent or root of older ones.
+    thread = func.coalesce(a.c.thread_native_id, a.c.native_id)
+    stored: dict[int, list[tuple[str, str]]] = {}
+    for cid, native, key in conn.execute(
+        select(a.c.channel_id, a.c.native_id, thread).where(a.c.id > before, a.c.id <= ctx.upto)
+    ):
+        stored.setdefault(int(cid), []).append((str(native), str(key)))
+    late = in_threads(conn, ctx, stored, roots=True, upto=before)
+    answered = np.setdiff1d(new.pa[new.pa >= 0], new.aid)
+    parts = [new, late] + [fetch(conn, base.where(a.c.id.in_(c))) for c in chunks(answered)]
+    changed = concat(parts).unique()
+    # The replies to the changed activities stored since are new or found late already.
+    older = changed.aid[changed.aid <= before]
+    world = concat([changed, replies_to(conn, ctx, older, before)]).unique()
+    said = mentions(conn, ctx, aids=changed.aid)
+    team_mentioned = said.aid[np.isin(said.target, ctx.team)]
+    said = said.take(np.isin(said.aid, new.aid))
+    counted = np.isin(world.aid, changed.aid)
+    touched = np.concatenate([world.mem[counted], world.pm[counted], said.target])
+    touched = np.unique(touched[touched >= 0])
 
-
-def _fetch(conn: Connection, stmt: Select[Any]) -> Rows:
-    # column by column, in the narrowest type: ten million activities must fit
-    parts: list[list[Any]] = [[np.empty(0, SMALL.get(c, np.int64))] for c in COLUMNS]
-    result = conn.execution_options(stream_results=True, yield_per=50_000).execute(stmt)
-    for part in result.partitions():
-        block = np.array([tuple(row) for row in part], np.int64).reshape(-1, len(COLUMNS))
-        for j, name in enumerate(COLUMNS):
-            parts[j].append(block[:, j].astype(SMALL.get(name, np.int64)))
-    columns = []
-    for j in range(len(COLUMNS)):
-        columns.append(np.concatenate(parts[j]))
-        parts[j] = []
-    return Rows.of(columns)
-
-
-def _identities_of(conn: Connection, among: I64 | None) -> Grouped:
-    """The identities of members (``among``, or all that have any; the others were
-    merged away)."""
-    stmt = select(identities.c.member_id, identities.c.id).where(
-        identities.c.member_id.is_not(None)
-    )
-    stmts = (
-        [stmt]
-        if among is None
-        else [stmt.where(identities.c.member_id.in_(c)) for c in _chunks(among)]
-    )
-    pairs = [np.array(conn.execute(q).all(), np.int64).reshape(-1, 2) for q in stmts]
-    both = np.concatenate([np.empty((0, 2), np.int64), *pairs])
-    return Grouped.of(both[:, 0].copy(), both[:, 1].copy())
-
-
-def _stored_counts(conn: Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(ids)):
-        for mid, raw in conn.execute(
-            select(member_stats.c.member_id, member_stats.c.counts).where(
-                member_stats.c.member_id.in_(chunk)
-            )
-        ):
-            value = orjson.loads(raw) if raw else None
-            out[int(mid)] = value if isinstance(value, dict) else {}
-    return out
-
-
-@dataclass
-class _Scope:
-    rows: Rows
-    ids: I64
-    asked: I64
-    mentions: Mentions
-    identities: Grouped
-    prior: dict[int, dict[str, Any]]
-
-
-def _affected(conn: Connection, ctx: _Context, asked: I64) -> _Scope:
-    """What an incremental refresh needs: the members it recomputes (those asked for,
-    the members their identities went to, and, unless excluded, the members their new
-    activity answers or mentions), the rows and the mentions to count them from."""
-    prior = _stored_counts(conn, asked.tolist())
-    idents = _identities_of(conn, asked)
+    # Whose state can be added to, who must be recomputed, who is gone.
+    wanted = np.union1d(asked, touched)
+    prior = stored_counts(conn, wanted.tolist())
+    idents = identities_of(conn, wanted)
     moved = [
         i for m in asked.tolist() if m not in idents for i in prior.get(m, {}).get("identities", [])
     ]
-    heirs = np.array(sorted(_identities_owners(conn, moved) - set(asked.tolist())), np.int64)
+    heirs = np.array(sorted(identities_owners(conn, moved) - set(wanted.tolist())), np.int64)
     if len(heirs):
-        asked = np.union1d(asked, heirs)
-        prior.update(_stored_counts(conn, heirs.tolist()))
-        idents += _identities_of(conn, heirs)
-    base = _rows_query(conn, ctx)
-    own = _concat([_fetch(conn, base.where(identities.c.member_id.in_(c))) for c in _chunks(asked)])
-    mentions = _mentions(conn, ctx, asked)
-    # Activities written since the member was last refreshed are new; all of them are
-    # when its identities changed (a merge changes who its partners' partners are).
-    since = {
-        m: int(prior[m].get("asked_at", -1))
-        if m in prior and prior[m].get("identities") == idents.get(m)
-        else -1
-        for m in asked.tolist()
-    }
-    threshold = np.array([since[m] for m in asked.tolist()], np.int64)
-    new = own.u > threshold[np.searchsorted(asked, own.mem)]
-    touched = np.concatenate([own.pm[new], mentions.target[np.isin(mentions.aid, own.aid[new])]])
-    touched = np.setdiff1d(np.unique(touched[touched >= 0]), ctx.excluded())
-    extra = np.setdiff1d(touched, asked)
-    parts = [own]
-    if len(extra):
-        mentions += _mentions(conn, ctx, extra)
-        prior.update(_stored_counts(conn, extra.tolist()))
-        idents += _identities_of(conn, extra)
+        prior.update(stored_counts(conn, heirs.tolist()))
+        idents += identities_of(conn, heirs)
     ids = np.unique(idents.keys)
-    for chunk in _chunks(extra):
-        parts.append(_fetch(conn, base.where(identities.c.member_id.in_(chunk))))
-    # What others did to a member's activities (replies, thanks, joining its threads)
-    # is their direct replies, which lie in the activities' threads: found by the
-    # thread index, then by parent.
-    a = activities
-    thread = func.coalesce(a.c.thread_native_id, a.c.native_id)
-    mine: dict[int, list[tuple[str, str]]] = {}
-    for chunk in _chunks(ids):
-        for cid, native, key in conn.execute(
-            select(a.c.channel_id, a.c.native_id, thread)
-            .join(identities, identities.c.id == a.c.identity_id)
-            .where(identities.c.member_id.in_(chunk))
-        ):
-            mine.setdefault(int(cid), []).append((str(native), str(key)))
-    for cid, pairs in mine.items():
-        pairs.sort(key=lambda p: p[1])
-        for k in range(0, len(pairs), CHUNK):
-            natives = [n for n, _ in pairs[k : k + CHUNK]]
-            keys = sorted({t for _, t in pairs[k : k + CHUNK]})
-            where = (a.c.channel_id == cid, a.c.thread_native_id.in_(keys))
-            parts.append(_fetch(conn, base.where(*where, a.c.parent_native_id.in_(natives))))
-    rows = _concat(parts)
-    _, first = np.unique(rows.aid, return_index=True)
-    return _Scope(rows.take(first), ids, asked, mentions, idents, prior)
+    gone = np.setdiff1d(asked, ids)
+    team, bots = set(ctx.team.tolist()), set(ctx.bots.tolist())
 
-
-def _identities_owners(conn: Connection, identity_ids: list[int]) -> set[int]:
-    owners: set[int] = set()
-    for chunk in _chunks(identity_ids):
-        owners.update(
-            int(m)
-            for m in conn.execute(
-                select(identities.c.member_id).where(
-                    identities.c.id.in_(chunk), identities.c.member_id.is_not(None)
-                )
-            ).scalars()
+    def usable(m: int) -> bool:
+        counts = prior.get(m, {})
+        state = counts.get("state")
+        return (
+            isinstance(state, dict)
+            and counts.get("identities") == idents.get(m)
+            and state.get("team") == (m in team)
+            and state.get("bot") == (m in bots)
         )
-    return owners
 
+    redo = np.array([m for m in ids.tolist() if not usable(m)], np.int64)
+    keep = np.setdiff1d(ids, redo)
+    kept = _load(prior, keep, ctx, vocabulary)
 
-def _known_mentions(conn: Connection, prior: dict[int, dict[str, Any]], ids: I64) -> Mentions:
-    """The mentions of members ``ids`` kept in ``member_stats`` (as identity pairs, so
-    that merges since move them with the identities)."""
-    pairs = {
-        (int(a), int(t)) for counts in prior.values() for a, t in counts.get("mentioned_by", [])
-    }
-    owner: dict[int, int] = {}
-    for chunk in _chunks(sorted({i for p in pairs for i in p})):
-        for iid, mid in conn.execute(
-            select(identities.c.id, identities.c.member_id).where(identities.c.id.in_(chunk))
-        ):
-            if mid is not None:
-                owner[int(iid)] = int(mid)
-    wanted = set(ids.tolist())
-    return Mentions.of(
-        [
-            (-1, owner[a], a, owner[t], t)
-            for a, t in pairs
-            if a in owner and t in owner and owner[t] in wanted and owner[a] != owner[t]
-        ]
+    # What the changed activities add: as they are now, less as they were before.
+    dids = np.intersect1d(touched, keep)
+    now_state, now_events = tally(world, counted, said, team_mentioned, dids, ctx)
+    old = _before(world.take(~np.isin(world.aid, new.aid)), before)
+    old_state, old_events = tally(
+        old, np.isin(old.aid, changed.aid), Mentions.of([]), team_mentioned, dids, ctx
     )
+    old_events[:, 2] *= -1
+    delta = _merge([now_state, old_state.negated()])
+    delta.topics = _topics(conn, np.concatenate([now_events, old_events]), vocabulary)
+    parts_: list[State] = [kept, delta]
+    if len(redo):
+        parts_.append(_recompute(conn, ctx, redo, prior, said, vocabulary))
+    state = _merge(parts_)
+    state.recent = _recent_within(state.recent, ctx)
+    who = np.unique(np.concatenate([state.partners.values[:, 0], state.reach.values[:, 0]]))
+    m = derive(state, ctx, owners(conn, who), list(vocabulary))
+    m.identities = idents
+    return m, gone
 
 
-def _concat(parts: Sequence[Rows]) -> Rows:
-    return Rows(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Rows)))
+def _before(rows: Rows, upto: int) -> Rows:
+    """``rows`` as they were read when activities up to id ``upto`` were stored: a parent
+    or root stored since was not found."""
+    rows = replace(rows, **{f.name: getattr(rows, f.name).copy() for f in fields(rows)})
+    parent = rows.pa > upto
+    rows.pa[parent], rows.pm[parent], rows.pident[parent] = -1, -1, -1
+    root = (rows.has_parent == 1) & (rows.ra > upto)
+    rows.ra[root], rows.rm[root], rows.rint[root] = -1, -1, -1
+    return rows
 
 
-def _mentions(conn: Connection, ctx: _Context, among: I64 | None) -> Mentions:
-    """``@username`` mentions of members in the texts (of members ``among``, or all)
-    that contain an ``@``."""
-    if not ctx.rules.mentions:
-        return Mentions.of([])
-    a, i, e = activities, identities, enrichments
-    stmt = (
-        select(a.c.id, i.c.member_id, i.c.id, a.c.channel_id, a.c.text)
-        .join(i, i.c.id == a.c.identity_id)
-        .outerjoin(e, e.c.activity_id == a.c.id)
-        .where(
-            a.c.text.contains("@"),
-            e.c.spam.is_not(True),
-            i.c.member_id.is_not(None),
-            _epoch(conn, a.c.created_at) <= ctx.now,
-        )
+def _recompute(
+    conn: Connection,
+    ctx: Context,
+    ids: I64,
+    prior: dict[int, dict[str, Any]],
+    said: Mentions,
+    vocabulary: dict[str, int],
+) -> State:
+    """The states of members ``ids`` from all their activities, the direct replies to
+    them, their mentions of others, and the mentions of them kept (and new, ``said``)."""
+    base = rows_query(conn, ctx)
+    own = concat(
+        [fetch(conn, base.where(activities.c.id < 0))]
+        + [fetch(conn, base.where(identities.c.member_id.in_(c))) for c in chunks(ids)]
     )
-    stmts = [stmt] if among is None else [stmt.where(i.c.member_id.in_(c)) for c in _chunks(among)]
-    # compact columns: a third of a big community's texts may mention someone
-    found = [array("q") for _ in range(5)]  # activity, member, identity, channel, handle
-    handles: dict[str, int] = {}
-    for query in stmts:
-        result = conn.execution_options(stream_results=True, yield_per=20_000).execute(query)
-        for aid, mem, iid, cid, text in result:
-            for handle in {h.rstrip(".-").lower() for h in MENTION.findall(text)}:
-                for column, value in zip(
-                    found,
-                    (aid, mem, iid, cid, handles.setdefault(handle, len(handles))),
-                    strict=True,
-                ):
-                    column.append(value)
-    if not handles:
-        return Mentions.of([])
-    # A handle names the identity of that username on the same channel, or else the one
-    # member anywhere with it; a handle of several members names no one.
-    here: dict[tuple[int, int], tuple[int, int]] = {}
-    anywhere: dict[int, tuple[int, int] | None] = {}
-    for iid, cid, username, mem in conn.execution_options(yield_per=50_000).execute(
-        select(i.c.id, i.c.channel_id, i.c.username, i.c.member_id)
-        .where(i.c.username.is_not(None), i.c.member_id.is_not(None))
-        .order_by(i.c.id)
-    ):
-        h = handles.get(str(username).lower())
-        if h is None:
-            continue
-        who = (int(mem), int(iid))
-        here.setdefault((int(cid), h), who)
-        seen = anywhere.setdefault(h, who)
-        if seen is not None and seen[0] != who[0]:
-            anywhere[h] = None
-    out = [array("q") for _ in range(5)]
-    for aid, mem, iid, cid, h in zip(*found, strict=True):
-        target = here.get((cid, h)) or anywhere.get(h)
-        if target is not None and target[0] != mem:
-            for column, value in zip(out, (aid, mem, iid, *target), strict=True):
-                column.append(value)
-    return Mentions(*(np.frombuffer(c, np.int64).copy() for c in out))
+    rows = concat([own, replies_to(conn, ctx, own.aid)]).unique()
+    theirs = mentions(conn, ctx, among=ids)
+    team_mentioned = theirs.aid[np.isin(theirs.target, ctx.team)]
+    received = known_mentions(conn, prior, ids) + said.take(np.isin(said.target, ids))
+    state, events = tally(
+        rows, np.ones(len(rows.aid), np.bool_), theirs + received, team_mentioned, ids, ctx
+    )
+    state.topics = _topics(conn, events, vocabulary)
+    return state
 
 
 # -- counting ---------------------------------------------------------------------------
@@ -633,26 +458,45 @@ def _distinct(idx: I64, other: I64, n: int) -> I64:
     return np.bincount(pairs // span, minlength=n).astype(np.int64)
 
 
-def measure(rows: Rows, mentions: Mentions, ids: I64, ctx: _Context) -> Measures:
-    """Count everything for members ``ids`` from ``rows`` (which must hold all their
-    activities and every activity in the threads they took part in)."""
+def _sums(keys: I64, codes: I64, counts: I64) -> Grouped:
+    """(code, summed count) per key, zeros left out."""
+    if not len(keys):
+        return Grouped.empty(2)
+    low = int(codes.min())
+    span = int(codes.max()) - low + 1
+    uniq, inverse = np.unique(keys * span + (codes - low), return_inverse=True)
+    total = np.zeros(len(uniq), np.int64)
+    np.add.at(total, inverse.ravel(), counts)
+    nz = total != 0
+    uniq = uniq[nz]
+    return Grouped(uniq // span, np.column_stack([uniq % span + low, total[nz]]))
+
+
+def _set(keys: I64, values: I64) -> Grouped:
+    """Distinct ``values`` rows per key."""
+    if not len(keys):
+        return Grouped.empty(values.shape[1] if values.ndim == 2 else 1)
+    table = np.unique(np.column_stack([keys, values]), axis=0)
+    return Grouped(table[:, 0].copy(), table[:, 1:].copy())
+
+
+def tally(
+    rows: Rows, counted: Bools, said: Mentions, team_mentioned: I64, ids: I64, ctx: Context
+) -> tuple[State, I64]:
+    """The state of members ``ids`` that the ``counted`` rows and the mentions ``said``
+    make, and the talent events (member index, activity whose topics count, points).
+    The other rows only tell about the counted ones: ``rows`` must hold every direct
+    reply to a counted activity (and each of a member's activities, for a whole one)."""
     rules, now, n = ctx.rules, ctx.now, len(ids)
     excluded = ctx.excluded()
     bots = np.empty(0, np.int64) if rules.include_bots else ctx.bots
-    own = _index(ids, rows.mem)
-    pidx = _index(ids, rows.pm)
+    own = np.where(counted, _index(ids, rows.mem), -1)
+    pidx = np.where(counted, _index(ids, rows.pm), -1)
     mine = own >= 0
 
-    is_reply = (
-        (rows.has_parent == 1)
-        & ~np.isin(rows.kind, NOT_REPLIES)
-        & (rows.pm >= 0)
-        & (rows.pm != rows.mem)
-        & ~np.isin(rows.pm, bots)
-        & ~np.isin(rows.mem, bots)
-    )
-    in_window = rows.t > now - rules.window_days * DAY
-    team_mentioned = mentions.aid[np.isin(mentions.target, ctx.team)]
+    plain = (rows.has_parent == 1) & ~np.isin(rows.kind, NOT_REPLIES) & (rows.pm >= 0)
+    plain &= rows.pm != rows.mem
+    is_reply = plain & ~np.isin(rows.pm, bots) & ~np.isin(rows.mem, bots)
     brand = (
         np.isin(rows.ch, ctx.brand_channels)
         | (rows.kw == 1)
@@ -663,6 +507,9 @@ def measure(rows: Rows, mentions: Mentions, ids: I64, ctx: _Context) -> Measures
     asks = np.isin(rows.intent, [INTENTS.index(x) for x in rules.consultative_intents])
     team_answered = np.unique(rows.pa[np.isin(rows.mem, ctx.team) & (rows.has_parent == 1)])
     to_brand = asks & (brand | ((rows.has_parent == 0) & np.isin(rows.aid, team_answered)))
+    flags = (
+        (rows.kind == REACTION) * REACTED + brand * BRAND + asks * ASKS + to_brand * TO_BRAND
+    ).astype(np.int64)
 
     weight = np.array([rules.weights.get(k, 0.0) for k in KINDS] + [0.0])[rows.kind]
     if ctx.channel_weight:
@@ -672,7 +519,6 @@ def measure(rows: Rows, mentions: Mentions, ids: I64, ctx: _Context) -> Measures
         weight = weight * lookup[rows.ch]
     love = weight * 0.5 ** ((now - rows.t) / (rules.half_life_days * DAY))
 
-    day = rows.t // DAY
     first = np.full(n, -1, np.int64)
     last = np.full(n, -1, np.int64)
     if mine.any():
@@ -682,99 +528,246 @@ def measure(rows: Rows, mentions: Mentions, ids: I64, ctx: _Context) -> Measures
         first = np.where(lo == hi, -1, lo)
         np.maximum.at(last, own[mine], rows.t[mine])
 
-    def active(days: int) -> I64:
-        m = rows.t > now - days * DAY
-        return _distinct(np.where(m, own, -1), day, n)
-
-    counts = _count(own, n)
-    reach_src = ~np.isin(rows.mem, excluded)
-    m_author_ok = ~np.isin(mentions.author, excluded)
-    reach = _distinct(
-        np.concatenate([np.where(is_reply & reach_src, pidx, -1),
-                        np.where(m_author_ok, _index(ids, mentions.target), -1)]),
-        np.concatenate([rows.mem, mentions.author]),
-        n,
-    )  # fmt: skip
-    partners = _distinct(
-        np.concatenate([np.where(is_reply, own, -1), np.where(is_reply, pidx, -1)]),
-        np.concatenate([rows.pm, rows.mem]),
-        n,
-    )
     # a thread others joined: its opening activity got a direct reply from someone else
-    joined = (rows.pa == rows.ra) & (rows.kind != REACTION) & (rows.pm >= 0)
-    joined &= (rows.pm != rows.mem) & ~np.isin(rows.mem, bots)
-    joined_roots = np.unique(rows.pa[joined & (pidx >= 0)])
+    opens = (rows.pa == rows.ra) & (rows.kind != REACTION) & (rows.pm >= 0)
+    opens &= rows.pm != rows.mem
+    joined_roots = np.unique(rows.pa[opens & ~np.isin(rows.mem, bots)])
     thanks = np.unique(rows.pa[is_reply & (rows.intent == PRAISE)])
     answer = is_reply & (rows.rint == QUESTION) & (rows.rm >= 0) & (rows.rm != rows.mem)
-    span = rules.cohort_days * DAY
-    recent = _count(np.where(rows.t > now - span, own, -1), n)
-    before = now - span - rules.return_gap_days * DAY
-    gap = _count(np.where((rows.t <= now - span) & (rows.t > before), own, -1), n)
 
-    wd = np.where(in_window, own, -1)
-    return Measures(
+    # talents count bots' replies too: answers (+1 when thanked), threads others joined,
+    # replies received, each on its activity's topics
+    t_answer = plain & (rows.rint == QUESTION) & (rows.rm >= 0) & (rows.rm != rows.mem)
+    t_thanks = np.unique(rows.pa[plain & (rows.intent == PRAISE)])
+    starter = (rows.has_parent == 0) & np.isin(rows.aid, np.unique(rows.pa[opens]))
+    one = np.ones_like(own)
+    events = np.concatenate(
+        [
+            np.stack([own, rows.ra, 1 + np.isin(rows.aid, t_thanks)], axis=1)[t_answer & mine],
+            np.stack([own, rows.aid, one], axis=1)[starter & mine],
+            np.stack([pidx, rows.pa, one], axis=1)[plain & (pidx >= 0)],
+        ]
+    ).astype(np.int64)
+
+    keep = mine & (rows.t > now - horizon(rules) * DAY)
+    reach_src = is_reply & ~np.isin(rows.mem, excluded) & (pidx >= 0)
+    heard = ~np.isin(said.author, excluded)
+    target = _index(ids, said.target)
+    to = target >= 0
+    replies = is_reply & mine
+    received = is_reply & (pidx >= 0)
+    state = State(
         ids=ids,
-        team=np.isin(ids, ctx.team),
-        bot=np.isin(ids, ctx.bots),
-        activity_count=counts,
-        kinds=_breakdown(own, rows.kind),
-        channels=_breakdown(own, rows.ch),
+        count=_count(own, n).astype(np.int64),
+        given=_count(np.where(is_reply, own, -1), n).astype(np.int64),
+        received=_count(np.where(is_reply, pidx, -1), n).astype(np.int64),
+        started=_count(
+            np.where((rows.has_parent == 0) & ~np.isin(rows.kind, NOT_REPLIES), own, -1), n
+        ).astype(np.int64),
+        joined=_count(np.where(np.isin(rows.aid, joined_roots), own, -1), n).astype(np.int64),
+        answers=_count(np.where(answer, own, -1), n).astype(np.int64),
+        thanked=_count(np.where(answer & np.isin(rows.aid, thanks), own, -1), n).astype(np.int64),
+        talent=_count(events[:, 0], n, events[:, 2].astype(np.float64)).astype(np.int64),
         first=first,
         last=last,
+        love=_count(own, n, love).astype(np.float64),
+        kinds=_sums(own[mine], rows.kind[mine].astype(np.int64), np.ones(int(mine.sum()), np.int64)),
+        channels=_sums(own[mine], rows.ch[mine].astype(np.int64), np.ones(int(mine.sum()), np.int64)),
+        topics=Grouped.empty(2),
+        recent=Grouped.of(own[keep], np.column_stack([rows.aid[keep], rows.t[keep], flags[keep]])),
+        partners=_set(
+            np.concatenate([own[replies], pidx[received]]),
+            np.concatenate([rows.pident[replies], rows.ident[received]])[:, None],
+        ),
+        reach=_set(
+            np.concatenate([pidx[reach_src], target[heard & to]]),
+            np.concatenate([rows.ident[reach_src], said.author_identity[heard & to]])[:, None],
+        ),
+        mentioned_by=_set(
+            target[to], np.column_stack([said.author_identity[to], said.target_identity[to]])
+        ),
+    )  # fmt: skip
+    return state, events
+
+
+def _topics(conn: Connection, events: I64, vocabulary: dict[str, int]) -> Grouped:
+    """Talent points per member index and topic (number in ``vocabulary``, which grows)."""
+    if not len(events):
+        return Grouped.empty(2)
+    span = int(events[:, 1].max()) + 1
+    keys, inverse = np.unique(events[:, 0] * span + events[:, 1], return_inverse=True)
+    points = np.zeros(len(keys), np.int64)
+    np.add.at(points, inverse.ravel(), events[:, 2])
+    words = segments.keywords(conn, np.unique(keys % span), vocabulary)
+    out: list[tuple[int, int, int]] = []
+    for key, p in zip(keys.tolist(), points.tolist(), strict=True):
+        if p:
+            out.extend((key // span, w, p) for w in words.get(key % span, ()))
+    t = np.array(out, np.int64).reshape(-1, 3)
+    return _sums(t[:, 0], t[:, 1], t[:, 2])
+
+
+def _merge(parts: Sequence[State]) -> State:
+    """States added up (counters and sums added, first and last widened, sets joined,
+    kept activities of later parts replacing earlier ones)."""
+    ids = np.unique(np.concatenate([p.ids for p in parts]))
+    n = len(ids)
+    out = State.empty()
+    out.ids, out.love = ids, np.zeros(n)
+    for name in COUNTERS:
+        setattr(out, name, np.zeros(n, np.int64))
+    first, last = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
+    grouped: dict[str, list[tuple[I64, I64]]] = {
+        f.name: [] for f in fields(State) if f.type == "Grouped"
+    }
+    for k, p in enumerate(parts):
+        pos = np.searchsorted(ids, p.ids)
+        for name in COUNTERS:
+            getattr(out, name)[pos] += getattr(p, name)
+        out.love[pos] += p.love
+        ok = p.first >= 0
+        here = first[pos[ok]]
+        first[pos[ok]] = np.where(here >= 0, np.minimum(here, p.first[ok]), p.first[ok])
+        last[pos] = np.maximum(last[pos], p.last)
+        for name, found in grouped.items():
+            g = getattr(p, name)
+            values = (
+                g.values
+                if name != "recent"
+                else np.column_stack([g.values, np.full(len(g.keys), k)])
+            )
+            found.append((pos[g.keys], values))
+    out.first, out.last = first, last
+    for name, found in grouped.items():
+        keys = np.concatenate([f[0] for f in found])
+        values = np.concatenate([f[1] for f in found])
+        if name in SUMS:
+            setattr(out, name, _sums(keys, values[:, 0], values[:, 1]))
+        elif name in SETS:
+            setattr(out, name, _set(keys, values))
+        else:  # recent: one entry per activity, the last part's
+            order = np.lexsort((-values[:, 3], values[:, 0], keys))
+            keys, values = keys[order], values[order]
+            first_seen = np.ones(len(keys), np.bool_)
+            first_seen[1:] = (keys[1:] != keys[:-1]) | (values[1:, 0] != values[:-1, 0])
+            out.recent = Grouped(keys[first_seen], values[first_seen, :3])
+    return out  # fmt: skip
+
+
+def _recent_within(recent: Grouped, ctx: Context) -> Grouped:
+    keep = recent.values[:, 1] > ctx.now - horizon(ctx.rules) * DAY
+    return Grouped(recent.keys[keep], recent.values[keep])
+
+
+def derive(state: State, ctx: Context, owner: tuple[I64, I64], words: list[str]) -> Measures:
+    """The figures of ``state`` at ``ctx.now``; ``owner``: sorted identity ids and their
+    members now (partners and reach count distinct members)."""
+    rules, now, n, s = ctx.rules, ctx.now, len(state.ids), state
+    idx, t, flags = s.recent.keys, s.recent.values[:, 1], s.recent.values[:, 2]
+    day = t // DAY
+
+    def active(days: int) -> I64:
+        return _distinct(np.where(t > now - days * DAY, idx, -1), day, n)
+
+    def members_in(g: Grouped) -> I64:
+        pos = _index(owner[0], g.values[:, 0])
+        who = np.where(pos >= 0, owner[1][np.maximum(pos, 0)], -1)
+        ok = (who >= 0) & (who != s.ids[g.keys])
+        return _distinct(np.where(ok, g.keys, -1), who, n)
+
+    def window_count(flag: int) -> I64:
+        counted: I64 = _count(np.where((flags & flag) > 0, wd, -1), n).astype(np.int64)
+        return counted
+
+    wd = np.where(t > now - rules.window_days * DAY, idx, -1)
+    span = rules.cohort_days * DAY
+    recent = _count(np.where(t > now - span, idx, -1), n)
+    before = now - span - rules.return_gap_days * DAY
+    gap = _count(np.where((t <= now - span) & (t > before), idx, -1), n)
+    m = Measures(
+        ids=s.ids,
+        team=np.isin(s.ids, ctx.team),
+        bot=np.isin(s.ids, ctx.bots),
+        activity_count=s.count,
+        first=s.first,
+        last=s.last,
         active_30=active(30),
         active_90=active(90),
         active_365=active(365),
-        window=_count(wd, n),
+        window=_count(wd, n).astype(np.int64),
         window_days=_distinct(wd, day, n),
-        window_reactions=_count(np.where(rows.kind == REACTION, wd, -1), n),
-        window_brand=_count(np.where(brand, wd, -1), n),
-        window_asks=_count(np.where(asks, wd, -1), n),
-        asks_to_brand=_count(np.where(to_brand, wd, -1), n),
-        replies_given=_count(np.where(is_reply, own, -1), n),
-        replies_received=_count(np.where(is_reply, pidx, -1), n),
-        partners=partners,
-        threads_started=_count(
-            np.where((rows.has_parent == 0) & ~np.isin(rows.kind, NOT_REPLIES), own, -1), n
-        ),
-        threads_joined=_count(_index(ids, rows.mem[np.isin(rows.aid, joined_roots)]), n),
-        answers=_count(np.where(answer, own, -1), n),
-        thanked=_count(np.where(answer & np.isin(rows.aid, thanks), own, -1), n),
-        reach=reach,
-        love=_count(own, n, love).astype(np.float64),
-        returning=(recent > 0) & (gap == 0) & (first >= 0) & (first <= before),
-        mentioned_by=_mentioned_by(_index(ids, mentions.target), mentions),
-    )  # fmt: skip
-
-
-def _mentioned_by(idx: I64, mentions: Mentions) -> Grouped:
-    keep = idx >= 0
-    if not keep.any():
-        return Grouped(np.empty(0, np.int64), np.empty((0, 2), np.int64))
-    triples = np.unique(
-        np.stack([idx[keep], mentions.author_identity[keep], mentions.target_identity[keep]], 1),
-        axis=0,
+        window_reactions=window_count(REACTED),
+        window_brand=window_count(BRAND),
+        window_asks=window_count(ASKS),
+        asks_to_brand=window_count(TO_BRAND),
+        replies_given=s.given,
+        replies_received=s.received,
+        partners=members_in(s.partners),
+        threads_started=s.started,
+        threads_joined=s.joined,
+        answers=s.answers,
+        thanked=s.thanked,
+        reach=members_in(s.reach),
+        love=s.love,
+        returning=(recent > 0) & (gap == 0) & (s.first >= 0) & (s.first <= before),
+        state=s,
     )
-    return Grouped(triples[:, 0].copy(), triples[:, 1:].copy())
+    k, v = s.topics.keys, s.topics.values
+    strong = (v[:, 1] >= rules.talent_min_score) & (s.talent[k] >= rules.talent_min_score)
+    for i, w, p in zip(
+        k[strong].tolist(), v[strong, 0].tolist(), v[strong, 1].tolist(), strict=True
+    ):
+        m.topics.setdefault(i, []).append((words[w], p))
+    for best in m.topics.values():
+        best.sort(key=lambda ws: (-ws[1], ws[0]))
+        del best[rules.talent_max_topics :]
+    return m  # fmt: skip
 
 
-def _breakdown(idx: I64, values: Small) -> Grouped:
-    """(value, count) per member index."""
-    keep = idx >= 0
-    if not keep.any():
-        return Grouped(np.empty(0, np.int64), np.empty((0, 2), np.int64))
-    i, v = idx[keep], values[keep].astype(np.int64)
-    low = int(v.min())
-    span = int(v.max()) - low + 1
-    keys, counts = np.unique(i * span + (v - low), return_counts=True)
-    return Grouped(keys // span, np.stack([keys % span + low, counts], axis=1))
+# -- the state in member_stats ----------------------------------------------------------
+def _load(
+    prior: dict[int, dict[str, Any]], ids: I64, ctx: Context, vocabulary: dict[str, int]
+) -> State:
+    """The kept states of members ``ids``, love carried forward to ``ctx.now``."""
+    out = State.empty()
+    out.ids = ids
+    n = len(ids)
+    values: dict[str, list[Any]] = {name: [] for name in (*COUNTERS, "first", "last", "love")}
+    lists: dict[str, list[list[int]]] = {f.name: [] for f in fields(State) if f.type == "Grouped"}
+    keys: dict[str, list[int]] = {name: [] for name in lists}
+    for i, m in enumerate(ids.tolist()):
+        s = prior[m]["state"]
+        for name in (*COUNTERS, "first", "last"):
+            values[name].append(int(s[name]))
+        age = ctx.now - int(s["at"])
+        values["love"].append(float(s["love"]) * 0.5 ** (age / (ctx.rules.half_life_days * DAY)))
+        found = {**{k: s[k] for k in ("kinds", "channels", "recent")},
+                 "partners": [[x] for x in s["partners"]], "reach": [[x] for x in s["reach"]],
+                 "mentioned_by": prior[m].get("mentioned_by", []),
+                 "topics": [[vocabulary.setdefault(w, len(vocabulary)), p]
+                            for w, p in s["topics"].items()]}  # fmt: skip
+        for name, items in found.items():
+            lists[name].extend(items)
+            keys[name].extend([i] * len(items))
+    for name in (*COUNTERS, "first", "last"):
+        setattr(out, name, np.array(values[name], np.int64).reshape(n))
+    out.love = np.array(values["love"], np.float64).reshape(n)
+    for name, items in lists.items():
+        width = getattr(out, name).values.shape[1]
+        setattr(
+            out,
+            name,
+            Grouped(np.array(keys[name], np.int64), np.array(items, np.int64).reshape(-1, width)),
+        )
+    return out
 
 
-# -- writing ----------------------------------------------------------------------------
 def _write(
     conn: Connection,
     m: Measures,
     ranks: segments.Ranks,
-    ctx: _Context,
+    ctx: Context,
+    words: list[str],
     computed_at: datetime,
     *,
     full: bool,
@@ -783,28 +776,44 @@ def _write(
     if full:
         conn.execute(delete(member_stats))
     else:
-        for chunk in _chunks(np.union1d(m.ids, gone)):
+        for chunk in chunks(np.union1d(m.ids, gone)):
             conn.execute(delete(member_stats).where(member_stats.c.member_id.in_(chunk)))
-    assert m.identities is not None and m.asked_at is not None
+    assert m.identities is not None
+    s, n = m.state, len(m.ids)
+    at = {name: getattr(s, name).bounds(n) for name in (*SUMS, *SETS, "recent")}
+
+    def part(name: str, i: int) -> list[Any]:
+        return list(getattr(s, name).values[at[name][i] : at[name][i + 1]].tolist())
 
     def when(t: int) -> datetime | None:
         return None if t < 0 else datetime.fromtimestamp(t, UTC)
 
     kinds, names = dict(enumerate(KINDS)), ctx.channel_names
+    team, bots = set(ctx.team.tolist()), set(ctx.bots.tolist())
     step = 5000  # members placed, written and forgotten at a time
-    for lo in range(0, len(m.ids), step):
-        hi = min(lo + step, len(m.ids))
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
         placed = segments.place(m, ranks, ctx.now, ctx.rules, lo, hi)
         batch: list[dict[str, Any]] = []
         for k, i in enumerate(range(lo, hi)):
             mid = int(m.ids[i])
+            state: dict[str, Any] = {
+                name: int(getattr(s, name)[i]) for name in (*COUNTERS, "first", "last")
+            }
+            state.update(
+                at=ctx.now, love=float(s.love[i]), team=mid in team, bot=mid in bots,
+                kinds=part("kinds", i), channels=part("channels", i), recent=part("recent", i),
+                partners=[x for (x,) in part("partners", i)],
+                reach=[x for (x,) in part("reach", i)],
+                topics={words[w]: p for w, p in part("topics", i)},
+            )  # fmt: skip
             counts = {
-                "kinds": {kinds.get(c, str(c)): n for c, n in m.kinds.get(i)},
-                "channels": {names.get(c, str(c)): n for c, n in m.channels.get(i)},
+                "kinds": {kinds.get(c, str(c)): c_n for c, c_n in state["kinds"]},
+                "channels": {names.get(c, str(c)): c_n for c, c_n in state["channels"]},
                 "window": int(m.window[i]),
-                "mentioned_by": m.mentioned_by.get(i),
+                "mentioned_by": part("mentioned_by", i),
                 "identities": m.identities.get(mid),
-                "asked_at": int(m.asked_at[i]),
+                "state": state,
             }
             batch.append(
                 {
@@ -834,8 +843,3 @@ def _write(
             )
         if batch:
             conn.execute(insert(member_stats), batch)
-
-
-def _chunks(values: I64 | Sequence[Any]) -> list[list[Any]]:
-    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]

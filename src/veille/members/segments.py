@@ -54,21 +54,16 @@ from sqlalchemy import (
     update,
 )
 
-from veille.enrich.intent import INTENTS
-from veille.members.rules import COHORTS, KINDS, ONION, SEGMENTS, MemberRules
+from veille.members.rules import COHORTS, ONION, SEGMENTS, MemberRules
 from veille.store.schema import enrichments, member_stats
 
 if TYPE_CHECKING:
-    from veille.members.engagement import Measures, Rows
+    from veille.members.engagement import Measures
 
 I64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 DAY = 86400
 ORBITS = {0: "team", 1: "ambassadors", 2: "fans", 3: "users", 4: "observers"}
-NOT_REPLIES = tuple(KINDS.index(k) for k in ("reaction", "pingback", "trackback"))
-REACTION = KINDS.index("reaction")
-QUESTION = INTENTS.index("question")
-PRAISE = INTENTS.index("praise")
 
 
 @dataclass
@@ -285,55 +280,8 @@ def _date(t: int) -> str:
     return datetime.fromtimestamp(t, UTC).date().isoformat() if t >= 0 else "never"
 
 
-# -- talents ----------------------------------------------------------------------------
-def talents(conn: Connection, rows: Rows, m: Measures, rules: MemberRules) -> None:
-    """Fill ``m.topics``: per member, topic keywords (of the enrichments) scored by answers
-    to others' questions (+1 when thanked: a reply of praise to the answer), threads
-    started that others joined, and replies received, each on the activity's topics."""
-    n = len(m.ids)
-    m.topics = {}
-    own, pidx = _position(m.ids, rows.mem), _position(m.ids, rows.pm)
-    is_reply = (rows.has_parent == 1) & ~np.isin(rows.kind, NOT_REPLIES) & (rows.pm >= 0)
-    is_reply &= rows.pm != rows.mem
-    answer = is_reply & (rows.rint == QUESTION) & (rows.rm >= 0) & (rows.rm != rows.mem)
-    thanks = np.unique(rows.pa[is_reply & (rows.intent == PRAISE)])
-    joined = (rows.pa == rows.ra) & (rows.kind != REACTION) & (rows.pm >= 0) & (rows.pm != rows.mem)
-    starter = (rows.has_parent == 0) & np.isin(rows.aid, np.unique(rows.pa[joined]))
-    one = np.ones_like(own)
-    # (member index, activity whose keywords are the topics, points)
-    events = np.concatenate(
-        [
-            np.stack([own, rows.ra, 1 + np.isin(rows.aid, thanks)], axis=1)[answer & (own >= 0)],
-            np.stack([own, rows.aid, one], axis=1)[starter & (own >= 0)],
-            np.stack([pidx, rows.pa, one], axis=1)[is_reply & (pidx >= 0)],
-        ]
-    )
-    if not len(events):
-        return
-    total = np.bincount(events[:, 0], weights=events[:, 2], minlength=n)
-    events = events[total[events[:, 0]] >= rules.talent_min_score]
-    if not len(events):
-        return
-    span = int(events[:, 1].max()) + 1
-    keys, inverse = np.unique(events[:, 0] * span + events[:, 1], return_inverse=True)
-    points = np.bincount(inverse.ravel(), weights=events[:, 2]).astype(np.int64)
-    vocabulary: dict[str, int] = {}
-    words = _keywords(conn, np.unique(keys % span), vocabulary)
-    names = list(vocabulary)
-    scores: dict[int, dict[int, int]] = {}
-    for key, p in zip(keys.tolist(), points.tolist(), strict=True):
-        for w in words.get(key % span, ()):
-            per = scores.setdefault(key // span, {})
-            per[w] = per.get(w, 0) + p
-    for i, per in scores.items():
-        best = [(names[w], s) for w, s in per.items() if s >= rules.talent_min_score]
-        best.sort(key=lambda ws: (-ws[1], ws[0]))
-        m.topics[i] = best[: rules.talent_max_topics]
-
-
-def _keywords(
-    conn: Connection, aids: I64, vocabulary: dict[str, int]
-) -> dict[int, tuple[int, ...]]:
+# -- talents (scored by :func:`veille.members.engagement.tally`) ----------------------
+def keywords(conn: Connection, aids: I64, vocabulary: dict[str, int]) -> dict[int, tuple[int, ...]]:
     """The keywords of activities ``aids``, as numbers in ``vocabulary`` (which grows)."""
     e = enrichments
     stmt = select(e.c.activity_id, e.c.keywords).where(e.c.keywords.is_not(None))
@@ -431,16 +379,22 @@ def restack(
     measured: I64,
     now: int,
     rules: MemberRules,
+    cutoff_before: int | None = None,
 ) -> int:
     """Rewrite the onion layer and cohort of the ``stored`` members (other than
-    ``measured``) that the new figures moved; return how many rows changed."""
+    ``measured``) that the new figures moved (and the reasons of the recently inactive
+    when the top quarter's cutoff they quote moved from ``cutoff_before``); return how
+    many rows changed."""
     s = member_stats.c
     pos = _position(population.ids, stored.ids)
     onion = np.where(pos >= 0, population.onion(rules)[np.maximum(pos, 0)], -1)
     cutoff = population.top_quarter(rules)
     returning = stored.cohort == COHORTS.index("returning")
     group = cohort_codes(stored.first, stored.last, stored.window, returning, cutoff, now, rules)
-    moved = ((onion != stored.onion) | (group != stored.cohort)) & ~np.isin(stored.ids, measured)
+    moved = (onion != stored.onion) | (group != stored.cohort)
+    if cutoff != cutoff_before:
+        moved |= group == COHORTS.index("recently_inactive")
+    moved &= ~np.isin(stored.ids, measured)
     changed: dict[int, tuple[str | None, str | None, str, str]] = {}
     for k in np.flatnonzero(moved).tolist():
         layer = ONION[onion[k]] if onion[k] >= 0 else None
