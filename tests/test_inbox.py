@@ -398,3 +398,29 @@ def test_a_feedback_report_gathers_what_was_said_about_a_topic(tmp_path: Path) -
     assert missing.exit_code == 1 and "no topic 'nothing'" in missing.output
     bad = run("feedback", "add", "x", "-w", "  ")
     assert bad.exit_code == 1 and "at least one word" in bad.output
+
+
+def test_filtered_pages_walk_the_newest_items_and_page_on(tmp_path: Path) -> None:
+    import io
+
+    from veille.generate import GenerateConfig, generate
+
+    data = io.StringIO()
+    generate(GenerateConfig(members=200, activities=2500, seed=4), data)
+    store = Store(tmp_path / "p.db")
+    ingest(store, [_write_text(tmp_path / "p.ndjson", data.getvalue())])
+    every = items.listing(store.engine, limit=100_000)
+    for filters in ({"language": "fr"}, {"intent": "question"}, {"channel": "kelvio-forum"},
+                    {"language": "en", "sentiment": "negative"}):  # fmt: skip
+        expected = [i.activity_id for i in every
+                    if all(getattr(i, k) == v for k, v in filters.items())]  # fmt: skip
+        got: list[int] = []
+        before = None
+        while True:
+            page = items.listing(store.engine, limit=40, before=before, **filters)
+            got += [i.activity_id for i in page]
+            if len(page) < 40:
+                break
+            before = page[-1].activity_id
+        assert got == expected and len(expected) > 40, filters
+    store.close()

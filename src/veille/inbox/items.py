@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
 
 from veille.store.schema import (
     activities,
@@ -155,31 +155,100 @@ def listing(
     limit: int = 50,
     before: int | None = None,
 ) -> list[Item]:
-    """A page of the inbox, newest first, filtered; ``before`` (an activity id) pages on.
-    Without a status filter, the open items (new, triaged, routed, snoozed)."""
-    q = _select()
+    """A page of the inbox, newest first, filtered; ``before`` (an item's id) gives the
+    page after that item. Without a status filter, the open items (new, triaged,
+    routed, snoozed).
+
+    Filters on the item itself (status, department, owner) use its indexes directly.
+    Filters on what is joined to it (channel, language, intent, sentiment) walk the
+    newest items in growing slices and keep those that match, so a page costs a few
+    slices instead of sorting every item of a language."""
     wanted = list(status) or list(OPEN)
     unknown = [s for s in wanted if s not in STATUSES]
     if unknown:
         raise InboxError(f"no status {unknown[0]!r} (known: {', '.join(STATUSES)})")
-    q = q.where(inbox_items.c.status.in_(wanted))
+    own: list[Any] = [inbox_items.c.status.in_(wanted)]
     if department:
-        q = q.where(inbox_items.c.department == department)
+        own.append(inbox_items.c.department == department)
     if assignee:
-        q = q.where(inbox_items.c.assignee == assignee)
-    if channel:
-        q = q.where(channels.c.name == channel)
-    if language:
-        q = q.where(enrichments.c.language == language)
-    if intent:
-        q = q.where(enrichments.c.intent == intent)
-    if sentiment:
-        q = q.where(enrichments.c.sentiment == sentiment)
-    if before is not None:
-        q = q.where(inbox_items.c.activity_id < before)
-    q = q.order_by(inbox_items.c.received_at.desc(), inbox_items.c.activity_id.desc()).limit(limit)
+        own.append(inbox_items.c.assignee == assignee)
+    # What is joined is checked here, on the slices' few columns, not in SQL: given a
+    # channel or a language, a database would walk all of that channel's activities.
+    joined = {k: v for k, v in (("channel", channel), ("language", language),
+                                ("intent", intent), ("sentiment", sentiment)) if v}  # fmt: skip
+    newest = (inbox_items.c.received_at.desc(), inbox_items.c.activity_id.desc())
     with engine.connect() as conn:
-        return [_item(r) for r in conn.execute(q)]
+        if before is not None:
+            at = conn.execute(
+                select(inbox_items.c.received_at).where(inbox_items.c.activity_id == before)
+            ).scalar()
+            if at is None:
+                raise InboxError(f"item {before}: not in the inbox")
+            own.append(_older_than(at, before))
+        if not joined:
+            q = _select().where(*own).order_by(*newest).limit(limit)
+            return [_item(r) for r in conn.execute(q)]
+        channel_of = {
+            str(n): int(i) for i, n in conn.execute(select(channels.c.id, channels.c.name))
+        }
+        if channel and channel not in channel_of:
+            return []
+        matched: list[int] = []
+        size = 500
+        while len(matched) < limit:
+            ids = conn.execute(
+                select(inbox_items.c.activity_id, inbox_items.c.received_at)
+                .where(*own)
+                .order_by(*newest)
+                .limit(size)
+            ).all()
+            if not ids:
+                break
+            facts = {
+                int(r[0]): r[1:]
+                for r in conn.execute(
+                    select(
+                        activities.c.id,
+                        activities.c.channel_id,
+                        enrichments.c.language,
+                        enrichments.c.intent,
+                        enrichments.c.sentiment,
+                    )
+                    .outerjoin(enrichments, enrichments.c.activity_id == activities.c.id)
+                    .where(activities.c.id.in_([r[0] for r in ids]))
+                )
+            }
+            wanted_values = (
+                channel_of.get(channel or "", -1) if channel else None,
+                language,
+                intent,
+                sentiment,
+            )
+            for activity_id, _ in ids:
+                row = facts.get(int(activity_id))
+                if row is not None and all(
+                    want is None or got == want
+                    for got, want in zip(row, wanted_values, strict=True)
+                ):
+                    matched.append(int(activity_id))
+            if len(ids) < size:
+                break
+            last_at, last_id = ids[-1][1], ids[-1][0]
+            own = [*own, _older_than(last_at, last_id)]
+            size = min(size * 4, 50_000)
+        page = matched[:limit]
+        if not page:
+            return []
+        rows = conn.execute(_select().where(inbox_items.c.activity_id.in_(page)).order_by(*newest))
+        return [_item(r) for r in rows]
+
+
+def _older_than(at: datetime, activity_id: int) -> Any:
+    """Items after (``at``, ``activity_id``) in newest-first order."""
+    return or_(
+        inbox_items.c.received_at < at,
+        and_(inbox_items.c.received_at == at, inbox_items.c.activity_id < activity_id),
+    )
 
 
 def get(engine: Engine, activity_id: int, history: bool = True) -> Item:
