@@ -1,7 +1,8 @@
 """Inbox benchmark (issue: the inbox), on SQLite and on PostgreSQL.
 
 1. A generated community of N activities (default 1,000,000) ingested with enrichment
-   and the members step, so every activity that needs a human is an inbox item.
+   and the members step, so every activity that needs a human is an inbox item
+   (``--db PATH``: measure the SQLite store such a run left instead).
 2. Listing a filtered inbox page (30 items): open items of one department; open items
    in one language; one channel's open items; a deep page; the median and the worst of
    20 runs of each, warm.
@@ -93,25 +94,31 @@ def postgres() -> Iterator[str]:
         yield url
 
 
-def measure(label: str, db: str, data: Path, work: Path) -> None:
+def measure(label: str, db: str, data: Path | None, work: Path) -> None:
     store = Store(db)
-    t0 = time.perf_counter()
-    load_rules(store, _write(work / "rules.toml", rules_text(200)), by="bench")
-    report = ingest(store, [str(data)])
-    took = time.perf_counter() - t0
+    if data is not None:
+        t0 = time.perf_counter()
+        load_rules(store, _write(work / "rules.toml", rules_text(200)), by="bench")
+        report = ingest(store, [str(data)])
+        print(f"\n### {label}\n\n{report.line()} in {time.perf_counter() - t0:.0f} s")
+    else:
+        print(f"\n### {label} (the store of an earlier run: {db})")
     with store.engine.connect() as conn:
         n_items = len(conn.execute(select(inbox_items.c.activity_id)).all())
-    print(f"\n### {label}\n\n{report.line()} in {took:.0f} s; {n_items:,} inbox items\n")
+    print(f"\n{n_items:,} inbox items\n")
     print("| listing a page of 30 | median ms | worst ms |\n|---|---|---|")
-    oldest = items.listing(store.engine, limit=1, status=("new", "triaged", "routed"))
-    deep = oldest[0].activity_id - 50_000 if oldest else None
+    back = items.listing(store.engine, limit=50_000)
+    deep = back[-1].activity_id if back else None
     for name, kwargs in (
+        ("open items", {}),
         ("open items, department support", {"department": "support"}),
         ("open items in German", {"language": "de"}),
         ("open items of the forum", {"channel": "kelvio-forum"}),
         ("open questions", {"intent": "question"}),
+        ("open negative items in German", {"language": "de", "sentiment": "negative"}),
         ("closed items (none)", {"status": ("closed",)}),
-        ("a deep page (50,000 ids back)", {"before": deep}),
+        ("the page 50,000 items back", {"before": deep}),
+        ("the page 50,000 items back, in German", {"before": deep, "language": "de"}),
     ):
         med, worst = timed(lambda kw=kwargs: items.listing(store.engine, limit=30, **kw))
         print(f"| {name} | {med:.1f} | {worst:.1f} |")
@@ -143,7 +150,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--activities", type=int, default=1_000_000)
     ap.add_argument("--skip-postgres", action="store_true")
+    ap.add_argument("--db", help="Measure a store an earlier run left (SQLite path), no ingest.")
     args = ap.parse_args()
+    if args.db:
+        with tempfile.TemporaryDirectory() as tmp:
+            measure("SQLite", args.db, None, Path(tmp))
+        return
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
