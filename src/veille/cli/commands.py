@@ -12,10 +12,14 @@ import click
 from veille.connectors import FORMATS
 
 
-def _store(ctx: click.Context) -> Any:
+def open_store(ctx: click.Context) -> Any:
+    """The store the global ``--db`` names (opened late: ``--help`` stays fast)."""
     from veille.store import Store
 
     return Store(ctx.obj["db"])
+
+
+_store = open_store
 
 
 def _progress(quiet: bool) -> tuple[Any, Any]:

@@ -9,11 +9,7 @@ from typing import Any
 
 import click
 
-
-def _store(ctx: click.Context) -> Any:
-    from veille.store import Store
-
-    return Store(ctx.obj["db"])
+from veille.cli.commands import open_store as _store
 
 
 @click.group()
