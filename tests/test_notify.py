@@ -156,3 +156,16 @@ def test_a_routing_rule_notifies_a_webhook_after_an_ingest(tmp_path: Path, hooks
     )
     listed = runner.invoke(cli, ["--db", db, "notifications", "list"])
     assert "sent" in listed.output and "/ok/crisis" in listed.output
+
+
+def test_a_down_target_is_tried_once_per_run(tmp_path: Path, hooks: Hooks) -> None:
+    store = Store(tmp_path / "d.db")
+    with store.engine.begin() as conn:
+        queue(conn, [f"{hooks.url}/down"], "one", "1", "test")
+        queue(conn, [f"{hooks.url}/down"], "two", "2", "test")
+        queue(conn, [f"{hooks.url}/ok/other"], "three", "3", "test")
+    report = deliver(store.engine, NotifyRules())
+    assert (report.sent, report.retrying) == (1, 1)
+    assert len([p for p, _ in hooks.received if p == "/down"]) == 1
+    assert sorted(n.attempts for n in listing(store.engine, "pending")) == [0, 1]
+    store.close()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import smtplib
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -193,8 +194,13 @@ def deliver(
     now: datetime | None = None,
     transport: Transport = send,
     limit: int = 200,
+    budget_seconds: float | None = None,
 ) -> DeliveryReport:
-    """Try every notification that is due; record what happened to each."""
+    """Try every notification that is due; record what happened to each.
+
+    A target that fails is not tried again in the same run (its other notifications
+    wait for the next one), and with ``budget_seconds`` the run stops when that time is
+    spent: an ingest never waits long on an unreachable server."""
     rules = rules or NotifyRules()
     now = now or _now()
     report = DeliveryReport()
@@ -216,11 +222,18 @@ def deliver(
                 .limit(limit)
             )
         ]
+    started = time.monotonic()
+    down: set[str] = set()
     for n in due:
+        if n.target in down:
+            continue
+        if budget_seconds is not None and time.monotonic() - started > budget_seconds:
+            break
         attempts = n.attempts + 1
         try:
             transport(n, rules)
         except Exception as exc:  # noqa: BLE001 - any failure is recorded, none is lost
+            down.add(n.target)
             error = f"{type(exc).__name__}: {exc}"[:500]
             if attempts >= rules.max_attempts:
                 values: dict[str, Any] = {"status": "failed", "next_attempt_at": None}

@@ -158,7 +158,8 @@ def _consume(
             report.members = update(store, before or None).line()
             report.members += "; " + intake(store, before, settings.inbox_rules(store)).line()
             report.members += "; " + watch(store, settings.watch_rules(store)).line()
-            report.members += "; " + deliver(store.engine, settings.notify_rules(store)).line()
+            sent = deliver(store.engine, settings.notify_rules(store), budget_seconds=30)
+            report.members += "; " + sent.line()
     except KeyboardInterrupt:
         report.interrupted = True
         raise
