@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import orjson
-from sqlalchemy import Connection, and_, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import aliased
 
 from veille.enrich import labels as labelling
@@ -60,22 +60,35 @@ def review(store: Store, after_id: int = 0, rules: HistoryRules | None = None) -
 
 
 def _duplicates(conn: Connection, after_id: int, rules: HistoryRules) -> list[tuple[int, str]]:
+    """New activities whose text an earlier activity already had (not a cross-post of
+    the same message: the same native id in another channel)."""
     e, a = enrichments, activities
     e2, a2 = aliased(enrichments), aliased(activities)
+    fresh = select(e.c.text_hash).where(e.c.activity_id > after_id, e.c.text_hash.is_not(None))
+    # The first holder of each hash the new activities have, by the hash index:
+    # copies of one text can be thousands, comparing them pairwise would not end.
+    firsts = (
+        select(e2.c.text_hash, func.min(e2.c.activity_id).label("first"))
+        .where(e2.c.text_hash.in_(fresh.scalar_subquery()))
+        .group_by(e2.c.text_hash)
+        .subquery()
+    )
     query = (
-        select(e.c.activity_id, func.min(e2.c.activity_id))
+        select(e.c.activity_id, firsts.c.first, a.c.native_id, a2.c.native_id)
+        .join(firsts, firsts.c.text_hash == e.c.text_hash)
         .join(a, a.c.id == e.c.activity_id)
-        .join(e2, and_(e2.c.text_hash == e.c.text_hash, e2.c.activity_id < e.c.activity_id))
-        .join(a2, a2.c.id == e2.c.activity_id)
+        .join(a2, a2.c.id == firsts.c.first)
         .where(
             e.c.activity_id > after_id,
-            e.c.text_hash.is_not(None),
+            firsts.c.first < e.c.activity_id,
             a.c.kind.in_(rules.duplicate_kinds),
-            a2.c.native_id != a.c.native_id,
         )
-        .group_by(e.c.activity_id)
     )
-    return [(int(aid), f"duplicate-of:{int(first)}") for aid, first in conn.execute(query)]
+    return [
+        (int(aid), f"duplicate-of:{int(first)}")
+        for aid, first, native, first_native in conn.execute(query)
+        if native != first_native
+    ]
 
 
 def _floods(conn: Connection, after_id: int, rules: HistoryRules) -> list[tuple[int, str]]:
