@@ -40,6 +40,7 @@ from veille.store.schema import identities, identity_keys, identity_pairs, membe
 from veille.store.writer import _insert
 
 AUTO = "auto"
+CLASH = "members:name-clash"  # the settings row keeping the last name_clash() count
 NO_KEYS = ("none", "")  # marks an identity keyed that has no usable handle
 # Keys kept to count how common a name word or a name-made handle is, not to pair.
 COUNTED_ONLY = frozenset({"none", "word", "namehandle"})
@@ -220,6 +221,35 @@ def _keys_of(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str, str]]
     return out
 
 
+def _clash(conn: Connection, recount: bool) -> float:
+    """:func:`name_clash`, counted again when most identities are new (or never was),
+    else the value kept from the last count: it moves slowly, and counting it reads
+    every name."""
+    from veille.store.schema import settings as settings_table
+    from veille.store.writer import insert_or_update
+
+    kept = conn.execute(
+        select(settings_table.c.value).where(settings_table.c.section == CLASH)
+    ).scalar()
+    if kept is not None and not recount:
+        return float(orjson.loads(kept)["name_clash"])
+    value = name_clash(conn)
+    insert_or_update(
+        conn,
+        settings_table,
+        [
+            {
+                "section": CLASH,
+                "value": orjson.dumps({"name_clash": value}).decode(),
+                "updated_at": _now(),
+                "updated_by": "veille",
+            }
+        ],  # fmt: skip
+        key="section",
+    )
+    return value
+
+
 def _candidates(
     conn: Connection, new: Sequence[int], holders: Holders, cap: int, report: ResolveReport
 ) -> set[tuple[int, int]]:
@@ -288,7 +318,7 @@ def resolve(
         decided = _decided_pairs(conn, pairs)
         pairs -= decided
         report.pairs = len(pairs)
-        verdicts = _score(conn, pairs, holders, rules, name_clash(conn))
+        verdicts = _score(conn, pairs, holders, rules, _clash(conn, holders.complete))
         _apply(conn, verdicts, rules, report, by=AUTO)
     return report
 
