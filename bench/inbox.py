@@ -150,6 +150,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--activities", type=int, default=1_000_000)
     ap.add_argument("--skip-postgres", action="store_true")
+    ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--db", help="Measure a store an earlier run left (SQLite path), no ingest.")
     args = ap.parse_args()
     if args.db:
@@ -163,7 +164,8 @@ def main() -> None:
         data = work / "community.ndjson"
         with data.open("w") as out:
             generate(GenerateConfig(max(500, args.activities // 10), args.activities, 5), out)
-        measure("SQLite", str(work / "veille.db"), data, work)
+        if not args.skip_sqlite:
+            measure("SQLite", str(work / "veille.db"), data, work)
         if not args.skip_postgres:
             with postgres() as url:
                 measure("PostgreSQL", url, data, work)

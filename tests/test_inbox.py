@@ -400,14 +400,14 @@ def test_a_feedback_report_gathers_what_was_said_about_a_topic(tmp_path: Path) -
     assert bad.exit_code == 1 and "at least one word" in bad.output
 
 
-def test_filtered_pages_walk_the_newest_items_and_page_on(tmp_path: Path) -> None:
+def test_filtered_pages_walk_the_newest_items_and_page_on(db_url: str, tmp_path: Path) -> None:
     import io
 
     from veille.generate import GenerateConfig, generate
 
     data = io.StringIO()
     generate(GenerateConfig(members=200, activities=2500, seed=4), data)
-    store = Store(tmp_path / "p.db")
+    store = Store(db_url)
     ingest(store, [_write_text(tmp_path / "p.ndjson", data.getvalue())])
     every = items.listing(store.engine, limit=100_000)
     for filters in ({"language": "fr"}, {"intent": "question"}, {"channel": "kelvio-forum"},

@@ -197,6 +197,13 @@ def listing(
                 else q
             )
 
+        if conn.dialect.name == "postgresql":
+            # PostgreSQL's planner walks the newest-first index and joins as it goes.
+            q = _select().where(*own)
+            for name, value in joined.items():
+                column = channels.c.name if name == "channel" else enrichments.c[name]
+                q = q.where(column == value)
+            return [_item(r) for r in conn.execute(q.order_by(*newest).limit(limit))]
         if not joined:  # the page's ids first, by the index alone; then their rows
             page = [int(r[0]) for r in conn.execute(
                 newest_first(select(inbox_items.c.activity_id)).limit(limit))]  # fmt: skip
