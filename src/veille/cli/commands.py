@@ -19,9 +19,6 @@ def open_store(ctx: click.Context) -> Any:
     return Store(ctx.obj["db"])
 
 
-_store = open_store
-
-
 def _progress(quiet: bool) -> tuple[Any, Any]:
     """A progress bar on stderr when a person is watching, else nothing."""
     if quiet or not sys.stderr.isatty():
@@ -69,7 +66,7 @@ def ingest(
             click.echo(f"rejected: {r}", err=True)
 
     hook, bar = _progress(quiet)
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         try:
             report = run_ingest(
                 store,
@@ -106,7 +103,7 @@ def export(ctx: click.Context, what: str, fmt: str, out: str | None) -> None:
     stable interface)."""
     from veille import export as exporting
 
-    with _store(ctx) as store, contextlib.ExitStack() as stack:
+    with open_store(ctx) as store, contextlib.ExitStack() as stack:
         target: TextIO = sys.stdout
         if out:
             target = stack.enter_context(open(out, "w", encoding="utf-8", newline=""))
@@ -125,7 +122,7 @@ def stats(ctx: click.Context, fmt: str, top: int) -> None:
     """The counts a community manager looks at first."""
     from veille import summary
 
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         click.echo(summary.render(store, fmt, top))
 
 
@@ -136,7 +133,7 @@ def quarantine(ctx: click.Context, limit: int) -> None:
     """Records that were rejected, newest first: file, record and reason."""
     from veille.store.reads import list_quarantine
 
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         rows = list_quarantine(store.engine, limit)
     if not rows:
         click.echo("nothing quarantined")
@@ -197,7 +194,7 @@ def enrich(ctx: click.Context, everything: bool) -> None:
     """Enrich stored activities: language, sentiment, spam, keywords, intent, safe HTML."""
     from veille.enrich.rerun import enrich_stored
 
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         n = enrich_stored(store, everything=everything)
     click.echo(f"enriched {n} activities")
 

@@ -547,13 +547,3 @@ def counts(engine: Engine) -> dict[str, dict[str, int]]:
             rows = conn.execute(query)
             out[column.name] = {str(k) if k is not None else "-": int(n) for k, n in rows}
     return out
-
-
-def members_flagged(conn: Connection) -> set[int]:
-    """Members who are the team or bots: their activities are no inbox items."""
-    return {
-        int(r[0])
-        for r in conn.execute(
-            select(members.c.id).where((members.c.is_team.is_(True)) | (members.c.is_bot.is_(True)))
-        )
-    }

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -403,8 +403,3 @@ def _similar(w: str, v: str) -> bool:
 def _fuzzy_holders(a: Handles, b: Handles, holders: Holders) -> int:
     """For two names that are close but not equal, the larger of their holder counts."""
     return max(holders("name", n) for n in (a.full_name, b.full_name) if n)
-
-
-def keys_of(rows: Iterable[Handles]) -> dict[int, set[tuple[str, str]]]:
-    """Blocking keys for many identities at once."""
-    return {h.id: blocking_keys(h) for h in rows}

@@ -183,9 +183,6 @@ class Holders:
             n = self.counts[(kind, value)]
         return max(n, 1)
 
-    def items(self) -> Iterable[tuple[tuple[str, str], int]]:
-        return self.counts.items()
-
 
 def name_clash(conn: Connection) -> float:
     """The share of identities with a full name that another identity of the same

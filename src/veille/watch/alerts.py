@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from veille.notify import queue
 from veille.store import Store
@@ -263,8 +263,8 @@ def iter_alerts(
                 "id": r["id"],
                 "kind": r["kind"],
                 "subject": r["subject"],
-                "started_at": _aware(r["started_at"]).isoformat(),
-                "detected_at": _aware(r["detected_at"]).isoformat(),
+                "started_at": r["started_at"].isoformat(),
+                "detected_at": r["detected_at"].isoformat(),
                 "metric": r["metric"],
                 "baseline": r["baseline"],
                 "observed": r["observed"],
@@ -272,18 +272,3 @@ def iter_alerts(
                 "status": r["status"],
                 "backtest": bool(r["backtest"]),
             }
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def open_count(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return int(
-            conn.execute(
-                select(func.count()).where(
-                    and_(alerts.c.status != "resolved", alerts.c.backtest.is_(False))
-                )
-            ).scalar_one()
-        )
