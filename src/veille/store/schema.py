@@ -404,3 +404,36 @@ alerts = Table(
     Column("resolved_by", String(200)),
     Index("ix_alerts_kind_subject_status", "kind", "subject", "status"),
 )
+
+
+def _named_query(name: str) -> Table:
+    # A watch (or a campaign: the same plus its dates) is a named query, kept as JSON in
+    # ``spec``; ``matched_to`` is the highest activity id it has been run on.
+    return Table(
+        name,
+        metadata,
+        Column("id", Id, primary_key=True),
+        Column("name", String(200), nullable=False, unique=True),
+        Column("spec", Text, nullable=False),
+        Column("starts_at", UTCDateTime),
+        Column("ends_at", UTCDateTime),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("created_by", String(200), nullable=False),
+        Column("matched_to", Id, nullable=False),
+    )
+
+
+watches = _named_query("watches")
+campaigns = _named_query("campaigns")
+
+watch_hits = Table(
+    "watch_hits",
+    metadata,
+    # What each watch (kind "watch") or campaign (kind "campaign") matched, with the
+    # activity's time so that series and reports read only this index.
+    Column("kind", String(10), primary_key=True),
+    Column("owner_id", Id, primary_key=True),
+    Column("activity_id", Id, ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_watch_hits_owner_time", "kind", "owner_id", "created_at"),
+)
