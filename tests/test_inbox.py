@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from veille.cli import cli
 from veille.inbox import items
@@ -156,6 +156,33 @@ def test_the_workflow_is_recorded_and_one_manager_owns_an_item(db_url: str, tmp_
     assert items.get(store.engine, other).status == "new"
     with pytest.raises(items.InboxError, match="not in the inbox"):
         items.get(store.engine, _id(store, "m3"))
+    store.close()
+
+
+def test_an_action_reads_the_item_once_and_returns_it_as_stored(
+    db_url: str, tmp_path: Path
+) -> None:
+    store = _store_with_items(db_url, tmp_path, rules=False)
+    item = _id(store, "m6")
+    said: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        said.append(statement.lstrip().split()[0].upper())
+
+    event.listen(store.engine, "before_cursor_execute", note)
+    done = {
+        "assign": items.assign(store.engine, item, "anna", "anna", version=1),
+        "answer": items.answer(store.engine, item, "Thanks!", "marc", take=True, version=2),
+        "close": items.set_status(store.engine, item, "closed", "marc", version=3),
+    }
+    event.remove(store.engine, "before_cursor_execute", note)
+    # Each action: one read of the item, its change, its event; nothing read again.
+    assert said == ["SELECT", "UPDATE", "INSERT"] * 3
+    assert done["answer"].first_response_at is not None and done["answer"].assignee == "marc"
+    assert done["close"] == items.get(store.engine, item, history=False)
+    items.assign(store.engine, _id(store, "m1"), "anna", "anna")
+    with pytest.raises(items.Conflict, match="anna owns it; take it over to reassign"):
+        items.assign(store.engine, _id(store, "m1"), "lea", "marc")
     store.close()
 
 

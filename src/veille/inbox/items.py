@@ -14,8 +14,8 @@ item someone else owns is refused unless the manager takes it over (``take=True`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -356,6 +356,12 @@ def department_names(conn: Connection) -> list[str]:
 
 
 # -- changing ---------------------------------------------------------------------------
+_ITEM_FIELDS: Final = frozenset(f.name for f in fields(Item))
+Decide = Callable[[Item], dict[str, Any]]
+"""What a change sets, from the item as read in the change's own transaction (it may
+refuse with :class:`Conflict`)."""
+
+
 def _change(
     engine: Engine,
     activity_id: int,
@@ -364,27 +370,31 @@ def _change(
     *,
     version: int | None,
     take: bool,
-    values: dict[str, Any],
+    values: dict[str, Any] | Decide,
     note: str | None = None,
     data: dict[str, Any] | None = None,
     owner_only: bool = True,
 ) -> Item:
-    """Apply ``values`` to an item if ``by`` may and nobody changed it since ``version``
-    (the version read now when None), and record the event."""
+    """Apply ``values`` (or what ``values(item)`` decides) to an item if ``by`` may and
+    nobody changed it since ``version`` (the version read now when None), and record
+    the event. The item is read once, in the transaction that changes it; what comes
+    back is that reading with the change applied."""
     if not by.strip():
         raise InboxError("a change needs who makes it")
     with engine.begin() as conn:
-        row = conn.execute(
-            select(inbox_items).where(inbox_items.c.activity_id == activity_id)
-        ).first()
+        row = conn.execute(_select().where(inbox_items.c.activity_id == activity_id)).first()
         if row is None:
             raise InboxError(f"item {activity_id}: not in the inbox")
-        seen = row.version if version is None else version
-        if row.version != seen:
+        item = _item(row)
+        seen = item.version if version is None else version
+        if item.version != seen:
             raise Conflict(_changed_since(conn, activity_id, seen))
-        if owner_only and row.assignee and row.assignee != by and not take:
-            raise Conflict(f"item {activity_id}: {row.assignee} owns it; take it over to act on it")
-        if take and row.assignee and row.assignee != by:
+        if owner_only and item.assignee and item.assignee != by and not take:
+            raise Conflict(
+                f"item {activity_id}: {item.assignee} owns it; take it over to act on it"
+            )
+        values = values(item) if callable(values) else values
+        if take and item.assignee and item.assignee != by:
             values = {"assignee": by, **values}  # taking an item over makes it yours
         changes = {**values, "version": seen + 1, "updated_at": _now()}
         done = conn.execute(
@@ -398,15 +408,20 @@ def _change(
             insert(inbox_events).values(
                 activity_id=activity_id,
                 action=action,
-                from_status=row.status,
-                to_status=values.get("status", row.status),
+                from_status=item.status,
+                to_status=values.get("status", item.status),
                 by=by,
                 at=_now(),
                 note=note,
                 data=orjson.dumps(data).decode() if data else None,
             )
         )
-    return get(engine, activity_id, history=False)
+    stored: dict[str, Any] = {
+        k: v.astimezone(UTC) if isinstance(v, datetime) else v
+        for k, v in changes.items()
+        if k in _ITEM_FIELDS
+    }
+    return replace(item, **stored)
 
 
 def _changed_since(conn: Connection, activity_id: int, seen: int) -> str:
@@ -429,13 +444,15 @@ def assign(
     take: bool = False,
 ) -> Item:
     """Give the item to ``to`` (None: to no one)."""
-    current = get(engine, activity_id, history=False)
-    if current.assignee and current.assignee not in (by, to) and not take:
-        raise Conflict(f"item {activity_id}: {current.assignee} owns it; take it over to reassign")
-    values: dict[str, Any] = {"assignee": to}
-    if current.status == "new":
-        values["status"] = "triaged"
-    return _change(engine, activity_id, by, "assign", version=version, take=True, values=values,
+
+    def decide(current: Item) -> dict[str, Any]:
+        if current.assignee and current.assignee not in (by, to) and not take:
+            raise Conflict(
+                f"item {activity_id}: {current.assignee} owns it; take it over to reassign"
+            )
+        return {"assignee": to, **({"status": "triaged"} if current.status == "new" else {})}
+
+    return _change(engine, activity_id, by, "assign", version=version, take=True, values=decide,
                    data={"assignee": to})  # fmt: skip
 
 
@@ -472,13 +489,16 @@ def answer(
     connectors); the first answer sets the first response time."""
     if not text.strip():
         raise InboxError("an answer needs a text")
-    current = get(engine, activity_id, history=False)
-    values: dict[str, Any] = {"status": "answered"}
-    if current.first_response_at is None:
-        values["first_response_at"] = _now()
-    if current.assignee is None:
-        values["assignee"] = by
-    return _change(engine, activity_id, by, "answer", version=version, take=take, values=values,
+
+    def decide(current: Item) -> dict[str, Any]:
+        values: dict[str, Any] = {"status": "answered"}
+        if current.first_response_at is None:
+            values["first_response_at"] = _now()
+        if current.assignee is None:
+            values["assignee"] = by
+        return values
+
+    return _change(engine, activity_id, by, "answer", version=version, take=take, values=decide,
                    note=text)  # fmt: skip
 
 
