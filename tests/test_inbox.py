@@ -105,6 +105,7 @@ def test_incoming_activities_become_items_and_rules_route_them(db_url: str, tmp_
     sick = found[_id(store, "m2")]
     assert (sick.status, sick.department, sick.priority) == ("routed", "pr", "urgent")
     assert sick.tags == ["crisis"]
+    assert sick.received_at.isoformat() == "2026-05-03T12:00:00+00:00"  # when it was written
     assert sick.rules_applied[0]["rule"] == "crisis words go to PR"
     assert found[_id(store, "m6")].status == "new"
     # The reply by another member is the question's first response.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from operator import attrgetter
 from typing import Final, NotRequired, TypedDict
 
@@ -102,6 +103,8 @@ class Facts:
     member_id: int | None = None
     email: str | None = None
     username: str | None = None
+    created_at: datetime | None = None
+    """When it was written: the item's ``received_at`` (rules do not look at it)."""
 
 
 class Applied(TypedDict):

@@ -153,6 +153,7 @@ def facts_of(conn: Connection, after: int, limit: int | None = None) -> list[rul
             i.c.member_id,
             i.c.email,
             i.c.username,
+            a.c.created_at,
         )
         .select_from(
             a.join(i, i.c.id == a.c.identity_id)
@@ -188,6 +189,7 @@ def facts_of(conn: Connection, after: int, limit: int | None = None) -> list[rul
             member_id=r[12],
             email=r[13],
             username=r[14],
+            created_at=r[15],
         )  # fmt: skip
         for r in conn.execute(q)
     ]
@@ -202,7 +204,6 @@ def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> 
     start = after or 0
     with store.engine.begin() as conn:
         facts = facts_of(conn, start)
-        received = _received(conn, [f.activity_id for f in facts])
         outcomes = ruleset.apply_many(facts) if ruleset else [None] * len(facts)
         unrouted = [f for f, o in zip(facts, outcomes, strict=True) if not (o and o.department)]
         proposals = dict(
@@ -243,7 +244,7 @@ def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> 
                 "rules_applied": orjson.dumps(outcome.applied).decode()
                 if outcome and outcome.applied else None,
                 "snoozed_until": None, "first_response_at": None,
-                "received_at": received[f.activity_id], "updated_at": now, "version": 1,
+                "received_at": f.created_at, "updated_at": now, "version": 1,
                 "proposed_department": proposal.department if proposal else None,
                 "proposed_confidence": proposal.confidence if proposal else None,
             })  # fmt: skip
@@ -291,19 +292,6 @@ def _notify(
     data = {"item": f.activity_id, "department": row["department"], "priority": row["priority"],
             "tags": outcome.tags, "rules": [a["rule"] for a in outcome.applied]}  # fmt: skip
     return queue(conn, outcome.notify, subject, body, f"inbox:{f.activity_id}", data)
-
-
-def _received(conn: Connection, ids: list[int]) -> dict[int, datetime]:
-    out: dict[int, datetime] = {}
-    for i in range(0, len(ids), 5000):
-        chunk = ids[i : i + 5000]
-        out.update(
-            (int(k), v)
-            for k, v in conn.execute(
-                select(activities.c.id, activities.c.created_at).where(activities.c.id.in_(chunk))
-            )
-        )
-    return out
 
 
 def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
