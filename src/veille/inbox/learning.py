@@ -8,18 +8,23 @@ fit is a regularised logistic regression on the examples) proposes a department 
 confidence for each new item the rules left unrouted; at or above ``route_above`` it
 routes the item itself, as ``veille:learned``.
 
-The model is fitted again at each intake from the examples in the store (at most the
-5,000 newest): nothing to train by hand, and a correction counts at the next ingest.
+The model is fitted from the examples in the store (at most the 5,000 newest) when an
+intake needs it and a manager routed something by hand since the last fit: nothing to
+train by hand, and a correction counts at the next ingest. A fitted model is kept in
+the process (one per database), marked with the newest hand routing it saw; an intake
+with no new hand routing reuses it instead of fitting the same examples again.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import orjson
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import ColumnElement, Connection, and_, func, select
 
 from veille.enrich.textmodel import Features, TextModel
 from veille.inbox.rules import Facts
@@ -48,13 +53,32 @@ def text_of(text: str, title: str, intent: str | None, channel: str, language: s
     return f"{facts} {title} {text} {facts}"
 
 
-def examples(conn: Connection) -> tuple[list[str], list[str]]:
-    """(texts, departments) of the items managers routed by hand, newest first."""
-    by_hand = and_(
+def _by_hand() -> ColumnElement[bool]:
+    return and_(
         inbox_events.c.action == "route",
         inbox_events.c.by.not_like("rule:%"),
         inbox_events.c.by.not_like("veille%"),
     )
+
+
+Mark = tuple[int, datetime] | None
+"""The newest routing by hand (its event's id and time): what a fitted model has seen.
+The time tells two databases apart that reached the same id (a test's, reset)."""
+
+
+def newest_by_hand(conn: Connection) -> Mark:
+    row = conn.execute(
+        select(inbox_events.c.id, inbox_events.c.at)
+        .where(_by_hand())
+        .order_by(inbox_events.c.id.desc())
+        .limit(1)
+    ).first()
+    return (int(row[0]), row[1]) if row else None
+
+
+def examples(conn: Connection) -> tuple[list[str], list[str]]:
+    """(texts, departments) of the items managers routed by hand, newest first."""
+    by_hand = _by_hand()
     latest = (
         select(func.max(inbox_events.c.id).label("id"))
         .where(by_hand)
@@ -86,6 +110,10 @@ def examples(conn: Connection) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+_FITTED: dict[str, tuple[Mark, RoutingModel]] = {}  # by database URL
+_LOCK = threading.Lock()  # the web server's threads share it
+
+
 class RoutingModel:
     """A department for an item, from the examples of a community's managers."""
 
@@ -105,7 +133,18 @@ class RoutingModel:
 
     @classmethod
     def from_store(cls, conn: Connection) -> RoutingModel:
-        return cls(*examples(conn))
+        """The model of the store's examples: the one fitted before in this process
+        when no manager routed anything by hand since, else fitted now."""
+        mark = newest_by_hand(conn)
+        where = conn.engine.url.render_as_string(hide_password=False)
+        with _LOCK:
+            kept = _FITTED.get(where)
+        if kept is not None and kept[0] == mark:
+            return kept[1]
+        model = cls(*examples(conn))
+        with _LOCK:
+            _FITTED[where] = (mark, model)
+        return model
 
     def propose(self, items: Sequence[Facts]) -> list[Proposal | None]:
         if self.model is None or not items:
