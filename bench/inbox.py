@@ -2,7 +2,8 @@
 
 1. A generated community of N activities (default 1,000,000) ingested with enrichment
    and the members step, so every activity that needs a human is an inbox item
-   (``--db PATH``: measure the SQLite store such a run left instead).
+   (``--db PATH`` or ``--db postgresql://...``: measure the store such a run left
+   instead; ``VEILLE_TEST_PG=URL`` makes a run load a PostgreSQL server you keep).
 2. Listing a filtered inbox page (30 items): open items of one department; open items
    in one language; one channel's open items; a deep page; the median and the worst of
    20 runs of each, warm.
@@ -11,7 +12,7 @@
    intake (reading the facts from the store, rules, writing the items), after removing
    those items.
 
-Run: ``.venv/bin/python bench/inbox.py [--activities N] [--skip-postgres]``.
+Run: ``.venv/bin/python bench/inbox.py [--activities N] [--skip-postgres] [--skip-sqlite]``.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def postgres() -> Iterator[str]:
         yield url
 
 
-def measure(label: str, db: str, data: Path | None, work: Path) -> None:
+def measure(label: str, db: str, data: Path | None, work: Path, rules: bool = True) -> None:
     store = Store(db)
     if data is not None:
         t0 = time.perf_counter()
@@ -122,6 +123,9 @@ def measure(label: str, db: str, data: Path | None, work: Path) -> None:
     ):
         med, worst = timed(lambda kw=kwargs: items.listing(store.engine, limit=30, **kw))
         print(f"| {name} | {med:.1f} | {worst:.1f} |")
+    if not rules:
+        store.close()
+        return
     # Rules: the engine alone on the 10,000 newest, then the whole intake again.
     ruleset = parse(rules_text(200))
     with store.engine.connect() as conn:
@@ -151,11 +155,17 @@ def main() -> None:
     ap.add_argument("--activities", type=int, default=1_000_000)
     ap.add_argument("--skip-postgres", action="store_true")
     ap.add_argument("--skip-sqlite", action="store_true")
-    ap.add_argument("--db", help="Measure a store an earlier run left (SQLite path), no ingest.")
+    ap.add_argument("--db", help="Measure a store an earlier run left (a SQLite path or a "
+                    "postgresql:// URL), no ingest.")  # fmt: skip
+    ap.add_argument("--pages-only", action="store_true", help="With --db: the pages alone.")
     args = ap.parse_args()
     if args.db:
+        label = "PostgreSQL" if args.db.startswith("postgres") else "SQLite"
+        print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+              f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
         with tempfile.TemporaryDirectory() as tmp:
-            measure("SQLite", args.db, None, Path(tmp))
+            measure(label, args.db, None, Path(tmp), rules=not args.pages_only)
+        print(f"\nload at the end {os.getloadavg()[0]:.1f}")
         return
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
