@@ -157,6 +157,7 @@ def main() -> None:
     ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--db", help="Measure a store an earlier run left (a SQLite path or a "
                     "postgresql:// URL), no ingest.")  # fmt: skip
+    ap.add_argument("--keep", help="Keep the SQLite store the run makes at this path.")
     ap.add_argument("--pages-only", action="store_true", help="With --db: the pages alone.")
     args = ap.parse_args()
     if args.db:
@@ -175,7 +176,7 @@ def main() -> None:
         with data.open("w") as out:
             generate(GenerateConfig(max(500, args.activities // 10), args.activities, 5), out)
         if not args.skip_sqlite:
-            measure("SQLite", str(work / "veille.db"), data, work)
+            measure("SQLite", args.keep or str(work / "veille.db"), data, work)
         if not args.skip_postgres:
             with postgres() as url:
                 measure("PostgreSQL", url, data, work)
