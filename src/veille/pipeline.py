@@ -154,12 +154,20 @@ def _consume(
             from veille.members.upkeep import update
             from veille.notify import deliver
             from veille.watch.alerts import watch
+            from veille.watch.people import member_alerts
+            from veille.watch.watches import match
 
             report.members = update(store, before or None).line()
             report.members += "; " + intake(store, before, settings.inbox_rules(store)).line()
-            report.members += "; " + watch(store, settings.watch_rules(store)).line()
+            report.members += "; " + match(store).line()
+            spikes = settings.watch_rules(store)
+            report.members += "; " + watch(store, spikes).line()
+            people = member_alerts(store, before, settings.member_alert_rules(store), spikes.notify)
+            report.members += "; " + people.line()
             sent = deliver(store.engine, settings.notify_rules(store), budget_seconds=30)
             report.members += "; " + sent.line()
+        # After what a bulk write added (and the items, events and measures made of it).
+        store.analyze_after(report.added, before)
     except KeyboardInterrupt:
         report.interrupted = True
         raise

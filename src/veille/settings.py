@@ -50,6 +50,8 @@ from veille.notify import NotifyError, NotifyRules, kind_of
 from veille.store import Store
 from veille.store.schema import settings as settings_table
 from veille.store.writer import insert_or_update
+from veille.watch.people import KINDS as MEMBER_ALERTS
+from veille.watch.people import MemberAlertRules, check_vip
 from veille.watch.spikes import SpikeRules
 
 
@@ -226,7 +228,16 @@ def notify_rules(store: Store) -> NotifyRules:
 
 def check_watch(values: dict[str, Any], where: str) -> dict[str, Any]:
     """The ``[watch]`` section (:class:`veille.watch.spikes.SpikeRules`)."""
-    out = _check_fields("watch", (SpikeRules,), values, where)
+    out = _check_fields("watch", (SpikeRules, MemberAlertRules), values, where)
+    for kind in out.get("member_alerts", []) + out.get("member_notify", []):
+        if kind not in MEMBER_ALERTS:
+            raise SettingsError(
+                f"{where}: [watch] no member alert {kind!r} (known: {', '.join(MEMBER_ALERTS)})"
+            )
+    try:
+        check_vip(out.get("vip", []))
+    except ValueError as exc:
+        raise SettingsError(f"{where}: [watch] {exc}") from None
     for target in out.get("notify", []):
         try:
             kind_of(target)
@@ -238,6 +249,11 @@ def check_watch(values: dict[str, Any], where: str) -> dict[str, Any]:
 def watch_rules(store: Store) -> SpikeRules:
     """The spike detector's settings in force."""
     return SpikeRules(**_pick(SpikeRules, stored(store, "watch")))
+
+
+def member_alert_rules(store: Store) -> MemberAlertRules:
+    """The member alerts' settings in force."""
+    return MemberAlertRules(**_pick(MemberAlertRules, stored(store, "watch")))
 
 
 def inbox_rules(store: Store) -> InboxRules:

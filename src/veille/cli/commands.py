@@ -218,3 +218,5 @@ def register(group: click.Group) -> None:
     group.add_command(inbox.notifications)
     group.add_command(watch.alerts)
     group.add_command(watch.trends)
+    group.add_command(watch.watch)
+    group.add_command(watch.campaign)

@@ -16,14 +16,22 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 
 from veille.notify import queue
 from veille.store import Store
-from veille.store.schema import activities, alerts, channels, enrichments
+from veille.store.schema import (
+    activities,
+    alerts,
+    campaigns,
+    channels,
+    enrichments,
+    watch_hits,
+    watches,
+)
 from veille.store.schema import settings as settings_table
 from veille.store.writer import insert_or_update
-from veille.watch.spikes import HOUR, Spike, SpikeRules, detect, series
+from veille.watch.spikes import HOUR, Spike, SpikeRules, add_named, detect, series
 
 STATE: Final = "watch:state"
 STATUSES: Final = ("open", "acknowledged", "resolved")
@@ -118,6 +126,8 @@ def _run(conn: Connection, hours: range, rules: SpikeRules, backtest: bool) -> W
     if not hours:
         return report
     s = series(conn, hours.start - rules.history_hours, hours.stop - 1, rules.per_channel)
+    if rules.per_watch:
+        add_named(conn, s, hours.stop - 1)
     open_: dict[tuple[str, str], dict[str, Any]] = {}
     for row in conn.execute(
         select(alerts).where(alerts.c.status != "resolved", alerts.c.backtest.is_(backtest))
@@ -165,6 +175,18 @@ def _evidence(conn: Connection, spike: Spike) -> list[int]:
     )
     if spike.subject.startswith("channel:"):
         q = q.where(channels.c.name == spike.subject.removeprefix("channel:"))
+    elif spike.subject.startswith(("watch:", "campaign:")):
+        kind, name = spike.subject.split(":", 1)
+        table = watches if kind == "watch" else campaigns
+        owner = select(table.c.id).where(table.c.name == name).scalar_subquery()
+        q = q.join(
+            watch_hits,
+            and_(
+                watch_hits.c.activity_id == activities.c.id,
+                watch_hits.c.kind == kind,
+                watch_hits.c.owner_id == owner,
+            ),
+        )
     if spike.metric != "volume":
         q = q.where(enrichments.c.sentiment == "negative")
     return [int(r[0]) for r in conn.execute(q)]

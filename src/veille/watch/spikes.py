@@ -68,6 +68,8 @@ class SpikeRules:
     #: An alert stays one episode while it fires again within this many hours.
     cooldown_hours: int = 12
     per_channel: bool = True
+    #: Each watch and campaign is a series of its own too.
+    per_watch: bool = True
     #: Where new alerts are sent (webhook URLs, Slack webhooks, e-mail addresses).
     notify: tuple[str, ...] = ()
 
@@ -96,8 +98,7 @@ class Spike:
         return datetime.fromtimestamp((self.hour + 1) * HOUR, UTC)
 
 
-def _hour_of(conn: Connection) -> Any:
-    column = activities.c.created_at
+def _hour_of(conn: Connection, column: Any = activities.c.created_at) -> Any:
     if conn.dialect.name == "sqlite":
         return cast(func.strftime("%s", column), Integer) / HOUR
     return cast(func.floor(func.extract("epoch", column) / HOUR), BigInteger)
@@ -155,6 +156,49 @@ def series(conn: Connection, first: int, last: int, per_channel: bool = True) ->
             volume.setdefault(key, np.zeros(n))[i] += count
             negative.setdefault(key, np.zeros(n))[i] += neg or 0
     return Series(first, volume, negative)
+
+
+def add_named(conn: Connection, s: Series, last: int) -> None:
+    """Add each watch's and campaign's hourly counts to ``s`` (subjects ``watch:NAME``
+    and ``campaign:NAME``), read from what they matched."""
+    from veille.store.schema import campaigns, watch_hits, watches
+
+    hour = _hour_of(conn, watch_hits.c.created_at).label("hour")
+    start = datetime.fromtimestamp(s.first * HOUR, UTC)
+    end = datetime.fromtimestamp((last + 1) * HOUR, UTC)
+    names = {("watch", int(i)): n for i, n in conn.execute(select(watches.c.id, watches.c.name))}
+    names.update(
+        (("campaign", int(i)), n) for i, n in conn.execute(select(campaigns.c.id, campaigns.c.name))
+    )
+    n = last - s.first + 1
+    for key, name in names.items():
+        s.volume.setdefault(f"{key[0]}:{name}", np.zeros(n))
+        s.negative.setdefault(f"{key[0]}:{name}", np.zeros(n))
+    rows = conn.execute(
+        select(
+            watch_hits.c.kind,
+            watch_hits.c.owner_id,
+            hour,
+            func.count(),
+            func.sum(case((enrichments.c.sentiment == "negative", 1), else_=0)),
+        )
+        .select_from(
+            watch_hits.outerjoin(enrichments, enrichments.c.activity_id == watch_hits.c.activity_id)
+        )
+        .where(
+            watch_hits.c.created_at >= start,
+            watch_hits.c.created_at < end,
+            enrichments.c.spam.is_not(True),
+        )
+        .group_by(watch_hits.c.kind, watch_hits.c.owner_id, hour)
+    )
+    for kind, owner, h, count, neg in rows:
+        name = names.get((kind, int(owner)))
+        i = int(h) - s.first
+        if name is None or not 0 <= i < n:
+            continue
+        s.volume[f"{kind}:{name}"][i] += count
+        s.negative[f"{kind}:{name}"][i] += neg or 0
 
 
 def poisson_tail(k: int, lam: float) -> float:
