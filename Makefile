@@ -5,12 +5,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench install postgres
+.PHONY: demo test lint bench install postgres chromium
 
 demo: install
 	$(BIN)/veille demo
 
-test: $(VENV)/.test-installed postgres
+test: $(VENV)/.test-installed postgres chromium
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
@@ -33,6 +33,13 @@ postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 		echo "installing PostgreSQL (Debian package)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+# The browser tests drive Debian's chromium through Playwright's Python package (which
+# must never download a browser of its own).
+chromium:
+	@test -x /usr/bin/chromium || { \
+		echo "installing Chromium (Debian package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python -m pip install -q -e '.[test,bench]'

@@ -6,6 +6,7 @@ import click
 
 from veille import __version__
 from veille.cli.commands import register
+from veille.cli.web import serve, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +24,8 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 register(cli)
+cli.add_command(users)
+cli.add_command(serve)
 
 
 def main() -> None:

@@ -437,3 +437,56 @@ watch_hits = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_watch_hits_owner_time", "kind", "owner_id", "created_at"),
 )
+
+users = Table(
+    "users",
+    metadata,
+    # People who use the workbench (veille.users). ``departments`` (a JSON list) are the
+    # queues a department member sees; only an argon2 hash of the password is kept.
+    Column("id", Id, primary_key=True),
+    Column("email", String(200), nullable=False, unique=True),
+    Column("role", String(12), nullable=False),
+    Column("departments", Text, nullable=False),
+    Column("locale", String(5), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False, default=True, server_default="1"),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    # A signed-in browser: the SHA-256 of its cookie's token (the token itself is never
+    # stored), the CSRF token its forms carry, and when it expires.
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    # A script's bearer token, by its SHA-256 only: shown once when made.
+    Column("id", Id, primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    # Every sign-in attempt, for rate limiting: failures per e-mail and per address in a
+    # recent window are counted by these indexes.
+    Column("id", Id, primary_key=True),
+    Column("email", String(200), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_login_attempts_email_at", "email", "at"),
+    Index("ix_login_attempts_address_at", "address", "at"),
+)

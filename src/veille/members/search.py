@@ -1,0 +1,48 @@
+"""Finding members by name, handle or e-mail, for the workbench's member search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, func, or_, select
+
+from veille.store.schema import identities, member_stats, members
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    member_id: int
+    display_name: str | None
+    segment: str | None
+    activity_count: int
+    last_seen: datetime | None
+    is_team: bool
+    is_bot: bool
+
+
+def search(engine: Engine, query: str = "", limit: int = 50) -> list[Found]:
+    """Members whose display name or any identity (name, username, e-mail) contains
+    ``query`` (case-insensitive); the most active first. No query: the most active."""
+    s = member_stats.c
+    q = (
+        select(members.c.id, members.c.display_name, s.segment, s.activity_count, s.last_seen,
+               members.c.is_team, members.c.is_bot)  # fmt: skip
+        .select_from(members.outerjoin(member_stats, member_stats.c.member_id == members.c.id))
+        .order_by(func.coalesce(s.activity_count, 0).desc(), members.c.id)
+        .limit(limit)
+    )
+    needle = query.strip().lower()
+    if needle:
+        like = f"%{needle.replace('%', '').replace('_', '')}%"
+        matching = select(identities.c.member_id).where(
+            or_(*(func.lower(identities.c[c]).like(like) for c in ("name", "username", "email")))
+        )
+        q = q.where(or_(func.lower(members.c.display_name).like(like), members.c.id.in_(matching)))
+    else:
+        q = q.where(members.c.id.in_(select(identities.c.member_id)))
+    with engine.connect() as conn:
+        return [
+            Found(int(r[0]), r[1], r[2], int(r[3] or 0), r[4], bool(r[5]), bool(r[6]))
+            for r in conn.execute(q)
+        ]

@@ -1,0 +1,167 @@
+"""The workbench in French and English: words from a catalogue, numbers, dates and
+relative times from Babel (the CLDR's rules, never formatted by hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import UTC
+from typing import Final
+
+from babel.dates import format_date, format_datetime, format_timedelta
+from babel.numbers import format_decimal, format_percent
+
+LOCALES: Final = ("en", "fr")
+
+# English is the key; a word missing here shows in English rather than breaking a page.
+FRENCH: Final[dict[str, str]] = {
+    "Dashboard": "Tableau de bord",
+    "Inbox": "Boîte de réception",
+    "Members": "Membres",
+    "Alerts": "Alertes",
+    "Departments": "Départements",
+    "Sign in": "Se connecter",
+    "Sign out": "Se déconnecter",
+    "E-mail": "Courriel",
+    "Password": "Mot de passe",
+    "Activities": "Activités",
+    "Active members": "Membres actifs",
+    "Negative share": "Part négative",
+    "Spam": "Spam",
+    "Median first response (hours)": "Première réponse médiane (heures)",
+    "Activity per day": "Activité par jour",
+    "Sentiment": "Sentiment",
+    "positive": "positif",
+    "neutral": "neutre",
+    "negative": "négatif",
+    "Channels": "Canaux",
+    "Languages": "Langues",
+    "Open alerts": "Alertes ouvertes",
+    "Inbox backlog": "File d'attente",
+    "Segments": "Segments",
+    "Trends of the day": "Tendances du jour",
+    "previous period": "période précédente",
+    "lower is better": "plus bas est mieux",
+    "unchanged": "inchangé",
+    "days": "jours",
+    "Period": "Période",
+    "Show": "Afficher",
+    "Data until": "Données jusqu'au",
+    "Views": "Vues",
+    "All open": "Tout ce qui est ouvert",
+    "Unassigned": "Non attribués",
+    "Mine": "Les miens",
+    "Closed": "Fermés",
+    "Answered": "Répondus",
+    "Status": "Statut",
+    "Department": "Département",
+    "Channel": "Canal",
+    "Language": "Langue",
+    "Intent": "Intention",
+    "Assignee": "Attribué à",
+    "Filter": "Filtrer",
+    "any": "tous",
+    "No item here.": "Aucun élément ici.",
+    "Select an item.": "Choisissez un élément.",
+    "Thread": "Fil",
+    "Member": "Membre",
+    "Why": "Pourquoi",
+    "Rules applied": "Règles appliquées",
+    "Proposed department": "Département proposé",
+    "Assign to me": "M'attribuer",
+    "Route": "Router",
+    "Note for the department": "Note pour le département",
+    "Answer": "Répondre",
+    "Your answer": "Votre réponse",
+    "Close": "Fermer",
+    "Snooze one day": "Reporter d'un jour",
+    "Mark as spam": "Marquer comme spam",
+    "Not spam": "Pas un spam",
+    "Priority": "Priorité",
+    "History": "Historique",
+    "Next": "Suivant",
+    "Search": "Rechercher",
+    "Merge suggestions": "Fusions suggérées",
+    "Confidence": "Confiance",
+    "Reasons": "Raisons",
+    "Merge": "Fusionner",
+    "Reject": "Refuser",
+    "Identities": "Identités",
+    "Recent activity": "Activité récente",
+    "Segment": "Segment",
+    "Why this segment": "Pourquoi ce segment",
+    "Export (JSON)": "Exporter (JSON)",
+    "Erase this member": "Effacer ce membre",
+    "Erase": "Effacer",
+    "Cancel": "Annuler",
+    "Erase member": "Effacer le membre",
+    "erase_warning": "Tout ce qui concerne ce membre sur tous les canaux sera supprimé "
+    "définitivement : identités, activités, éléments de la boîte, historique.",
+    "Type the member number to confirm": "Tapez le numéro du membre pour confirmer",
+    "Acknowledge": "Prendre en compte",
+    "Resolve": "Résoudre",
+    "observed": "observé",
+    "baseline": "référence",
+    "No alert.": "Aucune alerte.",
+    "Keyboard shortcuts": "Raccourcis clavier",
+    "Single-key shortcuts": "Raccourcis à une touche",
+    "on": "activés",
+    "off": "désactivés",
+    "Forbidden": "Interdit",
+    "Not found": "Introuvable",
+    "Someone else changed this item": "Quelqu'un d'autre a modifié cet élément",
+    "Also looking at this item": "Regarde aussi cet élément",
+    "activities": "activités",
+    "members": "membres",
+    "Comment or close": "Commenter ou fermer",
+    "Close with a note": "Fermer avec une note",
+    "Too many attempts": "Trop de tentatives",
+    "Wrong e-mail or password.": "Courriel ou mot de passe incorrect.",
+    "routed to": "routé vers",
+    "Member since": "Membre depuis",
+    "Last active": "Dernière activité",
+    "Team": "Équipe",
+    "Bot": "Robot",
+    "Merges": "Fusions",
+    "Back": "Retour",
+    "Take over": "Reprendre",
+}
+
+ENGLISH: Final[dict[str, str]] = {
+    "erase_warning": "This removes everything of this member on every channel, for good: "
+    "identities, activities, inbox items, history.",
+}
+
+STATUSES_FR: Final = {
+    "new": "nouveau", "triaged": "trié", "routed": "routé", "answered": "répondu",
+    "closed": "fermé", "snoozed": "reporté", "spam": "spam", "open": "ouverte",
+    "acknowledged": "prise en compte", "resolved": "résolue",
+}  # fmt: skip
+
+
+class Language:
+    """The words and formats of one locale, handed to templates."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale if locale in LOCALES else "en"
+
+    def __call__(self, text: str) -> str:
+        if self.locale == "fr":
+            return FRENCH.get(text) or STATUSES_FR.get(text) or text
+        return ENGLISH.get(text, text)
+
+    def number(self, value: float | int, digits: int = 1) -> str:
+        pattern = "#,##0" if isinstance(value, int) or digits == 0 else "#,##0." + "#" * digits
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def percent(self, value: float) -> str:
+        return format_percent(value, format="#,##0.#%", locale=self.locale)
+
+    def datetime(self, value: dt.datetime) -> str:
+        return format_datetime(value, format="short", tzinfo=UTC, locale=self.locale)
+
+    def date(self, value: dt.date) -> str:
+        return format_date(value, format="medium", locale=self.locale)
+
+    def ago(self, value: dt.datetime, now: dt.datetime | None = None) -> str:
+        delta = value - (now or dt.datetime.now(UTC))
+        return format_timedelta(delta, add_direction=True, locale=self.locale)

@@ -1,0 +1,154 @@
+"""The inbox pages: three panes (views, the list, the item) and the triage actions;
+the department view is the same page limited to one department's queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import Engine
+
+from veille import conversation
+from veille.enrich import labels
+from veille.inbox import items
+from veille.members.profile import UnknownMember, profile
+from veille.users import User
+from veille.web import scope
+from veille.web.auth import Principal, need, store_of
+from veille.web.pages import back, see_other
+from veille.web.render import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(need("inbox.read"))]
+Actor = Annotated[Principal, Depends(need("inbox.act"))]
+Version = Annotated[int, Form(ge=0, le=2**31)]
+Next = Annotated[str, Form(max_length=2000)]
+Note = Annotated[str, Form(max_length=5000)]
+
+
+@dataclass(slots=True)
+class Filters:
+    view: str = "open"
+    status: str | None = None
+    department: str | None = None
+    channel: str | None = None
+    language: str | None = None
+    sentiment: str | None = None
+    intent: str | None = None
+    shown: dict[str, str] = field(default_factory=dict)
+
+    def query(self, **extra: Any) -> str:
+        return urlencode({k: v for k, v in {**self.shown, **extra}.items() if v})
+
+
+def _filters(request: Request) -> Filters:
+    q = request.query_params
+    known = ("view", "status", "department", "channel", "language", "sentiment", "intent")
+    shown = {k: q[k][:300] for k in known if q.get(k)}
+    return Filters(**{k: v for k, v in shown.items()}, shown=shown)
+
+
+VIEWS = {"open": (), "mine": (), "answered": ("answered",), "closed": ("closed",),
+         "spam": ("spam",)}  # fmt: skip
+
+
+def _page(engine: Engine, user: User, f: Filters, item_id: int | None) -> dict[str, Any]:
+    """Everything the three panes show."""
+    statuses = (f.status,) if f.status else VIEWS.get(f.view, ())
+    found = scope.listing(engine, user, f.department, status=statuses,
+                          assignee=user.email if f.view == "mine" else None,
+                          channel=f.channel, language=f.language, intent=f.intent,
+                          sentiment=f.sentiment, limit=50)  # fmt: skip
+    with engine.connect() as conn:
+        departments = items.department_names(conn)
+    if user.role == "department":
+        departments = [d for d in departments if d in user.departments]
+    out: dict[str, Any] = {"items": found, "f": f, "departments": departments,
+                           "channels": conversation.channel_names(engine),
+                           "statuses": items.STATUSES, "priorities": items.PRIORITIES,
+                           "item": None, "now": datetime.now(UTC)}  # fmt: skip
+    if item_id is not None:
+        item = scope.item(engine, user, item_id)
+        out["item"] = item
+        out["thread"] = conversation.thread(engine, item_id)
+        out["reasons"] = conversation.reasons(engine, item_id)
+        try:
+            out["member"] = profile(engine, item.member_id, recent=5) if item.member_id else None
+        except UnknownMember:
+            out["member"] = None
+        ids = [i.activity_id for i in found]
+        at = ids.index(item_id) if item_id in ids else -1
+        out["previous"] = ids[at - 1] if at > 0 else None
+        out["next"] = ids[at + 1] if 0 <= at < len(ids) - 1 else None
+    return out
+
+
+@router.get("/inbox")
+def inbox_page(request: Request, who: Reader,
+               item: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> Response:  # fmt: skip
+    f = _filters(request)
+    page = _page(store_of(request).engine, who.user, f, item)
+    return render(request, "inbox.html", base="/inbox", title="Inbox", **page)
+
+
+@router.get("/departments/{name}")
+def department_page(request: Request, name: str, who: Reader,
+                    item: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> Response:  # fmt: skip
+    f = _filters(request)
+    f.department = name
+    f.view = "department"
+    page = _page(store_of(request).engine, who.user, f, item)
+    return render(request, "inbox.html", base=f"/departments/{name}", title=name, **page)
+
+
+@router.post("/inbox/{activity_id}/assign")
+def assign(request: Request, activity_id: int, who: Actor, version: Version, next: Next = "/inbox",
+           take: Annotated[bool, Form()] = False) -> Response:  # fmt: skip
+    engine = store_of(request).engine
+    scope.item(engine, who.user, activity_id, history=False)
+    items.assign(engine, activity_id, who.user.email, who.user.email, version=version, take=take)
+    return see_other(back(next, "/inbox"))
+
+
+@router.post("/inbox/{activity_id}/route")
+def route(request: Request, activity_id: int, who: Actor, version: Version,
+          department: Annotated[str, Form(max_length=50)], note: Note = "",
+          next: Next = "/inbox", take: Annotated[bool, Form()] = False) -> Response:  # fmt: skip
+    engine = store_of(request).engine
+    scope.item(engine, who.user, activity_id, history=False)
+    items.route(engine, activity_id, department, who.user.email, note or None, version=version,
+                take=take)  # fmt: skip
+    return see_other(back(next, "/inbox"))
+
+
+@router.post("/inbox/{activity_id}/answer")
+def answer(request: Request, activity_id: int, who: Actor, version: Version,
+           text: Annotated[str, Form(min_length=1, max_length=20000)], next: Next = "/inbox",
+           take: Annotated[bool, Form()] = False) -> Response:  # fmt: skip
+    engine = store_of(request).engine
+    scope.item(engine, who.user, activity_id, history=False)
+    items.answer(engine, activity_id, text, who.user.email, version=version, take=take)
+    return see_other(back(next, "/inbox"))
+
+
+@router.post("/inbox/{activity_id}/status")
+def status(request: Request, activity_id: int,
+           who: Annotated[Principal, Depends(need("department.act"))], version: Version,
+           status: Annotated[Literal["triaged", "closed", "new", "spam", "snoozed"], Form()],
+           note: Note = "", next: Next = "/inbox",
+           take: Annotated[bool, Form()] = False) -> Response:  # fmt: skip
+    """A department member may close their departments' items; managers do the rest.
+    Marking spam (or taking an item out of spam) also teaches the spam model."""
+    store = store_of(request)
+    previous = scope.status_change(store.engine, who.user, activity_id, status)
+    until = datetime.now(UTC) + timedelta(days=1) if status == "snoozed" else None
+    items.set_status(store.engine, activity_id, status, who.user.email, note or None,
+                     until=until, version=version, take=take or who.user.role == "department")
+    if status == "spam" or previous.status == "spam":
+        verdict = "spam" if status == "spam" else "ham"
+        labels.record(store, activity_id, "spam", verdict, by=who.user.email, note="inbox")
+    return see_other(back(next, "/inbox"))

@@ -1,0 +1,84 @@
+"""The member pages: search, profile, merge suggestions, and a member's data on request
+(export, and erasure after a typed confirmation)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import Response
+
+from veille.members import privacy, resolve
+from veille.members.profile import profile
+from veille.members.search import search
+from veille.web.auth import Principal, need, store_of
+from veille.web.pages import back, see_other
+from veille.web.render import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(need("members.read"))]
+Merger = Annotated[Principal, Depends(need("members.merge"))]
+MemberId = Annotated[int, Form(ge=1, le=2**62)]
+
+
+@router.get("/members")
+def members_page(request: Request, who: Reader,
+                 q: Annotated[str, Query(max_length=200)] = "") -> Response:  # fmt: skip
+    return render(request, "members.html", found=search(store_of(request).engine, q, 100), q=q)
+
+
+@router.get("/members/suggestions")
+def suggestions_page(request: Request, who: Reader,
+                     confidence: Annotated[float, Query(ge=0, le=1)] = 0.0) -> Response:  # fmt: skip
+    engine = store_of(request).engine
+    found = [s for s in resolve.suggestions(engine, 50) if s.confidence >= confidence]
+    people = {m: profile(engine, m, recent=0) for s in found for m in (s.member_a, s.member_b)}
+    return render(request, "suggestions.html", suggestions=found, people=people,
+                  confidence=confidence)  # fmt: skip
+
+
+@router.post("/members/suggestions/accept")
+def accept(request: Request, who: Merger, member_a: MemberId, member_b: MemberId) -> Response:
+    resolve.merge(store_of(request).engine, member_a, member_b, who.user.email)
+    return see_other("/members/suggestions")
+
+
+@router.post("/members/suggestions/reject")
+def reject(request: Request, who: Merger, member_a: MemberId, member_b: MemberId) -> Response:
+    resolve.reject(store_of(request).engine, member_a, member_b, who.user.email)
+    return see_other("/members/suggestions")
+
+
+@router.get("/members/{member_id}")
+def member_page(request: Request, member_id: int, who: Reader) -> Response:
+    return render(request, "member.html", m=profile(store_of(request).engine, member_id, 20))
+
+
+@router.get("/members/{member_id}/export")
+def export(request: Request, member_id: int,
+           who: Annotated[Principal, Depends(need("members.export"))]) -> Response:  # fmt: skip
+    record = privacy.export(store_of(request).engine, member_id)
+    return Response(
+        orjson.dumps(record, option=orjson.OPT_INDENT_2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="member-{member_id}.json"'},
+    )
+
+
+@router.get("/members/{member_id}/erase")
+def erase_page(request: Request, member_id: int,
+               who: Annotated[Principal, Depends(need("members.erase"))]) -> Response:  # fmt: skip
+    return render(request, "erase.html", m=profile(store_of(request).engine, member_id, 0))
+
+
+@router.post("/members/{member_id}/erase")
+def erase(request: Request, member_id: int,
+          who: Annotated[Principal, Depends(need("members.erase"))],
+          confirm: Annotated[str, Form(max_length=40)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "/members") -> Response:  # fmt: skip
+    if confirm.strip() != str(member_id):
+        m = profile(store_of(request).engine, member_id, 0)
+        return render(request, "erase.html", status=400, m=m, mismatch=True)
+    privacy.erase(store_of(request).engine, member_id)
+    return see_other(back(next, "/members") + "?erased=" + str(member_id))
