@@ -10,12 +10,16 @@ import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, insert, select, text, update
 
 from veille.model import IngestReport, Item, Rejection
 from veille.store.engine import make_engine, migrate, resolve_url
 from veille.store.schema import activities, ingest_runs
 from veille.store.writer import BatchCounts, Writer
+
+ANALYZE_AT_LEAST = 1000
+"""Fewer new rows than this never refresh the planner's statistics (see
+:meth:`Store.analyze_after`)."""
 
 
 class Store:
@@ -46,6 +50,26 @@ class Store:
 
     def quarantine(self, rejections: Sequence[Rejection], run_id: int | None = None) -> int:
         return self.writer.quarantine(rejections, run_id)
+
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics on every table (PostgreSQL: ANALYZE,
+        a sample of each table: about 2 s at 200,000 activities)."""
+        with self.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
+    def analyze_after(self, added: int, held: int) -> bool:
+        """After a bulk write that added ``added`` rows to the ``held`` there were:
+        refresh the statistics when the store grew by a tenth or more (and at least
+        :data:`ANALYZE_AT_LEAST` rows); whether it did.
+
+        PostgreSQL plans from statistics that its autovacuum refreshes only a while
+        after a bulk load (and never for tables of a few rows): a page of the inbox
+        planned on the figures of an empty store walked whole channels (611 ms, 12 ms
+        once analysed)."""
+        if self.dialect != "postgresql" or added < max(ANALYZE_AT_LEAST, held // 10):
+            return False
+        self.analyze()
+        return True
 
     def last_activity_id(self) -> int:
         """The highest activity id stored (0 when there is none)."""
