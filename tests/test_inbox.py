@@ -501,13 +501,15 @@ def test_a_large_ingest_refreshes_the_planners_statistics(db_url: str, tmp_path:
     generate(GenerateConfig(members=100, activities=1140, seed=6), data)
     lines = data.getvalue().splitlines()
     store = Store(db_url)
+    # SQLite keeps no statistics unless asked, and plans the inbox's pages well without.
+    analysed = store.dialect == "postgresql"
     assert _planned_rows(store, "departments") is None
     ingest(store, [_write_text(tmp_path / "a.ndjson", "\n".join(lines[:1100]) + "\n")])
-    assert _planned_rows(store, "departments") == 7
+    assert _planned_rows(store, "departments") == (7 if analysed else None)
     departments.add(store.engine, "legal")
     ingest(store, [_write_text(tmp_path / "b.ndjson", "\n".join(lines[1100:]) + "\n")])
-    assert _planned_rows(store, "departments") == 7  # 40 more: not worth it
+    assert _planned_rows(store, "departments") == (7 if analysed else None)  # 40: not worth it
     assert not store.analyze_after(999, 0) and not store.analyze_after(1_000, 10_010)
-    assert store.analyze_after(1_000, 10_000)
-    assert _planned_rows(store, "departments") == 8
+    assert store.analyze_after(1_000, 10_000) == analysed
+    assert _planned_rows(store, "departments") == (8 if analysed else None)
     store.close()
