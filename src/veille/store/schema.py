@@ -430,12 +430,13 @@ watch_hits = Table(
     "watch_hits",
     metadata,
     # What each watch (kind "watch") or campaign (kind "campaign") matched, with the
-    # activity's time so that series and reports read only this index.
+    # activity's time (``at``: seconds since the epoch) so that series and reports read
+    # only this index.
     Column("kind", String(10), primary_key=True),
     Column("owner_id", Id, primary_key=True),
     Column("activity_id", Id, ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Index("ix_watch_hits_owner_time", "kind", "owner_id", "created_at"),
+    Column("at", BigInteger, nullable=False),
+    Index("ix_watch_hits_owner_time", "kind", "owner_id", "at"),
 )
 
 users = Table(

@@ -37,6 +37,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 _FOLD: Final = {ord("ß"): "ss", ord("ø"): "o", ord("æ"): "ae", ord("œ"): "oe", ord("ł"): "l",
                 ord("đ"): "d", ord("ı"): "i", ord("’"): "'"}  # fmt: skip
+_SPECIAL: Final = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
 _MARKS: Final = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WORDS: Final = re.compile(r"\w+")
 _TAGS: Final = re.compile(r"(?<![\w#])#(\w+)")
@@ -51,9 +52,11 @@ class QueryError(ValueError):
 
 def fold(text: str) -> str:
     """Lower case, accents and ligatures taken off (letters of other scripts kept)."""
-    text = text.lower().translate(_FOLD)
     if text.isascii():
-        return text
+        return text.lower()
+    text = text.lower()
+    if _SPECIAL.search(text):
+        text = text.translate(_FOLD)
     return _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
@@ -160,7 +163,6 @@ class _Compiled:
     needs_all: int
     channels: frozenset[str]
     languages: frozenset[str]
-    exact: re.Pattern[str] | None
     pages: frozenset[str]
     wants_any: bool
     links: bool
@@ -176,10 +178,12 @@ class Matcher:
     phrases: dict[str, list[tuple[tuple[str, ...], int, int, int]]] = field(default_factory=dict)
     prefixes: dict[str, list[tuple[str, int, int, int]]] = field(default_factory=dict)
     tags: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    exact: re.Pattern[str] | None = None
+    exact_terms: dict[str, list[int]] = field(default_factory=dict)
     by_utm: dict[str, list[int]] = field(default_factory=dict)
     any_links: bool = False
     #: The queries a text can match without any of its words in the tables: those with
-    #: no text condition, exact terms or links.
+    #: no text condition, or with links.
     others: frozenset[int] = frozenset()
 
     @classmethod
@@ -189,6 +193,7 @@ class Matcher:
         phrases: dict[str, list[tuple[tuple[str, ...], int, int, int]]] = defaultdict(list)
         prefixes: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
         tags: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        exact: dict[str, list[int]] = defaultdict(list)
         by_utm: dict[str, list[int]] = defaultdict(list)
         for i, (key, q) in enumerate(queries):
             hashtags = tuple("#" + h.lstrip("#") for h in q.hashtags)
@@ -209,10 +214,8 @@ class Matcher:
                         single[ws[0]].append((i, part, slot))
                     else:
                         phrases[ws[0]].append((ws, i, part, slot))
-            exact = None
-            if q.exact:
-                alternatives = "|".join(re.escape(t) for t in sorted(q.exact, key=len, reverse=True))
-                exact = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+            for term in q.exact:
+                exact[term].append(i)
             pages = frozenset(page_of(u if "://" in u else f"https://{u}")[0] for u in q.links)
             if q.utm_campaign:
                 by_utm[q.utm_campaign.lower()].append(i)
@@ -224,7 +227,6 @@ class Matcher:
                     needs_all=len(q.all),
                     channels=frozenset(q.channels),
                     languages=frozenset(q.languages),
-                    exact=exact,
                     pages=pages,
                     wants_any=bool(q.terms or q.hashtags or q.exact or pages or q.utm_campaign),
                     links=bool(pages or q.utm_campaign),
@@ -232,8 +234,13 @@ class Matcher:
             )
         m.others = frozenset(
             i for i, c in enumerate(m.queries)
-            if c.exact or c.pages or not (c.wants_any or c.needs_all)
+            if c.pages or not (c.wants_any or c.needs_all)
         )  # fmt: skip
+        if exact:
+            # One pattern for every query's exact terms: one search per text.
+            alternatives = "|".join(re.escape(t) for t in sorted(exact, key=len, reverse=True))
+            m.exact = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+            m.exact_terms = dict(exact)
         m.single, m.phrases, m.prefixes, m.tags, m.by_utm = (
             dict(single), dict(phrases), dict(prefixes), dict(tags), dict(by_utm)
         )  # fmt: skip
@@ -259,9 +266,13 @@ class Matcher:
             else:
                 vetoed.add(i)
 
-        for w in present & self.single.keys():
-            for i, part, slot in self.single[w]:
-                mark(i, part, slot)
+        single = self.single
+        for w in present & single.keys():
+            for i, part, slot in single[w]:
+                if slot == _ANY:
+                    hit_any.add(i)
+                else:
+                    mark(i, part, slot)
         for w in present & self.phrases.keys():
             starts = [n for n, x in enumerate(ws) if x == w]
             for phrase, i, part, slot in self.phrases[w]:
@@ -272,6 +283,14 @@ class Matcher:
             for tag in set(_TAGS.findall(folded)) & self.tags.keys():
                 for i, part, slot in self.tags[tag]:
                     mark(i, part, slot)
+        if self.exact is not None:
+            for found in {x.group() for x in self.exact.finditer(item.text)}:
+                # The longest term matched where it starts: shorter ones there count too.
+                for term, owners in self.exact_terms.items():
+                    if found.startswith(term) and (
+                        len(term) == len(found) or not found[len(term)].isalnum()
+                    ):
+                        hit_any.update(owners)
         if self.prefixes:
             for w in present:
                 for stem, i, part, slot in self.prefixes.get(w[:MIN_PREFIX], ()):
@@ -301,7 +320,6 @@ class Matcher:
             if (
                 c.wants_any
                 and i not in hit_any
-                and not (c.exact and c.exact.search(item.text))
                 and not (c.pages & pages)
             ):
                 continue

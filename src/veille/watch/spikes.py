@@ -98,7 +98,8 @@ class Spike:
         return datetime.fromtimestamp((self.hour + 1) * HOUR, UTC)
 
 
-def _hour_of(conn: Connection, column: Any = activities.c.created_at) -> Any:
+def _hour_of(conn: Connection) -> Any:
+    column = activities.c.created_at
     if conn.dialect.name == "sqlite":
         return cast(func.strftime("%s", column), Integer) / HOUR
     return cast(func.floor(func.extract("epoch", column) / HOUR), BigInteger)
@@ -163,9 +164,7 @@ def add_named(conn: Connection, s: Series, last: int) -> None:
     and ``campaign:NAME``), read from what they matched."""
     from veille.store.schema import campaigns, watch_hits, watches
 
-    hour = _hour_of(conn, watch_hits.c.created_at).label("hour")
-    start = datetime.fromtimestamp(s.first * HOUR, UTC)
-    end = datetime.fromtimestamp((last + 1) * HOUR, UTC)
+    hour = (watch_hits.c.at / HOUR).label("hour")
     names = {("watch", int(i)): n for i, n in conn.execute(select(watches.c.id, watches.c.name))}
     names.update(
         (("campaign", int(i)), n) for i, n in conn.execute(select(campaigns.c.id, campaigns.c.name))
@@ -186,8 +185,8 @@ def add_named(conn: Connection, s: Series, last: int) -> None:
             watch_hits.outerjoin(enrichments, enrichments.c.activity_id == watch_hits.c.activity_id)
         )
         .where(
-            watch_hits.c.created_at >= start,
-            watch_hits.c.created_at < end,
+            watch_hits.c.at >= s.first * HOUR,
+            watch_hits.c.at < (last + 1) * HOUR,
             enrichments.c.spam.is_not(True),
         )
         .group_by(watch_hits.c.kind, watch_hits.c.owner_id, hour)

@@ -207,6 +207,7 @@ def match(
                     int(row.id), row.channel, row.language,
                     f"{row.title or ''}\n{row.text or ''}", row.html if with_html else None,
                 )  # fmt: skip
+                at = int(row.created_at.timestamp())
                 for key in matcher.match(item):
                     owner = seen[key]
                     if item.id <= owner.matched_to:
@@ -215,8 +216,7 @@ def match(
                     if span and not span[0] <= row.created_at < span[1]:
                         continue
                     found.append(
-                        {"kind": key[0], "owner_id": key[1], "activity_id": item.id,
-                         "created_at": row.created_at}  # fmt: skip
+                        {"kind": key[0], "owner_id": key[1], "activity_id": item.id, "at": at}
                     )
                     report.hits[owner.name] += 1
             if found:
@@ -323,8 +323,8 @@ def figures(
         .where(
             watch_hits.c.kind == named.kind,
             watch_hits.c.owner_id == named.id,
-            watch_hits.c.created_at >= start,
-            watch_hits.c.created_at < end,
+            watch_hits.c.at >= int(start.timestamp()),
+            watch_hits.c.at < int(end.timestamp()),
             enrichments.c.spam.is_not(True),
         )
     ).all()
@@ -411,8 +411,8 @@ def _top_posts(
         .where(
             watch_hits.c.kind == named.kind,
             watch_hits.c.owner_id == named.id,
-            watch_hits.c.created_at >= start,
-            watch_hits.c.created_at < end,
+            watch_hits.c.at >= int(start.timestamp()),
+            watch_hits.c.at < int(end.timestamp()),
             enrichments.c.spam.is_not(True),
         )
         .group_by(activities.c.id, activities.c.title, activities.c.text, activities.c.url)

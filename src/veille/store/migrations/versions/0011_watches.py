@@ -36,14 +36,14 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("owner_id", ID, nullable=False),
         sa.Column("activity_id", ID, nullable=False),
-        sa.Column("created_at", WHEN, nullable=False),
+        sa.Column("at", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["activity_id"], ["activities.id"], name=op.f("fk_watch_hits_activity_id_activities"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("kind", "owner_id", "activity_id", name=op.f("pk_watch_hits")),
     )
-    op.create_index("ix_watch_hits_owner_time", "watch_hits", ["kind", "owner_id", "created_at"])
+    op.create_index("ix_watch_hits_owner_time", "watch_hits", ["kind", "owner_id", "at"])
 
 
 def downgrade() -> None:
