@@ -338,8 +338,9 @@ class _Assigner:
         if inbox.auto_assign == "round-robin":
             last = conn.execute(
                 select(inbox_events.c.data)
-                .where(inbox_events.c.by == "veille:round-robin")
+                .where(inbox_events.c.action == "assign", inbox_events.c.by == "veille:round-robin")
                 .order_by(inbox_events.c.id.desc())
+                .limit(1)
             ).scalar()
             name = orjson.loads(last)["assignee"] if last else None
             if name in self.order:

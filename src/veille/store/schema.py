@@ -351,6 +351,8 @@ inbox_events = Table(
     Column("note", Text),
     Column("data", Text),
     Index("ix_inbox_events_activity_id_id", "activity_id", "id"),
+    # The newest event of a kind (a routing by hand, an assignment in turn): 0013.
+    Index("ix_inbox_events_action_id", "action", "id"),
 )
 
 departments = Table(
