@@ -33,6 +33,10 @@ SENTIMENTS: Final = ("positive", "neutral", "negative")
 SAME: Final = 0.02
 
 
+class PeriodError(ValueError):
+    """A period the dashboard does not offer."""
+
+
 @dataclass(frozen=True, slots=True)
 class Delta:
     current: float
@@ -116,7 +120,7 @@ def dashboard(engine: Engine, days: int = 14, *, end: datetime | None = None) ->
     """The numbers of the ``days`` before ``end`` (default :func:`period_end`) and of the
     same number of days before those."""
     if days not in PERIODS:
-        raise ValueError(f"a period of {days} days: choose one of {PERIODS}")
+        raise PeriodError(f"a period of {days} days: choose one of {PERIODS}")
     end = end or period_end(engine)
     start, before = end - timedelta(days=days), end - timedelta(days=2 * days)
     dates = [start.date() + timedelta(days=i) for i in range(days)]

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from veille import __version__
+from veille.dashboard import PeriodError
 from veille.inbox.items import Conflict, InboxError
 from veille.members.profile import UnknownMember
 from veille.members.resolve import ResolveError
@@ -110,6 +111,7 @@ def _errors(app: FastAPI) -> None:
         UnknownMember: answer(404, "Not found"),
         LookupError: answer(404, "Not found"),
         InboxError: answer(400, "Bad request"),
+        PeriodError: answer(400, "Bad request"),
         ResolveError: answer(400, "Bad request"),
         AlertError: answer(400, "Bad request"),
         UserError: answer(400, "Bad request"),

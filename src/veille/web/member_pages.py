@@ -60,7 +60,7 @@ def export(request: Request, member_id: int,
            who: Annotated[Principal, Depends(need("members.export"))]) -> Response:  # fmt: skip
     record = privacy.export(store_of(request).engine, member_id)
     return Response(
-        orjson.dumps(record, option=orjson.OPT_INDENT_2),
+        orjson.dumps(record, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS),
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="member-{member_id}.json"'},
     )

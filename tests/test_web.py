@@ -1,0 +1,389 @@
+"""The web workbench through its HTTP interface: every route × every role, the flows a
+manager and a department member go through, CSRF, throttling, conflicts, the headers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Route
+from sqlalchemy import func, select
+
+from veille import users
+from veille.store import Store
+from veille.store.schema import activities, identities, inbox_items, members
+from veille.web import create_app
+
+PASSWORD = "a long enough password"
+ROLES = ("viewer", "department", "manager", "admin")
+EMAIL = {role: f"{role}@example.org" for role in ROLES}
+DEPARTMENT = "sales"
+
+
+def build_community(path: Path) -> None:
+    """The demo community (small), with one user of each role."""
+    from veille.demo import run
+
+    run(str(path), members=120, activities=1200, seed=1, echo=lambda _: None)
+    with Store(str(path)) as store:
+        for role in ROLES:
+            departments = (DEPARTMENT,) if role == "department" else ()
+            users.add(store.engine, EMAIL[role], PASSWORD, role, departments=departments)
+
+
+@pytest.fixture(scope="session")
+def community(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("community") / "community.db"
+    build_community(path)
+    return path
+
+
+@pytest.fixture
+def store(community: Path, tmp_path: Path) -> Iterator[Store]:
+    """A copy of the community for one test: tests change it freely."""
+    copy = tmp_path / "veille.db"
+    shutil.copy(community, copy)
+    with Store(str(copy)) as s:
+        yield s
+
+
+class Browser:
+    """A signed-in browser: the session cookie, and the CSRF token its pages carry."""
+
+    def __init__(self, store: Store, role: str) -> None:
+        self.client = TestClient(create_app(store), follow_redirects=False)
+        session = users.sign_in(store.engine, EMAIL[role], PASSWORD, "testclient")
+        self.client.cookies.set("veille_session", session.token)
+        self.csrf = session.csrf
+
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.client.get(url, **kw)
+
+    def post(self, url: str, data: dict[str, Any] | None = None) -> Any:
+        return self.client.post(url, data={"csrf": self.csrf, **(data or {})})
+
+
+def _item_in(store: Store, department: str | None) -> tuple[int, int]:
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(inbox_items.c.activity_id, inbox_items.c.version)
+            .where(inbox_items.c.department.is_(None) if department is None
+                   else inbox_items.c.department == department)  # fmt: skip
+            .where(inbox_items.c.status.in_(("new", "routed")))
+            .order_by(inbox_items.c.activity_id)
+        ).first()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def _members(store: Store, n: int) -> list[int]:
+    with store.engine.connect() as conn:
+        return [
+            int(r[0])
+            for r in conn.execute(
+                select(identities.c.member_id)
+                .group_by(identities.c.member_id)
+                .order_by(func.count().desc(), identities.c.member_id)
+                .limit(n)
+            )
+        ]
+
+
+# -- every route × every role ----------------------------------------------------------
+# Written out here, not read from the code: a route added without a line below fails.
+EVERYONE = set(ROLES)
+MAY = {
+    "public": EVERYONE,
+    "signed-in": EVERYONE,
+    "dashboard": EVERYONE,
+    "inbox.read": EVERYONE,
+    "department.act": {"admin", "manager", "department"},
+    "inbox.act": {"admin", "manager"},
+    "members.read": {"admin", "manager", "viewer"},
+    "members.merge": {"admin", "manager"},
+    "members.export": {"admin", "manager"},
+    "members.erase": {"admin"},
+    "alerts.read": {"admin", "manager", "viewer"},
+    "alerts.act": {"admin", "manager"},
+}
+ROUTES = {
+    ("GET", "/openapi.json"): "public",
+    ("GET", "/static/vendor/plotly.min.js"): "public",
+    ("GET", "/login"): "public",
+    ("POST", "/login"): "public",
+    ("POST", "/logout"): "signed-in",
+    ("GET", "/"): "dashboard",
+    ("GET", "/alerts"): "alerts.read",
+    ("POST", "/alerts/{alert_id}/{action}"): "alerts.act",
+    ("GET", "/inbox"): "inbox.read",
+    ("GET", "/departments/{name}"): "inbox.read",
+    ("POST", "/inbox/{activity_id}/assign"): "inbox.act",
+    ("POST", "/inbox/{activity_id}/route"): "inbox.act",
+    ("POST", "/inbox/{activity_id}/answer"): "inbox.act",
+    ("POST", "/inbox/{activity_id}/status"): "department.act",
+    ("GET", "/members"): "members.read",
+    ("GET", "/members/suggestions"): "members.read",
+    ("POST", "/members/suggestions/accept"): "members.merge",
+    ("POST", "/members/suggestions/reject"): "members.merge",
+    ("GET", "/members/{member_id}"): "members.read",
+    ("GET", "/members/{member_id}/export"): "members.export",
+    ("GET", "/members/{member_id}/erase"): "members.erase",
+    ("POST", "/members/{member_id}/erase"): "members.erase",
+    ("GET", "/api/me"): "signed-in",
+    ("GET", "/api/inbox"): "inbox.read",
+    ("GET", "/api/inbox/{activity_id}"): "inbox.read",
+    ("POST", "/api/inbox/{activity_id}/assign"): "inbox.act",
+    ("POST", "/api/inbox/{activity_id}/route"): "inbox.act",
+    ("POST", "/api/inbox/{activity_id}/answer"): "inbox.act",
+    ("POST", "/api/inbox/{activity_id}/status"): "department.act",
+    ("POST", "/api/inbox/{activity_id}/presence"): "inbox.read",
+    ("GET", "/api/members"): "members.read",
+    ("GET", "/api/members/suggestions"): "members.read",
+    ("POST", "/api/members/merge"): "members.merge",
+    ("POST", "/api/members/reject"): "members.merge",
+    ("GET", "/api/members/{member_id}"): "members.read",
+    ("GET", "/api/members/{member_id}/export"): "members.export",
+    ("DELETE", "/api/members/{member_id}"): "members.erase",
+    ("GET", "/api/alerts"): "alerts.read",
+    ("POST", "/api/alerts/{alert_id}/{action}"): "alerts.act",
+    ("GET", "/api/stats"): "dashboard",
+}
+
+
+def _routes(store: Store) -> set[tuple[str, str]]:
+    """(method, path) of every route, in included routers too (FastAPI keeps those
+    nested), HEAD left out; mounted static files are not routes."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(routes: list[Any], prefix: str) -> None:
+        for route in routes:
+            if hasattr(route, "original_router"):
+                walk(route.original_router.routes, prefix + route.include_context.prefix)
+            elif isinstance(route, APIRoute | Route):
+                found.update((m, prefix + route.path) for m in route.methods or () if m != "HEAD")
+
+    walk(create_app(store).routes, "")
+    return found
+
+
+def test_the_route_table_is_the_one_the_test_knows(store: Store) -> None:
+    found = _routes(store)
+    assert found == set(ROUTES), (
+        f"routes without a permission line here: {sorted(found - set(ROUTES))}; "
+        f"lines for routes that are gone: {sorted(set(ROUTES) - found)}"
+    )
+
+
+def test_every_route_refuses_every_role_it_must(store: Store) -> None:
+    item, _ = _item_in(store, DEPARTMENT)
+    a, b, c, d = _members(store, 4)
+    values = {"activity_id": str(item), "alert_id": "1", "action": "acknowledge",
+              "name": DEPARTMENT, "member_id": str(a)}  # fmt: skip
+    bodies: dict[str, dict[str, Any]] = {
+        "assign": {"version": 0}, "route": {"version": 0, "department": DEPARTMENT},
+        "answer": {"version": 0, "text": "hello"}, "status": {"version": 0, "status": "closed"},
+        "accept": {"member_a": a, "member_b": b}, "reject": {"member_a": a, "member_b": c},
+        "merge": {"member_a": a, "member_b": b},
+    }  # fmt: skip
+    browsers = {role: Browser(store, role) for role in ROLES}
+    anonymous = TestClient(create_app(store), follow_redirects=False)
+    for (method, path), permission in sorted(ROUTES.items()):
+        url = path.format(**values)
+        if method in ("DELETE", "POST") and "{member_id}" in path:
+            url = path.format(**{**values, "member_id": str(d)})  # the one erased
+        body = bodies.get(path.rsplit("/", 1)[-1], {})
+        if path == "/login":
+            body = {"email": EMAIL["viewer"], "password": PASSWORD}
+        if path.endswith("/erase"):
+            body = {"confirm": str(d)}
+        if path == "/login":  # signing in is for anyone, and would change who is signed in
+            fresh = TestClient(create_app(store), follow_redirects=False)
+            assert fresh.post(url, data=body).status_code == 303
+            continue
+        for role in ROLES:
+            browser = browsers[role]
+            headers = {"X-CSRF-Token": browser.csrf}
+            if path.startswith("/api/") and method == "POST":
+                r = browser.client.request(method, url, json=body, headers=headers)
+            else:
+                r = browser.client.request(method, url, data=body or None, headers=headers)
+            allowed = role in MAY[permission]
+            assert (r.status_code == 403) != allowed, (method, path, role, r.status_code)
+            assert r.status_code < 500, (method, path, role, r.status_code, r.text[:300])
+            if path == "/logout" and r.status_code == 303:
+                browsers[role] = Browser(store, role)
+        if permission != "public":
+            r = anonymous.request(method, url)
+            expected = 401 if path.startswith("/api/") else 303
+            assert r.status_code == expected, (method, path, "anonymous", r.status_code)
+
+
+def test_a_department_member_sees_only_their_departments(store: Store) -> None:
+    mine, _ = _item_in(store, DEPARTMENT)
+    theirs, _ = _item_in(store, "product")
+    unrouted, _ = _item_in(store, None)
+    dept = Browser(store, "department")
+    listed = dept.get("/api/inbox?limit=500").json()
+    assert listed and {i["department"] for i in listed} == {DEPARTMENT}
+    assert dept.get(f"/api/inbox/{mine}").status_code == 200
+    for hidden in (theirs, unrouted):
+        assert dept.get(f"/api/inbox/{hidden}").status_code == 404
+        assert dept.get(f"/inbox?item={hidden}").status_code == 404
+    assert dept.get("/departments/product").status_code == 403
+    assert dept.get("/api/inbox?department=product").status_code == 403
+    page = dept.get("/inbox").text
+    assert "/departments/sales" in page and "/departments/product" not in page
+    # They may close an item of theirs with a note, and nothing else.
+    version = dept.get(f"/api/inbox/{mine}").json()["version"]
+    r = dept.post(f"/inbox/{mine}/status", {"version": version, "status": "spam"})
+    assert r.status_code == 403
+    r = dept.post(f"/inbox/{mine}/status", {"version": version, "status": "closed",
+                                            "note": "done, called them"})  # fmt: skip
+    assert r.status_code == 303
+    item = dept.get(f"/api/inbox/{mine}").json()
+    assert item["status"] == "closed" and item["history"][-1]["note"] == "done, called them"
+
+
+def test_a_manager_triages_routes_and_a_stale_version_gets_409(store: Store) -> None:
+    item, version = _item_in(store, None)
+    manager, admin = Browser(store, "manager"), Browser(store, "admin")
+    r = manager.post(f"/inbox/{item}/assign", {"version": version, "next": f"/inbox?item={item}"})
+    assert r.status_code == 303 and r.headers["location"] == f"/inbox?item={item}"
+    r = manager.post(f"/inbox/{item}/route", {"version": version + 1, "department": DEPARTMENT,
+                                              "note": "a lead for you"})  # fmt: skip
+    assert r.status_code == 303
+    # The admin acts on the version they saw before the manager's two changes.
+    r = admin.post(f"/inbox/{item}/status", {"version": version, "status": "closed",
+                                             "take": "true"})  # fmt: skip
+    assert r.status_code == 409
+    assert "changed by manager@example.org" in r.text and "look again" in r.text
+    shown = manager.get(f"/inbox?item={item}").text
+    assert "a lead for you" in shown and f'data-version="{version + 2}"' in shown
+    dept = Browser(store, "department")
+    assert f'data-id="{item}"' in dept.get(f"/departments/{DEPARTMENT}").text
+    # The same conflict through the API, as JSON.
+    r = admin.client.post(f"/api/inbox/{item}/answer", json={"version": version, "text": "hi"},
+                          headers={"X-CSRF-Token": admin.csrf})  # fmt: skip
+    assert r.status_code == 409 and "look again" in r.json()["detail"]
+
+
+def test_marking_spam_teaches_the_model(store: Store) -> None:
+    from veille.enrich.labels import history
+
+    item, version = _item_in(store, None)
+    manager = Browser(store, "manager")
+    assert manager.post(f"/inbox/{item}/status", {"version": version, "status": "spam"}).status_code == 303
+    assert manager.post(f"/inbox/{item}/status", {"version": version + 1, "status": "new"}).status_code == 303
+    assert [(lb.field, lb.value) for lb in history(store, item)] == [("spam", "spam"), ("spam", "ham")]
+
+
+def test_changes_without_the_csrf_token_are_refused(store: Store) -> None:
+    item, version = _item_in(store, None)
+    manager = Browser(store, "manager")
+    r = manager.client.post(f"/inbox/{item}/assign", data={"version": version})
+    assert r.status_code == 403
+    r = manager.client.post(f"/inbox/{item}/assign", data={"version": version, "csrf": "forged"})
+    assert r.status_code == 403
+    r = manager.client.post(f"/api/inbox/{item}/assign", json={"version": version})
+    assert r.status_code == 403
+    assert manager.get(f"/api/inbox/{item}").json()["version"] == version
+
+
+def test_sign_in_out_and_throttling_through_the_pages(store: Store) -> None:
+    client = TestClient(create_app(store), follow_redirects=False)
+    r = client.get("/inbox?view=mine")
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Finbox%3Fview%3Dmine"
+    r = client.post("/login", data={"email": EMAIL["manager"], "password": PASSWORD,
+                                    "next": "//evil.example/"})  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    page = client.get("/inbox").text
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert csrf is not None
+    assert client.post("/logout", data={"csrf": csrf.group(1)}).status_code == 303
+    assert client.get("/inbox").status_code == 303
+    for _ in range(users.EMAIL_FAILURES):
+        r = client.post("/login", data={"email": EMAIL["viewer"], "password": "wrong password!"})
+        assert r.status_code == 401
+    r = client.post("/login", data={"email": EMAIL["viewer"], "password": PASSWORD})
+    assert r.status_code == 429
+
+
+def test_the_api_takes_bearer_tokens_without_csrf(store: Store) -> None:
+    token = users.new_token(store.engine, EMAIL["manager"], "script")
+    client = TestClient(create_app(store))
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/me", headers=auth).json()["role"] == "manager"
+    item, version = _item_in(store, None)
+    r = client.post(f"/api/inbox/{item}/route", headers=auth,
+                    json={"version": version, "department": DEPARTMENT, "note": "from a script"})
+    assert r.status_code == 200 and r.json()["status"] == "routed"
+    stats = client.get("/api/stats?days=30", headers=auth).json()
+    assert stats["totals"]["activities"]["current"] > 0
+    assert client.get("/api/me", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_members_pages_merge_export_and_erase(store: Store) -> None:
+    from veille.members.resolve import suggestions
+
+    admin = Browser(store, "admin")
+    first = suggestions(store.engine, 1)[0]
+    page = admin.get("/members/suggestions").text
+    assert f'data-pair="{first.member_a}-{first.member_b}"' in page
+    r = admin.post("/members/suggestions/accept",
+                   {"member_a": first.member_a, "member_b": first.member_b})  # fmt: skip
+    assert r.status_code == 303
+    merged = admin.get(f"/api/members/{first.member_a}").json()
+    assert any(m["from"] == first.member_b for m in merged["merges"])
+    member = first.member_a
+    exported = admin.get(f"/members/{member}/export")
+    assert "attachment" in exported.headers["content-disposition"]
+    record = exported.json()
+    assert record["member_id"] == member and record["activities"]
+    # Erasing needs the member's number typed again.
+    assert admin.post(f"/members/{member}/erase", {"confirm": "1"}).status_code == 400
+    assert admin.post(f"/members/{member}/erase", {"confirm": str(member)}).status_code == 303
+    assert admin.get(f"/members/{member}").status_code == 404
+    with store.engine.connect() as conn:
+        left = conn.execute(select(func.count()).select_from(activities).join(
+            identities, identities.c.id == activities.c.identity_id
+        ).where(identities.c.member_id == member)).scalar_one()  # fmt: skip
+        gone = conn.execute(select(members.c.id).where(members.c.id == member)).first()
+    assert left == 0 and gone is None
+
+
+def test_pages_speak_the_users_language(store: Store) -> None:
+    users.add(store.engine, "fr@example.org", PASSWORD, "manager", locale="fr")
+    client = TestClient(create_app(store))
+    client.post("/login", data={"email": "fr@example.org", "password": PASSWORD})
+    page = client.get("/").text
+    assert '<html lang="fr">' in page and "Tableau de bord" in page and "Membres actifs" in page
+    inbox = client.get("/inbox").text
+    assert "Boîte de réception" in inbox and re.search(r"il y a \d+", inbox)
+
+
+def test_every_response_carries_the_security_headers(store: Store) -> None:
+    viewer = Browser(store, "viewer")
+    for url in ("/", "/login", "/api/me", "/static/app/app.js"):
+        r = viewer.get(url)
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["x-frame-options"] == "DENY"
+    page = viewer.get("/").text
+    assert "<script>" not in page and "onclick" not in page.lower()
+
+
+def test_openapi_lists_the_api_and_no_page(store: Store) -> None:
+    spec = TestClient(create_app(store)).get("/openapi.json").json()
+    paths = set(spec["paths"])
+    assert {"/api/inbox", "/api/inbox/{activity_id}/route", "/api/members/{member_id}",
+            "/api/alerts", "/api/stats"} <= paths  # fmt: skip
+    assert all(p.startswith("/api/") for p in paths)
