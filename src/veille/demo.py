@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from veille import settings, summary
-from veille.generate import GenerateConfig, generate
+from veille.generate import GenerateConfig, events, generate
 from veille.generate import text as generated
 from veille.inbox.routing import load_rules
 from veille.pipeline import ingest
 from veille.store import Store
 from veille.store.engine import default_db_path
+from veille.watch.watches import load_file
 
 
 def demo_db_path() -> Path:
@@ -49,6 +51,11 @@ def run(
             with open(rules, "w", encoding="utf-8") as fh:
                 fh.write(DEMO_RULES)
             load_rules(store, rules, by="demo")
+            watches = os.path.join(tmp, "watches.toml")
+            with open(watches, "w", encoding="utf-8") as fh:
+                fh.write(demo_watches(GenerateConfig(members=members, activities=activities,
+                                                     seed=seed)))  # fmt: skip
+            load_file(store.engine, watches, by="demo")
             report = ingest(store, [data], fmt="ndjson")
             echo(report.line())
             echo("")
@@ -66,6 +73,22 @@ def community_settings() -> str:
         f'team_patterns = ["\\\\({brand}\\\\)", "_{brand}$", "@ {brand}$"]\n'
         "\n[members]\n"
         f'brand_keywords = ["{brand.lower()}"]\n'
+    )
+
+
+def demo_watches(config: GenerateConfig) -> str:
+    """A brand watch, a topic watch and the launch campaign of the generated community."""
+    brand = generated.BRAND
+    launch = events(config).launch
+    page = generated.LAUNCH_URL.split("?")[0]
+    return (
+        f'[watch.{brand.lower()}]\nterms = ["{brand.lower()}", "{generated.DOMAIN}"]\n'
+        f'exclude = ["casino"]\n\n'
+        '[watch.logo]\nterms = ["logo*", "rebrand*", "boycott", "#KelvioLogo"]\n\n'
+        f'[campaign.{brand.lower()}-mini-launch]\nstarts = {launch:%Y-%m-%dT%H:%M:%SZ}\n'
+        f'ends = {launch + timedelta(days=14):%Y-%m-%dT%H:%M:%SZ}\n'
+        f'hashtags = ["{generated.LAUNCH_TAG}"]\nlinks = ["{page}"]\n'
+        'utm_campaign = "kelvio-mini-launch"\nterms = ["kelvio mini"]\n'
     )
 
 

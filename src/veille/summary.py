@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,8 @@ from veille.inbox.items import OPEN, counts
 from veille.members.segments import shares
 from veille.store import Store
 from veille.store.reads import Stats, stats
+from veille.watch.alerts import iter_alerts
+from veille.watch.watches import listing
 
 
 def as_dict(s: Stats, store: Store) -> dict[str, Any]:
@@ -91,6 +94,14 @@ def render(store: Store, fmt: str = "text", top: int = 10) -> str:
             f"  {k if k != '-' else '(not routed)':<18} {n:>9,}"
             for k, n in sorted(backlog["department"].items(), key=lambda kv: -kv[1])
         ]
+    named = list(listing(store.engine))
+    if named:
+        lines += ["", "Watches and campaigns (veille watch show / campaign report)"]
+        lines += [f"  {w['kind']:<9} {w['name'][:30]:<30} {w['matches']:>9,} matches" for w in named]
+    alerts = Counter(a["kind"] for a in iter_alerts(store.engine, status="open", backtest=False))
+    if alerts:
+        lines += ["", f"Open alerts: {sum(alerts.values()):,} (veille alerts list)"]
+        lines += [f"  {k:<22} {n:>6,}" for k, n in alerts.most_common()]
     if s.quarantined:
         lines += ["", f"{s.quarantined:,} rejected records in quarantine (veille quarantine)"]
     return "\n".join(lines)
