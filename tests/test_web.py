@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from starlette.routing import Route
 from sqlalchemy import func, select
+from starlette.routing import Route
 
 from veille import users
 from veille.store import Store

@@ -32,15 +32,21 @@ def search(engine: Engine, query: str = "", limit: int = 50) -> list[Found]:
         .order_by(func.coalesce(s.activity_count, 0).desc(), members.c.id)
         .limit(limit)
     )
+    # Members a merge emptied keep their old name but have no identity left: not shown.
+    q = q.where(members.c.id.in_(select(identities.c.member_id)))
     needle = query.strip().lower()
     if needle:
-        like = f"%{needle.replace('%', '').replace('_', '')}%"
+        # What people type is text, not a pattern: % and _ match themselves.
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
         matching = select(identities.c.member_id).where(
-            or_(*(func.lower(identities.c[c]).like(like) for c in ("name", "username", "email")))
-        )
-        q = q.where(or_(func.lower(members.c.display_name).like(like), members.c.id.in_(matching)))
-    else:
-        q = q.where(members.c.id.in_(select(identities.c.member_id)))
+            or_(*(func.lower(identities.c[c]).like(like, escape="\\")
+                  for c in ("name", "username", "email")))
+        )  # fmt: skip
+        q = q.where(
+            or_(func.lower(members.c.display_name).like(like, escape="\\"),
+                members.c.id.in_(matching))
+        )  # fmt: skip
     with engine.connect() as conn:
         return [
             Found(int(r[0]), r[1], r[2], int(r[3] or 0), r[4], bool(r[5]), bool(r[6]))

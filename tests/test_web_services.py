@@ -1,0 +1,185 @@
+"""The services the workbench's pages call (dashboard, a member's data on request,
+member search, threads as sanitised HTML), and the pages themselves on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from veille import conversation, users
+from veille.dashboard import Delta, PeriodError, dashboard
+from veille.members import privacy
+from veille.members.profile import UnknownMember
+from veille.members.search import search
+from veille.pipeline import ingest
+from veille.store import Store
+from veille.store.schema import activities, identities, inbox_events, inbox_items, members
+from veille.web import create_app
+
+END = datetime(2024, 3, 15, tzinfo=UTC)
+ANA = {"name": "Ana Lima", "email": "ana@example.org"}
+BO = {"name": "Bo Chen", "username": "bochen", "email": "bo.chen@example.net"}
+
+
+def _rec(n: int, days_before_end: float, text: str, author: dict[str, str],
+         **extra: Any) -> dict[str, Any]:  # fmt: skip
+    at = END - timedelta(days=days_before_end)
+    return {"id": f"p{n}", "channel": extra.pop("channel", "forum"), "kind": "post",
+            "created_at": at.isoformat(), "author": author, "text": text, **extra}  # fmt: skip
+
+
+COMMUNITY = [
+    # this week (the 7 days before END)
+    _rec(1, 1.5, "The new thermostat app is great, thank you so much for it!", ANA),
+    _rec(2, 2.5, "This update is terrible, it broke my heating schedule, I am furious.", BO),
+    _rec(3, 3.5, "How do I pair a second sensor with the hub in the living room?", ANA,
+         channel="mail"),
+    _rec(4, 3.4, "Pair it from the settings page of the hub, then wait a minute.", BO,
+         parent_id="p3", thread_id="p3", kind="reply", channel="mail"),
+    # the week before
+    _rec(5, 8.5, "Is there a discount for ordering twenty thermostats for an office?", BO),
+    _rec(6, 9.5, "Lovely product, my flat is warm and the bill went down.", ANA),
+]
+
+
+def _store(url: str, tmp_path: Path, records: list[dict[str, Any]] = COMMUNITY) -> Store:
+    path = tmp_path / "c.ndjson"
+    path.write_text("".join(orjson.dumps(r).decode() + "\n" for r in records), encoding="utf-8")
+    store = Store(url)
+    ingest(store, [str(path)], fmt="ndjson")
+    return store
+
+
+def _member_of(store: Store, email: str) -> int:
+    with store.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(identities.c.member_id).where(identities.c.email == email).distinct()
+            ).scalar_one()
+        )
+
+
+def test_deltas_say_up_down_or_unchanged_and_whether_that_is_good() -> None:
+    assert (Delta(110, 100).state, Delta(110, 100).good) == ("up", True)
+    assert (Delta(101, 100).state, Delta(101, 100).good) == ("same", None)
+    assert (Delta(5, 10, lower_is_better=True).state, Delta(5, 10, True).good) == ("down", True)
+    assert (Delta(12, 10, lower_is_better=True).good, Delta(3, 0).state) == (False, "up")
+    assert Delta(0, 0).state == "same" and Delta(3, 0).change is None
+
+
+def test_the_dashboard_compares_a_period_with_the_one_before(db_url: str, tmp_path: Path) -> None:
+    store = _store(db_url, tmp_path)
+    board = dashboard(store.engine, 7, end=END)
+    assert board.start == END - timedelta(days=7) and len(board.dates) == 7
+    assert sum(board.activity) == 4 and board.dates[-2:] == [
+        (END - timedelta(days=2)).date(), (END - timedelta(days=1)).date()]  # fmt: skip
+    # Each activity lands on its own day of the chart.
+    per_day = dict(zip(board.dates, board.activity, strict=True))
+    assert per_day[(END - timedelta(days=1.5)).date()] == 1
+    assert per_day[(END - timedelta(days=3.5)).date()] == 2
+    totals = board.totals
+    assert (totals["activities"].current, totals["activities"].previous) == (4, 2)
+    assert totals["activities"].state == "up" and totals["activities"].good is True
+    assert (totals["active_members"].current, totals["active_members"].previous) == (2, 2)
+    assert totals["negative_share"].lower_is_better
+    assert sum(board.sentiment_totals.values()) == 4
+    assert {c.name: (c.current, c.previous) for c in board.channels} == {
+        "forum": (2, 2), "mail": (2, 0)}  # fmt: skip
+    assert sum(c.current for c in board.languages) == 4
+    assert sum(board.backlog.values()) == len(COMMUNITY)
+    with pytest.raises(PeriodError):
+        dashboard(store.engine, 5, end=END)
+    store.close()
+
+
+def test_a_member_is_exported_then_erased_everywhere(db_url: str, tmp_path: Path) -> None:
+    store = _store(db_url, tmp_path)
+    ana = _member_of(store, "ana@example.org")
+    record = privacy.export(store.engine, ana)
+    assert record["member_id"] == ana and len(record["activities"]) == 3
+    assert len(record["identities"]) == 2  # the forum's and the mailing list's
+    assert {a["native_id"] for a in record["activities"]} == {"p1", "p3", "p6"}
+    assert all(a["raw"] is not None for a in record["activities"])
+    assert len(record["inbox"]) == 3
+    with store.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(activities)).scalar_one()
+    erased = privacy.erase(store.engine, ana)
+    assert (erased.identities, erased.activities) == (2, 3)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(activities)).scalar_one() == before - 3
+        assert conn.execute(select(members.c.id).where(members.c.id == ana)).first() is None
+        assert not conn.execute(select(identities.c.id).where(identities.c.email == "ana@example.org")).all()
+        left = conn.execute(select(func.count()).select_from(inbox_items)).scalar_one()
+        events = conn.execute(select(func.count()).select_from(inbox_events)).scalar_one()
+    assert left == len(COMMUNITY) - 3 and events >= 0
+    # Bo's reply to Ana's erased question stays, and so does Bo.
+    assert [r.member_id for r in search(store.engine, "bo chen")] == [_member_of_name(store, "Bo Chen")]
+    with pytest.raises(UnknownMember):
+        privacy.erase(store.engine, ana)
+    with pytest.raises(UnknownMember):
+        privacy.export(store.engine, ana)
+    store.close()
+
+
+def _member_of_name(store: Store, name: str) -> int:
+    with store.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(identities.c.member_id).where(identities.c.name == name).distinct()
+            ).scalar_one()
+        )
+
+
+def test_search_finds_members_by_name_handle_or_email(tmp_path: Path) -> None:
+    store = _store(str(tmp_path / "v.db"), tmp_path)
+    ana = _member_of(store, "ana@example.org")
+    assert [f.member_id for f in search(store.engine, "ANA@example")] == [ana]
+    assert [f.member_id for f in search(store.engine, "bochen")] != [ana]
+    assert search(store.engine, "nobody-like-this") == []
+    assert {f.member_id for f in search(store.engine, "")} >= {ana}
+    assert search(store.engine, "%") == [] and search(store.engine, "a_a") == []  # not patterns
+    store.close()
+
+
+def test_a_thread_comes_as_sanitised_html(tmp_path: Path) -> None:
+    hostile = [
+        _rec(1, 1, "", ANA, html='<p>Hello <b>there</b><script>alert(1)</script>'
+             '<img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a></p>'),
+        _rec(2, 0.5, "a reply", BO, parent_id="p1", thread_id="p1", kind="reply"),
+    ]  # fmt: skip
+    store = _store(str(tmp_path / "v.db"), tmp_path, hostile)
+    with store.engine.connect() as conn:
+        reply = conn.execute(select(activities.c.id).where(activities.c.native_id == "p2")).scalar_one()
+    thread = conversation.thread(store.engine, int(reply))
+    assert [m.text or "" for m in thread][1] == "a reply" and len(thread) == 2
+    html = thread[0].html or ""
+    assert "<b>there</b>" in html
+    for bad in ("<script", "onerror", "javascript:"):
+        assert bad not in html.lower()
+    reasons = conversation.reasons(store.engine, int(reply))
+    assert reasons is not None and reasons.language
+    store.close()
+
+
+@pytest.mark.postgres
+def test_the_pages_work_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    from tests.conftest import _reset_pg
+
+    _reset_pg(pg_url)
+    store = _store(pg_url, tmp_path)
+    users.add(store.engine, "m@example.org", "a long enough password", "manager")
+    client = TestClient(create_app(store))
+    client.post("/login", data={"email": "m@example.org", "password": "a long enough password"})
+    with store.engine.connect() as conn:
+        item = int(conn.execute(select(func.min(inbox_items.c.activity_id))).scalar_one())
+    ana = _member_of(store, "ana@example.org")
+    for url in ("/", "/?days=30", "/inbox", f"/inbox?item={item}", "/members", f"/members/{ana}",
+                "/members/suggestions", "/alerts", "/api/stats"):  # fmt: skip
+        assert client.get(url).status_code == 200, url
+    store.close()
