@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import update
 
 from veille.cli import cli
 from veille.enrich import Subject, labels
@@ -21,6 +22,7 @@ from veille.export import records
 from veille.model import Author
 from veille.pipeline import ingest
 from veille.store import Store
+from veille.store.schema import enrichments
 
 
 def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
@@ -145,6 +147,34 @@ def test_a_label_overrides_at_once_and_survives_re_enrichment(db_url: str, tmp_p
         lessons = labels.lessons(store)
         assert [y for _, y in lessons.of("spam")] == ["spam"]
         assert lessons.of("sentiment")[0][1] == "negative"
+
+
+def test_labels_are_re_applied_to_what_a_run_rewrote_only(db_url: str, tmp_path: Path) -> None:
+    """An ingest re-applies the labels of the activities it enriched again (an edited
+    comment), not of every labelled activity: its cost does not grow with the labels."""
+    first = [_comment(1, "Lovely write-up, I will try the eco mode tonight."),
+             _comment(2, "Thanks, the schedule works now.")]  # fmt: skip
+    with Store(db_url) as store:
+        ingest(store, [_write(tmp_path / "a.ndjson", first)])
+        rows = _by_id(store)
+        one, two = rows["1"]["activity_id"], rows["2"]["activity_id"]
+        labels.record(store, one, "sentiment", "negative", by="claire")
+        labels.record(store, two, "sentiment", "negative", by="claire")
+        # Mark both enrichments so that a re-application would show.
+        with store.engine.begin() as conn:
+            conn.execute(
+                update(enrichments).values(sentiment="neutral", sentiment_score=0.5)
+            )
+        # A run that rewrites neither: both marks stay.
+        ingest(store, [_write(tmp_path / "b.ndjson", [_comment(3, "Bonjour à tous")])])
+        rows = _by_id(store)
+        assert rows["1"]["sentiment"] == rows["2"]["sentiment"] == {"label": "neutral", "score": 0.5}
+        # Comment 2 edited at the source: enriched again, its label applies again.
+        edited = [_comment(2, "Thanks, the schedule works now. Edit: not on Sundays.")]
+        assert ingest(store, [_write(tmp_path / "c.ndjson", edited)]).updated == 1
+        rows = _by_id(store)
+        assert rows["2"]["sentiment"] == {"label": "negative", "score": -1.0}
+        assert rows["1"]["sentiment"] == {"label": "neutral", "score": 0.5}
 
 
 def test_label_command(tmp_path: Path) -> None:

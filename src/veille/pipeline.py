@@ -17,6 +17,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 from veille import settings
@@ -144,11 +145,12 @@ def _consume(
     report = IngestReport()
     run_id = store.start_run(label, fmt)
     before = store.last_activity_id()
+    started = datetime.now(UTC)
     try:
         for chunk in chunks:
             _write(store, chunk, report, run_id, progress, on_rejection)
         if enriched is not None:
-            history.review(store, before, enriched.history)
+            history.review(store, before, enriched.history, rewritten_since=started)
         if members and (report.added or report.updated):
             from veille.inbox.routing import intake
             from veille.members.upkeep import update

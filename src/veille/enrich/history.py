@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import orjson
 from sqlalchemy import Connection, bindparam, func, select, update
@@ -42,8 +42,15 @@ class HistoryRules:
     new_author_kinds: tuple[str, ...] = ("post", "comment", "reply", "message", "mention")
 
 
-def review(store: Store, after_id: int = 0, rules: HistoryRules | None = None) -> int:
-    """Check the activities stored with an id above ``after_id``; re-apply the labels.
+def review(
+    store: Store,
+    after_id: int = 0,
+    rules: HistoryRules | None = None,
+    rewritten_since: datetime | None = None,
+) -> int:
+    """Check the activities stored with an id above ``after_id``; re-apply the labels
+    (of every labelled activity, or, with ``rewritten_since``, of those whose enrichment
+    the run rewrote from that time: the cost then does not grow with the labels).
     Return how many activities got a new reason."""
     rules = rules or HistoryRules()
     with store.engine.begin() as conn:
@@ -55,7 +62,7 @@ def review(store: Store, after_id: int = 0, rules: HistoryRules | None = None) -
         ]:
             found.setdefault(activity_id, []).append(reason)
         changed = _add_reasons(conn, found, labelling.labelled(conn))
-        labelling.apply(conn)
+        labelling.apply(conn, rewritten_since=rewritten_since)
     return changed
 
 

@@ -114,13 +114,30 @@ def history(store: Store, activity_id: int) -> list[Label]:
     return [Label(int(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
 
-def _latest(conn: Connection, activity_ids: Iterable[int] | None = None) -> list[Any]:
-    """(activity id, field, value, by) of the newest label of each activity and field."""
+def _latest(
+    conn: Connection,
+    activity_ids: Iterable[int] | None = None,
+    rewritten_since: datetime | None = None,
+) -> list[Any]:
+    """(activity id, field, value, by) of the newest label of each activity and field;
+    of ``activity_ids``, or of the activities whose enrichment was written at or after
+    ``rewritten_since``."""
     newest = select(func.max(labels.c.id).label("id")).group_by(
         labels.c.activity_id, labels.c.field
     )
     if activity_ids is not None:
         newest = newest.where(labels.c.activity_id.in_(list(activity_ids)))
+    if rewritten_since is not None:
+        # From the labels (few) to their enrichment row (by its key): no scan of the
+        # enrichments however many a run wrote.
+        newest = newest.where(
+            select(enrichments.c.activity_id)
+            .where(
+                enrichments.c.activity_id == labels.c.activity_id,
+                enrichments.c.enriched_at >= rewritten_since,
+            )
+            .exists()
+        )
     ids = newest.subquery()
     query = (
         select(labels.c.activity_id, labels.c.field, labels.c.value, labels.c.labelled_by)
@@ -142,12 +159,17 @@ def overrides(field: str, value: str, by: str) -> dict[str, object]:
     return {"intent": value, "intent_score": 1.0}
 
 
-def apply(conn: Connection, activity_ids: Iterable[int] | None = None) -> int:
+def apply(
+    conn: Connection,
+    activity_ids: Iterable[int] | None = None,
+    rewritten_since: datetime | None = None,
+) -> int:
     """Set the enrichment of labelled activities to what their newest labels say (all
-    labelled activities, or those of ``activity_ids``); return how many labels applied.
-    An activity not enriched yet gets a row of its own."""
+    labelled activities, those of ``activity_ids``, or those an enrichment run rewrote
+    at or after ``rewritten_since``); return how many labels applied. An activity not
+    enriched yet gets a row of its own."""
     applied = 0
-    for activity_id, field, value, by in _latest(conn, activity_ids):
+    for activity_id, field, value, by in _latest(conn, activity_ids, rewritten_since):
         values = overrides(field, value, by)
         done = conn.execute(
             update(enrichments).where(enrichments.c.activity_id == activity_id).values(**values)

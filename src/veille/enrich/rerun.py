@@ -35,6 +35,7 @@ def enrich_stored(
     done = 0
     last = 0
     first: int | None = None
+    started = datetime.now(UTC)
     while True:
         query = (
             select(
@@ -52,7 +53,7 @@ def enrich_stored(
             rows = conn.execute(query).all()
         if not rows:
             if first is not None:
-                history.review(store, first - 1, spam.history)
+                history.review(store, first - 1, spam.history, rewritten_since=started)
             return done
         subjects = [
             Subject(subject_text(title, text), html, Author(n, u, m, w), channel, kind)
