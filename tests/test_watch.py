@@ -118,6 +118,11 @@ def test_a_crisis_is_found_within_two_hours_and_quiet_weeks_stay_quiet(tmp_path:
     assert len(keys) == len(set(keys))
     forum = next(a for a in negative if a["subject"] == "channel:forum")
     assert forum["observed"] > 3 * forum["baseline"] and len(forum["evidence"]) >= 10
+    # The series behind it: the day up to its peak (the window's hours add up to the
+    # peak value) and the same hours a week before.
+    peak, hourly = forum["series"]["peak_hour"], forum["series"]["hourly"]
+    assert sum(hourly[str(peak - 23)][-forum["series"]["window_hours"] :]) == forum["observed"]
+    assert sum(hourly[str(peak - 23 - 168)]) < sum(hourly[str(peak - 23)])
     # Backtesting again replaces, never doubles.
     backtest(store)
     assert len(list(iter_alerts(store.engine, backtest=True))) == len(found)

@@ -31,7 +31,16 @@ from veille.store.schema import (
 )
 from veille.store.schema import settings as settings_table
 from veille.store.writer import insert_or_update
-from veille.watch.spikes import HOUR, Spike, SpikeRules, add_named, detect, series
+from veille.watch.spikes import (
+    HOUR,
+    WEEK_HOURS,
+    Series,
+    Spike,
+    SpikeRules,
+    add_named,
+    detect,
+    series,
+)
 
 STATE: Final = "watch:state"
 STATUSES: Final = ("open", "acknowledged", "resolved")
@@ -143,10 +152,12 @@ def _run(conn: Connection, hours: range, rules: SpikeRules, backtest: bool) -> W
             and last_hour is not None
             and 0 <= spike.hour - last_hour <= rules.cooldown_hours
         ):
-            _grow(conn, current, spike, backtest)
+            _grow(conn, current, spike, backtest, _hourly(s, spike))
             report.updated += 1
         else:
-            open_[(kind, spike.subject)] = _open(conn, kind, spike, rules, backtest)
+            open_[(kind, spike.subject)] = _open(
+                conn, kind, spike, rules, backtest, _hourly(s, spike)
+            )
             report.new += 1
     return report
 
@@ -192,8 +203,28 @@ def _evidence(conn: Connection, spike: Spike) -> list[int]:
     return [int(r[0]) for r in conn.execute(q)]
 
 
+def _hourly(s: Series, spike: Spike) -> dict[int, list[int]]:
+    """The hourly counts behind a spike: the day up to its hour, and the same hours
+    one week before (what "usual" looked like), as {first hour: counts}."""
+    values = s.volume if spike.metric == "volume" else s.negative
+    x = values.get(spike.subject)
+    out: dict[int, list[int]] = {}
+    if x is None:
+        return out
+    for first in (spike.hour - 23, spike.hour - 23 - WEEK_HOURS):
+        i = first - s.first
+        if i >= 0:
+            out[first] = [int(v) for v in x[i : i + 24]]
+    return out
+
+
 def _open(
-    conn: Connection, kind: str, spike: Spike, rules: SpikeRules, backtest: bool
+    conn: Connection,
+    kind: str,
+    spike: Spike,
+    rules: SpikeRules,
+    backtest: bool,
+    hourly: dict[int, list[int]],
 ) -> dict[str, Any]:
     detected = spike.ends if backtest else _now()
     row = {
@@ -212,6 +243,7 @@ def _open(
                 "spread": round(spike.spread, 3),
                 "last_hour": spike.hour,
                 "peak_hour": spike.hour,
+                "hourly": {str(k): v for k, v in hourly.items()},
             }
         ).decode(),
         "status": "open",
@@ -241,11 +273,18 @@ def _open(
     return row
 
 
-def _grow(conn: Connection, current: dict[str, Any], spike: Spike, backtest: bool) -> None:
+def _grow(
+    conn: Connection,
+    current: dict[str, Any],
+    spike: Spike,
+    backtest: bool,
+    hourly: dict[int, list[int]],
+) -> None:
     evidence = list(dict.fromkeys(orjson.loads(current["evidence"]) + _evidence(conn, spike)))
     found = orjson.loads(current["series"]) if current.get("series") else {}
     if spike.observed > float(current["observed"]):
         found["peak_hour"] = spike.hour
+        found["hourly"] = {str(k): v for k, v in hourly.items()}
     found["last_hour"] = spike.hour
     values = {
         "observed": max(float(current["observed"]), spike.observed),
@@ -291,6 +330,7 @@ def iter_alerts(
                 "baseline": r["baseline"],
                 "observed": r["observed"],
                 "evidence": orjson.loads(r["evidence"]),
+                "series": orjson.loads(r["series"]) if r["series"] else {},
                 "status": r["status"],
                 "backtest": bool(r["backtest"]),
             }
