@@ -25,11 +25,12 @@
         values: Object.values(data.segments), textinfo: "label+percent" }],
         layout({ height: 240, showlegend: false }), config);
     }
-    const langs = document.getElementById("chart-sentiment");
+    const langs = document.getElementById("chart-languages");
     if (langs) {
       window.Plotly.newPlot(langs, [{ type: "bar", orientation: "h",
         y: Object.keys(data.languages).reverse(), x: Object.values(data.languages).reverse(),
-        marker: { color: "#1f3b73" } }], layout({ height: 220, barmode: "group" }), config);
+        marker: { color: "#1f3b73" } }], layout({ height: 200, barmode: "group",
+        margin: { t: 5, r: 10, b: 30, l: 45 } }), config);
     }
   }
 
