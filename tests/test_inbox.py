@@ -158,6 +158,11 @@ def test_the_workflow_is_recorded_and_one_manager_owns_an_item(db_url: str, tmp_
     assert items.get(store.engine, other).status == "new"
     with pytest.raises(items.InboxError, match="not in the inbox"):
         items.get(store.engine, _id(store, "m3"))
+    backlog = items.counts(store.engine)
+    assert backlog["status"] == {"closed": 1, "new": 3}
+    assert items.counts(store.engine, by=("status",)) == {"status": backlog["status"]}
+    with pytest.raises(items.InboxError, match="no count by 'channel'"):
+        items.counts(store.engine, by=("channel",))
     store.close()
 
 

@@ -299,7 +299,7 @@ def departments_list(ctx: click.Context) -> None:
     with _store(ctx) as store:
         with store.engine.connect() as conn:
             rows = conn.execute(select(table.c.name, table.c.label).order_by(table.c.name)).all()
-        open_items = counts(store.engine)["department"]
+        open_items = counts(store.engine, by=("department",))["department"]
     for name, label in rows:
         click.echo(f"{name:<12} {label:<28} {open_items.get(name, 0):>6} open")
 

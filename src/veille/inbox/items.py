@@ -556,11 +556,20 @@ def wake(engine: Engine, now: datetime | None = None) -> int:
     return len(due)
 
 
-def counts(engine: Engine) -> dict[str, dict[str, int]]:
-    """Open items per status, department and assignee: the backlog."""
+COUNTED: Final = ("status", "department", "assignee")
+
+
+def counts(engine: Engine, by: Sequence[str] = COUNTED) -> dict[str, dict[str, int]]:
+    """Items per status, and open items per department and assignee: the backlog.
+    ``by``: only some of these (the status alone reads one index; the open items per
+    department or assignee read every open item: about 0.5 s each at 200,000
+    activities on SQLite)."""
+    unknown = [b for b in by if b not in COUNTED]
+    if unknown:
+        raise InboxError(f"no count by {unknown[0]!r} (known: {', '.join(COUNTED)})")
     out: dict[str, dict[str, int]] = {}
     with engine.connect() as conn:
-        for column in (inbox_items.c.status, inbox_items.c.department, inbox_items.c.assignee):
+        for column in (inbox_items.c[b] for b in by):
             query = select(column, func.count()).group_by(column)
             if column.name != "status":
                 query = query.where(inbox_items.c.status.in_(OPEN))
