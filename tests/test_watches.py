@@ -245,7 +245,7 @@ def test_member_alerts(tmp_path: Path) -> None:
     assert member_alerts(store, before, rules, ("https://hooks.example.invalid/x",)).new == 0
     found = {(a["kind"]) for a in iter_alerts(store.engine) if a["subject"].startswith("member:")}
     assert {"member-back", "vip-active", "first-contribution"} <= found
-    backs = [a for a in iter_alerts(store.engine) if a["kind"] == "member-back"]
+    backs = list(iter_alerts(store.engine, kinds=("member-back",)))
     assert sorted(a["observed"] for a in backs) == [42.0, 99.0]
     vip = next(a for a in iter_alerts(store.engine) if a["kind"] == "vip-active")
     assert vip["observed"] == 2 and len(vip["evidence"]) == 2

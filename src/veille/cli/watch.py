@@ -20,17 +20,26 @@ def alerts() -> None:
 
 @alerts.command("list")
 @click.option("--status", type=click.Choice(["open", "acknowledged", "resolved"]))
+@click.option("--kind", "kinds", multiple=True,
+              help="Only this kind (repeat): volume-spike, negative-spike, member-silent, ...")  # fmt: skip
 @click.option("--backtest", is_flag=True, help="The alerts of backtests instead of live ones.")
 @click.pass_context
-def alerts_list(ctx: click.Context, status: str | None, backtest: bool) -> None:
-    """Alerts, oldest first: what spiked, when, how far above its usual level."""
+def alerts_list(
+    ctx: click.Context, status: str | None, kinds: tuple[str, ...], backtest: bool
+) -> None:
+    """Alerts, oldest first: what spiked, when, how far above its usual level; and
+    member alerts."""
     from veille.watch.alerts import iter_alerts
 
     with _store(ctx) as store:
-        found = list(iter_alerts(store.engine, status, backtest))
+        found = list(iter_alerts(store.engine, status, backtest, kinds))
     if not found:
         click.echo("no alerts")
     for a in found:
+        if "summary" in a["series"]:
+            click.echo(f"{a['id']:>5} {a['status']:<12} {a['kind']:<20} {a['subject']:<24} "
+                       f"{a['started_at'][:16]}: {a['series']['summary']}")  # fmt: skip
+            continue
         click.echo(
             f"{a['id']:>5} {a['status']:<12} {a['kind']:<20} {a['subject']:<24} from "
             f"{a['started_at'][:16]} (seen {a['detected_at'][:16]}): {a['observed']:g} "

@@ -310,12 +310,17 @@ def set_status(engine: Engine, alert_id: int, status: str, by: str) -> None:
 
 
 def iter_alerts(
-    engine: Engine, status: str | None = None, backtest: bool | None = None
+    engine: Engine,
+    status: str | None = None,
+    backtest: bool | None = None,
+    kinds: tuple[str, ...] = (),
 ) -> Iterator[dict[str, Any]]:
     """Alerts as export records, oldest first."""
     query = select(alerts).order_by(alerts.c.started_at, alerts.c.id)
     if status:
         query = query.where(alerts.c.status == status)
+    if kinds:
+        query = query.where(alerts.c.kind.in_(kinds))
     if backtest is not None:
         query = query.where(alerts.c.backtest.is_(backtest))
     with engine.connect() as conn:
