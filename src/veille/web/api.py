@@ -18,6 +18,7 @@ from veille.members.search import Found, search
 from veille.watch import alerts
 from veille.web import scope
 from veille.web.auth import Principal, need, principal, store_of
+from veille.web.params import ActivityId, AlertId, MemberPathId
 
 router = APIRouter(prefix="/api", tags=["api"])
 Me = Annotated[Principal, Depends(principal)]
@@ -100,13 +101,13 @@ def inbox_list(
 
 
 @router.get("/inbox/{activity_id}", response_model=items.Item)
-def inbox_item(request: Request, activity_id: int, who: Annotated[Principal, _who("inbox.read")]) -> items.Item:
+def inbox_item(request: Request, activity_id: ActivityId, who: Annotated[Principal, _who("inbox.read")]) -> items.Item:
     """One item with its audit trail, thread and author."""
     return scope.item(store_of(request).engine, who.user, activity_id)
 
 
 @router.post("/inbox/{activity_id}/assign", response_model=items.Item)
-def inbox_assign(request: Request, activity_id: int, body: AssignIn,
+def inbox_assign(request: Request, activity_id: ActivityId, body: AssignIn,
                  who: Annotated[Principal, _who("inbox.act")]) -> items.Item:  # fmt: skip
     """Assign the item (409 when it changed since ``version``)."""
     engine = store_of(request).engine
@@ -116,7 +117,7 @@ def inbox_assign(request: Request, activity_id: int, body: AssignIn,
 
 
 @router.post("/inbox/{activity_id}/route", response_model=items.Item)
-def inbox_route(request: Request, activity_id: int, body: RouteIn,
+def inbox_route(request: Request, activity_id: ActivityId, body: RouteIn,
                 who: Annotated[Principal, _who("inbox.act")]) -> items.Item:  # fmt: skip
     """Send the item to a department with a note (409 when it changed)."""
     engine = store_of(request).engine
@@ -126,7 +127,7 @@ def inbox_route(request: Request, activity_id: int, body: RouteIn,
 
 
 @router.post("/inbox/{activity_id}/answer", response_model=items.Item)
-def inbox_answer(request: Request, activity_id: int, body: AnswerIn,
+def inbox_answer(request: Request, activity_id: ActivityId, body: AnswerIn,
                  who: Annotated[Principal, _who("inbox.act")]) -> items.Item:  # fmt: skip
     """Record an answer (409 when the item changed)."""
     engine = store_of(request).engine
@@ -136,7 +137,7 @@ def inbox_answer(request: Request, activity_id: int, body: AnswerIn,
 
 
 @router.post("/inbox/{activity_id}/status", response_model=items.Item)
-def inbox_status(request: Request, activity_id: int, body: StatusIn,
+def inbox_status(request: Request, activity_id: ActivityId, body: StatusIn,
                  who: Annotated[Principal, _who("department.act")]) -> items.Item:  # fmt: skip
     """Triage, close, reopen, snooze or mark as spam; a department member may close
     their departments' items (409 when the item changed)."""
@@ -150,7 +151,7 @@ def inbox_status(request: Request, activity_id: int, body: StatusIn,
 
 
 @router.post("/inbox/{activity_id}/presence", response_model=Presence)
-def inbox_presence(request: Request, activity_id: int,
+def inbox_presence(request: Request, activity_id: ActivityId,
                    who: Annotated[Principal, _who("inbox.read")]) -> Presence:  # fmt: skip
     """Say you are looking at the item; hear who else is."""
     scope.item(store_of(request).engine, who.user, activity_id, history=False)
@@ -190,21 +191,21 @@ def members_reject(request: Request, body: PairIn,
 
 
 @router.get("/members/{member_id}")
-def member(request: Request, member_id: int,
+def member(request: Request, member_id: MemberPathId,
            who: Annotated[Principal, _who("members.read")]) -> dict[str, Any]:  # fmt: skip
     """A member's profile: identities, scores, segment and why, merges, latest activity."""
     return profile(store_of(request).engine, member_id, recent=20)
 
 
 @router.get("/members/{member_id}/export")
-def member_export(request: Request, member_id: int,
+def member_export(request: Request, member_id: MemberPathId,
                   who: Annotated[Principal, _who("members.export")]) -> dict[str, Any]:  # fmt: skip
     """Everything stored about a member (GDPR access request)."""
     return privacy.export(store_of(request).engine, member_id)
 
 
 @router.delete("/members/{member_id}", response_model=Erased)
-def member_erase(request: Request, member_id: int,
+def member_erase(request: Request, member_id: MemberPathId,
                  who: Annotated[Principal, _who("members.erase")]) -> Erased:  # fmt: skip
     """Erase a member and everything of theirs on every channel (GDPR erasure)."""
     return Erased(**asdict(privacy.erase(store_of(request).engine, member_id)))
@@ -219,7 +220,7 @@ def alerts_list(request: Request, who: Annotated[Principal, _who("alerts.read")]
 
 
 @router.post("/alerts/{alert_id}/{action}")
-def alerts_act(request: Request, alert_id: int, action: Literal["acknowledge", "resolve"],
+def alerts_act(request: Request, alert_id: AlertId, action: Literal["acknowledge", "resolve"],
                who: Annotated[Principal, _who("alerts.act")]) -> dict[str, str]:  # fmt: skip
     """Acknowledge or resolve an alert."""
     status = "acknowledged" if action == "acknowledge" else "resolved"

@@ -20,6 +20,7 @@ from veille.users import User
 from veille.web import scope
 from veille.web.auth import Principal, need, store_of
 from veille.web.pages import back, see_other
+from veille.web.params import ActivityId
 from veille.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -106,7 +107,7 @@ def department_page(request: Request, name: str, who: Reader,
 
 
 @router.post("/inbox/{activity_id}/assign")
-def assign(request: Request, activity_id: int, who: Actor, version: Version, next: Next = "/inbox",
+def assign(request: Request, activity_id: ActivityId, who: Actor, version: Version, next: Next = "/inbox",
            take: Annotated[bool, Form()] = False) -> Response:  # fmt: skip
     engine = store_of(request).engine
     scope.item(engine, who.user, activity_id, history=False)
@@ -115,7 +116,7 @@ def assign(request: Request, activity_id: int, who: Actor, version: Version, nex
 
 
 @router.post("/inbox/{activity_id}/route")
-def route(request: Request, activity_id: int, who: Actor, version: Version,
+def route(request: Request, activity_id: ActivityId, who: Actor, version: Version,
           department: Annotated[str, Form(max_length=50)], note: Note = "",
           next: Next = "/inbox", take: Annotated[bool, Form()] = False) -> Response:  # fmt: skip
     engine = store_of(request).engine
@@ -126,7 +127,7 @@ def route(request: Request, activity_id: int, who: Actor, version: Version,
 
 
 @router.post("/inbox/{activity_id}/answer")
-def answer(request: Request, activity_id: int, who: Actor, version: Version,
+def answer(request: Request, activity_id: ActivityId, who: Actor, version: Version,
            text: Annotated[str, Form(min_length=1, max_length=20000)], next: Next = "/inbox",
            take: Annotated[bool, Form()] = False) -> Response:  # fmt: skip
     engine = store_of(request).engine
@@ -136,7 +137,7 @@ def answer(request: Request, activity_id: int, who: Actor, version: Version,
 
 
 @router.post("/inbox/{activity_id}/status")
-def status(request: Request, activity_id: int,
+def status(request: Request, activity_id: ActivityId,
            who: Annotated[Principal, Depends(need("department.act"))], version: Version,
            status: Annotated[Literal["triaged", "closed", "new", "spam", "snoozed"], Form()],
            note: Note = "", next: Next = "/inbox",

@@ -14,6 +14,7 @@ from veille.members.profile import profile
 from veille.members.search import search
 from veille.web.auth import Principal, need, store_of
 from veille.web.pages import back, see_other
+from veille.web.params import MemberPathId
 from veille.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -51,12 +52,12 @@ def reject(request: Request, who: Merger, member_a: MemberId, member_b: MemberId
 
 
 @router.get("/members/{member_id}")
-def member_page(request: Request, member_id: int, who: Reader) -> Response:
+def member_page(request: Request, member_id: MemberPathId, who: Reader) -> Response:
     return render(request, "member.html", m=profile(store_of(request).engine, member_id, 20))
 
 
 @router.get("/members/{member_id}/export")
-def export(request: Request, member_id: int,
+def export(request: Request, member_id: MemberPathId,
            who: Annotated[Principal, Depends(need("members.export"))]) -> Response:  # fmt: skip
     record = privacy.export(store_of(request).engine, member_id)
     return Response(
@@ -67,13 +68,13 @@ def export(request: Request, member_id: int,
 
 
 @router.get("/members/{member_id}/erase")
-def erase_page(request: Request, member_id: int,
+def erase_page(request: Request, member_id: MemberPathId,
                who: Annotated[Principal, Depends(need("members.erase"))]) -> Response:  # fmt: skip
     return render(request, "erase.html", m=profile(store_of(request).engine, member_id, 0))
 
 
 @router.post("/members/{member_id}/erase")
-def erase(request: Request, member_id: int,
+def erase(request: Request, member_id: MemberPathId,
           who: Annotated[Principal, Depends(need("members.erase"))],
           confirm: Annotated[str, Form(max_length=40)] = "",
           next: Annotated[str, Form(max_length=2000)] = "/members") -> Response:  # fmt: skip

@@ -12,6 +12,7 @@ from veille import dashboard as dash
 from veille import users
 from veille.watch import alerts
 from veille.web.auth import COOKIE, Principal, need, principal, store_of
+from veille.web.params import AlertId
 from veille.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -92,7 +93,7 @@ def alerts_page(request: Request, who: Annotated[Principal, Depends(need("alerts
 
 
 @router.post("/alerts/{alert_id}/{action}")
-def alerts_act(request: Request, alert_id: int, action: Literal["acknowledge", "resolve"],
+def alerts_act(request: Request, alert_id: AlertId, action: Literal["acknowledge", "resolve"],
                who: Annotated[Principal, Depends(need("alerts.act"))]) -> Response:  # fmt: skip
     status = "acknowledged" if action == "acknowledge" else "resolved"
     alerts.set_status(store_of(request).engine, alert_id, status, who.user.email)
