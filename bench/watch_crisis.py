@@ -17,7 +17,7 @@ false alarms on the ten BerliOS lists of ``../shared/data/scale`` (63,000 messag
    first negative alert on its channel (or on all channels), and how many are found
    within 2, 6 and 24 hours.
 
-Run: ``.venv/bin/python bench/watch_crisis.py [--sizes 5,20,50] [--crises 12]``.
+Run: ``.venv/bin/python bench/watch_crisis.py [--sizes 5,20,50,100] [--crises 12] [--keep DB]``.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def crises(base: Path, work: Path, size: float, count: int, busiest: list[str], 
             a for a in iter_alerts(store.engine, backtest=True)
             if a["subject"] in (f"channel:{channel}", "all")
             and a["kind"] in ("negative-spike", "negative_share-spike")
-            and datetime.fromisoformat(a["detected_at"]) > when
+            and when < datetime.fromisoformat(a["detected_at"]) <= when + timedelta(hours=24)
             and datetime.fromisoformat(a["started_at"]) >= when - timedelta(hours=6)
         ]  # fmt: skip
         if found:
@@ -182,7 +182,7 @@ def crises(base: Path, work: Path, size: float, count: int, busiest: list[str], 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="5,20,50")
+    ap.add_argument("--sizes", default="5,20,50,100")
     ap.add_argument("--crises", type=int, default=12)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--keep", help="Keep (or reuse) the ingested lists' store here.")

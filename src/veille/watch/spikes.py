@@ -63,6 +63,10 @@ class SpikeRules:
     alpha: float = 1e-4
     #: How much more real counts vary than Poisson's: the usual level is multiplied by it.
     dispersion: float = 1.25
+    #: A series more variable than a Poisson count by more than this factor (its own
+    #: burstiness, :func:`overdispersion`) must spike as much more to alarm; 0: never.
+    #: Poisson history measures 1.4-2.0 here (the baseline is an estimate too).
+    burst_tolerance: float = 2.0
     #: The usual level is never taken below this (a quiet channel's silence is no baseline).
     floor: float = 0.5
     #: An alert stays one episode while it fires again within this many hours.
@@ -248,11 +252,55 @@ def _window_sums(x: F64, w: int) -> F64:
     return c[i + 1] - c[np.maximum(0, i + 1 - w)]
 
 
-def _samples(sums: F64, i: int, rules: SpikeRules) -> F64:
+def _lags(rules: SpikeRules) -> list[int]:
     lags = [24 * d for d in range(1, rules.days + 1)]
-    lags += [WEEK_HOURS * k for k in range(2, rules.weeks + 1)]  # a week back is a day lag too
-    picked = [sums[i - lag] for lag in lags if i - lag >= 0]
+    return lags + [WEEK_HOURS * k for k in range(2, rules.weeks + 1)]  # a week back is a day too
+
+
+def _weekend(hour: Any) -> Any:
+    """Whether an hour index (hours since the epoch, UTC) falls on a Saturday or Sunday
+    (1 January 1970 was a Thursday)."""
+    return (hour // 24 + 3) % 7 >= 5
+
+
+def _samples(sums: F64, i: int, h: int, rules: SpikeRules) -> F64:
+    """The same window on the previous days of the same kind (weekdays are compared
+    with weekdays, weekends with weekends) and on the same day of previous weeks."""
+    picked = [
+        sums[i - lag]
+        for lag in _lags(rules)
+        if i - lag >= 0 and (lag % WEEK_HOURS == 0 or _weekend(h - lag) == _weekend(h))
+    ]
     return np.array(picked)
+
+
+def overdispersion(sums: F64, first: int, rules: SpikeRules) -> F64:
+    """How much more the series varies around its own baseline than a Poisson count
+    would, at each hour: the mean squared Pearson residual ``(x - usual)² / usual`` over
+    the ``weeks`` before the window (quasi-Poisson's dispersion; at least 1). A mailing
+    list where one thread brings twenty messages in an afternoon is bursty by nature:
+    its spikes must be larger to be unlikely."""
+    n = len(sums)
+    lags = _lags(rules)
+    weekend = _weekend(np.arange(first, first + n))
+    shifted = np.full((len(lags), n), np.nan)
+    for row, lag in enumerate(lags):
+        if lag < n:
+            shifted[row, lag:] = sums[: n - lag]
+            if lag % WEEK_HOURS:
+                shifted[row, lag:][weekend[lag:] != weekend[: n - lag]] = np.nan
+    known = ~np.all(np.isnan(shifted), axis=0)
+    usual = np.full(n, rules.floor)
+    if known.any():
+        usual[known] = np.maximum(np.nanmedian(shifted[:, known], axis=0), rules.floor)
+    pearson = np.where(known, (sums - usual) ** 2 / usual, 0.0)
+    c = np.concatenate(([0.0], np.cumsum(pearson)))
+    k = np.concatenate(([0.0], np.cumsum(known.astype(np.float64))))
+    end = np.maximum(np.arange(n) - rules.window_hours + 1, 0)  # the window itself left out
+    begin = np.maximum(end - rules.weeks * WEEK_HOURS, 0)
+    count = k[end] - k[begin]
+    mean = np.divide(c[end] - c[begin], count, out=np.ones(n), where=count >= WEEK_HOURS)
+    return np.asarray(np.maximum(mean, 1.0), dtype=np.float64)
 
 
 def _baseline(samples: F64) -> tuple[float, float]:
@@ -268,6 +316,12 @@ def detect(s: Series, hours: range, rules: SpikeRules) -> Iterator[Spike]:
         vol, neg = s.volume[subject], s.negative[subject]
         sums = {"volume": _window_sums(vol, rules.window_hours),
                 "negative": _window_sums(neg, rules.window_hours)}  # fmt: skip
+        phi = {
+            m: np.maximum(overdispersion(x, s.first, rules) / rules.burst_tolerance, 1.0)
+            if rules.burst_tolerance
+            else np.ones(len(x))
+            for m, x in sums.items()
+        }
         share_v = _window_sums(vol, rules.share_hours)
         share_n = _window_sums(neg, rules.share_hours)
         seen = np.flatnonzero(vol)
@@ -280,18 +334,20 @@ def detect(s: Series, hours: range, rules: SpikeRules) -> Iterator[Spike]:
                 observed = float(sums[metric][i])
                 if observed < rules.min_count:
                     continue
-                samples = _samples(sums[metric], i, rules)
+                samples = _samples(sums[metric], i, h, rules)
                 base, spread = _baseline(samples)
                 if observed < rules.ratio * base or observed < base + rules.k * spread:
                     continue
                 # How likely so many are by chance, for a Poisson count with the usual
                 # level (inflated: real counts vary more than Poisson's).
                 level = max(base, float(samples.mean()), rules.floor) * rules.dispersion
-                if poisson_tail(int(observed), level) < rules.alpha:
+                # Quasi-Poisson: a series phi times as variable counts as phi times fewer.
+                f = float(phi[metric][i])
+                if poisson_tail(int(observed / f), level / f) < rules.alpha:
                     yield Spike(metric, subject, h, observed, base, spread, rules.window_hours)
             if share_v[i] >= rules.share_min_volume:
                 share = float(share_n[i] / share_v[i])
-                past_v, past_n = _samples(share_v, i, rules), _samples(share_n, i, rules)
+                past_v, past_n = _samples(share_v, i, h, rules), _samples(share_n, i, h, rules)
                 if past_v.sum() < rules.share_min_volume * 4:
                     continue  # too little history to know the usual share
                 base_share = float(past_n.sum() / past_v.sum())
