@@ -266,7 +266,8 @@ def test_a_manager_triages_routes_and_a_stale_version_gets_409(store: Store) -> 
     shown = manager.get(f"/inbox?item={item}").text
     assert "a lead for you" in shown and f'data-version="{version + 2}"' in shown
     dept = Browser(store, "department")
-    assert f'data-id="{item}"' in dept.get(f"/departments/{DEPARTMENT}").text
+    assert item in [i["activity_id"] for i in dept.get("/api/inbox?limit=500").json()]
+    assert "a lead for you" in dept.get(f"/departments/{DEPARTMENT}?item={item}").text
     # The same conflict through the API, as JSON.
     r = admin.client.post(f"/api/inbox/{item}/answer", json={"version": version, "text": "hi"},
                           headers={"X-CSRF-Token": admin.csrf})  # fmt: skip
@@ -387,3 +388,15 @@ def test_openapi_lists_the_api_and_no_page(store: Store) -> None:
     assert {"/api/inbox", "/api/inbox/{activity_id}/route", "/api/members/{member_id}",
             "/api/alerts", "/api/stats"} <= paths  # fmt: skip
     assert all(p.startswith("/api/") for p in paths)
+
+
+def test_the_inbox_pages_on_newest_first(store: Store) -> None:
+    viewer = Browser(store, "viewer")
+    first = viewer.get("/inbox").text
+    rows = re.findall(r'data-id="(\d+)"', first)
+    nxt = re.search(r'href="(/inbox\?[^"]*before=\d+)"', first)
+    assert len(rows) == 30 and nxt is not None
+    second = re.findall(r'data-id="(\d+)"', viewer.get(nxt.group(1).replace("&amp;", "&")).text)
+    assert len(second) == 30 and not set(rows) & set(second)
+    listed = [i["activity_id"] for i in viewer.get("/api/inbox?limit=60").json()]
+    assert listed == [int(i) for i in rows + second]

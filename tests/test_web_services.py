@@ -183,3 +183,20 @@ def test_the_pages_work_on_postgresql(pg_url: str, tmp_path: Path) -> None:
                 "/members/suggestions", "/alerts", "/api/stats"):  # fmt: skip
         assert client.get(url).status_code == 200, url
     store.close()
+
+
+def test_a_members_card_beside_an_item(tmp_path: Path) -> None:
+    from veille.members.card import card
+
+    store = _store(str(tmp_path / "v.db"), tmp_path)
+    ana = _member_of(store, "ana@example.org")
+    found = card(store.engine, ana)
+    assert found is not None and found.display_name == "Ana Lima"
+    assert sorted(i["channel"] for i in found.identities) == ["forum", "mail"]
+    assert sorted(r.excerpt[:12] for r in found.recent) == ["How do I pai", "Lovely produ",
+                                                            "The new ther"]  # fmt: skip
+    ids = [r.activity_id for r in found.recent]
+    assert ids == sorted(ids, reverse=True)  # the newest stored first
+    assert found.activity_count == 3 and found.segment
+    assert card(store.engine, 10**9) is None
+    store.close()

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, func, select
 
 from veille.store.schema import activities, channels, enrichments, identities
 
@@ -55,16 +55,18 @@ def thread(engine: Engine, activity_id: int, limit: int = 50) -> list[Message]:
         if row is None:
             return []
         root = row.thread_native_id or row.native_id
-        where = and_(
-            a.c.channel_id == row.channel_id,
-            or_(a.c.thread_native_id == root, a.c.native_id == root, a.c.id == activity_id),
-        )
+        # Two lookups by index (the thread's replies; its first post) rather than one
+        # OR, which SQLite answers by reading the whole channel.
+        ids = {activity_id}
+        for where in (a.c.thread_native_id == root, a.c.native_id == root):
+            ids.update(int(r[0]) for r in conn.execute(
+                select(a.c.id).where(a.c.channel_id == row.channel_id, where)))  # fmt: skip
         rows = conn.execute(
             select(a.c.id, func.coalesce(i.c.name, i.c.username, i.c.email, "?"), i.c.member_id,
                    a.c.kind, a.c.created_at, a.c.title, a.c.text, e.c.html_safe)  # fmt: skip
             .join(i, i.c.id == a.c.identity_id)
             .outerjoin(e, e.c.activity_id == a.c.id)
-            .where(where)
+            .where(a.c.id.in_(sorted(ids)))
             .order_by(a.c.created_at, a.c.id)
             .limit(limit)
         )

@@ -13,6 +13,8 @@ now): an archive ingested last year still shows its last weeks, not an empty cha
 
 from __future__ import annotations
 
+import threading
+import time as clock
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
@@ -95,6 +97,7 @@ class Dashboard:
     open_alerts: list[dict[str, Any]]
     segments: list[tuple[str, int, float]]
     trends: list[dict[str, Any]] = field(default_factory=list)
+    computed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def _day_of(conn: Connection) -> Any:
@@ -190,7 +193,7 @@ def dashboard(engine: Engine, days: int = 14, *, end: datetime | None = None) ->
         channels=_counts(now_c["channel"], then_c["channel"]),
         languages=_counts(now_c["language"], then_c["language"]),
         sentiment_totals={s: sum(mood[s].values()) for s in SENTIMENTS},
-        backlog=inbox.counts(engine).get("status", {}),
+        backlog=_backlog(engine),
         open_alerts=open_alerts,
         segments=[(s.name, s.members, s.share) for s in shares(engine)["segment"]],
         trends=[
@@ -199,6 +202,72 @@ def dashboard(engine: Engine, days: int = 14, *, end: datetime | None = None) ->
             for t in trends(engine, "day", top=8, end=end)
         ],
     )
+
+
+def _backlog(engine: Engine) -> dict[str, int]:
+    """Open items per status (what is still to do, not the whole history)."""
+    t = inbox_table.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(t.status, func.count()).where(t.status.in_(inbox.OPEN)).group_by(t.status)
+        )
+        return {str(status): int(n) for status, n in rows}
+
+
+class Cached:
+    """Dashboards kept for a while, per database and period.
+
+    At a million activities a dashboard takes seconds to compute (the trends, the
+    period's groups), and every manager opens it: pages are served from this copy and a
+    copy older than ``max_age`` seconds is recomputed in the background while the old
+    one is still shown (with its ``computed_at``). Only the first request of a period
+    waits; :meth:`warm` computes the usual period when the server starts."""
+
+    def __init__(self, max_age: float = 120.0) -> None:
+        self.max_age = max_age
+        self._kept: dict[tuple[str, int], tuple[float, Dashboard]] = {}
+        self._running: dict[tuple[str, int], threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def get(self, engine: Engine, days: int = 14) -> Dashboard:
+        if days not in PERIODS:
+            raise PeriodError(f"a period of {days} days: choose one of {PERIODS}")
+        key = (str(engine.url), days)
+        with self._lock:
+            found = self._kept.get(key)
+            running = self._running.get(key)
+            fresh = found is not None and clock.monotonic() - found[0] <= self.max_age
+            if running is None and not fresh:
+                self._running[key] = threading.Event()
+        if found is not None:
+            if not fresh and running is None:
+                threading.Thread(target=self._compute, args=(engine, key), daemon=True).start()
+            return found[1]
+        if running is not None:  # someone is computing it: wait for theirs
+            running.wait()
+            with self._lock:
+                done = self._kept.get(key)
+            if done is not None:
+                return done[1]
+            return self.get(engine, days)
+        return self._compute(engine, key)
+
+    def warm(self, engine: Engine, days: int = 14) -> threading.Thread:
+        thread = threading.Thread(target=self.get, args=(engine, days), daemon=True)
+        thread.start()
+        return thread
+
+    def _compute(self, engine: Engine, key: tuple[str, int]) -> Dashboard:
+        try:
+            board = dashboard(engine, key[1])
+            with self._lock:
+                self._kept[key] = (clock.monotonic(), board)
+            return board
+        finally:
+            with self._lock:
+                event = self._running.pop(key, None)
+            if event is not None:
+                event.set()
 
 
 def _counts(now: dict[str, int], then: dict[str, int]) -> list[Count]:

@@ -232,7 +232,7 @@ def alerts_act(request: Request, alert_id: AlertId, action: Literal["acknowledge
 def stats(request: Request, who: Annotated[Principal, _who("dashboard")],
           days: Annotated[int, Query(ge=1, le=366)] = 14) -> dict[str, Any]:  # fmt: skip
     """The dashboard's numbers: this period against the previous one."""
-    d = dash.dashboard(store_of(request).engine, days)
+    d: dash.Dashboard = request.app.state.dashboards.get(store_of(request).engine, days)
     out = asdict(d)
     out["totals"] = {k: {"current": v.current, "previous": v.previous, "state": v.state,
                          "good": v.good, "lower_is_better": v.lower_is_better}

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from veille import __version__
-from veille.dashboard import PeriodError
+from veille.dashboard import Cached, PeriodError
 from veille.inbox.items import Conflict, InboxError
 from veille.members.profile import UnknownMember
 from veille.members.resolve import ResolveError
@@ -42,7 +42,11 @@ def plotly_js() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
+def create_app(
+    store: Store, *, secure_cookies: bool = False, warm: bool = False, dashboard_max_age: float = 120
+) -> FastAPI:
+    """The app over ``store``; ``warm`` computes the dashboard at once, in the background,
+    so that the first person to open it does not wait."""
     app = FastAPI(
         title="veille",
         version=__version__,
@@ -54,6 +58,9 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
     app.state.store = store
     app.state.secure_cookies = secure_cookies
     app.state.presence = Presence()
+    app.state.dashboards = Cached(dashboard_max_age)
+    if warm:
+        app.state.dashboards.warm(store.engine)
     static = resources.files("veille.web") / "static"
     app.mount("/static/app", StaticFiles(directory=str(static)), name="static")
 

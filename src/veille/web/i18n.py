@@ -7,6 +7,7 @@ import datetime as dt
 from datetime import UTC
 from typing import Final
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal, format_percent
 
@@ -46,6 +47,7 @@ FRENCH: Final[dict[str, str]] = {
     "Period": "Période",
     "Show": "Afficher",
     "Data until": "Données jusqu'au",
+    "computed": "calculé",
     "Views": "Vues",
     "All open": "Tout ce qui est ouvert",
     "Unassigned": "Non attribués",
@@ -138,14 +140,19 @@ STATUSES_FR: Final = {
 }  # fmt: skip
 
 
+# Parsed once: Babel reads its locale data for every string given as a locale.
+_LOCALES: Final = {code: Locale.parse(code) for code in LOCALES}
+
+
 class Language:
     """The words and formats of one locale, handed to templates."""
 
     def __init__(self, locale: str) -> None:
-        self.locale = locale if locale in LOCALES else "en"
+        self.code = locale if locale in LOCALES else "en"
+        self.locale = _LOCALES[self.code]
 
     def __call__(self, text: str) -> str:
-        if self.locale == "fr":
+        if self.code == "fr":
             return FRENCH.get(text) or STATUSES_FR.get(text) or text
         return ENGLISH.get(text, text)
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from veille import conversation
 from veille.enrich import labels
 from veille.inbox import items
-from veille.members.profile import UnknownMember, profile
+from veille.members.card import card
 from veille.users import User
 from veille.web import scope
 from veille.web.auth import Principal, need, store_of
@@ -53,17 +53,19 @@ def _filters(request: Request) -> Filters:
     return Filters(**{k: v for k, v in shown.items()}, shown=shown)
 
 
+PAGE = 30
 VIEWS = {"open": (), "mine": (), "answered": ("answered",), "closed": ("closed",),
          "spam": ("spam",)}  # fmt: skip
 
 
-def _page(engine: Engine, user: User, f: Filters, item_id: int | None) -> dict[str, Any]:
+def _page(engine: Engine, user: User, f: Filters, item_id: int | None,
+          before: int | None = None) -> dict[str, Any]:  # fmt: skip
     """Everything the three panes show."""
     statuses = (f.status,) if f.status else VIEWS.get(f.view, ())
     found = scope.listing(engine, user, f.department, status=statuses,
                           assignee=user.email if f.view == "mine" else None,
                           channel=f.channel, language=f.language, intent=f.intent,
-                          sentiment=f.sentiment, limit=50)  # fmt: skip
+                          sentiment=f.sentiment, limit=PAGE, before=before)  # fmt: skip
     with engine.connect() as conn:
         departments = items.department_names(conn)
     if user.role == "department":
@@ -77,10 +79,7 @@ def _page(engine: Engine, user: User, f: Filters, item_id: int | None) -> dict[s
         out["item"] = item
         out["thread"] = conversation.thread(engine, item_id)
         out["reasons"] = conversation.reasons(engine, item_id)
-        try:
-            out["member"] = profile(engine, item.member_id, recent=5) if item.member_id else None
-        except UnknownMember:
-            out["member"] = None
+        out["member"] = card(engine, item.member_id) if item.member_id else None
         ids = [i.activity_id for i in found]
         at = ids.index(item_id) if item_id in ids else -1
         out["previous"] = ids[at - 1] if at > 0 else None
@@ -88,22 +87,28 @@ def _page(engine: Engine, user: User, f: Filters, item_id: int | None) -> dict[s
     return out
 
 
+Before = Annotated[int | None, Query(ge=1, le=2**62, description="the page after this item")]
+
+
 @router.get("/inbox")
 def inbox_page(request: Request, who: Reader,
-               item: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> Response:  # fmt: skip
+               item: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+               before: Before = None) -> Response:  # fmt: skip
     f = _filters(request)
-    page = _page(store_of(request).engine, who.user, f, item)
-    return render(request, "inbox.html", base="/inbox", title="Inbox", **page)
+    page = _page(store_of(request).engine, who.user, f, item, before)
+    return render(request, "inbox.html", base="/inbox", title="Inbox", page_size=PAGE, **page)
 
 
 @router.get("/departments/{name}")
 def department_page(request: Request, name: str, who: Reader,
-                    item: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> Response:  # fmt: skip
+                    item: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+                    before: Before = None) -> Response:  # fmt: skip
     f = _filters(request)
     f.department = name
     f.view = "department"
-    page = _page(store_of(request).engine, who.user, f, item)
-    return render(request, "inbox.html", base=f"/departments/{name}", title=name, **page)
+    page = _page(store_of(request).engine, who.user, f, item, before)
+    return render(request, "inbox.html", base=f"/departments/{name}", title=name, page_size=PAGE,
+                  **page)  # fmt: skip
 
 
 @router.post("/inbox/{activity_id}/assign")

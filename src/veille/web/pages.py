@@ -66,7 +66,7 @@ def logout(request: Request, who: Annotated[Principal, Depends(principal)]) -> R
 @router.get("/")
 def dashboard_page(request: Request, who: Annotated[Principal, Depends(need("dashboard"))],
                    days: Annotated[int, Query(ge=1, le=366)] = 14) -> Response:  # fmt: skip
-    board = dash.dashboard(store_of(request).engine, days)
+    board = request.app.state.dashboards.get(store_of(request).engine, days)
     return render(request, "dashboard.html", board=board, chart=_chart(board, who))
 
 
