@@ -200,3 +200,24 @@ def test_a_members_card_beside_an_item(tmp_path: Path) -> None:
     assert found.activity_count == 3 and found.segment
     assert card(store.engine, 10**9) is None
     store.close()
+
+
+def test_dashboards_are_kept_and_refreshed_in_the_background(tmp_path: Path) -> None:
+    import time
+
+    from veille.dashboard import Cached
+
+    store = _store(str(tmp_path / "v.db"), tmp_path)
+    kept = Cached(max_age=3600)
+    first = kept.get(store.engine, 7)
+    assert kept.get(store.engine, 7) is first  # fresh: the same copy
+    kept.max_age = 0
+    assert kept.get(store.engine, 7) is first  # stale: still shown, while recomputed
+    deadline = time.monotonic() + 30
+    while kept.get(store.engine, 7) is first:
+        assert time.monotonic() < deadline, "the dashboard was not recomputed"
+        time.sleep(0.05)
+    assert kept.get(store.engine, 30).days == 30
+    with pytest.raises(PeriodError):
+        kept.get(store.engine, 5)
+    store.close()
