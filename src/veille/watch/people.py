@@ -22,7 +22,7 @@ Each is stored in ``alerts`` (subject ``member:ID``) with its evidence; the kind
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -61,6 +61,8 @@ class MemberAlertReport:
     new: int = 0
     updated: int = 0
     resolved: int = 0
+    #: The alerts found, written together at the end of the run.
+    found: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     def line(self) -> str:
         return f"member alerts: {self.new} new, {self.updated} updated, {self.resolved} resolved"
@@ -124,10 +126,11 @@ def member_alerts(
         recent = newest - timedelta(hours=rules.recent_hours)
         # A first load has no earlier history: every author would be "new".
         if after_id and on & {"first-contribution", "member-back", "vip-active"}:
-            _on_activity(conn, after_id, recent, rules, notify, report)
+            _on_activity(conn, after_id, recent, rules, report)
         if "member-silent" in on:
             since = max(_state(conn) or recent, recent)
-            _silent(conn, since, newest, rules, notify, report)
+            _silent(conn, since, newest, rules, report)
+        _write(conn, report, rules, notify)
         insert_or_update(
             conn,
             settings_table,
@@ -143,7 +146,6 @@ def _on_activity(
     after_id: int,
     recent: datetime,
     rules: MemberAlertRules,
-    notify: tuple[str, ...],
     report: MemberAlertReport,
 ) -> None:
     rows = conn.execute(
@@ -166,33 +168,45 @@ def _on_activity(
     on = set(rules.member_alerts)
     vip = vip_members(conn, rules.vip) if "vip-active" in on else set()
     ids = list(new)
-    previous: dict[int, datetime] = {}
+    # Each member's last activity before these: by identity, on the activities' identity
+    # index (a join from the members lets a database walk every older activity instead).
+    owner: dict[int, int] = {}
     for n in range(0, len(ids), _CHUNK):
-        part = ids[n : n + _CHUNK]
-        previous.update(
-            (int(m), t)
-            for m, t in conn.execute(
-                select(identities.c.member_id, func.max(activities.c.created_at))
-                .join(identities, identities.c.id == activities.c.identity_id)
-                .where(identities.c.member_id.in_(part), activities.c.id <= after_id)
-                .group_by(identities.c.member_id)
+        owner.update(
+            (int(i), int(m))
+            for i, m in conn.execute(
+                select(identities.c.id, identities.c.member_id).where(
+                    identities.c.member_id.in_(ids[n : n + _CHUNK])
+                )
             )
         )
+    previous: dict[int, datetime] = {}
+    idents = list(owner)
+    for n in range(0, len(idents), _CHUNK):
+        for ident, last in conn.execute(
+            select(activities.c.identity_id, func.max(activities.c.created_at))
+            .where(
+                activities.c.identity_id.in_(idents[n : n + _CHUNK]), activities.c.id <= after_id
+            )
+            .group_by(activities.c.identity_id)
+        ):
+            m = owner[int(ident)]
+            if last is not None and (m not in previous or last > previous[m]):
+                previous[m] = last
     names = _names(conn, ids)
     silence = timedelta(days=rules.silent_days)
     for member, acts in new.items():
-        first_id, first_at = acts[0]
+        first_at = acts[0][1]
         evidence = [a for a, _ in acts]
         before = previous.get(member)
         who = names.get(member) or f"member {member}"
         if before is None and "first-contribution" in on:
-            _raise(conn, "first-contribution", member, first_at, "activities", 0, len(acts),
-                   evidence, f"{who}'s first contribution", rules, notify, report)  # fmt: skip
+            _raise(report, "first-contribution", member, first_at, "activities", 0, len(acts),
+                   evidence, f"{who}'s first contribution")  # fmt: skip
         elif before is not None and first_at - before >= silence and "member-back" in on:
             days = (first_at - before).total_seconds() / 86400
-            _raise(conn, "member-back", member, first_at, "days_silent", rules.silent_days,
-                   round(days, 1), evidence, f"{who} is back after {days:.0f} days of silence",
-                   rules, notify, report)  # fmt: skip
+            _raise(report, "member-back", member, first_at, "days_silent", rules.silent_days,
+                   round(days, 1), evidence, f"{who} is back after {days:.0f} days of silence")  # fmt: skip
             report.resolved += conn.execute(
                 update(alerts)
                 .where(
@@ -204,7 +218,7 @@ def _on_activity(
                 .values(status="resolved", resolved_by="veille (member back)", updated_at=_now())
             ).rowcount
         if member in vip:
-            _vip(conn, member, acts, who, rules, notify, report)
+            _vip(conn, member, acts, who, report)
 
 
 def _vip(
@@ -212,8 +226,6 @@ def _vip(
     member: int,
     acts: list[tuple[int, datetime]],
     who: str,
-    rules: MemberAlertRules,
-    notify: tuple[str, ...],
     report: MemberAlertReport,
 ) -> None:
     current = conn.execute(
@@ -244,8 +256,8 @@ def _vip(
             )
             report.updated += 1
             return
-    _raise(conn, "vip-active", member, first_at, "activities", 0, len(acts), [a for a, _ in acts],
-           f"{who} (VIP) is active", rules, notify, report)  # fmt: skip
+    _raise(report, "vip-active", member, first_at, "activities", 0, len(acts), [a for a, _ in acts],
+           f"{who} (VIP) is active")  # fmt: skip
 
 
 def _silent(
@@ -253,7 +265,6 @@ def _silent(
     since: datetime,
     newest: datetime,
     rules: MemberAlertRules,
-    notify: tuple[str, ...],
     report: MemberAlertReport,
 ) -> None:
     """Core members whose silence crossed ``silent_days`` in ``(since, newest]``."""
@@ -295,10 +306,9 @@ def _silent(
         why = f"Orbit level {level}" if level in (1, 2) else "the onion's core"
         who = names.get(member) or f"member {member}"
         days = (newest - last_seen).total_seconds() / 86400
-        _raise(conn, "member-silent", member, last_seen + silence, "days_silent", rules.silent_days,
+        _raise(report, "member-silent", member, last_seen + silence, "days_silent", rules.silent_days,
                round(days, 1), [int(a) for a in last],
-               f"{who} ({why}, {count} activities) has been silent {days:.0f} days",
-               rules, notify, report)  # fmt: skip
+               f"{who} ({why}, {count} activities) has been silent {days:.0f} days")  # fmt: skip
 
 
 def _names(conn: Connection, ids: list[int]) -> dict[int, str]:
@@ -316,7 +326,7 @@ def _names(conn: Connection, ids: list[int]) -> dict[int, str]:
 
 
 def _raise(
-    conn: Connection,
+    report: MemberAlertReport,
     kind: str,
     member: int,
     started: datetime,
@@ -325,21 +335,9 @@ def _raise(
     observed: float,
     evidence: list[int],
     summary: str,
-    rules: MemberAlertRules,
-    notify: tuple[str, ...],
-    report: MemberAlertReport,
 ) -> None:
-    # The same news twice (a re-run over the same activities) is not a new alert; a
-    # member has one first contribution.
-    same = select(func.count()).where(
-        alerts.c.kind == kind, alerts.c.subject == f"member:{member}", alerts.c.backtest.is_(False)
-    )
-    if kind != "first-contribution":
-        same = same.where(alerts.c.started_at == started)
-    if conn.execute(same).scalar():
-        return
     now = _now()
-    row: dict[str, Any] = {
+    report.found.append({
         "kind": kind,
         "subject": f"member:{member}",
         "started_at": started,
@@ -356,16 +354,48 @@ def _raise(
         "backtest": False,
         "acknowledged_by": None,
         "resolved_by": None,
-    }
-    alert = int(conn.execute(insert(alerts).values(**row)).inserted_primary_key[0])  # type: ignore[index]
-    report.new += 1
-    if notify and kind in rules.member_notify:
+    })  # fmt: skip
+
+
+def _write(
+    conn: Connection, report: MemberAlertReport, rules: MemberAlertRules, notify: tuple[str, ...]
+) -> None:
+    """Store the alerts found, but news already told (a re-run over the same activities)
+    and a member's second first contribution; queue the notifications."""
+    subjects = sorted({row["subject"] for row in report.found})
+    told: set[tuple[str, str, datetime | None]] = set()
+    for n in range(0, len(subjects), _CHUNK):
+        for kind, subject, started in conn.execute(
+            select(alerts.c.kind, alerts.c.subject, alerts.c.started_at).where(
+                alerts.c.subject.in_(subjects[n : n + _CHUNK]),
+                alerts.c.kind.in_(KINDS),
+                alerts.c.backtest.is_(False),
+            )
+        ):
+            told.add((kind, subject, None if kind == "first-contribution" else started))
+    fresh = []
+    for row in report.found:
+        key = (row["kind"], row["subject"],
+               None if row["kind"] == "first-contribution" else row["started_at"])  # fmt: skip
+        if key not in told:
+            told.add(key)
+            fresh.append(row)
+    report.found = []
+    report.new += len(fresh)
+    quiet = [r for r in fresh if not (notify and r["kind"] in rules.member_notify)]
+    if quiet:
+        conn.execute(insert(alerts), quiet)
+    for row in fresh:
+        if not (notify and row["kind"] in rules.member_notify):
+            continue
+        alert = int(conn.execute(insert(alerts).values(**row)).inserted_primary_key[0])  # type: ignore[index]
+        summary = orjson.loads(row["series"])["summary"]
+        member = row["subject"].removeprefix("member:")
         queue(
             conn,
             notify,
             f"[veille] {summary}",
             f"{summary}. veille members show {member}; alert {alert}.",
             f"alert:{alert}",
-            {"alert": alert, "kind": kind, "member": member, "summary": summary},
+            {"alert": alert, "kind": row["kind"], "member": int(member), "summary": summary},
         )
-

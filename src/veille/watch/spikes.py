@@ -105,7 +105,7 @@ class Spike:
 def _hour_of(conn: Connection) -> Any:
     column = activities.c.created_at
     if conn.dialect.name == "sqlite":
-        return cast(func.strftime("%s", column), Integer) / HOUR
+        return cast(func.strftime("%s", column), Integer) // HOUR
     return cast(func.floor(func.extract("epoch", column) / HOUR), BigInteger)
 
 
@@ -168,7 +168,7 @@ def add_named(conn: Connection, s: Series, last: int) -> None:
     and ``campaign:NAME``), read from what they matched."""
     from veille.store.schema import campaigns, watch_hits, watches
 
-    hour = (watch_hits.c.at / HOUR).label("hour")
+    hour = (watch_hits.c.at // HOUR).label("hour")
     names = {("watch", int(i)): n for i, n in conn.execute(select(watches.c.id, watches.c.name))}
     names.update(
         (("campaign", int(i)), n) for i, n in conn.execute(select(campaigns.c.id, campaigns.c.name))
