@@ -330,3 +330,44 @@ def test_member_alert_settings_are_checked(tmp_path: Path) -> None:
         path.write_text(body)
         done = runner.invoke(cli, ["--db", db, "settings", "load", str(path)])
         assert done.exit_code != 0 and reason in done.output, done.output
+
+
+def test_kept_hourly_counts_equal_a_full_count(store: Store, tmp_path: Path) -> None:
+    """The live detector keeps hourly counts between looks and recounts only what new
+    activities can change: after every kind of change they equal a count from scratch."""
+    from veille.watch.hourly import counts
+    from veille.watch.spikes import HOUR, SpikeRules, add_named, series
+
+    records = _records(24 * 40)
+    late = dict(records[24 * 20 + 5], id="late-1", text="Un logo en retard")  # an old hour, last
+    parts = [records[: 24 * 30], records[24 * 30 : 24 * 35], records[24 * 35 :] + [late]]
+    rules = SpikeRules()
+
+    def compare() -> None:
+        with store.engine.begin() as conn:
+            newest = conn.execute(select(func.max(watch_hits.c.at))).scalar() or 0
+            last = max(int(newest) // HOUR, int(T0.timestamp()) // HOUR + 24 * 39)
+            first = last - rules.history_hours
+            kept = counts(conn, first, last, True, True)
+            full = series(conn, first, last, True)
+            add_named(conn, full, last)
+        subjects = {k for k, v in full.volume.items() if v.any()}
+        assert subjects == {k for k, v in kept.volume.items() if v.any()}
+        for k in subjects:
+            assert (kept.volume[k] == full.volume[k]).all(), k
+            assert (kept.negative[k] == full.negative[k]).all(), k
+
+    ingest(store, [_write(tmp_path, "p0", parts[0])])
+    compare()
+    save(store.engine, "watch", "logo", Query(terms=("logo",)), "anna")  # new: counted whole
+    match(store)
+    compare()
+    ingest(store, [_write(tmp_path, "p1", parts[1])])
+    compare()
+    save(store.engine, "watch", "logo", Query(terms=("logo",), exclude=("casino",)), "anna")
+    save(store.engine, "watch", "prix", Query(terms=("prix",)), "anna")
+    match(store)
+    ingest(store, [_write(tmp_path, "p2", parts[2])])
+    compare()
+    remove(store.engine, "watch", "prix")
+    compare()

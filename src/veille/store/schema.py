@@ -118,7 +118,7 @@ activities = Table(
     Column("channel_id", Id, ForeignKey("channels.id"), nullable=False),
     Column("native_id", String(500), nullable=False),
     Column("kind", String(20), nullable=False),
-    Column("identity_id", Id, ForeignKey("identities.id"), nullable=False, index=True),
+    Column("identity_id", Id, ForeignKey("identities.id"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False, index=True),
     Column("title", Text),
     Column("text", Text),
@@ -138,6 +138,8 @@ activities = Table(
     # (channel_id, native_id) index resolves them, so storing a reply before its parent
     # never needs a second write of the row.
     Index("ix_activities_channel_id_thread_native_id", "channel_id", "thread_native_id"),
+    # An author's activities in time order, read from the index alone (their last one).
+    Index("ix_activities_identity_id_created_at", "identity_id", "created_at"),
 )
 
 enrichments = Table(
@@ -492,4 +494,17 @@ login_attempts = Table(
     Column("at", UTCDateTime, nullable=False),
     Index("ix_login_attempts_email_at", "email", "at"),
     Index("ix_login_attempts_address_at", "address", "at"),
+)
+
+watch_hours = Table(
+    "watch_hours",
+    metadata,
+    # Hourly counts per subject (all, channel:NAME, watch:NAME, campaign:NAME) kept
+    # between the live detector's looks (veille.watch.hourly): it recounts only the
+    # hours that new activities can have changed.
+    Column("subject", String(300), primary_key=True),
+    Column("hour", BigInteger, primary_key=True),
+    Column("volume", Integer, nullable=False),
+    Column("negative", Integer, nullable=False),
+    Index("ix_watch_hours_hour", "hour"),
 )

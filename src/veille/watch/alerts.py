@@ -31,6 +31,7 @@ from veille.store.schema import (
 )
 from veille.store.schema import settings as settings_table
 from veille.store.writer import insert_or_update
+from veille.watch.hourly import counts
 from veille.watch.spikes import (
     HOUR,
     WEEK_HOURS,
@@ -134,9 +135,13 @@ def _run(conn: Connection, hours: range, rules: SpikeRules, backtest: bool) -> W
     report = WatchReport(hours=len(hours))
     if not hours:
         return report
-    s = series(conn, hours.start - rules.history_hours, hours.stop - 1, rules.per_channel)
-    if rules.per_watch:
-        add_named(conn, s, hours.stop - 1)
+    first, last = hours.start - rules.history_hours, hours.stop - 1
+    if backtest:
+        s = series(conn, first, last, rules.per_channel)
+        if rules.per_watch:
+            add_named(conn, s, last)
+    else:  # live: the hours already counted are kept between looks
+        s = counts(conn, first, last, rules.per_channel, rules.per_watch)
     open_: dict[tuple[str, str], dict[str, Any]] = {}
     for row in conn.execute(
         select(alerts).where(alerts.c.status != "resolved", alerts.c.backtest.is_(backtest))

@@ -36,7 +36,7 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import BigInteger, Connection, Integer, case, cast, func, or_, select
+from sqlalchemy import BigInteger, Connection, Integer, case, cast, func, or_, select, tuple_
 
 from veille.store.schema import activities, channels, enrichments
 
@@ -163,9 +163,9 @@ def series(conn: Connection, first: int, last: int, per_channel: bool = True) ->
     return Series(first, volume, negative)
 
 
-def add_named(conn: Connection, s: Series, last: int) -> None:
+def add_named(conn: Connection, s: Series, last: int, only: set[str] | None = None) -> None:
     """Add each watch's and campaign's hourly counts to ``s`` (subjects ``watch:NAME``
-    and ``campaign:NAME``), read from what they matched."""
+    and ``campaign:NAME``, or only those of ``only``), read from what they matched."""
     from veille.store.schema import campaigns, watch_hits, watches
 
     hour = (watch_hits.c.at // HOUR).label("hour")
@@ -173,6 +173,10 @@ def add_named(conn: Connection, s: Series, last: int) -> None:
     names.update(
         (("campaign", int(i)), n) for i, n in conn.execute(select(campaigns.c.id, campaigns.c.name))
     )
+    if only is not None:
+        names = {k: n for k, n in names.items() if f"{k[0]}:{n}" in only}
+        if not names:
+            return
     n = last - s.first + 1
     for key, name in names.items():
         s.volume.setdefault(f"{key[0]}:{name}", np.zeros(n))
@@ -192,6 +196,7 @@ def add_named(conn: Connection, s: Series, last: int) -> None:
             watch_hits.c.at >= s.first * HOUR,
             watch_hits.c.at < (last + 1) * HOUR,
             enrichments.c.spam.is_not(True),
+            *([] if only is None else [tuple_(watch_hits.c.kind, watch_hits.c.owner_id).in_(list(names))]),
         )
         .group_by(watch_hits.c.kind, watch_hits.c.owner_id, hour)
     )

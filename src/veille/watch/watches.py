@@ -34,6 +34,7 @@ from veille.store.schema import (
     watch_hits,
     watches,
 )
+from veille.watch.hourly import forget
 from veille.watch.queries import Matcher, Query, QueryError, Text
 
 KINDS: Final = ("watch", "campaign")
@@ -126,6 +127,7 @@ def save(
     }
     with engine.begin() as conn:
         old = conn.execute(select(table.c.id).where(table.c.name == name)).scalar()
+        forget(conn, f"{kind}:{name}")
         if old is None:
             conn.execute(insert(table).values(name=name, created_at=_now(), created_by=by, **row))
         else:
@@ -147,6 +149,7 @@ def remove(engine: Engine, kind: str, name: str) -> None:
             delete(watch_hits).where(watch_hits.c.kind == kind, watch_hits.c.owner_id == owner)
         )
         conn.execute(delete(table).where(table.c.id == owner))
+        forget(conn, f"{kind}:{name}")
 
 
 def stored(conn: Connection, kind: str | None = None) -> list[Named]:
