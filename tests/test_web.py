@@ -127,6 +127,7 @@ ROUTES = {
     ("POST", "/inbox/{activity_id}/route"): "inbox.act",
     ("POST", "/inbox/{activity_id}/answer"): "inbox.act",
     ("POST", "/inbox/{activity_id}/status"): "department.act",
+    ("POST", "/inbox/bulk"): "inbox.act",
     ("GET", "/members"): "members.read",
     ("GET", "/members/suggestions"): "members.read",
     ("POST", "/members/suggestions/accept"): "members.merge",
@@ -400,3 +401,23 @@ def test_the_inbox_pages_on_newest_first(store: Store) -> None:
     assert len(second) == 30 and not set(rows) & set(second)
     listed = [i["activity_id"] for i in viewer.get("/api/inbox?limit=60").json()]
     assert listed == [int(i) for i in rows + second]
+
+
+def test_bulk_actions_do_what_they_can_and_name_what_they_could_not(store: Store) -> None:
+    from veille.enrich.labels import history
+
+    manager = Browser(store, "manager")
+    rows = re.findall(r'name="pick" value="(\d+):(\d+)"', manager.get("/inbox").text)
+    (a, va), (b, vb), (c, vc) = rows[:3]
+    r = manager.client.post("/inbox/bulk", data={"csrf": manager.csrf, "action": "spam",
+                                                 "pick": [f"{a}:{va}", f"{b}:{vb}"]})  # fmt: skip
+    assert r.status_code == 303
+    assert {manager.get(f"/api/inbox/{i}").json()["status"] for i in (a, b)} == {"spam"}
+    assert [lb.value for lb in history(store, int(a))] == ["spam"]
+    # b's version moved on: a stale pick is refused and named, c is still closed.
+    r = manager.client.post("/inbox/bulk", data={"csrf": manager.csrf, "action": "close",
+                                                 "pick": [f"{b}:{vb}", f"{c}:{vc}"]})  # fmt: skip
+    assert r.status_code == 409 and f"#{b}" in r.text and "look again" in r.text
+    assert manager.get(f"/api/inbox/{c}").json()["status"] == "closed"
+    viewer = Browser(store, "viewer")
+    assert 'name="pick"' in viewer.get("/inbox").text and "disabled" in viewer.get("/inbox").text

@@ -100,5 +100,5 @@ def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool) -> Non
     from veille.web import create_app
 
     with open_store(ctx) as store:
-        app = create_app(store, secure_cookies=secure_cookies)
+        app = create_app(store, secure_cookies=secure_cookies, warm=True)
         uvicorn.run(app, host=host, port=port, log_level="info")

@@ -126,6 +126,10 @@ FRENCH: Final[dict[str, str]] = {
     "Merges": "Fusions",
     "Back": "Retour",
     "Take over": "Reprendre",
+    "Checked": "Cochés",
+    "Apply": "Appliquer",
+    "Done": "Fait",
+    "Refused": "Refusé",
 }
 
 ENGLISH: Final[dict[str, str]] = {

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import Engine
 
-from veille import conversation
+from veille import conversation, triage
 from veille.enrich import labels
 from veille.inbox import items
 from veille.members.card import card
@@ -157,4 +157,20 @@ def status(request: Request, activity_id: ActivityId,
     if status == "spam" or previous.status == "spam":
         verdict = "spam" if status == "spam" else "ham"
         labels.record(store, activity_id, "spam", verdict, by=who.user.email, note="inbox")
+    return see_other(back(next, "/inbox"))
+
+
+@router.post("/inbox/bulk")
+def bulk(request: Request, who: Actor,
+         action: Annotated[Literal["assign", "route", "close", "spam", "snooze"], Form()],
+         pick: Annotated[list[str], Form(max_length=40)],
+         department: Annotated[str, Form(max_length=50)] = "", next: Next = "/inbox",
+         take: Annotated[bool, Form()] = False) -> Response:  # fmt: skip
+    """The checked rows (``pick``: ``item:version``), one action; refusals are listed."""
+    seen = [(int(a), int(v)) for a, _, v in (p.partition(":") for p in pick[:500])
+            if a.isdigit() and v.isdigit()]  # fmt: skip
+    report = triage.bulk(store_of(request), seen, action, who.user.email,
+                         department=department or None, take=take)  # fmt: skip
+    if report.refused:
+        return render(request, "bulk.html", status=409, report=report, next=back(next, "/inbox"))
     return see_other(back(next, "/inbox"))
