@@ -328,10 +328,14 @@ POLICY = {"question": "support", "bug": "product", "idea": "product", "complaint
           "partnership": "direction", "other": "marketing"}  # fmt: skip
 
 
-def test_the_routing_learns_from_the_managers_and_improves(tmp_path: Path) -> None:
+def test_the_routing_learns_from_the_managers_and_improves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import io
 
+    from veille.enrich.textmodel import TextModel
     from veille.generate import GenerateConfig, generate
+    from veille.inbox import learning
     from veille.inbox.learning import RoutingModel
     from veille.inbox.routing import facts_of
 
@@ -348,7 +352,7 @@ def test_the_routing_learns_from_the_managers_and_improves(tmp_path: Path) -> No
         for f in pool[routed:wanted]:  # the managers route by hand, by their own policy
             items.route(store.engine, f.activity_id, POLICY[f.intent or "other"], "anna")
         routed = wanted
-        with store.engine.connect() as conn:
+        with store.engine.begin() as conn:  # as an intake does: the model is kept
             proposals = RoutingModel.from_store(conn).propose(held_out)
         right = sum(
             p is not None and p.department == t for p, t in zip(proposals, truth, strict=True)
@@ -359,10 +363,21 @@ def test_the_routing_learns_from_the_managers_and_improves(tmp_path: Path) -> No
           f"(the most common department alone: {majority:.3f})")  # fmt: skip
     assert accuracy[640] > accuracy[40] > accuracy[10]
     assert accuracy[640] >= 0.8 and accuracy[640] > majority + 0.05
-    # The fitted model is kept until a manager routes something by hand again.
+    # The fitted model is kept until a manager routes something by hand again: in the
+    # process, and in the store for the next process, which takes it without fitting.
     with store.engine.connect() as conn:
         kept = RoutingModel.from_store(conn)
         assert RoutingModel.from_store(conn) is kept and kept.examples == 640
+    learning._FITTED.clear()  # a new process
+
+    def no_fitting(*_args: Any) -> None:
+        raise AssertionError("fitted again")
+
+    with monkeypatch.context() as m, store.engine.connect() as conn:
+        m.setattr(TextModel, "learn", no_fitting)
+        restored = RoutingModel.from_store(conn)
+    assert restored is not kept and restored.examples == 640
+    assert restored.propose(held_out) == proposals
     # Sure enough, it routes new items by itself; the item says who did. (On this
     # generated data most new items are over 0.9 sure: 197 of the 244.)
     last = store.last_activity_id()
@@ -383,11 +398,11 @@ def test_the_routing_learns_from_the_managers_and_improves(tmp_path: Path) -> No
     # Its own routing taught it nothing: the intake used the kept model. A manager's
     # correction is new: the next model is fitted again, with it.
     with store.engine.connect() as conn:
-        assert RoutingModel.from_store(conn) is kept
+        assert RoutingModel.from_store(conn) is restored
     items.route(store.engine, sure[0].activity_id, "direction", "anna")
     with store.engine.connect() as conn:
         refitted = RoutingModel.from_store(conn)
-    assert refitted is not kept and refitted.examples == 641
+    assert refitted is not restored and refitted.examples == 641
     store.close()
 
 
