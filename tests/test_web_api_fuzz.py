@@ -10,15 +10,14 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.test_web import EMAIL, build_community
+from tests.test_web import EMAIL, community  # noqa: F401 (the shared fixture)
 from veille import users
 from veille.store import Store
 from veille.web import create_app
 
 
-def test_the_api_never_answers_with_a_server_error(tmp_path: Path) -> None:
-    build_community(tmp_path / "community.db")
-    shutil.copy(tmp_path / "community.db", tmp_path / "fuzzed.db")
+def test_the_api_never_answers_with_a_server_error(community: Path, tmp_path: Path) -> None:  # noqa: F811
+    shutil.copy(community, tmp_path / "fuzzed.db")
     with Store(str(tmp_path / "fuzzed.db")) as store:
         token = users.new_token(store.engine, EMAIL["admin"], "fuzz")
         schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(store))

@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 from sqlalchemy import select
 
-from tests.test_web import EMAIL, PASSWORD, build_community
+from tests.test_web import EMAIL, PASSWORD, community  # noqa: F401 (the shared fixture)
 from veille.members.resolve import suggestions
 from veille.pipeline import ingest
 from veille.store import Store
@@ -40,13 +40,6 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def community(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("browser") / "community.db"
-    build_community(path)
-    return path
-
-
-@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.fail("no /usr/bin/chromium: make test installs Debian's chromium package")
@@ -59,7 +52,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def site(community: Path, tmp_path: Path) -> Iterator[Site]:
+def site(community: Path, tmp_path: Path) -> Iterator[Site]:  # noqa: F811
     """The app over a copy of the community, served by uvicorn on a free loopback port."""
     copy = tmp_path / "veille.db"
     shutil.copy(community, copy)
