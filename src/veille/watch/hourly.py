@@ -101,12 +101,20 @@ def counts(conn: Connection, first: int, last: int, per_channel: bool, per_watch
                    watch_hours.c.negative)  # fmt: skip
             .where(watch_hours.c.hour >= first, watch_hours.c.hour < recount_from)
         )
+        kept: dict[str, list[tuple[int, int, int]]] = {}
         for subject, hour, volume, negative in rows:
-            if subject in whole_new or (subject.startswith(("watch:", "campaign:"))
-                                        and subject not in named):  # fmt: skip
-                continue
-            out.volume.setdefault(subject, np.zeros(n))[int(hour) - first] = volume
-            out.negative.setdefault(subject, np.zeros(n))[int(hour) - first] = negative
+            if subject in kept:
+                kept[subject].append((hour, volume, negative))
+            elif subject not in whole_new and (
+                subject in named or not subject.startswith(("watch:", "campaign:"))
+            ):
+                kept[subject] = [(hour, volume, negative)]
+        for subject, found in kept.items():
+            at = np.array(found, dtype=np.int64).reshape(-1, 3)
+            out.volume[subject] = np.zeros(n)
+            out.negative[subject] = np.zeros(n)
+            out.volume[subject][at[:, 0] - first] = at[:, 1]
+            out.negative[subject][at[:, 0] - first] = at[:, 2]
         if whole_new:
             extra = Series(first, {}, {})
             add_named(conn, extra, recount_from - 1, only=whole_new)

@@ -36,7 +36,7 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import BigInteger, Connection, Integer, case, cast, func, or_, select, tuple_
+from sqlalchemy import BigInteger, Connection, Integer, case, cast, func, or_, select
 
 from veille.store.schema import activities, channels, enrichments
 
@@ -181,25 +181,34 @@ def add_named(conn: Connection, s: Series, last: int, only: set[str] | None = No
     for key, name in names.items():
         s.volume.setdefault(f"{key[0]}:{name}", np.zeros(n))
         s.negative.setdefault(f"{key[0]}:{name}", np.zeros(n))
-    rows = conn.execute(
-        select(
-            watch_hits.c.kind,
-            watch_hits.c.owner_id,
-            hour,
-            func.count(),
-            func.sum(case((enrichments.c.sentiment == "negative", 1), else_=0)),
-        )
-        .select_from(
-            watch_hits.outerjoin(enrichments, enrichments.c.activity_id == watch_hits.c.activity_id)
-        )
-        .where(
-            watch_hits.c.at >= s.first * HOUR,
-            watch_hits.c.at < (last + 1) * HOUR,
-            enrichments.c.spam.is_not(True),
-            *([] if only is None else [tuple_(watch_hits.c.kind, watch_hits.c.owner_id).in_(list(names))]),
-        )
-        .group_by(watch_hits.c.kind, watch_hits.c.owner_id, hour)
-    )
+    rows: list[Any] = []
+    for kind in ("watch", "campaign"):
+        owners = [o for k, o in names if k == kind]
+        if not owners:
+            continue
+        # By kind, owner and time: the (kind, owner_id, at) index, not every hit.
+        rows += conn.execute(
+            select(
+                watch_hits.c.kind,
+                watch_hits.c.owner_id,
+                hour,
+                func.count(),
+                func.sum(case((enrichments.c.sentiment == "negative", 1), else_=0)),
+            )
+            .select_from(
+                watch_hits.outerjoin(
+                    enrichments, enrichments.c.activity_id == watch_hits.c.activity_id
+                )
+            )
+            .where(
+                watch_hits.c.kind == kind,
+                watch_hits.c.owner_id.in_(owners),
+                watch_hits.c.at >= s.first * HOUR,
+                watch_hits.c.at < (last + 1) * HOUR,
+                enrichments.c.spam.is_not(True),
+            )
+            .group_by(watch_hits.c.kind, watch_hits.c.owner_id, hour)
+        ).all()
     for kind, owner, h, count, neg in rows:
         name = names.get((kind, int(owner)))
         i = int(h) - s.first
@@ -308,10 +317,17 @@ def overdispersion(sums: F64, first: int, rules: SpikeRules) -> F64:
     return np.asarray(np.maximum(mean, 1.0), dtype=np.float64)
 
 
-def _baseline(samples: F64) -> tuple[float, float]:
-    base = float(np.median(samples))
-    mad = float(np.median(np.abs(samples - base))) * 1.4826
-    return base, max(mad, float(np.sqrt(max(base, 1.0))))
+def _sample_matrix(sums: F64, at: npt.NDArray[np.int64], first: int, rules: SpikeRules) -> F64:
+    """:func:`_samples` for each index of ``at`` at once: one row each, NaN where a lag
+    reaches before the series or falls on a day of the other kind."""
+    lags = np.array(_lags(rules), dtype=np.int64)
+    back = at[:, None] - lags[None, :]
+    out = np.where(back >= 0, sums[np.maximum(back, 0)], np.nan)
+    other = (lags % WEEK_HOURS != 0)[None, :] & (
+        _weekend(back + first) != _weekend(at + first)[:, None]
+    )
+    out[other] = np.nan
+    return np.asarray(out, dtype=np.float64)
 
 
 def detect(s: Series, hours: range, rules: SpikeRules) -> Iterator[Spike]:
@@ -321,43 +337,56 @@ def detect(s: Series, hours: range, rules: SpikeRules) -> Iterator[Spike]:
         vol, neg = s.volume[subject], s.negative[subject]
         sums = {"volume": _window_sums(vol, rules.window_hours),
                 "negative": _window_sums(neg, rules.window_hours)}  # fmt: skip
-        phi = {
-            m: np.maximum(overdispersion(x, s.first, rules) / rules.burst_tolerance, 1.0)
-            if rules.burst_tolerance
-            else np.ones(len(x))
-            for m, x in sums.items()
-        }
+        phi: dict[str, F64] = {}  # measured when a candidate spike needs it
+
+        def burst(metric: str, i: int, sums: dict[str, F64] = sums,
+                  phi: dict[str, F64] = phi) -> float:  # fmt: skip
+            if not rules.burst_tolerance:
+                return 1.0
+            if metric not in phi:
+                phi[metric] = overdispersion(sums[metric], s.first, rules)
+            return max(1.0, float(phi[metric][i]) / rules.burst_tolerance)
+
         share_v = _window_sums(vol, rules.share_hours)
         share_n = _window_sums(neg, rules.share_hours)
         seen = np.flatnonzero(vol)
         start = int(seen[0]) if len(seen) else len(vol)
-        for h in hours:
-            i = h - s.first
-            if i < start + need or i >= len(vol):
-                continue  # not enough history to know what normal is
-            for metric in ("volume", "negative"):
-                observed = float(sums[metric][i])
-                if observed < rules.min_count:
-                    continue
-                samples = _samples(sums[metric], i, h, rules)
-                base, spread = _baseline(samples)
-                if observed < rules.ratio * base or observed < base + rules.k * spread:
-                    continue
+        # Hours with enough history to know what normal is.
+        looked = np.array([h - s.first for h in hours if start + need <= h - s.first < len(vol)],
+                          dtype=np.int64)  # fmt: skip
+        for metric in ("volume", "negative"):
+            observed_all = sums[metric][looked]
+            at = looked[observed_all >= rules.min_count]
+            if not len(at):
+                continue
+            samples = _sample_matrix(sums[metric], at, s.first, rules)
+            base = np.nanmedian(samples, axis=1)
+            mad = np.nanmedian(np.abs(samples - base[:, None]), axis=1) * 1.4826
+            spread = np.maximum(mad, np.sqrt(np.maximum(base, 1.0)))
+            mean = np.nanmean(samples, axis=1)
+            observed = sums[metric][at]
+            ok = (observed >= rules.ratio * base) & (observed >= base + rules.k * spread)
+            for j in np.flatnonzero(ok):
+                i = int(at[j])
                 # How likely so many are by chance, for a Poisson count with the usual
                 # level (inflated: real counts vary more than Poisson's).
-                level = max(base, float(samples.mean()), rules.floor) * rules.dispersion
+                level = max(float(base[j]), float(mean[j]), rules.floor) * rules.dispersion
                 # Quasi-Poisson: a series phi times as variable counts as phi times fewer.
-                f = float(phi[metric][i])
-                if poisson_tail(int(observed / f), level / f) < rules.alpha:
-                    yield Spike(metric, subject, h, observed, base, spread, rules.window_hours)
+                f = burst(metric, i)
+                if poisson_tail(int(observed[j] / f), level / f) < rules.alpha:
+                    yield Spike(metric, subject, i + s.first, float(observed[j]), float(base[j]),
+                                float(spread[j]), rules.window_hours)  # fmt: skip
+        for i in looked.tolist():
+            h = i + s.first
             if share_v[i] >= rules.share_min_volume:
                 share = float(share_n[i] / share_v[i])
                 past_v, past_n = _samples(share_v, i, h, rules), _samples(share_n, i, h, rules)
                 if past_v.sum() < rules.share_min_volume * 4:
                     continue  # too little history to know the usual share
                 base_share = float(past_n.sum() / past_v.sum())
+                if share < base_share + rules.share_jump or share < 2 * base_share:
+                    continue
                 usual = min(0.95, max(base_share, 0.01) * rules.dispersion)
-                unlikely = binomial_tail(int(share_n[i]), int(share_v[i]), usual) < rules.alpha
-                if share >= base_share + rules.share_jump and share >= 2 * base_share and unlikely:
+                if binomial_tail(int(share_n[i]), int(share_v[i]), usual) < rules.alpha:
                     yield Spike("negative_share", subject, h, round(share, 4),
                                 round(base_share, 4), 0.0, rules.share_hours)  # fmt: skip
