@@ -120,6 +120,7 @@ ROUTES = {
     ("POST", "/logout"): "signed-in",
     ("GET", "/"): "dashboard",
     ("GET", "/alerts"): "alerts.read",
+    ("GET", "/segments"): "dashboard",
     ("POST", "/alerts/{alert_id}/{action}"): "alerts.act",
     ("GET", "/inbox"): "inbox.read",
     ("GET", "/departments/{name}"): "inbox.read",
@@ -421,3 +422,14 @@ def test_bulk_actions_do_what_they_can_and_name_what_they_could_not(store: Store
     assert manager.get(f"/api/inbox/{c}").json()["status"] == "closed"
     viewer = Browser(store, "viewer")
     assert 'name="pick"' in viewer.get("/inbox").text and "disabled" in viewer.get("/inbox").text
+
+
+def test_the_segments_page_shows_shares_and_thresholds(store: Store) -> None:
+    from veille.members.segments import shares
+
+    page = Browser(store, "department").get("/segments").text
+    for family, rows in shares(store.engine).items():
+        assert f"<h2>{family}</h2>" in page
+        for name, n, _ in rows:
+            assert f'<th scope="row">{name}</th><td class="num">{n:,}</td>' in page
+    assert "<code>high_activities</code>" in page

@@ -127,6 +127,7 @@ FRENCH: Final[dict[str, str]] = {
     "Back": "Retour",
     "Take over": "Reprendre",
     "Checked": "Cochés",
+    "Thresholds": "Seuils",
     "Apply": "Appliquer",
     "Done": "Fait",
     "Refused": "Refusé",

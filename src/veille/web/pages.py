@@ -3,13 +3,15 @@ members have modules of their own). Each handler reads, calls a service, renders
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from veille import dashboard as dash
-from veille import users
+from veille import settings, users
+from veille.members.segments import shares
 from veille.watch import alerts
 from veille.web.auth import COOKIE, Principal, need, principal, store_of
 from veille.web.params import AlertId
@@ -81,6 +83,18 @@ def _chart(board: dash.Dashboard, who: Principal) -> dict[str, Any]:
         "segments": {name: n for name, n, _ in board.segments},
         "locale": who.user.locale,
     }
+
+
+@router.get("/segments")
+def segments_page(request: Request,
+                  who: Annotated[Principal, Depends(need("dashboard"))]) -> Response:  # fmt: skip
+    """Members per typology segment, Orbit level, onion layer and cohort, and the
+    thresholds that place them (the ``[members]`` settings)."""
+    store = store_of(request)
+    rules = settings.member_rules(store)
+    shown = [(f.name, getattr(rules, f.name)) for f in fields(rules)
+             if isinstance(getattr(rules, f.name), int | float | str | tuple)]  # fmt: skip
+    return render(request, "segments.html", shares=shares(store.engine), rules=shown)
 
 
 @router.get("/alerts")
