@@ -111,6 +111,7 @@ MAY = {
     "members.erase": {"admin"},
     "alerts.read": {"admin", "manager", "viewer"},
     "alerts.act": {"admin", "manager"},
+    "users.admin": {"admin"},
 }
 ROUTES = {
     ("GET", "/openapi.json"): "public",
@@ -137,6 +138,10 @@ ROUTES = {
     ("GET", "/members/{member_id}/export"): "members.export",
     ("GET", "/members/{member_id}/erase"): "members.erase",
     ("POST", "/members/{member_id}/erase"): "members.erase",
+    ("POST", "/members/{member_id}/unmerge"): "members.merge",
+    ("GET", "/users"): "users.admin",
+    ("POST", "/users"): "users.admin",
+    ("POST", "/users/active"): "users.admin",
     ("GET", "/api/me"): "signed-in",
     ("GET", "/api/inbox"): "inbox.read",
     ("GET", "/api/inbox/{activity_id}"): "inbox.read",
@@ -433,3 +438,36 @@ def test_the_segments_page_shows_shares_and_thresholds(store: Store) -> None:
         for name, n, _ in rows:
             assert f'<th scope="row">{name}</th><td class="num">{n:,}</td>' in page
     assert "<code>high_activities</code>" in page
+
+
+def test_an_admin_manages_accounts_from_the_users_page(store: Store) -> None:
+    admin = Browser(store, "admin")
+    r = admin.post("/users", {"email": "new@example.org", "password": "short", "role": "viewer"})
+    assert r.status_code == 400 and "at least 10 characters" in r.text
+    r = admin.post("/users", {"email": "New@example.org", "password": PASSWORD,
+                              "role": "department", "departments": "sales, support"})  # fmt: skip
+    assert r.status_code == 303
+    made = users.by_email(store.engine, "new@example.org")
+    assert made.departments == ("sales", "support") and made.role == "department"
+    assert admin.post("/users/active", {"email": "new@example.org"}).status_code == 303
+    assert not users.by_email(store.engine, "new@example.org").active
+    assert admin.post("/users/active", {"email": EMAIL["admin"]}).status_code == 400
+    assert 'data-user="new@example.org"' in admin.get("/users").text
+
+
+def test_a_manager_unmerges_an_identity_from_the_profile(store: Store) -> None:
+    from veille.members.profile import profile
+
+    manager = Browser(store, "manager")
+    with store.engine.connect() as conn:
+        member = conn.execute(
+            select(identities.c.member_id).group_by(identities.c.member_id)
+            .having(func.count() > 1).order_by(identities.c.member_id)
+        ).scalars().first()  # fmt: skip
+    assert member is not None
+    before = profile(store.engine, member, 0)["identities"]
+    page = manager.get(f"/members/{member}").text
+    assert page.count('class="unmerge"') == len(before)
+    r = manager.post(f"/members/{member}/unmerge", {"identity_id": before[-1]["identity_id"]})
+    assert r.status_code == 303
+    assert len(profile(store.engine, member, 0)["identities"]) == len(before) - 1

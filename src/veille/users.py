@@ -228,6 +228,9 @@ def sign_in(
         ok = False
     ok = ok and row is not None and bool(row.active)
     with engine.begin() as conn:
+        # Attempts older than the window count for nothing: this e-mail's are dropped.
+        conn.execute(delete(login_attempts).where(
+            and_(login_attempts.c.email == email, login_attempts.c.at < now - WINDOW)))  # fmt: skip
         conn.execute(insert(login_attempts).values(email=email, address=address, ok=ok, at=now))
         if ok and row is not None and _hasher.check_needs_rehash(row.password_hash):
             conn.execute(
@@ -245,6 +248,8 @@ def open_session(engine: Engine, user: User, now: datetime | None = None) -> Ses
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires = now + timedelta(days=SESSION_DAYS)
     with engine.begin() as conn:
+        conn.execute(delete(user_sessions).where(
+            and_(user_sessions.c.user_id == user.id, user_sessions.c.expires_at < now)))  # fmt: skip
         conn.execute(
             insert(user_sessions).values(
                 token_hash=_digest(token), user_id=user.id, csrf=csrf, created_at=now,

@@ -83,3 +83,11 @@ def erase(request: Request, member_id: MemberPathId,
         return render(request, "erase.html", status=400, m=m, mismatch=True)
     privacy.erase(store_of(request).engine, member_id)
     return see_other(back(next, "/members") + "?erased=" + str(member_id))
+
+
+@router.post("/members/{member_id}/unmerge")
+def unmerge(request: Request, member_id: MemberPathId, who: Merger,
+            identity_id: Annotated[int, Form(ge=1, le=2**62)]) -> Response:  # fmt: skip
+    """Take one identity out of the member (it goes back to whom it came from)."""
+    resolve.unmerge(store_of(request).engine, member_id, identity_id, who.user.email)
+    return see_other(f"/members/{member_id}")
