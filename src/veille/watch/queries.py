@@ -177,6 +177,8 @@ class Matcher:
     single: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     phrases: dict[str, list[tuple[tuple[str, ...], int, int, int]]] = field(default_factory=dict)
     prefixes: dict[str, list[tuple[str, int, int, int]]] = field(default_factory=dict)
+    #: Every prefix at the start of a word, in one pattern (one scan per text).
+    stems: re.Pattern[str] | None = None
     tags: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
     exact: re.Pattern[str] | None = None
     exact_terms: dict[str, list[int]] = field(default_factory=dict)
@@ -207,7 +209,7 @@ class Matcher:
                         continue
                     if term.endswith("*"):
                         stem = fold(term[:-1]).strip()
-                        prefixes[stem[:MIN_PREFIX]].append((stem, i, part, slot))
+                        prefixes[stem].append((stem, i, part, slot))
                         continue
                     ws = tuple(words(term))
                     if len(ws) == 1:
@@ -241,6 +243,9 @@ class Matcher:
             alternatives = "|".join(re.escape(t) for t in sorted(exact, key=len, reverse=True))
             m.exact = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
             m.exact_terms = dict(exact)
+        if prefixes:
+            alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+            m.stems = re.compile(rf"(?<!\w)(?:{alternatives})")
         m.single, m.phrases, m.prefixes, m.tags, m.by_utm = (
             dict(single), dict(phrases), dict(prefixes), dict(tags), dict(by_utm)
         )  # fmt: skip
@@ -291,11 +296,13 @@ class Matcher:
                         len(term) == len(found) or not found[len(term)].isalnum()
                     ):
                         hit_any.update(owners)
-        if self.prefixes:
-            for w in present:
-                for stem, i, part, slot in self.prefixes.get(w[:MIN_PREFIX], ()):
-                    if w.startswith(stem):
-                        mark(i, part, slot)
+        if self.stems is not None:
+            for found in set(self.stems.findall(folded)):
+                # The longest stem matched where a word starts: shorter ones count too.
+                for stem, entries in self.prefixes.items():
+                    if found.startswith(stem):
+                        for _, i, part, slot in entries:
+                            mark(i, part, slot)
         pages: set[str] = set()
         utms: set[str] = set()
         if self.any_links:
