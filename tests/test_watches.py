@@ -371,3 +371,23 @@ def test_kept_hourly_counts_equal_a_full_count(store: Store, tmp_path: Path) -> 
     compare()
     remove(store.engine, "watch", "prix")
     compare()
+
+
+def test_a_watch_changed_while_matching_is_matched_again_whole(
+    store: Store, tmp_path: Path
+) -> None:
+    ingest(store, [_write(tmp_path, "r", _records(60))], members=False)
+    save(store.engine, "watch", "logo", Query(terms=("logo",)), "anna")
+    changed = []
+
+    def meanwhile(_: int) -> None:  # between two chunks, a manager edits the watch
+        if not changed:
+            changed.append(save(store.engine, "watch", "logo", Query(terms=("prix",)), "marc"))
+
+    match(store, progress=meanwhile, chunk=20)
+    assert get(store.engine, "watch", "logo").matched_to < 60
+    match(store)  # the new query, from the start, with no hit of the old one left
+    with store.engine.connect() as conn:
+        hits = set(conn.execute(select(watch_hits.c.activity_id)).scalars())
+    texts = {r["id"]: r["text"] for r in _records(60)}
+    assert len(hits) == sum("Prix" in t for t in texts.values()) == 12

@@ -200,9 +200,18 @@ def match(
         min(s[0] for s in spans if s), max(s[1] for s in spans if s)
     )  # fmt: skip
     with_html = matcher.any_links
+    specs = {(o.kind, o.id): orjson.dumps(o.query.as_dict()).decode() for o in owners}
     while low < newest:
         high = min(newest, low + chunk)
         with store.engine.begin() as conn:
+            # A watch changed or removed meanwhile (the web, another command) is left
+            # for the next run, which matches it from the start.
+            current = {
+                (kind, int(i)): spec
+                for kind in KINDS
+                for i, spec in conn.execute(select(_table(kind).c.id, _table(kind).c.spec))
+            }
+            live = {k for k, spec in specs.items() if current.get(k) == spec}
             rows = _read(conn, low, high, with_html, window)
             found = []
             for row in rows:
@@ -213,7 +222,7 @@ def match(
                 at = int(row.created_at.timestamp())
                 for key in matcher.match(item):
                     owner = seen[key]
-                    if item.id <= owner.matched_to:
+                    if item.id <= owner.matched_to or key not in live:
                         continue
                     span = owner.span
                     if span and not span[0] <= row.created_at < span[1]:
@@ -226,9 +235,13 @@ def match(
                 conn.execute(insert(watch_hits), found)
             for kind in KINDS:
                 table = _table(kind)
-                conn.execute(
-                    update(table).where(table.c.matched_to < high).values(matched_to=high)
-                )
+                ids = [i for k, i in live if k == kind]
+                if ids:
+                    conn.execute(
+                        update(table)
+                        .where(table.c.id.in_(ids), table.c.matched_to < high)
+                        .values(matched_to=high)
+                    )
             report.activities += len(rows)
         if progress:
             progress(high - low)
