@@ -122,6 +122,8 @@ ROUTES = {
     ("GET", "/"): "dashboard",
     ("GET", "/alerts"): "alerts.read",
     ("GET", "/segments"): "dashboard",
+    ("GET", "/watches"): "dashboard",
+    ("GET", "/watches/{kind}/{name}"): "dashboard",
     ("POST", "/alerts/{alert_id}/{action}"): "alerts.act",
     ("GET", "/inbox"): "inbox.read",
     ("GET", "/departments/{name}"): "inbox.read",
@@ -191,7 +193,7 @@ def test_every_route_refuses_every_role_it_must(store: Store) -> None:
     item, _ = _item_in(store, DEPARTMENT)
     a, b, c, d = _members(store, 4)
     values = {"activity_id": str(item), "alert_id": "1", "action": "acknowledge",
-              "name": DEPARTMENT, "member_id": str(a)}  # fmt: skip
+              "name": DEPARTMENT, "member_id": str(a), "kind": "watch"}  # fmt: skip
     bodies: dict[str, dict[str, Any]] = {
         "assign": {"version": 0}, "route": {"version": 0, "department": DEPARTMENT},
         "answer": {"version": 0, "text": "hello"}, "status": {"version": 0, "status": "closed"},
@@ -471,3 +473,23 @@ def test_a_manager_unmerges_an_identity_from_the_profile(store: Store) -> None:
     r = manager.post(f"/members/{member}/unmerge", {"identity_id": before[-1]["identity_id"]})
     assert r.status_code == 303
     assert len(profile(store.engine, member, 0)["identities"]) == len(before) - 1
+
+
+def test_a_watch_and_its_period_against_the_one_before(store: Store) -> None:
+    from veille.watch import watches
+    from veille.watch.queries import Query
+
+    query = Query.from_mapping({"terms": ["thermostat"]}, "test")
+    watches.save(store.engine, "watch", "thermostat talk", query, by="test")
+    watches.match(store)
+    viewer = Browser(store, "viewer")
+    (found,) = [w for w in watches.listing(store.engine) if w["name"] == "thermostat talk"]
+    assert found["matches"] > 0
+    page = viewer.get("/watches").text
+    assert ">thermostat talk</a>" in page and f">{found['matches']:,}</td>" in page
+    report = viewer.get("/watches/watch/thermostat talk?days=30")
+    assert report.status_code == 200 and 'id="chart-watch"' in report.text
+    expected = watches.report(store.engine, "watch", "thermostat talk", 30)
+    assert f'<p class="big">{expected["period"]["volume"]:,}</p>' in report.text
+    assert viewer.get("/watches/watch/no-such-watch").status_code == 404
+    assert viewer.get("/watches/other/thermostat talk").status_code == 422

@@ -34,6 +34,17 @@
     }
   }
 
+  function watchChart() {
+    const holder = document.getElementById("chart-watch");
+    if (!holder || typeof window.Plotly === "undefined") return;
+    const data = JSON.parse(holder.dataset.chart);
+    window.Plotly.newPlot(holder, [
+      { type: "bar", name: "total", x: data.dates, y: data.activity, marker: { color: "#1f3b73" } },
+      { type: "bar", name: "negative", x: data.dates, y: data.negative, marker: { color: "#c62828" } },
+    ], { margin: { t: 10, r: 10, b: 40, l: 45 }, height: 260, barmode: "overlay",
+      legend: { orientation: "h" } }, { displayModeBar: false, responsive: true });
+  }
+
   // -- presence: who else has this item open ------------------------------------------
   function presence() {
     const head = document.querySelector(".item-head[data-item]");
@@ -119,6 +130,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     charts();
+    watchChart();
     presence();
     toggle();
     document.addEventListener("keydown", keys);

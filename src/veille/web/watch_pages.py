@@ -1,0 +1,42 @@
+"""Watches and campaigns: what each matched, and one's period against the one before."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from veille.dashboard import Delta
+from veille.watch import watches
+from veille.web.auth import Principal, need, store_of
+from veille.web.render import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(need("dashboard"))]
+
+
+@router.get("/watches")
+def watches_page(request: Request, who: Reader) -> Response:
+    return render(request, "watches.html", found=list(watches.listing(store_of(request).engine)))
+
+
+@router.get("/watches/{kind}/{name}")
+def watch_page(request: Request, kind: Literal["watch", "campaign"], name: str, who: Reader,
+               days: Annotated[int, Query(ge=1, le=366)] = 30) -> Response:  # fmt: skip
+    try:
+        report = watches.report(store_of(request).engine, kind, name, days)
+    except watches.WatchError as exc:
+        raise LookupError(str(exc)) from exc
+    now, before = report["period"], report["before"]
+    negative = [(r["sentiment"].get("negative", 0) / r["volume"]) if r["volume"] else 0.0
+                for r in (now, before)]  # fmt: skip
+    deltas = {
+        "Activities": Delta(now["volume"], before["volume"]),
+        "Authors": Delta(now["authors"], before["authors"]),
+        "Reach": Delta(now["reach"], before["reach"]),
+        "Negative share": Delta(negative[0], negative[1], lower_is_better=True),
+    }
+    chart = {"dates": list(now["daily"]), "activity": list(now["daily"].values()),
+             "negative": list(now["daily_negative"].values())}  # fmt: skip
+    return render(request, "watch.html", r=report, deltas=deltas, chart=chart, days=days)
