@@ -26,8 +26,10 @@ from veille.web.auth import BadCsrf, NotAllowed, SignInNeeded
 from veille.web.presence import Presence
 from veille.web.render import render
 
-# Scripts only from our own files (no inline script, no eval); styles may be set by
-# plotly.js at run time, which injects its own stylesheet.
+# Scripts only from our own files (no inline script, no eval). Styles may be inline:
+# plotly.js adds its own rules at run time and positions its legends with inline styles
+# (tried with style-src 'self': the legends land outside their charts), and the package
+# ships no stylesheet to load instead.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
