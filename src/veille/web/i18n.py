@@ -183,6 +183,10 @@ class Language:
     def datetime(self, value: dt.datetime) -> str:
         return format_datetime(value, format="short", tzinfo=UTC, locale=self.locale)
 
+    def stamp(self, iso: str) -> str:
+        """An ISO 8601 time as the records carry it, in the locale's short form."""
+        return self.datetime(dt.datetime.fromisoformat(iso))
+
     def date(self, value: dt.date) -> str:
         return format_date(value, format="medium", locale=self.locale)
 
