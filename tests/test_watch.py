@@ -181,8 +181,15 @@ def test_trends_find_what_is_said_more_than_usual(tmp_path: Path) -> None:
             when = start + timedelta(days=day, minutes=rng.randrange(1440))
             records.append({"id": str(n), "channel": "forum", "created_at": when.isoformat(),
                             "author": {"username": f"u{n % 50}"}, "text": text})  # fmt: skip
+    for k in range(12):  # one author repeating a phrase all day is not a trend
+        records.append({"id": f"solo{k}", "channel": "forum",
+                        "created_at": (start + timedelta(days=14, hours=k)).isoformat(),
+                        "author": {"username": "turbo"},
+                        "text": "Turbo widgets for sale, turbo widgets cheap"})  # fmt: skip
     store = _store(tmp_path, records, "trends")
     found = trends(store.engine, "day")
+    assert not any("widget" in t.term for t in found), found
+    assert any("widget" in t.term for t in trends(store.engine, "day", min_authors=1))
     assert found and "logo" in found[0].term, found
     top = found[0]
     assert top.count >= 10 and top.baseline == 0 and top.negative_share > 0.3

@@ -9,7 +9,10 @@ term new today with 12 mentions scores 13, one said 100 times against a usual 90
 logo", "Nouveaux logos", "logo nouveau" are one term, named by its most frequent form),
 and a term that is part of a longer trending phrase with most of the same activities is
 folded into it. Each trend carries its volume, its growth, the share of negative
-messages among its activities, and example activities.
+messages among its activities, and example activities. A term needs ``min_count``
+mentions in the window by at least ``min_authors`` authors: one person repeating a
+phrase (a signature, a template, a name greeted in every reply) is not what a community
+says.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def trends(
     *,
     baseline: int = 14,
     min_count: int = 5,
+    min_authors: int = 3,
     top: int = 20,
     end: datetime | None = None,
 ) -> list[Trend]:
@@ -70,6 +74,7 @@ def trends(
         query = (
             select(
                 activities.c.id,
+                activities.c.identity_id,
                 activities.c.created_at,
                 enrichments.c.keywords,
                 enrichments.c.language,
@@ -93,7 +98,8 @@ def trends(
     where: dict[str, set[int]] = defaultdict(set)
     negative: Counter[str] = Counter()
     langs: dict[str, Counter[str]] = defaultdict(Counter)
-    for aid, created, keywords, lang, mood in rows:
+    authors: dict[str, set[int]] = defaultdict(set)
+    for aid, author, created, keywords, lang, mood in rows:
         terms = {_key(t): t for t in orjson.loads(keywords) if sum(c.isalpha() for c in t) >= 3}
         recent = created >= start if created.tzinfo else created >= start.replace(tzinfo=None)
         for key, form in terms.items():
@@ -101,14 +107,15 @@ def trends(
                 now[key] += 1
                 forms[key][form.lower()] += 1
                 where[key].add(int(aid))
+                authors[key].add(int(author))
                 negative[key] += mood == "negative"
                 langs[key][lang or "und"] += 1
             else:
                 before[key] += 1
     found = []
     for key, count in now.items():
-        if count < min_count:
-            continue
+        if count < min_count or len(authors[key]) < min_authors:
+            continue  # one person repeating a phrase is not what a community says
         mean = before[key] / baseline
         score = (count + 1) / (mean + 1)
         if score < 2:
