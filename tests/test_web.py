@@ -111,6 +111,7 @@ MAY = {
     "members.erase": {"admin"},
     "alerts.read": {"admin", "manager", "viewer"},
     "alerts.act": {"admin", "manager"},
+    "settings.edit": {"admin", "manager"},
     "users.admin": {"admin"},
 }
 ROUTES = {
@@ -142,6 +143,10 @@ ROUTES = {
     ("POST", "/members/{member_id}/erase"): "members.erase",
     ("POST", "/members/{member_id}/unmerge"): "members.merge",
     ("GET", "/users"): "users.admin",
+    ("GET", "/settings"): "settings.edit",
+    ("POST", "/settings/departments"): "settings.edit",
+    ("POST", "/settings/departments/remove"): "settings.edit",
+    ("POST", "/settings/rules"): "settings.edit",
     ("POST", "/users"): "users.admin",
     ("POST", "/users/active"): "users.admin",
     ("GET", "/api/me"): "signed-in",
@@ -493,3 +498,24 @@ def test_a_watch_and_its_period_against_the_one_before(store: Store) -> None:
     assert f'<p class="big">{expected["period"]["volume"]:,}</p>' in report.text
     assert viewer.get("/watches/watch/no-such-watch").status_code == 404
     assert viewer.get("/watches/other/thermostat talk").status_code == 422
+
+
+def test_departments_and_routing_rules_from_the_settings_page(store: Store) -> None:
+    from veille.inbox.routing import rules_in_force
+
+    manager = Browser(store, "manager")
+    assert manager.post("/settings/departments", {"name": "legal", "label": "Legal"}).status_code == 303
+    r = manager.post("/settings/departments", {"name": "Bad Name"})
+    assert r.status_code == 400 and "lower-case" in r.text
+    assert 'data-department="legal"' in manager.get("/settings").text
+    before = rules_in_force(store.engine)
+    bad = '[[rule]]\nname = "to nowhere"\nwhen.intent = ["bug"]\nthen.route = "nowhere"\n'
+    r = manager.post("/settings/rules", {"text": bad})
+    assert r.status_code == 400 and "nowhere" in r.text and "to nowhere" in r.text
+    assert rules_in_force(store.engine) == before  # an error changes nothing
+    good = '[[rule]]\nname = "contracts to legal"\nwhen.any_words = ["contract"]\nthen.route = "legal"\n'
+    assert manager.post("/settings/rules", {"text": good}).status_code == 303
+    ruleset = rules_in_force(store.engine)
+    assert ruleset is not None and [r.name for r in ruleset.rules] == ["contracts to legal"]
+    r = manager.post("/settings/departments/remove", {"name": "legal"})
+    assert r.status_code == 400 and "rules in force route to it" in r.text

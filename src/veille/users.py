@@ -44,6 +44,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "members.erase": frozenset({"admin"}),
     "alerts.read": frozenset({"admin", "manager", "viewer"}),
     "alerts.act": frozenset({"admin", "manager"}),
+    "settings.edit": frozenset({"admin", "manager"}),
     "users.admin": frozenset({"admin"}),
 }
 

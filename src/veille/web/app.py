@@ -21,7 +21,15 @@ from veille.members.resolve import ResolveError
 from veille.store import Store
 from veille.users import UserError
 from veille.watch.alerts import AlertError
-from veille.web import api, inbox_pages, member_pages, pages, user_pages, watch_pages
+from veille.web import (
+    api,
+    inbox_pages,
+    member_pages,
+    pages,
+    settings_pages,
+    user_pages,
+    watch_pages,
+)
 from veille.web.auth import BadCsrf, NotAllowed, SignInNeeded
 from veille.web.presence import Presence
 from veille.web.render import render
@@ -77,6 +85,7 @@ def create_app(
     app.include_router(member_pages.router)
     app.include_router(user_pages.router)
     app.include_router(watch_pages.router)
+    app.include_router(settings_pages.router)
     _errors(app)
     app.middleware("http")(_headers)
     return app

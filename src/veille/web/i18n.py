@@ -127,6 +127,17 @@ FRENCH: Final[dict[str, str]] = {
     "Back": "Retour",
     "Take over": "Reprendre",
     "Checked": "Cochés",
+    "Settings": "Réglages",
+    "Remove": "Retirer",
+    "Name": "Nom",
+    "Label": "Libellé",
+    "Add": "Ajouter",
+    "Routing rules": "Règles de routage",
+    "A new rules file (TOML)": "Un nouveau fichier de règles (TOML)",
+    "Check and put in force": "Vérifier et appliquer",
+    "In force": "En vigueur",
+    "rules_help": "Le fichier entier est vérifié avant d'être appliqué ; s'il a une erreur, "
+    "les règles en vigueur restent telles quelles. Les clés sont décrites dans",
     "Watches": "Veilles",
     "watch": "veille",
     "campaign": "campagne",
@@ -146,6 +157,8 @@ FRENCH: Final[dict[str, str]] = {
 }
 
 ENGLISH: Final[dict[str, str]] = {
+    "rules_help": "The whole file is checked before it is put in force; when it has an "
+    "error, the rules in force stay as they are. The keys are described in",
     "erase_warning": "This removes everything of this member on every channel, for good: "
     "identities, activities, inbox items, history.",
 }
