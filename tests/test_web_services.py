@@ -173,15 +173,25 @@ def test_the_pages_work_on_postgresql(pg_url: str, tmp_path: Path) -> None:
 
     _reset_pg(pg_url)
     store = _store(pg_url, tmp_path)
-    users.add(store.engine, "m@example.org", "a long enough password", "manager")
+    users.add(store.engine, "m@example.org", "a long enough password", "admin")
     client = TestClient(create_app(store))
     client.post("/login", data={"email": "m@example.org", "password": "a long enough password"})
     with store.engine.connect() as conn:
         item = int(conn.execute(select(func.min(inbox_items.c.activity_id))).scalar_one())
     ana = _member_of(store, "ana@example.org")
     for url in ("/", "/?days=30", "/inbox", f"/inbox?item={item}", "/members", f"/members/{ana}",
-                "/members/suggestions", "/alerts", "/api/stats"):  # fmt: skip
+                "/members/suggestions", "/alerts", "/api/stats", "/segments", "/watches",
+                "/settings", "/users", f"/api/members/{ana}/export"):  # fmt: skip
         assert client.get(url).status_code == 200, url
+    page = client.get("/inbox").text
+    csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
+    version = client.get(f"/api/inbox/{item}").json()["version"]
+    r = client.post("/inbox/bulk", data={"csrf": csrf, "action": "close", "pick": f"{item}:{version}"},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303 and client.get(f"/api/inbox/{item}").json()["status"] == "closed"
+    r = client.post(f"/members/{ana}/erase", data={"csrf": csrf, "confirm": str(ana)},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303 and client.get(f"/members/{ana}").status_code == 404
     store.close()
 
 
