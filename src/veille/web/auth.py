@@ -9,10 +9,11 @@ sends no cookie, so it cannot be tricked into a change and needs none.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from veille import users
 from veille.store import Store
@@ -54,8 +55,23 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def principal(request: Request) -> Principal:
-    """The signed-in user, checked; CSRF checked for a browser's changes."""
+async def _given_csrf(request: Request) -> str | None:
+    """The CSRF token a change carries (header, or the form field); reading the form is
+    the one step that must wait on the request, so it alone is asynchronous."""
+    if request.method in SAFE:
+        return None
+    given = request.headers.get("x-csrf-token")
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = (await request.form()).get("csrf")
+        given = value if isinstance(value, str) else None
+    return given
+
+
+def principal(request: Request, given: Annotated[str | None, Depends(_given_csrf)]) -> Principal:
+    """The signed-in user, checked; CSRF checked for a browser's changes. Synchronous:
+    FastAPI runs it in its thread pool, so the database is never read on the event loop."""
     cached = getattr(request.state, "principal", None)
     if isinstance(cached, Principal):
         return cached
@@ -72,28 +88,16 @@ async def principal(request: Request) -> Principal:
         if session is None:
             raise SignInNeeded()
         found = Principal(session.user, session)
-        if request.method not in SAFE:
-            await _check_csrf(request, session.csrf)
+        if request.method not in SAFE and not (given and hmac.compare_digest(given, session.csrf)):
+            raise BadCsrf()
     request.state.principal = found
     return found
 
 
-async def _check_csrf(request: Request, expected: str) -> None:
-    given = request.headers.get("x-csrf-token")
-    if given is None and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        value = (await request.form()).get("csrf")
-        given = value if isinstance(value, str) else None
-    if not given or not hmac.compare_digest(given, expected):
-        raise BadCsrf()
-
-
-def need(permission: str) -> Callable[[Request], Awaitable[Principal]]:
+def need(permission: str) -> Callable[[Request, Principal], Principal]:
     """A dependency: the principal, if their role has ``permission``."""
 
-    async def check(request: Request) -> Principal:
-        who = await principal(request)
+    def check(request: Request, who: Annotated[Principal, Depends(principal)]) -> Principal:
         if not who.user.can(permission):
             raise NotAllowed()
         return who
