@@ -173,6 +173,31 @@ def test_interrupted_ingest_leaves_a_consistent_store(store: Store, tmp_path: Pa
     assert _count(store) == 2500
 
 
+def test_what_an_interrupted_run_committed_goes_through_every_later_step(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The batches an interrupted run committed become inbox items, members and watch
+    matches at the next run, as if the run had not been interrupted."""
+    from veille.store.schema import inbox_items
+
+    data = b"".join(orjson.dumps(_record(i)) + b"\n" for i in range(2500))
+    with Store(db_url) as store:
+        doc = Document("big.ndjson", lambda: _Interrupting(data, 2300))
+        with pytest.raises(KeyboardInterrupt):
+            ingest_documents(store, [doc], fmt="ndjson", batch_size=1000)
+        with store.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(inbox_items)).scalar() == 0
+        ingest_documents(store, [Document.from_bytes("big.ndjson", data)], fmt="ndjson")
+        with store.engine.connect() as conn:
+            items = conn.execute(select(func.count()).select_from(inbox_items)).scalar()
+    whole = tmp_path / "whole.db"
+    with Store(whole) as other:
+        ingest_documents(other, [Document.from_bytes("big.ndjson", data)], fmt="ndjson")
+        with other.engine.connect() as conn:
+            assert items == conn.execute(select(func.count()).select_from(inbox_items)).scalar()
+    assert items and items > 500
+
+
 def test_timestamps_come_back_aware_utc(store: Store, tmp_path: Path) -> None:
     rec = _record(1, created_at="2026-03-05T15:30:00+01:00")
     ingest(store, [_write(tmp_path / "t.ndjson", [rec])], fmt="ndjson")

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import BinaryIO
 
+import orjson
+
 from veille import settings
 from veille.connectors import Connector, Document, connector_class, detect, iter_documents
 from veille.enrich import Enricher, default_chain, enrich_items, history
@@ -145,13 +147,22 @@ def _consume(
     report = IngestReport()
     run_id = store.start_run(label, fmt)
     before = store.last_activity_id()
+    # What an interrupted run committed but never took through the steps after the
+    # writes (the spam rules that read the store, members, inbox, watch) is taken
+    # through them now: they start after what the last finished run processed.
+    done = _processed(store)
+    if done is None:  # a store from before the mark: what it holds was processed
+        done = before or 0
+        _set_processed(store, done)
+    since = min(before or 0, done)
     started = datetime.now(UTC)
     try:
         for chunk in chunks:
             _write(store, chunk, report, run_id, progress, on_rejection)
         if enriched is not None:
-            history.review(store, before, enriched.history, rewritten_since=started)
-        if members and (report.added or report.updated):
+            history.review(store, since, enriched.history, rewritten_since=started)
+        behind = since < (store.last_activity_id() or 0)
+        if members and (report.added or report.updated or behind):
             from veille.inbox.routing import intake
             from veille.members.upkeep import update
             from veille.notify import deliver
@@ -159,15 +170,16 @@ def _consume(
             from veille.watch.people import member_alerts
             from veille.watch.watches import match
 
-            report.members = update(store, before or None).line()
-            report.members += "; " + intake(store, before, settings.inbox_rules(store)).line()
+            report.members = update(store, since or None).line()
+            report.members += "; " + intake(store, since, settings.inbox_rules(store)).line()
             report.members += "; " + match(store).line()
             spikes = settings.watch_rules(store)
             report.members += "; " + watch(store, spikes).line()
-            people = member_alerts(store, before, settings.member_alert_rules(store), spikes.notify)
+            people = member_alerts(store, since, settings.member_alert_rules(store), spikes.notify)
             report.members += "; " + people.line()
             sent = deliver(store.engine, settings.notify_rules(store), budget_seconds=30)
             report.members += "; " + sent.line()
+        _set_processed(store, store.last_activity_id() or 0)
         # After what a bulk write added (and the items, events and measures made of it).
         store.analyze_after(report.added, before)
     except KeyboardInterrupt:
@@ -176,6 +188,36 @@ def _consume(
     finally:
         store.finish_run(run_id, report)
     return report
+
+
+PROCESSED = "pipeline:processed"
+
+
+def _processed(store: Store) -> int | None:
+    """The highest activity id the last finished run took through every step."""
+    from sqlalchemy import select
+
+    from veille.store.schema import settings as settings_table
+
+    with store.engine.connect() as conn:
+        value = conn.execute(
+            select(settings_table.c.value).where(settings_table.c.section == PROCESSED)
+        ).scalar()
+    return int(orjson.loads(value)["upto"]) if value else None
+
+
+def _set_processed(store: Store, upto: int) -> None:
+    from veille.store.schema import settings as settings_table
+    from veille.store.writer import insert_or_update
+
+    with store.engine.begin() as conn:
+        insert_or_update(
+            conn,
+            settings_table,
+            [{"section": PROCESSED, "value": orjson.dumps({"upto": upto}).decode(),
+              "updated_at": datetime.now(UTC), "updated_by": "veille"}],  # fmt: skip
+            key="section",
+        )
 
 
 def _write(
