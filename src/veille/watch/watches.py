@@ -20,7 +20,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from veille.store import Store
 from veille.store.schema import (
@@ -317,6 +327,17 @@ class Figures:
         }
 
 
+def _matched(named: Named, start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    """What ``named`` matched in ``[start, end)``, spam left out (joined to enrichments)."""
+    return [
+        watch_hits.c.kind == named.kind,
+        watch_hits.c.owner_id == named.id,
+        watch_hits.c.at >= int(start.timestamp()),
+        watch_hits.c.at < int(end.timestamp()),
+        enrichments.c.spam.is_not(True),
+    ]
+
+
 def figures(
     conn: Connection, named: Named, start: datetime, end: datetime, top: int = 5
 ) -> Figures:
@@ -336,13 +357,7 @@ def figures(
             .join(identities, identities.c.id == activities.c.identity_id)
             .outerjoin(enrichments, enrichments.c.activity_id == activities.c.id)
         )
-        .where(
-            watch_hits.c.kind == named.kind,
-            watch_hits.c.owner_id == named.id,
-            watch_hits.c.at >= int(start.timestamp()),
-            watch_hits.c.at < int(end.timestamp()),
-            enrichments.c.spam.is_not(True),
-        )
+        .where(*_matched(named, start, end))
     ).all()
     out.volume = len(rows)
     sentiment: Counter[str] = Counter()
@@ -424,13 +439,7 @@ def _top_posts(
                 ),
             )
         )
-        .where(
-            watch_hits.c.kind == named.kind,
-            watch_hits.c.owner_id == named.id,
-            watch_hits.c.at >= int(start.timestamp()),
-            watch_hits.c.at < int(end.timestamp()),
-            enrichments.c.spam.is_not(True),
-        )
+        .where(*_matched(named, start, end))
         .group_by(activities.c.id, activities.c.title, activities.c.text, activities.c.url)
         .order_by(func.count(reply.c.id).desc(), activities.c.id)
         .limit(top)
