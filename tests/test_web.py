@@ -124,6 +124,7 @@ ROUTES = {
     ("GET", "/alerts"): "alerts.read",
     ("GET", "/segments"): "dashboard",
     ("GET", "/watches"): "dashboard",
+    ("GET", "/trends"): "dashboard",
     ("GET", "/watches/{kind}/{name}"): "dashboard",
     ("POST", "/alerts/{alert_id}/{action}"): "alerts.act",
     ("GET", "/inbox"): "inbox.read",
@@ -519,3 +520,19 @@ def test_departments_and_routing_rules_from_the_settings_page(store: Store) -> N
     assert ruleset is not None and [r.name for r in ruleset.rules] == ["contracts to legal"]
     r = manager.post("/settings/departments/remove", {"name": "legal"})
     assert r.status_code == 400 and "rules in force route to it" in r.text
+
+
+def test_the_trends_page_lists_what_the_trends_service_finds(store: Store) -> None:
+    from veille.watch.trends import trends
+
+    viewer = Browser(store, "viewer")
+    seen = 0
+    for window in ("day", "week"):
+        expected = trends(store.engine, window, top=30)
+        seen += len(expected)
+        page = viewer.get(f"/trends?window={window}").text
+        assert page.count("data-term=") == len(expected)
+        for t in expected:
+            assert f'data-term="{t.term}"' in page
+    assert seen > 0, "the demo community trends nowhere: the test would show nothing"
+    assert viewer.get("/trends?window=year").status_code == 422

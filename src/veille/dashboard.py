@@ -14,7 +14,6 @@ now): an archive ingested last year still shows its last weeks, not an empty cha
 from __future__ import annotations
 
 import threading
-import time as clock
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
@@ -24,6 +23,7 @@ from sqlalchemy import Connection, Engine, and_, cast, func, literal_column, sel
 from sqlalchemy.types import Date
 
 from veille.inbox import items as inbox
+from veille.kept import Kept
 from veille.members.segments import shares
 from veille.store.schema import activities, alerts, channels, enrichments, identities, members
 from veille.store.schema import inbox_items as inbox_table
@@ -215,59 +215,34 @@ def _backlog(engine: Engine) -> dict[str, int]:
 
 
 class Cached:
-    """Dashboards kept for a while, per database and period.
+    """Dashboards kept for a while, per database and period (:class:`veille.kept.Kept`).
 
     At a million activities a dashboard takes seconds to compute (the trends, the
-    period's groups), and every manager opens it: pages are served from this copy and a
-    copy older than ``max_age`` seconds is recomputed in the background while the old
-    one is still shown (with its ``computed_at``). Only the first request of a period
-    waits; :meth:`warm` computes the usual period when the server starts."""
+    period's groups), and every manager opens it: pages are served from this copy, one
+    older than ``max_age`` seconds is recomputed in the background while it is still
+    shown (with its ``computed_at``); :meth:`warm` computes the usual period when the
+    server starts."""
 
     def __init__(self, max_age: float = 120.0) -> None:
-        self.max_age = max_age
-        self._kept: dict[tuple[str, int], tuple[float, Dashboard]] = {}
-        self._running: dict[tuple[str, int], threading.Event] = {}
-        self._lock = threading.Lock()
+        self._kept: Kept[Dashboard] = Kept(max_age)
+
+    @property
+    def max_age(self) -> float:
+        return self._kept.max_age
+
+    @max_age.setter
+    def max_age(self, value: float) -> None:
+        self._kept.max_age = value
 
     def get(self, engine: Engine, days: int = 14) -> Dashboard:
         if days not in PERIODS:
             raise PeriodError(f"a period of {days} days: choose one of {PERIODS}")
-        key = (str(engine.url), days)
-        with self._lock:
-            found = self._kept.get(key)
-            running = self._running.get(key)
-            fresh = found is not None and clock.monotonic() - found[0] <= self.max_age
-            if running is None and not fresh:
-                self._running[key] = threading.Event()
-        if found is not None:
-            if not fresh and running is None:
-                threading.Thread(target=self._compute, args=(engine, key), daemon=True).start()
-            return found[1]
-        if running is not None:  # someone is computing it: wait for theirs
-            running.wait()
-            with self._lock:
-                done = self._kept.get(key)
-            if done is not None:
-                return done[1]
-            return self.get(engine, days)
-        return self._compute(engine, key)
+        return self._kept.get((str(engine.url), days), lambda: dashboard(engine, days))
 
     def warm(self, engine: Engine, days: int = 14) -> threading.Thread:
         thread = threading.Thread(target=self.get, args=(engine, days), daemon=True)
         thread.start()
         return thread
-
-    def _compute(self, engine: Engine, key: tuple[str, int]) -> Dashboard:
-        try:
-            board = dashboard(engine, key[1])
-            with self._lock:
-                self._kept[key] = (clock.monotonic(), board)
-            return board
-        finally:
-            with self._lock:
-                event = self._running.pop(key, None)
-            if event is not None:
-                event.set()
 
 
 def _counts(now: dict[str, int], then: dict[str, int]) -> list[Count]:

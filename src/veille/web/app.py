@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from veille import __version__
 from veille.dashboard import Cached, PeriodError
 from veille.inbox.items import Conflict, InboxError
+from veille.kept import Kept
 from veille.members.profile import UnknownMember
 from veille.members.resolve import ResolveError
 from veille.store import Store
@@ -69,6 +70,7 @@ def create_app(
     app.state.secure_cookies = secure_cookies
     app.state.presence = Presence()
     app.state.dashboards = Cached(dashboard_max_age)
+    app.state.trends = Kept(300.0)
     if warm:
         app.state.dashboards.warm(store.engine)
     static = resources.files("veille.web") / "static"

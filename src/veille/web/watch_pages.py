@@ -1,7 +1,9 @@
-"""Watches and campaigns: what each matched, and one's period against the one before."""
+"""Watches and campaigns (what each matched, one's period against the one before) and
+the terms trending now."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -9,6 +11,7 @@ from fastapi.responses import Response
 
 from veille.dashboard import Delta
 from veille.watch import watches
+from veille.watch.trends import trends
 from veille.web.auth import Principal, need, store_of
 from veille.web.render import render
 
@@ -40,3 +43,18 @@ def watch_page(request: Request, kind: Literal["watch", "campaign"], name: str, 
     chart = {"dates": list(now["daily"]), "activity": list(now["daily"].values()),
              "negative": list(now["daily_negative"].values())}  # fmt: skip
     return render(request, "watch.html", r=report, deltas=deltas, chart=chart, days=days)
+
+
+@router.get("/trends")
+def trends_page(request: Request, who: Reader,
+                window: Literal["hour", "day", "week"] = "day",
+                language: Annotated[str | None, Query(max_length=8)] = None) -> Response:  # fmt: skip
+    """Terms said much more than usual in the last window (kept five minutes: at a
+    million activities they take seconds to find)."""
+    engine = store_of(request).engine
+    key = (str(engine.url), window, language or None)
+    computed_at, found = request.app.state.trends.get(
+        key, lambda: (datetime.now(UTC), trends(engine, window, language or None, top=30))
+    )
+    return render(request, "trends.html", found=found, window=window, language=language or "",
+                  computed_at=computed_at)  # fmt: skip
