@@ -231,3 +231,33 @@ def test_dashboards_are_kept_and_refreshed_in_the_background(tmp_path: Path) -> 
     with pytest.raises(PeriodError):
         kept.get(store.engine, 5)
     store.close()
+
+
+def test_kept_values_are_computed_once_by_concurrent_first_requests() -> None:
+    import threading
+    import time
+
+    from veille.kept import Kept
+
+    kept: Kept[int] = Kept(max_age=3600)
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.3)
+        return len(calls)
+
+    got: list[int] = []
+    threads = [threading.Thread(target=lambda: got.append(kept.get("k", slow))) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [1] * 5 and len(calls) == 1
+    kept.max_age = 0
+    assert kept.get("k", slow) == 1  # the old value, while a thread computes the next
+    deadline = time.monotonic() + 10
+    while kept.get("k", slow) == 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert kept.get("other", lambda: 7) == 7
