@@ -13,7 +13,8 @@ contributions, and replaying the same files raises nothing twice.
   or the onion's core, as measured then) and has now been silent ``silent_days``; raised
   once, when the silence crosses the threshold.
 - **vip-active**: a member on the ``vip`` list (``member:ID``, ``email:ADDRESS`` or
-  ``username:NAME``) was active; one alert per ``cooldown_hours`` episode, growing.
+  ``username:NAME``) was active; one alert per episode, growing while the member is
+  active again within ``VIP_EPISODE`` (12 hours).
 
 Each is stored in ``alerts`` (subject ``member:ID``) with its evidence; the kinds named in
 ``member_notify`` go to the ``[watch] notify`` targets.
@@ -37,6 +38,7 @@ from veille.store.writer import insert_or_update
 
 KINDS: Final = ("first-contribution", "member-back", "member-silent", "vip-active")
 STATE: Final = "watch:members"
+VIP_EPISODE: Final = timedelta(hours=12)
 _CHUNK: Final = 500
 
 
@@ -241,7 +243,7 @@ def _vip(
     first_at = acts[0][1]
     if current is not None:
         last = datetime.fromisoformat(orjson.loads(current["series"])["last_at"])
-        if timedelta(0) <= first_at - last <= timedelta(hours=12):
+        if timedelta(0) <= first_at - last <= VIP_EPISODE:
             evidence = list(dict.fromkeys(orjson.loads(current["evidence"]) + [a for a, _ in acts]))
             series = orjson.loads(current["series"]) | {"last_at": acts[-1][1].isoformat()}
             conn.execute(
@@ -271,7 +273,7 @@ def _silent(
     silence = timedelta(days=rules.silent_days)
     rows = conn.execute(
         select(member_stats.c.member_id, member_stats.c.last_seen, member_stats.c.orbit_level,
-               member_stats.c.onion, member_stats.c.activity_count)  # fmt: skip
+               member_stats.c.activity_count)  # fmt: skip
         .join(members, members.c.id == member_stats.c.member_id)
         .where(
             member_stats.c.last_seen > since - silence,
@@ -284,7 +286,7 @@ def _silent(
     if not rows:
         return
     names = _names(conn, [int(r[0]) for r in rows])
-    for member, last_seen, level, _onion, count in rows:
+    for member, last_seen, level, count in rows:
         member = int(member)
         already = conn.execute(
             select(func.count()).where(
