@@ -168,6 +168,11 @@ def main() -> None:
             store = Store(db)
         rules = SpikeRules()
         watch(store, rules)  # the state a live store has: the last look was the last ingest
+        if store.engine.dialect.name == "sqlite":
+            # Migrations just applied to a copied store leave a large write-ahead log that
+            # every read consults until a checkpoint; a store in use has long been past it.
+            with store.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         with store.engine.connect() as conn:
             queries = [n.query for n in stored(conn, "watch")]
         for path in batches:
