@@ -125,6 +125,8 @@ ROUTES = {
     ("GET", "/segments"): "dashboard",
     ("GET", "/watches"): "dashboard",
     ("GET", "/trends"): "dashboard",
+    ("GET", "/feedback"): "dashboard",
+    ("GET", "/feedback/{name}"): "dashboard",
     ("GET", "/watches/{kind}/{name}"): "dashboard",
     ("POST", "/alerts/{alert_id}/{action}"): "alerts.act",
     ("GET", "/inbox"): "inbox.read",
@@ -536,3 +538,20 @@ def test_the_trends_page_lists_what_the_trends_service_finds(store: Store) -> No
             assert f'data-term="{t.term}"' in page
     assert seen > 0, "the demo community trends nowhere: the test would show nothing"
     assert viewer.get("/trends?window=year").status_code == 422
+
+
+def test_a_feedback_report_page(store: Store) -> None:
+    from markupsafe import escape
+
+    from veille.inbox import feedback
+
+    feedback.add(store.engine, "thermostat", ["thermostat", "thermostats"], None, by="test")
+    expected = feedback.report(store.engine, "thermostat")
+    assert expected.mentions > 0
+    viewer = Browser(store, "viewer")
+    assert '<a href="/feedback/thermostat">thermostat</a>' in viewer.get("/feedback").text
+    page = viewer.get("/feedback/thermostat").text
+    assert f'<p class="big" id="mentions">{expected.mentions:,}</p>' in page
+    quotes = [q for found in expected.quotes.values() for q in found]
+    assert quotes and all(f"<p>{escape(q.text)}</p>" in page for q in quotes)
+    assert viewer.get("/feedback/nothing-like-it").status_code == 404

@@ -24,6 +24,7 @@ from veille.users import UserError
 from veille.watch.alerts import AlertError
 from veille.web import (
     api,
+    feedback_pages,
     inbox_pages,
     member_pages,
     pages,
@@ -88,6 +89,7 @@ def create_app(
     app.include_router(user_pages.router)
     app.include_router(watch_pages.router)
     app.include_router(settings_pages.router)
+    app.include_router(feedback_pages.router)
     _errors(app)
     app.middleware("http")(_headers)
     return app

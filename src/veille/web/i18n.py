@@ -127,6 +127,13 @@ FRENCH: Final[dict[str, str]] = {
     "Back": "Retour",
     "Take over": "Reprendre",
     "Checked": "Cochés",
+    "Feedback": "Retours",
+    "Mentions": "Mentions",
+    "People": "Personnes",
+    "Per week": "Par semaine",
+    "Quotes": "Citations",
+    "feedback_help": "Ce que la communauté dit d'un produit ou d'un concept. Un sujet "
+    "s'ajoute avec « veille feedback add ».",
     "Trends": "Tendances",
     "Window": "Fenêtre",
     "hour": "heure",
@@ -165,6 +172,8 @@ FRENCH: Final[dict[str, str]] = {
 }
 
 ENGLISH: Final[dict[str, str]] = {
+    "feedback_help": "What the community says about a product or a concept. Add a topic "
+    "with `veille feedback add`.",
     "rules_help": "The whole file is checked before it is put in force; when it has an "
     "error, the rules in force stay as they are. The keys are described in",
     "erase_warning": "This removes everything of this member on every channel, for good: "
