@@ -77,6 +77,32 @@ def test_export_ndjson_and_csv(tmp_path: Path) -> None:
     assert len(out_file.read_text().splitlines()) == 4
 
 
+def test_csv_export_cells_do_not_run_as_formulas_and_come_back_as_written(
+    tmp_path: Path,
+) -> None:
+    """A comment starting with = (or +, -, @) is a formula to a spreadsheet: the CSV
+    export quotes it, and ingesting that CSV gives the text back as it was written."""
+    db = str(tmp_path / "v.db")
+    src = tmp_path / "f.ndjson"
+    texts = ['=HYPERLINK("http://evil.example","click")', "-1 for this idea", "@team merci"]
+    src.write_bytes(b"\n".join(orjson.dumps({
+        "id": str(i), "channel": "chat", "kind": "message",
+        "created_at": "2026-05-01T08:00:00Z", "author": {"username": "+33 user"}, "text": t,
+    }) for i, t in enumerate(texts)) + b"\n")  # fmt: skip
+    _run(db, "ingest", str(src))
+    out_file = tmp_path / "a.csv"
+    assert _run(db, "export", "activities", "--format", "csv", "--out", str(out_file))[0] == 0
+    rows = list(csv.DictReader(io.StringIO(out_file.read_text())))
+    assert sorted(r["text"] for r in rows) == sorted(f"'{t}" for t in texts)
+    assert {r["author.username"] for r in rows} == {"'+33 user"}
+    again = str(tmp_path / "again.db")
+    _run(again, "ingest", str(out_file), "--format", "csv")
+    code, out, _ = _run(again, "export", "activities", "--format", "ndjson")
+    back = [orjson.loads(line) for line in out.splitlines()]
+    assert sorted(r["text"] for r in back) == sorted(texts)
+    assert {r["author"]["username"] for r in back} == {"+33 user"}
+
+
 def test_stats_json(tmp_path: Path) -> None:
     db = str(tmp_path / "v.db")
     _run(db, "ingest", str(_ndjson(tmp_path / "d.ndjson", 6)))

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 import orjson
 
+from veille.model import FORMULA_STARTS
 from veille.store import Store
 from veille.store.reads import ExportRecord, iter_activities, iter_members
 
@@ -67,14 +68,20 @@ def _drop_none(record: ExportRecord) -> ExportRecord:
     return {k: v for k, v in record.items() if v is not None}
 
 
+def inert(value: Any) -> Any:
+    """A text cell a spreadsheet will not run: a quote before a leading formula sign
+    (the CSV connector takes it off again)."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def _flatten(record: ExportRecord) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in record.items():
         if key == "author" and isinstance(value, dict):
             for k, v in value.items():
-                flat[f"author.{k}"] = v
+                flat[f"author.{k}"] = inert(v)
         elif isinstance(value, (list, dict)):
             flat[key] = orjson.dumps(value).decode("utf-8")
         else:
-            flat[key] = value
+            flat[key] = inert(value)
     return flat

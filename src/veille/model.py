@@ -11,8 +11,13 @@ import enum
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Final
 
 JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
+
+#: What a spreadsheet takes for a formula at the start of a cell (OWASP's list): the CSV
+#: export puts a quote before it, and the CSV connector takes that quote off.
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")

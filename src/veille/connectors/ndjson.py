@@ -22,7 +22,15 @@ from typing import Any, ClassVar
 import orjson
 
 from veille.connectors.base import Connector, Document, excerpt, parse_iso8601
-from veille.model import ActivityKind, Author, Item, JSONValue, Rejection, SourceStatus
+from veille.model import (
+    FORMULA_STARTS,
+    ActivityKind,
+    Author,
+    Item,
+    JSONValue,
+    Rejection,
+    SourceStatus,
+)
 
 KINDS = {k.value: k for k in ActivityKind}
 STATUSES = {s.value: s for s in SourceStatus}
@@ -189,6 +197,8 @@ def _unflatten(row: Mapping[str | None, str | list[str] | None]) -> dict[str, An
             raise RecordError("more fields than the header has columns")
         if isinstance(value, list) or value is None or value == "":
             continue
+        if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+            value = value[1:]  # veille's CSV export quoted a leading formula sign
         if key.startswith("author."):
             author[key[7:]] = value
         else:
