@@ -36,7 +36,15 @@ from sqlalchemy import (
 
 from veille.enrich.intent import INTENTS
 from veille.members.rules import KINDS, MemberRules
-from veille.store.schema import activities, channels, enrichments, identities, member_stats, members
+from veille.store.schema import (
+    activities,
+    channels,
+    enrichments,
+    identities,
+    identity_keys,
+    member_stats,
+    members,
+)
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -45,6 +53,8 @@ Small = npt.NDArray[np.signedinteger[Any]]
 
 DAY = 86400
 CHUNK = 500
+HANDLES_BY_KEY = 50_000
+"""Up to this many distinct ``@handles``, their identities are looked up by key."""
 MENTION = re.compile(r"(?<![\w@.])@(\w[\w.\-]*)")
 SMALL: dict[str, Any] = {"kind": np.int8, "kw": np.int8, "intent": np.int8, "has_parent": np.int8,
                          "rint": np.int8, "ch": np.int32}  # fmt: skip
@@ -354,15 +364,11 @@ def identities_of(conn: Connection, among: I64 | None) -> Grouped:
 
 def owners(conn: Connection, identity_ids: I64) -> tuple[I64, I64]:
     """The member of each of ``identity_ids`` now, as sorted identity ids and their
-    members (-1 for none): all identities at once when they are many."""
+    members (-1 for none), looked up by primary key: the cost follows how many are asked,
+    never how many identities the store holds."""
     wanted = np.unique(identity_ids)
     stmt = select(identities.c.id, identities.c.member_id)
-    if len(wanted) > 20 * CHUNK:
-        found = conn.execute(stmt).all()
-    else:
-        found = [
-            r for c in chunks(wanted) for r in conn.execute(stmt.where(identities.c.id.in_(c)))
-        ]
+    found = [r for c in chunks(wanted) for r in conn.execute(stmt.where(identities.c.id.in_(c)))]
     pairs = np.array([(i, -1 if m is None else m) for i, m in found], np.int64).reshape(-1, 2)
     pairs = pairs[np.argsort(pairs[:, 0])]
     return np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
@@ -463,16 +469,12 @@ def mentions(
     # member anywhere with it; a handle of several members names no one.
     here: dict[tuple[int, int], tuple[int, int]] = {}
     anywhere: dict[int, tuple[int, int] | None] = {}
-    for iid, cid, username, mem in conn.execution_options(yield_per=50_000).execute(
-        select(i.c.id, i.c.channel_id, i.c.username, i.c.member_id)
-        .where(i.c.username.is_not(None), i.c.member_id.is_not(None))
-        .order_by(i.c.id)
-    ):
+    for iid, cid, username, mem in holders(conn, handles):
         h = handles.get(str(username).lower())
         if h is None:
             continue
         who = (int(mem), int(iid))
-        here.setdefault((int(cid), h), who)
+        here.setdefault((cid, h), who)
         seen = anywhere.setdefault(h, who)
         if seen is not None and seen[0] != who[0]:
             anywhere[h] = None
@@ -483,6 +485,37 @@ def mentions(
             for column, value in zip(out, (aid, mem, iid, *target), strict=True):
                 column.append(value)
     return Mentions(*(np.frombuffer(c, np.int64).copy() for c in out))
+
+
+def holders(conn: Connection, handles: dict[str, int]) -> list[tuple[int, int, str, int]]:
+    """The identities (id, channel, username, member) that may carry one of ``handles``
+    as username (any letter case), in id order; the caller compares exactly.
+
+    A few handles are looked up by the ``user`` blocking key (the username, lower case,
+    in :mod:`.resolve`'s ``identity_keys``) plus the identities not keyed yet (those after
+    the last keyed one): the cost follows the handles, not the community. Many handles
+    (a full refresh) read every identity with a username once."""
+    i, k = identities, identity_keys
+    stmt = select(i.c.id, i.c.channel_id, i.c.username, i.c.member_id).where(
+        i.c.username.is_not(None), i.c.member_id.is_not(None)
+    )
+    if len(handles) > HANDLES_BY_KEY:
+        result = conn.execution_options(yield_per=50_000).execute(stmt.order_by(i.c.id))
+        return [(int(a), int(b), str(c), int(d)) for a, b, c, d in result]
+    keyed = conn.execute(select(func.max(k.c.identity_id))).scalar()
+    found: dict[int, tuple[int, int, str, int]] = {}
+    # keys are cut at 400 characters (resolve's _key_new_identities)
+    values = sorted({h[:400] for h in handles})
+    for chunk in chunks(values):
+        by_key = stmt.join(k, k.c.identity_id == i.c.id).where(
+            k.c.kind == "user", k.c.value.in_(chunk)
+        )
+        for a, b, c, d in conn.execute(by_key):
+            found[int(a)] = (int(a), int(b), str(c), int(d))
+    late = stmt if keyed is None else stmt.where(i.c.id > keyed)
+    for a, b, c, d in conn.execution_options(yield_per=50_000).execute(late):
+        found[int(a)] = (int(a), int(b), str(c), int(d))
+    return [found[a] for a in sorted(found)]
 
 
 def chunks(values: I64 | Sequence[Any]) -> list[list[Any]]:

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import orjson
 from sqlalchemy import Connection, Engine, and_, distinct, func, select, update
@@ -40,8 +40,8 @@ BOT_NAMES: Final = (
     r"\b(github-actions|dependabot|renovate|travis|jenkins|circleci)\b",
 )
 BLOG_PLATFORMS: Final = ("blog", "wordpress")
-# Up to this many identities, look up their activities by index; more, scan once.
-SMALL: Final = 5000
+# Identities (and addresses) looked up per query, by index.
+CHUNK: Final = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +95,12 @@ def flag(
     with engine.begin() as conn:
         found = _identities(conn, member_ids)
         ids = [i.id for i in found]
-        authors = _site_authors(conn, ids) if rules.site_authors else set()
-        repeaters = _repeaters(conn, ids, rules)
-        shared = _shared_addresses(conn, shared_above)
+        everyone = member_ids is None
+        authors = _site_authors(conn, ids, everyone) if rules.site_authors else set()
+        repeaters = _repeaters(conn, ids, rules, everyone)
+        # the addresses looked up below: normal_email of the lower-cased address
+        mine = {normal_email(i.email.lower())[0] for i in found if i.email}
+        shared = _shared_addresses(conn, shared_above, None if everyone else mine)
         reasons: dict[int, list[str]] = {i.member: [] for i in found}
         sizes = Counter(i.member for i in found)
         for ident in found:
@@ -172,34 +175,56 @@ def _identities(conn: Connection, member_ids: Collection[int] | None) -> list[_I
     return [_Identity(int(r[0]), int(r[1]), r[2] or "", r[3] or "", r[4] or "") for r in rows]
 
 
-def _shared_addresses(conn: Connection, above: int) -> set[str]:
-    """Normalised addresses held by more than ``above`` identities."""
+def _shared_addresses(conn: Connection, above: int, among: set[str | None] | None) -> set[str]:
+    """Normalised addresses held by more than ``above`` identities (of ``among``, or all:
+    an incremental step counts only its identities' addresses, by index)."""
+    k = identity_keys.c
+    query = (
+        select(k.value, func.count())
+        .where(k.kind == "email")
+        .group_by(k.value)
+        .having(func.count() > above)
+    )
+    if among is None:
+        return {str(value) for value, _ in conn.execute(query)}
+    # keys are cut at 400 characters, as resolve writes them
+    values = sorted({a[:400] for a in among if a})
     return {
         str(value)
-        for value, _ in conn.execute(
-            select(identity_keys.c.value, func.count())
-            .where(identity_keys.c.kind == "email")
-            .group_by(identity_keys.c.value)
-            .having(func.count() > above)
-        )
+        for c in _chunks(values)
+        for value, _ in conn.execute(query.where(k.value.in_(c)))
     }
 
 
-def _site_authors(conn: Connection, ids: list[int]) -> set[int]:
+def _chunks(values: list[Any]) -> list[list[Any]]:
+    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def _site_authors(conn: Connection, ids: list[int], everyone: bool) -> set[int]:
     blogs = select(channels.c.id).where(channels.c.platform.in_(BLOG_PLATFORMS))
     query = (
         select(activities.c.identity_id)
         .distinct()
         .where(and_(activities.c.kind == "post", activities.c.channel_id.in_(blogs)))
     )
-    if len(ids) <= SMALL:
-        query = query.where(activities.c.identity_id.in_(ids))
-    found = {int(r[0]) for r in conn.execute(query)}
-    return found & set(ids)
+    if everyone:
+        found = {int(r[0]) for r in conn.execute(query)}
+        return found & set(ids)
+    return {
+        int(r[0])
+        for c in _chunks(sorted(ids))
+        for r in conn.execute(query.where(activities.c.identity_id.in_(c)))
+    }
 
 
-def _repeaters(conn: Connection, ids: list[int], rules: FlagRules) -> dict[int, float]:
-    """Identities with many activities that mostly repeat their own texts."""
+def _repeaters(
+    conn: Connection, ids: list[int], rules: FlagRules, everyone: bool
+) -> dict[int, float]:
+    """Identities with many activities that mostly repeat their own texts.
+
+    Incrementally, the identities' activities are first counted on the
+    ``(identity_id, created_at)`` index alone: only those with at least
+    ``bot_min_activities`` can be repeaters, and only their texts are read."""
     query = (
         select(
             activities.c.identity_id,
@@ -211,11 +236,24 @@ def _repeaters(conn: Connection, ids: list[int], rules: FlagRules) -> dict[int, 
         .group_by(activities.c.identity_id)
         .having(func.count() >= rules.bot_min_activities)
     )
-    if len(ids) <= SMALL:
-        query = query.where(activities.c.identity_id.in_(ids))
+    if everyone:
+        rows = list(conn.execute(query))
+    else:
+        enough = select(activities.c.identity_id).group_by(activities.c.identity_id)
+        enough = enough.having(func.count() >= rules.bot_min_activities)
+        many = sorted(
+            int(r[0])
+            for c in _chunks(sorted(ids))
+            for r in conn.execute(enough.where(activities.c.identity_id.in_(c)))
+        )
+        rows = [
+            r
+            for c in _chunks(many)
+            for r in conn.execute(query.where(activities.c.identity_id.in_(c)))
+        ]
     out: dict[int, float] = {}
     wanted = set(ids)
-    for ident, n, distinct_texts, hashed in conn.execute(query):
+    for ident, n, distinct_texts, hashed in rows:
         if ident not in wanted or not hashed:
             continue
         repeated = (hashed - distinct_texts) / n
