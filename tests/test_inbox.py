@@ -533,3 +533,66 @@ def test_a_large_ingest_refreshes_the_planners_statistics(db_url: str, tmp_path:
     assert store.analyze_after(1_000, 10_000) == analysed
     assert _planned_rows(store, "departments") == (8 if analysed else None)
     store.close()
+
+
+def test_filters_by_owner_tag_priority_segment_dates_and_keyword(
+    db_url: str, tmp_path: Path
+) -> None:
+    import io
+    import re
+    from collections import Counter
+
+    from veille.generate import GenerateConfig, generate
+
+    data = io.StringIO()
+    generate(GenerateConfig(members=200, activities=2500, seed=5), data)
+    store = Store(db_url)
+    ingest(store, [_write_text(tmp_path / "f.ndjson", data.getvalue())])
+    ids = [i.activity_id for i in items.listing(store.engine, limit=100_000)]
+    with store.engine.begin() as conn:
+        for chosen, values in (
+            (ids[::3], {"assignee": "ana@example.org"}),
+            (ids[::5], {"tags": '["crisis", "50%_off"]', "priority": "urgent"}),
+            (ids[1::5], {"tags": '["crisis-like"]', "priority": "low"}),  # not "crisis"
+        ):
+            conn.execute(
+                update(inbox_items).where(inbox_items.c.activity_id.in_(chosen)).values(**values)
+            )
+    every = items.listing(store.engine, limit=100_000)
+    middle = every[len(every) // 2].received_at
+    segment = Counter(i.segment for i in every if i.segment).most_common(1)[0][0]
+
+    def words(i: items.Item) -> str:
+        return f"{i.title or ''}\n{i.text or ''}".casefold()
+
+    counts = Counter(w for i in every for w in set(re.findall(r"[a-z]{6,}", words(i))))
+    word = next(w for w, n in counts.most_common() if n < len(every) // 3)
+    cases: list[tuple[dict[str, Any], Any]] = [
+        ({"unassigned": True}, lambda i: i.assignee is None),
+        ({"tag": "crisis"}, lambda i: "crisis" in i.tags),
+        ({"tag": "50%_off"}, lambda i: "50%_off" in i.tags),
+        ({"priority": "urgent"}, lambda i: i.priority == "urgent"),
+        ({"segment": segment}, lambda i: i.segment == segment),
+        ({"since": middle}, lambda i: i.received_at >= middle),
+        ({"until": middle, "language": "en"}, lambda i: i.received_at < middle and i.language == "en"),
+        ({"keyword": word.upper()}, lambda i: word in words(i)),
+        ({"keyword": word, "unassigned": True, "segment": segment},
+         lambda i: word in words(i) and i.assignee is None and i.segment == segment),
+    ]  # fmt: skip
+    for filters, wanted in cases:
+        expected = [i.activity_id for i in every if wanted(i)]
+        got: list[int] = []
+        before = None
+        while True:
+            page = items.listing(store.engine, limit=40, before=before, **filters)
+            got += [i.activity_id for i in page]
+            if len(page) < 40:
+                break
+            before = page[-1].activity_id
+        assert got == expected and expected and (len(expected) > 40 or len(filters) > 1), filters
+    assert items.listing(store.engine, tag="50%") == []  # a wildcard is a character
+    for bad in ({"priority": "whenever"}, {"assignee": "ana@example.org", "unassigned": True},
+                {"since": middle.replace(tzinfo=None)}):  # fmt: skip
+        with pytest.raises(items.InboxError):
+            items.listing(store.engine, **bad)
+    store.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -555,3 +556,47 @@ def test_a_feedback_report_page(store: Store) -> None:
     quotes = [q for found in expected.quotes.values() for q in found]
     assert quotes and all(f"<p>{escape(q.text)}</p>" in page for q in quotes)
     assert viewer.get("/feedback/nothing-like-it").status_code == 404
+
+
+def test_inbox_filters_by_assignee_tag_priority_segment_dates_and_keyword(store: Store) -> None:
+    from veille.inbox import items
+
+    item, version = _item_in(store, None)
+    manager = Browser(store, "manager")
+    assert manager.post(f"/inbox/{item}/assign", {"version": version}).status_code == 303
+
+    def rows(url: str) -> list[int]:
+        return [int(i) for i in re.findall(r'data-id="(\d+)"', manager.get(url).text)]
+
+    mine = f"/inbox?assignee={EMAIL['manager']}"
+    assert item in rows(mine) and set(rows(mine)) <= {i.activity_id for i in items.listing(
+        store.engine, assignee=EMAIL["manager"], limit=500)}  # fmt: skip
+    assert f'<option selected>{EMAIL["manager"]}</option>' in manager.get(mine).text
+    unassigned = rows("/inbox?view=unassigned")
+    assert unassigned and item not in unassigned
+    api = manager.get("/api/inbox?unassigned=true&limit=500").json()
+    assert api and item not in [i["activity_id"] for i in api]
+    assert {i["assignee"] for i in api} == {None}
+    # Keyword, segment, dates and priority through the page and the API, as the library.
+    target = items.get(store.engine, item)
+    word = max(re.findall(r"\w{5,}", target.text or target.title or ""), key=len)
+    day = target.received_at.date().isoformat()
+    midnight = target.received_at.replace(hour=0, minute=0, second=0, microsecond=0)
+    expected = items.listing(store.engine, keyword=word, segment=target.segment,
+                             priority=target.priority, since=midnight,
+                             until=midnight + timedelta(days=1), limit=30)  # fmt: skip
+    url = (f"/inbox?keyword={word.upper()}&segment={target.segment or ''}"
+           f"&priority={target.priority}&since={day}&until={day}")  # until: the whole day
+    assert item in rows(url) and rows(url) == [i.activity_id for i in expected]
+    assert item not in rows(f"/inbox?keyword={word}&until=2000-01-01")
+    assert item not in rows(f"/inbox?keyword={word}&since={day}&priority=urgent")
+    assert manager.get("/inbox?since=yesterday").status_code == 400
+    assert manager.get("/api/inbox?priority=whenever").status_code == 400
+    assert manager.get("/api/inbox?since=2026-01-01T00:00:00").status_code == 400  # no zone
+    # A tag, as the rules give it.
+    with store.engine.begin() as conn:
+        conn.execute(inbox_items.update().where(inbox_items.c.activity_id == item)
+                     .values(tags='["vip", "100%"]'))  # fmt: skip
+    assert rows("/inbox?tag=vip") == [item]
+    assert [i["activity_id"] for i in manager.get("/api/inbox?tag=100%25").json()] == [item]
+    assert manager.get("/api/inbox?tag=100").json() == []

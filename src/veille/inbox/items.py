@@ -154,28 +154,59 @@ def listing(
     sentiment: str | None = None,
     limit: int = 50,
     before: int | None = None,
+    unassigned: bool = False,
+    tag: str | None = None,
+    priority: str | None = None,
+    segment: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    keyword: str | None = None,
 ) -> list[Item]:
     """A page of the inbox, newest first, filtered; ``before`` (an item's id) gives the
     page after that item. Without a status filter, the open items (new, triaged,
-    routed, snoozed).
+    routed, snoozed). ``unassigned``: only items nobody owns; ``since`` / ``until``:
+    received in ``[since, until)``; ``keyword``: in the title or text, whatever the case.
 
-    Filters on the item itself (status, department, owner) use its indexes directly.
-    Filters on what is joined to it (channel, language, intent, sentiment) walk the
-    newest items in growing slices and keep those that match, so a page costs a few
-    slices instead of sorting every item of a language."""
+    Filters on the item itself (status, department, owner, tag, priority, dates) are
+    conditions on its row, the owner and the dates served by its indexes. Filters on
+    what is joined to it (channel, language, intent, sentiment, the author's segment,
+    the keyword) walk the newest items in growing slices and keep those that match, so
+    a page costs a few slices instead of sorting every item of a language. A keyword
+    has no index: a rare one reads the text of every item in the date range (narrow it
+    with ``since`` / ``until``)."""
     wanted = list(status) or list(OPEN)
     unknown = [s for s in wanted if s not in STATUSES]
     if unknown:
         raise InboxError(f"no status {unknown[0]!r} (known: {', '.join(STATUSES)})")
+    if priority and priority not in PRIORITIES:
+        raise InboxError(f"no priority {priority!r} (known: {', '.join(PRIORITIES)})")
+    if assignee and unassigned:
+        raise InboxError("an item cannot be assigned to someone and unassigned at once")
     own: list[Any] = [inbox_items.c.status.in_(wanted)]
     if department:
         own.append(inbox_items.c.department == department)
     if assignee:
         own.append(inbox_items.c.assignee == assignee)
+    if unassigned:
+        own.append(inbox_items.c.assignee.is_(None))
+    if priority:
+        own.append(inbox_items.c.priority == priority)
+    if tag:  # tags are a JSON list: look for the quoted tag, its wildcards escaped
+        quoted = orjson.dumps(tag).decode()
+        own.append(inbox_items.c.tags.like(f"%{_escape_like(quoted)}%", escape="!"))
+    for at, name in ((since, "since"), (until, "until")):
+        if at is not None and at.tzinfo is None:
+            raise InboxError(f"{name}: a time with its time zone")
+    if since is not None:
+        own.append(inbox_items.c.received_at >= since)
+    if until is not None:
+        own.append(inbox_items.c.received_at < until)
+    needle = " ".join((keyword or "").split()).casefold()
     # What is joined is checked here, on the slices' few columns, not in SQL: given a
     # channel or a language, a database would walk all of that channel's activities.
     joined = {k: v for k, v in (("channel", channel), ("language", language),
-                                ("intent", intent), ("sentiment", sentiment)) if v}  # fmt: skip
+                                ("intent", intent), ("sentiment", sentiment),
+                                ("segment", segment), ("keyword", needle)) if v}  # fmt: skip
     newest = (inbox_items.c.received_at.desc(), inbox_items.c.activity_id.desc())
     with engine.connect() as conn:
         if before is not None:
@@ -187,7 +218,7 @@ def listing(
             own.append(_older_than(at, before))
         # Most items are open: walking the newest first and skipping the others beats
         # gathering every open item and sorting them, which is what SQLite picks.
-        walk = not (department or assignee) and set(OPEN) <= set(wanted)
+        walk = not (department or assignee or unassigned) and set(OPEN) <= set(wanted)
 
         def newest_first(q: Any) -> Any:
             q = q.where(*own).order_by(*newest)
@@ -201,8 +232,13 @@ def listing(
             # PostgreSQL's planner walks the newest-first index and joins as it goes.
             q = _select().where(*own)
             for name, value in joined.items():
-                column = channels.c.name if name == "channel" else enrichments.c[name]
-                q = q.where(column == value)
+                if name == "keyword":
+                    pattern = f"%{_escape_like(value)}%"
+                    q = q.where(or_(activities.c.text.ilike(pattern, escape="!"),
+                                    activities.c.title.ilike(pattern, escape="!")))  # fmt: skip
+                    continue
+                column = {"channel": channels.c.name, "segment": member_stats.c.segment}.get(name)
+                q = q.where((enrichments.c[name] if column is None else column) == value)
             return [_item(r) for r in conn.execute(q.order_by(*newest).limit(limit))]
         if not joined:  # the page's ids first, by the index alone; then their rows
             page = [int(r[0]) for r in conn.execute(
@@ -216,6 +252,18 @@ def listing(
         }
         if channel and channel not in channel_of:
             return []
+        facts_of = _facts(joined)
+        wanted_values = {
+            "channel_id": channel_of[channel] if channel else None,
+            "language": language, "intent": intent, "sentiment": sentiment, "segment": segment,
+        }  # fmt: skip
+        checked = {k: v for k, v in wanted_values.items() if v is not None}
+
+        def keep(m: Any) -> bool:
+            if any(m[k] != v for k, v in checked.items()):
+                return False
+            return not needle or needle in f"{m['title'] or ''}\n{m['text'] or ''}".casefold()
+
         matched: list[int] = []
         size = 500
         while len(matched) < limit:
@@ -227,31 +275,14 @@ def listing(
             if not ids:
                 break
             facts = {
-                int(r[0]): r[1:]
-                for r in conn.execute(
-                    select(
-                        activities.c.id,
-                        activities.c.channel_id,
-                        enrichments.c.language,
-                        enrichments.c.intent,
-                        enrichments.c.sentiment,
-                    )
-                    .outerjoin(enrichments, enrichments.c.activity_id == activities.c.id)
-                    .where(activities.c.id.in_([r[0] for r in ids]))
-                )
+                int(m["id"]): m
+                for m in conn.execute(
+                    facts_of.where(activities.c.id.in_([r[0] for r in ids]))
+                ).mappings()
             }
-            wanted_values = (
-                channel_of.get(channel or "", -1) if channel else None,
-                language,
-                intent,
-                sentiment,
-            )
             for activity_id, _ in ids:
-                row = facts.get(int(activity_id))
-                if row is not None and all(
-                    want is None or got == want
-                    for got, want in zip(row, wanted_values, strict=True)
-                ):
+                m = facts.get(int(activity_id))
+                if m is not None and keep(m):
                     matched.append(int(activity_id))
             if len(ids) < size:
                 break
@@ -263,6 +294,28 @@ def listing(
             return []
         rows = conn.execute(_select().where(inbox_items.c.activity_id.in_(page)).order_by(*newest))
         return [_item(r) for r in rows]
+
+
+def _escape_like(text: str) -> str:
+    """``text`` matched as itself in a LIKE pattern with ``escape="!"``."""
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
+def _facts(joined: dict[str, str]) -> Any:
+    """What a slice of items is checked on: only the columns the filters need (the
+    author's segment and the text are read only when asked for)."""
+    a = activities
+    columns: list[Any] = [a.c.id, a.c.channel_id, enrichments.c.language, enrichments.c.intent,
+                          enrichments.c.sentiment]  # fmt: skip
+    source: Any = a.outerjoin(enrichments, enrichments.c.activity_id == a.c.id)
+    if "segment" in joined:
+        source = source.join(identities, identities.c.id == a.c.identity_id).outerjoin(
+            member_stats, member_stats.c.member_id == identities.c.member_id
+        )
+        columns.append(member_stats.c.segment)
+    if "keyword" in joined:
+        columns += [a.c.title, a.c.text]
+    return select(*columns).select_from(source)
 
 
 def _older_than(at: datetime, activity_id: int) -> Any:

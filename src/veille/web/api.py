@@ -93,11 +93,21 @@ def inbox_list(
     sentiment: Annotated[str | None, Query(max_length=10)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    unassigned: Annotated[bool, Query(description="Only items nobody owns.")] = False,
+    tag: Annotated[str | None, Query(max_length=50)] = None,
+    priority: Annotated[str | None, Query(max_length=10, description="low, normal, high, urgent")] = None,
+    segment: Annotated[str | None, Query(max_length=20, description="The author's.")] = None,
+    since: Annotated[datetime | None, Query(description="Received at or after (with a time zone).")] = None,
+    until: Annotated[datetime | None, Query(description="Received before (with a time zone).")] = None,
+    keyword: Annotated[str | None, Query(max_length=200, description="In the title or text, "
+                                         "any case; no index: narrow it with since/until.")] = None,
 ) -> list[items.Item]:
     """A page of the inbox, newest first (a department member: their departments')."""
     return scope.listing(store_of(request).engine, who.user, department, status=status or (),
                          assignee=assignee, channel=channel, language=language, intent=intent,
-                         sentiment=sentiment, limit=limit, before=before)  # fmt: skip
+                         sentiment=sentiment, limit=limit, before=before, unassigned=unassigned,
+                         tag=tag, priority=priority, segment=segment, since=since, until=until,
+                         keyword=keyword)  # fmt: skip
 
 
 @router.get("/inbox/{activity_id}", response_model=items.Item)

@@ -169,6 +169,15 @@ FRENCH: Final[dict[str, str]] = {
     "Apply": "Appliquer",
     "Done": "Fait",
     "Refused": "Refusé",
+    "Tag": "Étiquette",
+    "Author's segment": "Segment de l'auteur",
+    "Received from": "Reçu du",
+    "to": "au",
+    "Keyword": "Mot-clé",
+    "low": "basse",
+    "normal": "normale",
+    "high": "haute",
+    "urgent": "urgente",
 }
 
 ENGLISH: Final[dict[str, str]] = {

@@ -4,7 +4,7 @@ the department view is the same page limited to one department's queue."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -12,10 +12,11 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import Engine
 
-from veille import conversation, triage
+from veille import conversation, triage, users
 from veille.enrich import labels
 from veille.inbox import items
 from veille.members.card import card
+from veille.members.rules import SEGMENTS
 from veille.users import User
 from veille.web import scope
 from veille.web.auth import Principal, need, store_of
@@ -40,39 +41,72 @@ class Filters:
     language: str | None = None
     sentiment: str | None = None
     intent: str | None = None
+    assignee: str | None = None
+    tag: str | None = None
+    priority: str | None = None
+    segment: str | None = None
+    since: str | None = None
+    until: str | None = None
+    keyword: str | None = None
     shown: dict[str, str] = field(default_factory=dict)
 
     def query(self, **extra: Any) -> str:
         return urlencode({k: v for k, v in {**self.shown, **extra}.items() if v})
 
+    def listing(self, user: User) -> dict[str, Any]:
+        """The filters as :func:`veille.inbox.items.listing` takes them; the dates are
+        whole days in UTC, ``until`` included."""
+        return {
+            "status": (self.status,) if self.status else VIEWS.get(self.view, ()),
+            "assignee": user.email if self.view == "mine" else self.assignee,
+            "unassigned": self.view == "unassigned", "channel": self.channel,
+            "language": self.language, "intent": self.intent, "sentiment": self.sentiment,
+            "tag": self.tag, "priority": self.priority, "segment": self.segment,
+            "since": _day(self.since, "since"), "until": _day(self.until, "until", 1),
+            "keyword": self.keyword,
+        }  # fmt: skip
+
+
+FILTERS = ("view", "status", "department", "channel", "language", "sentiment", "intent",
+           "assignee", "tag", "priority", "segment", "since", "until", "keyword")  # fmt: skip
+
 
 def _filters(request: Request) -> Filters:
     q = request.query_params
-    known = ("view", "status", "department", "channel", "language", "sentiment", "intent")
-    shown = {k: q[k][:300] for k in known if q.get(k)}
+    shown = {k: q[k][:300] for k in FILTERS if q.get(k)}
     return Filters(**{k: v for k, v in shown.items()}, shown=shown)
 
 
+def _day(value: str | None, name: str, after: int = 0) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise items.InboxError(f"{name}: a date as YYYY-MM-DD, not {value!r}") from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=after)
+
+
 PAGE = 30
-VIEWS = {"open": (), "mine": (), "answered": ("answered",), "closed": ("closed",),
-         "spam": ("spam",)}  # fmt: skip
+VIEWS = {"open": (), "mine": (), "unassigned": (), "answered": ("answered",),
+         "closed": ("closed",), "spam": ("spam",)}  # fmt: skip
 
 
 def _page(engine: Engine, user: User, f: Filters, item_id: int | None,
           before: int | None = None) -> dict[str, Any]:  # fmt: skip
     """Everything the three panes show."""
-    statuses = (f.status,) if f.status else VIEWS.get(f.view, ())
-    found = scope.listing(engine, user, f.department, status=statuses,
-                          assignee=user.email if f.view == "mine" else None,
-                          channel=f.channel, language=f.language, intent=f.intent,
-                          sentiment=f.sentiment, limit=PAGE, before=before)  # fmt: skip
+    found = scope.listing(engine, user, f.department, limit=PAGE, before=before,
+                          **f.listing(user))  # fmt: skip
     with engine.connect() as conn:
         departments = items.department_names(conn)
     if user.role == "department":
         departments = [d for d in departments if d in user.departments]
+    managers = [u.email for u in users.listing(engine)
+                if u.active and u.can("inbox.act")] if user.can("inbox.act") else []  # fmt: skip
     out: dict[str, Any] = {"items": found, "f": f, "departments": departments,
                            "channels": conversation.channel_names(engine),
                            "statuses": items.STATUSES, "priorities": items.PRIORITIES,
+                           "segments": SEGMENTS, "managers": managers,
                            "item": None, "now": datetime.now(UTC)}  # fmt: skip
     if item_id is not None:
         item = scope.item(engine, user, item_id)
