@@ -596,3 +596,28 @@ def test_filters_by_owner_tag_priority_segment_dates_and_keyword(
         with pytest.raises(items.InboxError):
             items.listing(store.engine, **bad)
     store.close()
+
+
+def test_an_internal_note_changes_nothing_but_the_version_and_the_trail(
+    db_url: str, tmp_path: Path
+) -> None:
+    store = _store_with_items(db_url, tmp_path)
+    aid = _id(store, "m2")  # routed to pr, owned by nobody
+    items.assign(store.engine, aid, "anna", "anna")
+    seen = items.get(store.engine, aid)
+    noted = items.comment(store.engine, aid, "PR called the family", "pr-member",
+                          version=seen.version)  # fmt: skip
+    again = items.get(store.engine, aid)
+    for item in (noted, again):
+        assert (item.status, item.assignee, item.department, item.version) == (
+            seen.status, "anna", seen.department, seen.version + 1)  # fmt: skip
+    last = again.history[-1]
+    assert (last["action"], last["by"], last["note"]) == ("comment", "pr-member", "PR called the family")
+    assert last["from"] == last["to"] == seen.status
+    with pytest.raises(items.Conflict, match="changed by pr-member"):
+        items.comment(store.engine, aid, "late", "bob", version=seen.version)
+    with pytest.raises(items.InboxError, match="needs a text"):
+        items.comment(store.engine, aid, "  ", "bob")
+    with pytest.raises(items.InboxError, match="not in the inbox"):
+        items.comment(store.engine, 10**9, "x", "bob")
+    store.close()

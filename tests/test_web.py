@@ -136,6 +136,7 @@ ROUTES = {
     ("POST", "/inbox/{activity_id}/route"): "inbox.act",
     ("POST", "/inbox/{activity_id}/answer"): "inbox.act",
     ("POST", "/inbox/{activity_id}/status"): "department.act",
+    ("POST", "/inbox/{activity_id}/note"): "department.act",
     ("POST", "/inbox/bulk"): "inbox.act",
     ("GET", "/members"): "members.read",
     ("GET", "/members/suggestions"): "members.read",
@@ -160,6 +161,7 @@ ROUTES = {
     ("POST", "/api/inbox/{activity_id}/route"): "inbox.act",
     ("POST", "/api/inbox/{activity_id}/answer"): "inbox.act",
     ("POST", "/api/inbox/{activity_id}/status"): "department.act",
+    ("POST", "/api/inbox/{activity_id}/note"): "department.act",
     ("POST", "/api/inbox/{activity_id}/presence"): "inbox.read",
     ("GET", "/api/members"): "members.read",
     ("GET", "/api/members/suggestions"): "members.read",
@@ -206,6 +208,7 @@ def test_every_route_refuses_every_role_it_must(store: Store) -> None:
     bodies: dict[str, dict[str, Any]] = {
         "assign": {"version": 0}, "route": {"version": 0, "department": DEPARTMENT},
         "answer": {"version": 0, "text": "hello"}, "status": {"version": 0, "status": "closed"},
+        "note": {"version": 0, "text": "a note"},
         "accept": {"member_a": a, "member_b": b}, "reject": {"member_a": a, "member_b": c},
         "merge": {"member_a": a, "member_b": b},
     }  # fmt: skip
@@ -600,3 +603,38 @@ def test_inbox_filters_by_assignee_tag_priority_segment_dates_and_keyword(store:
     assert rows("/inbox?tag=vip") == [item]
     assert [i["activity_id"] for i in manager.get("/api/inbox?tag=100%25").json()] == [item]
     assert manager.get("/api/inbox?tag=100").json() == []
+
+
+def test_a_department_member_comments_without_closing(store: Store) -> None:
+    mine, version = _item_in(store, DEPARTMENT)
+    theirs, other = _item_in(store, "product")
+    dept, manager = Browser(store, "department"), Browser(store, "manager")
+    before = dept.get(f"/api/inbox/{mine}").json()
+    r = dept.post(f"/inbox/{mine}/note", {"version": version, "text": "I call them <b>today</b>",
+                                          "next": f"/departments/{DEPARTMENT}?item={mine}"})  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == f"/departments/{DEPARTMENT}?item={mine}"
+    after = dept.get(f"/api/inbox/{mine}").json()
+    assert (after["status"], after["assignee"], after["department"]) == (
+        before["status"], before["assignee"], before["department"])  # fmt: skip
+    assert after["version"] == version + 1
+    assert after["history"][-1] | {"at": None} == {
+        "action": "comment", "from": before["status"], "to": before["status"],
+        "by": EMAIL["department"], "at": None, "note": "I call them <b>today</b>"}  # fmt: skip
+    # Shown apart from replies, escaped, to the managers too.
+    page = manager.get(f"/inbox?item={mine}").text
+    assert re.search(r'<p class="event internal" data-action="comment"><span class="badge">'
+                     r"Internal note</span> <strong>department@example.org</strong>", page)  # fmt: skip
+    assert "I call them &lt;b&gt;today&lt;/b&gt;" in page
+    assert 'id="form-note"' in dept.get(f"/departments/{DEPARTMENT}?item={mine}").text
+    assert 'id="form-note"' not in Browser(store, "viewer").get(f"/inbox?item={mine}").text
+    # A stale version, another department's item, an empty note: refused, nothing kept.
+    assert dept.post(f"/inbox/{mine}/note", {"version": version, "text": "again"}).status_code == 409
+    assert dept.post(f"/inbox/{theirs}/note", {"version": other, "text": "x"}).status_code == 404
+    r = dept.client.post(f"/api/inbox/{mine}/note", json={"version": version + 1, "text": "   "},
+                         headers={"X-CSRF-Token": dept.csrf})  # fmt: skip
+    assert r.status_code == 400
+    r = manager.client.post(f"/api/inbox/{mine}/note", json={"version": version + 1, "text": "ok"},
+                            headers={"X-CSRF-Token": manager.csrf})  # fmt: skip
+    assert r.status_code == 200 and r.json()["version"] == version + 2
+    assert [e["action"] for e in dept.get(f"/api/inbox/{mine}").json()["history"]][-2:] == [
+        "comment", "comment"]  # fmt: skip

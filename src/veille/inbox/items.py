@@ -555,6 +555,24 @@ def answer(
                    note=text)  # fmt: skip
 
 
+def comment(
+    engine: Engine,
+    activity_id: int,
+    text: str,
+    by: str,
+    *,
+    version: int | None = None,
+) -> Item:
+    """An internal note for the team, never sent to the member (a department member's
+    comment on what was routed to them): the status, the owner and the department stay
+    as they are. Anyone who may see the item may comment, owner or not; the version
+    still moves on, so a manager about to act on the item sees the note first."""
+    if not text.strip():
+        raise InboxError("a note needs a text")
+    return _change(engine, activity_id, by, "comment", version=version, take=False, values={},
+                   note=text, owner_only=False)  # fmt: skip
+
+
 def set_status(
     engine: Engine,
     activity_id: int,

@@ -53,6 +53,11 @@ class AnswerIn(Seen):
     text: str = Field(min_length=1, max_length=20000)
 
 
+class NoteIn(BaseModel):
+    version: int = Field(ge=0, le=2**31, description="The item's version you acted on.")
+    text: str = Field(min_length=1, max_length=5000)
+
+
 class StatusIn(Seen):
     status: Literal["triaged", "closed", "new", "spam", "snoozed"]
     note: str | None = Field(None, max_length=5000)
@@ -144,6 +149,16 @@ def inbox_answer(request: Request, activity_id: ActivityId, body: AnswerIn,
     scope.item(engine, who.user, activity_id, history=False)
     return items.answer(engine, activity_id, body.text, who.user.email, version=body.version,
                         take=body.take)  # fmt: skip
+
+
+@router.post("/inbox/{activity_id}/note", response_model=items.Item)
+def inbox_note(request: Request, activity_id: ActivityId, body: NoteIn,
+               who: Annotated[Principal, _who("department.act")]) -> items.Item:  # fmt: skip
+    """An internal note for the team (never sent to the member); a department member
+    may comment on their departments' items (409 when the item changed)."""
+    engine = store_of(request).engine
+    scope.item(engine, who.user, activity_id, history=False)
+    return items.comment(engine, activity_id, body.text, who.user.email, version=body.version)
 
 
 @router.post("/inbox/{activity_id}/status", response_model=items.Item)

@@ -178,6 +178,10 @@ FRENCH: Final[dict[str, str]] = {
     "normal": "normale",
     "high": "haute",
     "urgent": "urgente",
+    "Internal note": "Note interne",
+    "Reply": "Réponse",
+    "Internal note (not sent to the member)": "Note interne (non envoyée au membre)",
+    "Add the note": "Ajouter la note",
 }
 
 ENGLISH: Final[dict[str, str]] = {

@@ -175,6 +175,19 @@ def answer(request: Request, activity_id: ActivityId, who: Actor, version: Versi
     return see_other(back(next, "/inbox"))
 
 
+@router.post("/inbox/{activity_id}/note")
+def note(request: Request, activity_id: ActivityId,
+         who: Annotated[Principal, Depends(need("department.act"))], version: Version,
+         text: Annotated[str, Form(min_length=1, max_length=5000)],
+         next: Next = "/inbox") -> Response:  # fmt: skip
+    """An internal note: a department member comments on their departments' items
+    without closing them; managers too."""
+    engine = store_of(request).engine
+    scope.item(engine, who.user, activity_id, history=False)
+    items.comment(engine, activity_id, text, who.user.email, version=version)
+    return see_other(back(next, "/inbox"))
+
+
 @router.post("/inbox/{activity_id}/status")
 def status(request: Request, activity_id: ActivityId,
            who: Annotated[Principal, Depends(need("department.act"))], version: Version,
