@@ -572,3 +572,55 @@ def test_rules_from_a_settings_section() -> None:
 def test_rules_errors_name_the_file_key_and_reason(section: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
         from_mapping(section, "s.toml")
+
+
+def test_handles_looked_up_by_key_name_whom_a_scan_names(
+    store: Store,
+    tmp_path: Path,
+    generated: tuple[list[bytes], list[dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An incremental step finds the identities of ``@handles`` by their ``user`` key
+    (and the identities not keyed yet): the same targets as a scan of every identity."""
+    from veille.members import activity
+    from veille.members.resolve import resolve
+    from veille.store.schema import identity_keys
+
+    lines, truth = generated
+    _ingest(store, tmp_path, lines, truth)
+    resolve(store.engine)
+    with store.engine.begin() as conn:  # the newest identities are not keyed yet
+        newest = conn.execute(select(func.max(identities.c.id))).scalar_one()
+        conn.execute(identity_keys.delete().where(identity_keys.c.identity_id > newest - 40))
+        ctx = activity.context(conn, BRAND, int(NOW.timestamp()) * 2, 10**12)
+        by_key = activity.mentions(conn, ctx)
+        monkeypatch.setattr(activity, "HANDLES_BY_KEY", 0)
+        scanned = activity.mentions(conn, ctx)
+    assert len(scanned.aid) > 20
+    for name in ("aid", "author", "author_identity", "target", "target_identity"):
+        assert getattr(by_key, name).tolist() == getattr(scanned, name).tolist(), name
+
+
+def test_placing_reads_window_activity_from_its_column_or_from_counts(
+    store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
+) -> None:
+    """Rows written before ``window_activities`` existed (NULL) are read from ``counts``."""
+    from veille.members.segments import read_stored
+
+    lines, truth = generated
+    _ingest(store, tmp_path, lines, truth)
+    refresh(store.engine, BRAND)
+    with store.engine.begin() as conn:
+        column = read_stored(conn)
+        assert column.window.sum() > 0
+        conn.execute(
+            update(member_stats)
+            .where(member_stats.c.member_id % 2 == 0)
+            .values(window_activities=None)
+        )
+        mixed = read_stored(conn)
+        conn.execute(update(member_stats).values(window_activities=None))
+        old = read_stored(conn)
+    for name in ("ids", "window", "first", "last", "onion", "cohort"):
+        assert getattr(column, name).tolist() == getattr(mixed, name).tolist(), name
+        assert getattr(column, name).tolist() == getattr(old, name).tolist(), name

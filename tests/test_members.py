@@ -378,3 +378,61 @@ def test_merges_are_precise_on_a_generated_community(tmp_path: Path) -> None:
     print(f"generated community: {tp} true pairs merged, {fp} false, precision {precision:.4f}")
     assert tp > 100 and precision >= 0.98
     store.close()
+
+
+def test_flagging_some_members_gives_them_the_flags_of_flagging_everyone(tmp_path: Path) -> None:
+    """The incremental step looks up only the touched identities (their activity counts
+    on the index, their addresses' holders, site authorship): each member gets the flags
+    a pass over everyone gives, repeaters and shared addresses included."""
+    from datetime import UTC, datetime
+
+    from veille.members.flags import FlagRules
+    from veille.store.schema import activities
+    from veille.store.writer import upsert_enrichments
+
+    data, truth = io.StringIO(), io.StringIO()
+    generate(GenerateConfig(members=300, activities=3000, seed=7), data, truth)
+    src = tmp_path / "g.ndjson"
+    src.write_text(data.getvalue())
+    store = Store(tmp_path / "g.db")
+    ingest(store, [src], enrich=False, members=False)
+    res.resolve(store.engine)  # the address keys that shared: counts
+    with store.engine.begin() as conn:
+        texts = conn.execute(select(activities.c.id, activities.c.text)).all()
+        # a first word as the text's hash: many authors repeat themselves
+        upsert_enrichments(
+            conn,
+            [
+                {
+                    "activity_id": a,
+                    "spam": False,
+                    "text_hash": (t or "").split(" ")[0][:16],
+                    "enriched_at": datetime.now(UTC),
+                }
+                for a, t in texts
+            ],
+        )
+    rules = FlagRules(bot_min_activities=5, bot_repeat_share=0.3)
+
+    def flags() -> dict[int, tuple[bool, bool, str | None]]:
+        with store.engine.connect() as conn:
+            return {
+                int(m): (bool(b), bool(t), f)
+                for m, b, t, f in conn.execute(
+                    select(members.c.id, members.c.is_bot, members.c.is_team, members.c.flags)
+                )
+            }
+
+    flag(store.engine, rules, shared_above=1)
+    everyone = flags()
+    assert sum("bot:repeats" in (f or "") for _, _, f in everyone.values()) >= 3
+    assert sum("shared:" in (f or "") for _, _, f in everyone.values()) >= 1
+    with store.engine.begin() as conn:
+        conn.execute(members.update().values(is_bot=False, is_team=False, flags=None))
+    some = {m for m in everyone if m % 3 == 0}
+    flag(store.engine, rules, some, shared_above=1)
+    got = flags()
+    assert {m: got[m] for m in some} == {m: everyone[m] for m in some}
+    flag(store.engine, rules, set(everyone), shared_above=1)
+    assert flags() == everyone
+    store.close()

@@ -53,6 +53,8 @@ Small = npt.NDArray[np.signedinteger[Any]]
 
 DAY = 86400
 CHUNK = 500
+BY_KEY = 5000
+"""Primary keys looked up per query (a bound parameter each)."""
 HANDLES_BY_KEY = 50_000
 """Up to this many distinct ``@handles``, their identities are looked up by key."""
 MENTION = re.compile(r"(?<![\w@.])@(\w[\w.\-]*)")
@@ -368,7 +370,9 @@ def owners(conn: Connection, identity_ids: I64) -> tuple[I64, I64]:
     never how many identities the store holds."""
     wanted = np.unique(identity_ids)
     stmt = select(identities.c.id, identities.c.member_id)
-    found = [r for c in chunks(wanted) for r in conn.execute(stmt.where(identities.c.id.in_(c)))]
+    found = [
+        r for c in chunks(wanted, BY_KEY) for r in conn.execute(stmt.where(identities.c.id.in_(c)))
+    ]
     pairs = np.array([(i, -1 if m is None else m) for i, m in found], np.int64).reshape(-1, 2)
     pairs = pairs[np.argsort(pairs[:, 0])]
     return np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
@@ -518,6 +522,6 @@ def holders(conn: Connection, handles: dict[str, int]) -> list[tuple[int, int, s
     return [found[a] for a in sorted(found)]
 
 
-def chunks(values: I64 | Sequence[Any]) -> list[list[Any]]:
+def chunks(values: I64 | Sequence[Any], size: int = CHUNK) -> list[list[Any]]:
     items = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+    return [items[i : i + size] for i in range(0, len(items), size)]

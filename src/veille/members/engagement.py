@@ -839,6 +839,7 @@ def _write(
                     "cohort": placed.cohort[k],
                     "talent_topics": orjson.dumps([w for w, _ in m.topics.get(i, [])]).decode(),
                     "computed_at": computed_at,
+                    "window_activities": int(m.window[i]),
                 }
             )
         if batch:

@@ -210,10 +210,23 @@ def _site_authors(conn: Connection, ids: list[int], everyone: bool) -> set[int]:
     if everyone:
         found = {int(r[0]) for r in conn.execute(query)}
         return found & set(ids)
-    return {
+    # An identity belongs to one channel, the channel of its activities: only the blog
+    # identities can have written there, and their posts are found by the identity
+    # index (by channel, SQLite would read every post of the blog).
+    bloggers = sorted(
         int(r[0])
         for c in _chunks(sorted(ids))
-        for r in conn.execute(query.where(activities.c.identity_id.in_(c)))
+        for r in conn.execute(
+            select(identities.c.id).where(
+                identities.c.id.in_(c), identities.c.channel_id.in_(blogs)
+            )
+        )
+    )
+    posts = select(activities.c.identity_id).distinct().where(activities.c.kind == "post")
+    return {
+        int(r[0])
+        for c in _chunks(bloggers)
+        for r in conn.execute(posts.where(activities.c.identity_id.in_(c)))
     }
 
 

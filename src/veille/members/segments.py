@@ -345,16 +345,28 @@ class Stored:
 
 
 def read_stored(conn: Connection) -> Stored:
+    """Every placed member as stored, from the ``ix_member_stats_placed`` index alone (no
+    ``counts`` JSON read, but for rows written before ``window_activities`` existed)."""
     s = member_stats.c
-    stmt = select(
+    columns = (
         s.member_id,
-        func.coalesce(_window(conn), 0),
         _epoch(conn, s.first_seen),
         _epoch(conn, s.last_seen),
         case({v: k for k, v in enumerate(ONION)}, value=s.onion, else_=-1),
         case({v: k for k, v in enumerate(COHORTS)}, value=s.cohort, else_=-1),
-    ).where(s.segment.is_not(None))
-    data = np.array([tuple(r) for r in conn.execute(stmt)], np.int64).reshape(-1, 6)
+    )
+    placed = s.segment.is_not(None)
+    found = [tuple(r) for r in conn.execute(select(s.window_activities, *columns).where(placed))]
+    if any(r[0] is None for r in found):
+        json = dict(
+            conn.execute(
+                select(s.member_id, func.coalesce(_window(conn), 0)).where(
+                    placed, s.window_activities.is_(None)
+                )
+            ).all()
+        )
+        found = [(json[r[1]], *r[1:]) if r[0] is None else r for r in found]
+    data = np.array(found, np.int64).reshape(-1, 6)[:, [1, 0, 2, 3, 4, 5]]
     data = data[np.argsort(data[:, 0], kind="stable")]
     return Stored(*(np.ascontiguousarray(data[:, j]) for j in range(6)))
 

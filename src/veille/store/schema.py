@@ -94,6 +94,9 @@ members = Table(
     Column("is_bot", Boolean, nullable=False, default=False, server_default="0"),
     Column("is_team", Boolean, nullable=False, default=False, server_default="0"),
     Column("flags", Text),
+    # the few flagged members are read at every members step
+    Index("ix_members_is_team", "is_team"),
+    Index("ix_members_is_bot", "is_bot"),
 )
 
 identities = Table(
@@ -307,6 +310,19 @@ member_stats = Table(
     Column("cohort", String(20)),
     Column("talent_topics", Text),
     Column("computed_at", UTCDateTime, nullable=False),
+    # Activity in the typology window (also in ``counts``): the onion and the top
+    # quarter rank every placed member by it after each ingest, from this index alone.
+    Column("window_activities", Integer),
+    Index(
+        "ix_member_stats_placed",
+        "segment",
+        "member_id",
+        "window_activities",
+        "first_seen",
+        "last_seen",
+        "onion",
+        "cohort",
+    ),
 )
 
 inbox_items = Table(
