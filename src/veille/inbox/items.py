@@ -22,6 +22,7 @@ from typing import Any, Final
 import orjson
 from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
 
+from veille.members.rules import SEGMENTS
 from veille.store.schema import (
     activities,
     channels,
@@ -180,6 +181,8 @@ def listing(
         raise InboxError(f"no status {unknown[0]!r} (known: {', '.join(STATUSES)})")
     if priority and priority not in PRIORITIES:
         raise InboxError(f"no priority {priority!r} (known: {', '.join(PRIORITIES)})")
+    if segment and segment not in SEGMENTS:
+        raise InboxError(f"no segment {segment!r} (known: {', '.join(SEGMENTS)})")
     if assignee and unassigned:
         raise InboxError("an item cannot be assigned to someone and unassigned at once")
     own: list[Any] = [inbox_items.c.status.in_(wanted)]
@@ -252,6 +255,29 @@ def listing(
         }
         if channel and channel not in channel_of:
             return []
+        slice_of: Any = select(inbox_items.c.activity_id, inbox_items.c.received_at)
+        # The segment and the keyword are checked in SQL too, row by row as the walk
+        # goes (a correlated EXISTS keeps the items' index the outer loop): Python only
+        # sees the slices' likely matches.
+        this = activities.c.id == inbox_items.c.activity_id
+        if segment and _few_members(conn, segment):
+            # A rare segment (the dormant are a few hundred) would have the walk read
+            # every item; its members' activities make a short list to check against.
+            own = [*own, inbox_items.c.activity_id.in_(_activities_of_segment(segment))]
+        elif segment:
+            slice_of = slice_of.where(
+                select(1).select_from(activities.join(identities, identities.c.id == activities.c.identity_id)
+                                      .join(member_stats, member_stats.c.member_id == identities.c.member_id))
+                .where(this, member_stats.c.segment == segment).exists()
+            )  # fmt: skip
+        if needle.isascii():
+            # SQLite's LIKE ignores the case of ASCII letters only; a word with others
+            # is checked in Python alone.
+            pattern = f"%{_escape_like(needle)}%"
+            slice_of = slice_of.where(
+                select(1).where(this, or_(activities.c.text.like(pattern, escape="!"),
+                                          activities.c.title.like(pattern, escape="!"))).exists()
+            )  # fmt: skip
         facts_of = _facts(joined)
         wanted_values = {
             "channel_id": channel_of[channel] if channel else None,
@@ -267,11 +293,7 @@ def listing(
         matched: list[int] = []
         size = 500
         while len(matched) < limit:
-            ids = conn.execute(
-                newest_first(select(inbox_items.c.activity_id, inbox_items.c.received_at)).limit(
-                    size
-                )
-            ).all()
+            ids = conn.execute(newest_first(slice_of).limit(size)).all()
             if not ids:
                 break
             facts = {
@@ -294,6 +316,28 @@ def listing(
             return []
         rows = conn.execute(_select().where(inbox_items.c.activity_id.in_(page)).order_by(*newest))
         return [_item(r) for r in rows]
+
+
+#: Up to this many members in a segment, a page lists their activities first.
+FEW_MEMBERS: Final = 5_000
+
+
+def _few_members(conn: Connection, segment: str) -> bool:
+    found = conn.execute(
+        select(func.count()).select_from(
+            select(member_stats.c.member_id)
+            .where(member_stats.c.segment == segment)
+            .limit(FEW_MEMBERS + 1)
+            .subquery()
+        )
+    ).scalar_one()
+    return int(found) <= FEW_MEMBERS
+
+
+def _activities_of_segment(segment: str) -> Any:
+    members_of = select(member_stats.c.member_id).where(member_stats.c.segment == segment)
+    identities_of = select(identities.c.id).where(identities.c.member_id.in_(members_of))
+    return select(activities.c.id).where(activities.c.identity_id.in_(identities_of))
 
 
 def _escape_like(text: str) -> str:
