@@ -638,3 +638,75 @@ def test_a_department_member_comments_without_closing(store: Store) -> None:
     assert r.status_code == 200 and r.json()["version"] == version + 2
     assert [e["action"] for e in dept.get(f"/api/inbox/{mine}").json()["history"]][-2:] == [
         "comment", "comment"]  # fmt: skip
+
+
+def _csv(body: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM spreadsheets need for accents
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def _xlsx(body: bytes) -> list[list[Any]]:
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    sheet = zipfile.ZipFile(io.BytesIO(body)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet  # not one formula
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    return [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+
+
+def test_every_table_page_downloads_as_csv_and_xlsx(store: Store) -> None:
+    from veille.inbox import items
+    from veille.members.search import search
+    from veille.watch import alerts
+
+    item, _ = _item_in(store, DEPARTMENT)
+    attack = "=HYPERLINK(\"http://evil.example\", \"click\")"
+    with store.engine.begin() as conn:  # what a member wrote, as the first thing in a cell
+        conn.execute(activities.update().where(activities.c.id == item).values(text=attack))
+    manager = Browser(store, "manager")
+    expected_rows = {
+        "/inbox?department=sales": len(items.listing(store.engine, department=DEPARTMENT,
+                                                     limit=10_000)),  # fmt: skip
+        "/members?q=a": len(search(store.engine, "a", 10_000)),
+        "/alerts?status=open": len(list(alerts.iter_alerts(store.engine, "open", backtest=False))),
+        "/watches": None,
+        "/segments": None,
+    }
+    for url, n in expected_rows.items():
+        page = manager.get(url).text
+        assert 'data-export="csv"' in page and 'data-export="xlsx"' in page, url
+        joiner = "&" if "?" in url else "?"
+        r = manager.get(f"{url}{joiner}format=csv")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), url
+        assert r.headers["content-disposition"].startswith('attachment; filename="veille-')
+        table = _csv(r.content)
+        x = manager.get(f"{url}{joiner}format=xlsx")
+        assert x.status_code == 200 and "spreadsheetml" in x.headers["content-type"], url
+        book = _xlsx(x.content)
+        assert len(book) == len(table) and book[0] == table[0], url
+        if n is not None:
+            assert len(table) == n + 1 and n > 0, url
+    rows = _csv(manager.get("/inbox?department=sales&format=csv").content)
+    text = rows[0].index("text")
+    (row,) = [r for r in rows[1:] if r[0] == str(item)]
+    assert row[text] == "'" + attack  # CSV: quoted, a spreadsheet shows it as text
+    book = _xlsx(manager.get("/inbox?department=sales&format=xlsx").content)
+    assert [r[text] for r in book if r[0] == item] == [attack]  # XLSX: a text cell, ids numbers
+    segments = _csv(manager.get("/segments?format=csv").content)
+    assert segments[0] == ["family", "value", "members", "share"] and len(segments) > 10
+    # Role-checked as the pages; a department member downloads their departments' items.
+    dept = Browser(store, "department")
+    for url in ("/members?format=csv", "/alerts?format=xlsx"):
+        assert dept.get(url).status_code == 403, url
+    assert Browser(store, "viewer").get("/members?format=xlsx").status_code == 200
+    mine = _csv(dept.get(f"/departments/{DEPARTMENT}?format=csv").content)
+    department = mine[0].index("department")
+    assert len(mine) > 1 and {r[department] for r in mine[1:]} == {DEPARTMENT}
+    assert dept.get("/departments/product?format=csv").status_code == 403
+    assert manager.get("/inbox?format=pdf").status_code == 422

@@ -1,10 +1,13 @@
 """``veille export``: stored activities, members and alerts as NDJSON (the stable
-interface) or CSV."""
+interface) or CSV; and the workbench's tables as CSV or XLSX (:func:`table`)."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
 from typing import Any, TextIO
 
 import orjson
@@ -85,3 +88,65 @@ def _flatten(record: ExportRecord) -> dict[str, Any]:
         else:
             flat[key] = inert(value)
     return flat
+
+
+# -- tables of the workbench's pages, as CSV or XLSX ---------------------------------------
+TABLE_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+#: Excel keeps at most this many characters in a cell.
+XLSX_CELL_MAX = 32_767
+
+
+def table(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, title: str = "veille"
+) -> bytes:
+    """A table (a header, then rows) as a CSV (UTF-8 with a byte-order mark, which
+    spreadsheets need to read accents; formula signs quoted by :func:`inert`) or an XLSX
+    workbook (every text a text cell, never a formula). Dates as ISO 8601, lists and
+    mappings as JSON."""
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows([inert(_plain(v)) for v in row] for row in rows)
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        return _xlsx(columns, rows, title)
+    raise ValueError(f"unknown table format {fmt!r}: {', '.join(TABLE_FORMATS)}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | dict):
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+    return "" if value is None else value
+
+
+def _xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "veille")
+
+    def cell(value: Any) -> Cell:
+        value = _plain(value)
+        if isinstance(value, bool | int | float):
+            return WriteOnlyCell(sheet, value=value)
+        # Control characters are not allowed in the file; a text starting with = stays
+        # text: openpyxl makes it a formula unless told the cell is a string.
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:XLSX_CELL_MAX]
+        made = WriteOnlyCell(sheet, value=text)
+        made.data_type = "s"
+        return made
+
+    sheet.append([cell(c) for c in columns])
+    for row in rows:
+        sheet.append([cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

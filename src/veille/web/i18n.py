@@ -182,6 +182,7 @@ FRENCH: Final[dict[str, str]] = {
     "Reply": "Réponse",
     "Internal note (not sent to the member)": "Note interne (non envoyée au membre)",
     "Add the note": "Ajouter la note",
+    "Export": "Exporter",
 }
 
 ENGLISH: Final[dict[str, str]] = {

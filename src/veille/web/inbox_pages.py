@@ -23,6 +23,7 @@ from veille.web.auth import Principal, need, store_of
 from veille.web.pages import back, see_other
 from veille.web.params import ActivityId
 from veille.web.render import render
+from veille.web.tables import INBOX, INBOX_ROWS, Format, download
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(need("inbox.read"))]
@@ -124,11 +125,20 @@ def _page(engine: Engine, user: User, f: Filters, item_id: int | None,
 Before = Annotated[int | None, Query(ge=1, le=2**62, description="the page after this item")]
 
 
+def _download(request: Request, user: User, f: Filters, before: int | None, fmt: str) -> Response:
+    """The list as the filters give it (up to INBOX_ROWS rows), as a file."""
+    found = scope.listing(store_of(request).engine, user, f.department, limit=INBOX_ROWS,
+                          before=before, **f.listing(user))  # fmt: skip
+    return download("inbox", INBOX, found, fmt)
+
+
 @router.get("/inbox")
 def inbox_page(request: Request, who: Reader,
                item: Annotated[int | None, Query(ge=1, le=2**62)] = None,
-               before: Before = None) -> Response:  # fmt: skip
+               before: Before = None, format: Format = "html") -> Response:  # fmt: skip
     f = _filters(request)
+    if format != "html":
+        return _download(request, who.user, f, before, format)
     page = _page(store_of(request).engine, who.user, f, item, before)
     return render(request, "inbox.html", base="/inbox", title="Inbox", page_size=PAGE, **page)
 
@@ -136,10 +146,12 @@ def inbox_page(request: Request, who: Reader,
 @router.get("/departments/{name}")
 def department_page(request: Request, name: str, who: Reader,
                     item: Annotated[int | None, Query(ge=1, le=2**62)] = None,
-                    before: Before = None) -> Response:  # fmt: skip
+                    before: Before = None, format: Format = "html") -> Response:  # fmt: skip
     f = _filters(request)
     f.department = name
     f.view = "department"
+    if format != "html":
+        return _download(request, who.user, f, before, format)
     page = _page(store_of(request).engine, who.user, f, item, before)
     return render(request, "inbox.html", base=f"/departments/{name}", title=name, page_size=PAGE,
                   **page)  # fmt: skip

@@ -16,6 +16,7 @@ from veille.web.auth import Principal, need, store_of
 from veille.web.pages import back, see_other
 from veille.web.params import MemberPathId
 from veille.web.render import render
+from veille.web.tables import MEMBERS, Format, download
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(need("members.read"))]
@@ -25,8 +26,12 @@ MemberId = Annotated[int, Form(ge=1, le=2**62)]
 
 @router.get("/members")
 def members_page(request: Request, who: Reader,
-                 q: Annotated[str, Query(max_length=200)] = "") -> Response:  # fmt: skip
-    return render(request, "members.html", found=search(store_of(request).engine, q, 100), q=q)
+                 q: Annotated[str, Query(max_length=200)] = "",
+                 format: Format = "html") -> Response:  # fmt: skip
+    found = search(store_of(request).engine, q, 100 if format == "html" else 10_000)
+    if format != "html":
+        return download("members", MEMBERS, found, format)
+    return render(request, "members.html", found=found, q=q)
 
 
 @router.get("/members/suggestions")

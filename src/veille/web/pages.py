@@ -16,6 +16,7 @@ from veille.watch import alerts
 from veille.web.auth import COOKIE, Principal, need, principal, store_of
 from veille.web.params import AlertId
 from veille.web.render import render
+from veille.web.tables import ALERTS, SEGMENTS, Format, download
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,22 +88,29 @@ def _chart(board: dash.Dashboard, who: Principal) -> dict[str, Any]:
 
 @router.get("/segments")
 def segments_page(request: Request,
-                  who: Annotated[Principal, Depends(need("dashboard"))]) -> Response:  # fmt: skip
+                  who: Annotated[Principal, Depends(need("dashboard"))],
+                  format: Format = "html") -> Response:  # fmt: skip
     """Members per typology segment, Orbit level, onion layer and cohort, and the
     thresholds that place them (the ``[members]`` settings)."""
     store = store_of(request)
     rules = settings.member_rules(store)
     shown = [(f.name, getattr(rules, f.name)) for f in fields(rules)
              if isinstance(getattr(rules, f.name), int | float | str | tuple)]  # fmt: skip
-    return render(request, "segments.html", shares=shares(store.engine), rules=shown)
+    found = shares(store.engine)
+    if format != "html":
+        rows = [(family, *share) for family, values in found.items() for share in values]
+        return download("segments", SEGMENTS, rows, format)
+    return render(request, "segments.html", shares=found, rules=shown)
 
 
 @router.get("/alerts")
 def alerts_page(request: Request, who: Annotated[Principal, Depends(need("alerts.read"))],
                 status: Literal["open", "acknowledged", "resolved"] | None = "open",
-                ) -> Response:  # fmt: skip
+                format: Format = "html") -> Response:  # fmt: skip
     found = list(alerts.iter_alerts(store_of(request).engine, status, backtest=False))
     found.reverse()
+    if format != "html":
+        return download("alerts", ALERTS, found, format)
     return render(request, "alerts.html", alerts=found[:200], shown=status)
 
 

@@ -14,14 +14,19 @@ from veille.watch import watches
 from veille.watch.trends import trends
 from veille.web.auth import Principal, need, store_of
 from veille.web.render import render
+from veille.web.tables import WATCHES, Format, download
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(need("dashboard"))]
 
 
 @router.get("/watches")
-def watches_page(request: Request, who: Reader) -> Response:
-    return render(request, "watches.html", found=list(watches.listing(store_of(request).engine)))
+def watches_page(request: Request, who: Reader, format: Format = "html") -> Response:
+    """Watches and campaigns with their matches."""
+    found = list(watches.listing(store_of(request).engine))
+    if format != "html":
+        return download("watches", WATCHES, found, format)
+    return render(request, "watches.html", found=found)
 
 
 @router.get("/watches/{kind}/{name}")
