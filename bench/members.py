@@ -10,7 +10,9 @@ segment for a generated community, from scratch and then incrementally.
    ingested the same way, then ``update(store, after)`` in a fresh process: the
    incremental case.
 
-Run: ``.venv/bin/python bench/members.py [--members N --activities M] [--keep DIR]``.
+Run: ``.venv/bin/python bench/members.py [--members N --activities M] [--keep DIR]``;
+with ``--keep``, the store as step 3 finds it is kept too (``before-incremental.db``,
+and the id to pass in ``before-incremental.json``), to time other code on it.
 Prints lines to paste into docs/benchmarks.md.
 """
 
@@ -20,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,6 +88,11 @@ def main() -> None:
     full = child(str(db), "update")
     before = int(str(full["last_id"]))
     added = child(str(db), "ingest", str(more))
+    if args.keep:  # the store as the incremental step finds it, to time other code on it
+        for suffix in ("", "-wal"):
+            if Path(f"{db}{suffix}").exists():
+                shutil.copyfile(f"{db}{suffix}", work / f"before-incremental.db{suffix}")
+        (work / "before-incremental.json").write_text(json.dumps({"after": before}))
     incremental = child(str(db), "update", str(before))
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
