@@ -212,21 +212,28 @@ def _site_authors(conn: Connection, ids: list[int], everyone: bool) -> set[int]:
         return found & set(ids)
     # An identity belongs to one channel, the channel of its activities: only the blog
     # identities can have written there, and their posts are found by the identity
-    # index (by channel, SQLite would read every post of the blog).
+    # index (by channel, SQLite would read every post of the blog). Identities by
+    # primary key, the channel compared here: by channel, SQLite reads every identity
+    # of the blog.
+    blog_ids = {int(r[0]) for r in conn.execute(blogs)}
     bloggers = sorted(
-        int(r[0])
+        int(i)
         for c in _chunks(sorted(ids))
-        for r in conn.execute(
-            select(identities.c.id).where(
-                identities.c.id.in_(c), identities.c.channel_id.in_(blogs)
-            )
+        for i, cid in conn.execute(
+            select(identities.c.id, identities.c.channel_id).where(identities.c.id.in_(c))
         )
+        if int(cid) in blog_ids
     )
-    posts = select(activities.c.identity_id).distinct().where(activities.c.kind == "post")
+    # one post is enough: a site author's thousands are not read
+    wrote = (
+        select(activities.c.id)
+        .where(activities.c.identity_id == identities.c.id, activities.c.kind == "post")
+        .exists()
+    )
     return {
         int(r[0])
         for c in _chunks(bloggers)
-        for r in conn.execute(posts.where(activities.c.identity_id.in_(c)))
+        for r in conn.execute(select(identities.c.id).where(identities.c.id.in_(c), wrote))
     }
 
 
