@@ -3,7 +3,7 @@
 After every ingest the members step places the members it measured among everyone:
 the onion and the top quarter rank every placed member by activity in the typology
 window. That figure lived only inside the ``counts`` JSON, so each step parsed every
-member's counts (2 s for 121,000 members, most of a minute at a million). It is now a
+member's counts (1 to 2 s for 121,000 members, ten times that at a million). It is now a
 column, filled from the JSON here, and one index holds everything that ranking reads
 (segment, member, window activity, first and last seen, onion, cohort), so the step
 reads the index alone. The team and the bots, read at every step, get an index each
