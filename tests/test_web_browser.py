@@ -133,6 +133,13 @@ def test_a_manager_triages_and_routes_and_the_department_sees_it(browser: Any, s
     manager.go(f"/inbox?item={item}")
     dept.page.reload()
     dept.page.wait_for_selector("#presence:not([hidden]) >> text=manager@example.org")
+    # A comment without closing: an internal note, set apart from replies.
+    dept.page.fill("#form-note textarea[name=text]", "Calling them back today")
+    dept.page.click("#form-note button")
+    note = dept.page.wait_for_selector(".event.internal >> text=Calling them back today")
+    assert note.inner_text().startswith("Internal note")
+    assert note.evaluate("e => getComputedStyle(e).borderLeftStyle") == "dashed"
+    assert dept.page.is_visible(".item-head >> text=routed to sales")
     dept.page.fill("#form-close input[name=note]", "Quote sent")
     dept.page.click("#form-close button")
     dept.page.wait_for_selector(".item-head >> text=closed")
@@ -157,6 +164,11 @@ def test_keyboard_moves_through_the_list_and_stays_quiet_in_fields(browser: Any,
     assert f"item={second}" in page.url and first != second
     page.keyboard.press("Control+Enter")
     page.wait_for_selector(".event.reply >> text=a reply with j and k and e in it")
+    page.keyboard.press("/")  # the keyword search, then Enter filters the list
+    page.keyboard.type("the")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**keyword=the**")
+    assert page.input_value("#search") == "the"
     page.keyboard.press("?")
     assert page.is_visible("#help")
     manager.close()
