@@ -270,7 +270,7 @@ def listing(
                                       .join(member_stats, member_stats.c.member_id == identities.c.member_id))
                 .where(this, member_stats.c.segment == segment).exists()
             )  # fmt: skip
-        if needle.isascii():
+        if needle and needle.isascii():
             # SQLite's LIKE ignores the case of ASCII letters only; a word with others
             # is checked in Python alone.
             pattern = f"%{_escape_like(needle)}%"
