@@ -55,6 +55,8 @@ DAY = 86400
 CHUNK = 500
 BY_KEY = 5000
 """Primary keys looked up per query (a bound parameter each)."""
+SCAN_SHARE = 8
+"""Identities wanted by key up to one in this many of the store's; more, one scan."""
 HANDLES_BY_KEY = 50_000
 """Up to this many distinct ``@handles``, their identities are looked up by key."""
 MENTION = re.compile(r"(?<![\w@.])@(\w[\w.\-]*)")
@@ -366,15 +368,23 @@ def identities_of(conn: Connection, among: I64 | None) -> Grouped:
 
 def owners(conn: Connection, identity_ids: I64) -> tuple[I64, I64]:
     """The member of each of ``identity_ids`` now, as sorted identity ids and their
-    members (-1 for none), looked up by primary key: the cost follows how many are asked,
-    never how many identities the store holds."""
+    members (-1 for none): by primary key, or in one pass over every identity when
+    they are a large share of them (the partners of active members can be)."""
     wanted = np.unique(identity_ids)
     stmt = select(identities.c.id, identities.c.member_id)
-    found = [
-        r for c in chunks(wanted, BY_KEY) for r in conn.execute(stmt.where(identities.c.id.in_(c)))
-    ]
+    top = int(conn.execute(select(func.coalesce(func.max(identities.c.id), 0))).scalar_one())
+    if len(wanted) * SCAN_SHARE > top:
+        found = list(conn.execute(stmt))
+    else:
+        found = [
+            r
+            for c in chunks(wanted, BY_KEY)
+            for r in conn.execute(stmt.where(identities.c.id.in_(c)))
+        ]
     pairs = np.array([(i, -1 if m is None else m) for i, m in found], np.int64).reshape(-1, 2)
     pairs = pairs[np.argsort(pairs[:, 0])]
+    if len(wanted) * SCAN_SHARE > top:
+        pairs = pairs[np.isin(pairs[:, 0], wanted)]
     return np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
 
 
