@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import BinaryIO
 
-import orjson
-
 from veille import settings
 from veille.connectors import Connector, Document, connector_class, detect, iter_documents
 from veille.enrich import Enricher, default_chain, enrich_items, history
@@ -29,7 +27,7 @@ from veille.enrich import labels as labelling
 from veille.enrich.learned import Lessons
 from veille.model import IngestReport, Item, Rejection
 from veille.settings import SpamSettings
-from veille.store import Store
+from veille.store import Store, state
 from veille.store.writer import PreparedBatch, prepare
 
 BATCH_SIZE = 2000
@@ -195,29 +193,14 @@ PROCESSED = "pipeline:processed"
 
 def _processed(store: Store) -> int | None:
     """The highest activity id the last finished run took through every step."""
-    from sqlalchemy import select
-
-    from veille.store.schema import settings as settings_table
-
     with store.engine.connect() as conn:
-        value = conn.execute(
-            select(settings_table.c.value).where(settings_table.c.section == PROCESSED)
-        ).scalar()
-    return int(orjson.loads(value)["upto"]) if value else None
+        value = state.read(conn, PROCESSED)
+    return int(value["upto"]) if value else None
 
 
 def _set_processed(store: Store, upto: int) -> None:
-    from veille.store.schema import settings as settings_table
-    from veille.store.writer import insert_or_update
-
     with store.engine.begin() as conn:
-        insert_or_update(
-            conn,
-            settings_table,
-            [{"section": PROCESSED, "value": orjson.dumps({"upto": upto}).decode(),
-              "updated_at": datetime.now(UTC), "updated_by": "veille"}],  # fmt: skip
-            key="section",
-        )
+        state.write(conn, PROCESSED, {"upto": upto})
 
 
 def _write(

@@ -154,9 +154,8 @@ def _report(found: dict[str, Any]) -> None:
 
     click.echo(f"{found['kind']} {found['name']}: {json.dumps(found['query'], ensure_ascii=False)}")
     click.echo(f"  {now['start'][:16]} to {now['end'][:16]} against the same length before")
-    click.echo(f"  volume    {now['volume']:>7} (before {before['volume']}, {pct(change['volume'])})")
-    click.echo(f"  authors   {now['authors']:>7} (before {before['authors']}, {pct(change['authors'])})")
-    click.echo(f"  reach     {now['reach']:>7} (before {before['reach']}, {pct(change['reach'])})")
+    for key in ("volume", "authors", "reach"):
+        click.echo(f"  {key:<10}{now[key]:>7} (before {before[key]}, {pct(change[key])})")
     for label in ("sentiment", "languages", "channels"):
         shares = ", ".join(f"{k} {v}" for k, v in list(now[label].items())[:6]) or "-"
         click.echo(f"  {label:<10}{shares}")

@@ -16,14 +16,15 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, select
 
 from veille.inbox import rules as rulebook
 from veille.inbox.routing import not_spam_at_source
+from veille.store import state
 from veille.store.schema import (
     activities,
     channels,
@@ -33,7 +34,6 @@ from veille.store.schema import (
     members,
 )
 from veille.store.schema import settings as settings_table
-from veille.store.writer import insert_or_update
 
 PREFIX = "topic:"
 _NAME = re.compile(r"^[\w][\w .-]{0,40}$")
@@ -59,19 +59,7 @@ def add(engine: Engine, name: str, words: list[str], since: datetime | None, by:
     _rules(Topic(name, tuple(words), since))  # checked as the rules check words
     value = {"words": words, "since": since.isoformat() if since else None}
     with engine.begin() as conn:
-        insert_or_update(
-            conn,
-            settings_table,
-            [
-                {
-                    "section": PREFIX + name,
-                    "value": orjson.dumps(value).decode(),
-                    "updated_at": datetime.now(UTC),
-                    "updated_by": by,
-                }
-            ],  # fmt: skip
-            key="section",
-        )
+        state.write(conn, PREFIX + name, value, by=by)
     return Topic(name, tuple(words), since)
 
 
@@ -101,7 +89,7 @@ def get(engine: Engine, name: str) -> Topic:
 def remove(engine: Engine, name: str) -> None:
     get(engine, name)
     with engine.begin() as conn:
-        conn.execute(delete(settings_table).where(settings_table.c.section == PREFIX + name))
+        state.forget(conn, PREFIX + name)
 
 
 def _rules(topic: Topic) -> rulebook.RuleSet:

@@ -34,14 +34,13 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select
 
 from veille.enrich.textmodel import Corrections, Features, TextModel
 from veille.inbox.rules import Facts
+from veille.store import state
 from veille.store.schema import (
     activities,
     channels,
     enrichments,
     inbox_events,
 )
-from veille.store.schema import settings as settings_table
-from veille.store.writer import insert_or_update
 
 #: Fewer examples than this, or fewer than two departments among them: no proposals.
 MIN_EXAMPLES = 10
@@ -192,17 +191,12 @@ def _keep(conn: Connection, mark: Mark, routing: RoutingModel) -> None:
         buffer = io.BytesIO()
         np.savez_compressed(buffer, rows=routing.model.delta_rows, delta=routing.model.delta)
         value["weights"] = base64.b64encode(buffer.getvalue()).decode()
-    insert_or_update(conn, settings_table, [
-        {"section": STATE, "value": orjson.dumps(value).decode(), "updated_at": datetime.now(UTC),
-         "updated_by": "veille"}], key="section")  # fmt: skip
+    state.write(conn, STATE, value)
 
 
 def _stored(conn: Connection, mark: Mark) -> RoutingModel | None:
     """The model kept in the store, if it was fitted at ``mark``."""
-    text = conn.execute(
-        select(settings_table.c.value).where(settings_table.c.section == STATE)
-    ).scalar()
-    value = orjson.loads(text) if text else None
+    value = state.read(conn, STATE)
     if not value or value.get("format") != 1:
         return None
     if value["mark"] != _as_json(mark):

@@ -21,7 +21,7 @@ from veille.inbox import rules as rulebook
 from veille.inbox.items import OPEN
 from veille.inbox.learning import RoutingModel
 from veille.notify import queue
-from veille.store import Store
+from veille.store import Store, state
 from veille.store.schema import (
     activities,
     channels,
@@ -33,8 +33,7 @@ from veille.store.schema import (
     member_stats,
     members,
 )
-from veille.store.schema import settings as settings_table
-from veille.store.writer import _insert, insert_or_update
+from veille.store.writer import _insert
 
 SECTION: Final = "routing"
 NOT_ITEMS: Final = ("reaction",)
@@ -99,27 +98,13 @@ def load_rules(store: Store, path: str | os.PathLike[str], by: str) -> rulebook.
         ]
         if problems:
             raise rulebook.RulesError(os.fspath(path), problems)
-        insert_or_update(
-            conn,
-            settings_table,
-            [
-                {
-                    "section": SECTION,
-                    "value": found.to_json(),
-                    "updated_at": _now(),
-                    "updated_by": by,
-                }
-            ],  # fmt: skip
-            key="section",
-        )
+        state.write(conn, SECTION, found.to_json(), by=by)
     return found
 
 
 def rules_in_force(engine: Engine) -> rulebook.RuleSet | None:
     with engine.connect() as conn:
-        value = conn.execute(
-            select(settings_table.c.value).where(settings_table.c.section == SECTION)
-        ).scalar()
+        value = state.read_text(conn, SECTION)
     return rulebook.RuleSet.from_json(value) if value else None
 
 

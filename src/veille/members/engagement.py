@@ -102,8 +102,8 @@ from veille.members.activity import (
     stored_counts,
 )
 from veille.members.rules import KINDS, MemberRules
+from veille.store import state
 from veille.store.schema import activities, identities, member_stats
-from veille.store.schema import settings as settings_table
 
 NOT_REPLIES = tuple(KINDS.index(k) for k in ("reaction", "pingback", "trackback"))
 REACTION = KINDS.index("reaction")
@@ -270,27 +270,14 @@ def refresh(
             before = None if mark is None else mark.get("cutoff")
             segments.restack(conn, stored, population, measures.ids, ctx.now, rules, before)
         value = {"rules": fingerprint(rules), "upto": upto, "now": ctx.now, "cutoff": ranks.cutoff}
-        _set_mark(conn, value, computed_at)
+        state.write(conn, SECTION, value, by="veille.members.engagement")
     return len(measures.ids)
 
 
 # -- what was counted ---------------------------------------------------------------------
 def _mark(conn: Connection) -> dict[str, Any] | None:
-    raw = conn.execute(
-        select(settings_table.c.value).where(settings_table.c.section == SECTION)
-    ).scalar()
-    value = orjson.loads(raw) if raw else None
+    value = state.read(conn, SECTION)
     return value if isinstance(value, dict) else None
-
-
-def _set_mark(conn: Connection, value: dict[str, Any], at: datetime) -> None:
-    conn.execute(delete(settings_table).where(settings_table.c.section == SECTION))
-    conn.execute(
-        insert(settings_table).values(
-            section=SECTION, value=orjson.dumps(value).decode(), updated_at=at,
-            updated_by="veille.members.engagement",
-        )
-    )  # fmt: skip
 
 
 # -- full and incremental ---------------------------------------------------------------

@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 
 from veille.members.identity import Handles, Verdict, blocking_keys, handles, score
+from veille.store import state
 from veille.store.schema import identities, identity_keys, identity_pairs, members, merges
 from veille.store.writer import _insert
 
@@ -222,28 +223,11 @@ def _clash(conn: Connection, recount: bool) -> float:
     """:func:`name_clash`, counted again when most identities are new (or never was),
     else the value kept from the last count: it moves slowly, and counting it reads
     every name."""
-    from veille.store.schema import settings as settings_table
-    from veille.store.writer import insert_or_update
-
-    kept = conn.execute(
-        select(settings_table.c.value).where(settings_table.c.section == CLASH)
-    ).scalar()
+    kept = state.read(conn, CLASH)
     if kept is not None and not recount:
-        return float(orjson.loads(kept)["name_clash"])
+        return float(kept["name_clash"])
     value = name_clash(conn)
-    insert_or_update(
-        conn,
-        settings_table,
-        [
-            {
-                "section": CLASH,
-                "value": orjson.dumps({"name_clash": value}).decode(),
-                "updated_at": _now(),
-                "updated_by": "veille",
-            }
-        ],  # fmt: skip
-        key="section",
-    )
+    state.write(conn, CLASH, {"name_clash": value})
     return value
 
 

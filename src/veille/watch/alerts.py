@@ -19,7 +19,7 @@ import orjson
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 
 from veille.notify import queue
-from veille.store import Store
+from veille.store import Store, state
 from veille.store.schema import (
     activities,
     alerts,
@@ -29,8 +29,6 @@ from veille.store.schema import (
     watch_hits,
     watches,
 )
-from veille.store.schema import settings as settings_table
-from veille.store.writer import insert_or_update
 from veille.watch.hourly import counts
 from veille.watch.spikes import (
     HOUR,
@@ -72,10 +70,8 @@ def _newest_hour(conn: Connection) -> int | None:
 
 
 def _state(conn: Connection) -> int | None:
-    value = conn.execute(
-        select(settings_table.c.value).where(settings_table.c.section == STATE)
-    ).scalar()
-    return int(orjson.loads(value)["last_hour"]) if value else None
+    value = state.read(conn, STATE)
+    return int(value["last_hour"]) if value else None
 
 
 def watch(store: Store, rules: SpikeRules | None = None) -> WatchReport:
@@ -89,19 +85,7 @@ def watch(store: Store, rules: SpikeRules | None = None) -> WatchReport:
         last = _state(conn)
         start = max(newest - 48, last + 1) if last is not None else newest - 48
         report = _run(conn, range(start, newest + 1), rules, backtest=False)
-        insert_or_update(
-            conn,
-            settings_table,
-            [
-                {
-                    "section": STATE,
-                    "value": orjson.dumps({"last_hour": newest}).decode(),
-                    "updated_at": _now(),
-                    "updated_by": "veille",
-                }
-            ],  # fmt: skip
-            key="section",
-        )
+        state.write(conn, STATE, {"last_hour": newest})
     return report
 
 

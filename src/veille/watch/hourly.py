@@ -18,44 +18,27 @@ from __future__ import annotations
 from typing import Final
 
 import numpy as np
-import orjson
 from sqlalchemy import Connection, delete, func, insert, select
 
+from veille.store import state
 from veille.store.schema import activities, watch_hours
-from veille.store.schema import settings as settings_table
-from veille.store.writer import insert_or_update
 from veille.watch.spikes import HOUR, Series, add_named, series
 
 STATE: Final = "watch:hours"
 
 
 def _state(conn: Connection) -> dict[str, object] | None:
-    value = conn.execute(
-        select(settings_table.c.value).where(settings_table.c.section == STATE)
-    ).scalar()
-    found = orjson.loads(value) if value else None
+    found = state.read(conn, STATE)
     return found if isinstance(found, dict) else None
 
 
 def forget(conn: Connection, subject: str) -> None:
     """Drop a subject's kept counts (a watch changed or removed): it is counted again."""
     conn.execute(delete(watch_hours).where(watch_hours.c.subject == subject))
-    state = _state(conn)
-    if state is not None:
-        named = [s for s in state.get("named", []) if s != subject]  # type: ignore[attr-defined]
-        _save(conn, {**state, "named": named})
-
-
-def _save(conn: Connection, state: dict[str, object]) -> None:
-    from datetime import UTC, datetime
-
-    insert_or_update(
-        conn,
-        settings_table,
-        [{"section": STATE, "value": orjson.dumps(state).decode(), "updated_at": datetime.now(UTC),
-          "updated_by": "veille"}],  # fmt: skip
-        key="section",
-    )
+    kept = _state(conn)
+    if kept is not None:
+        named = [s for s in kept.get("named", []) if s != subject]  # type: ignore[attr-defined]
+        state.write(conn, STATE, {**kept, "named": named})
 
 
 def _named_subjects(conn: Connection) -> set[str]:
@@ -69,17 +52,17 @@ def counts(conn: Connection, first: int, last: int, per_channel: bool, per_watch
     """The hourly series of ``[first, last]`` for every subject, recounting only the
     hours that activities stored since the last call can have changed."""
     upto = int(conn.execute(select(func.coalesce(func.max(activities.c.id), 0))).scalar_one())
-    state = _state(conn)
-    kept_upto = int(state["upto"]) if state else None  # type: ignore[call-overload]
-    kept_first = int(state["first"]) if state else None  # type: ignore[call-overload]
+    previous = _state(conn)
+    kept_upto = int(previous["upto"]) if previous else None  # type: ignore[call-overload]
+    kept_first = int(previous["first"]) if previous else None  # type: ignore[call-overload]
     named = _named_subjects(conn) if per_watch else set()
-    known = set(state.get("named", [])) if state else set()  # type: ignore[call-overload]
+    known = set(previous.get("named", [])) if previous else set()  # type: ignore[call-overload]
     if (
-        state is None
+        previous is None
         or kept_upto is None
         or kept_first is None
         or kept_first > first
-        or bool(state.get("per_channel")) != per_channel
+        or bool(previous.get("per_channel")) != per_channel
     ):
         recount_from = first
     else:
@@ -154,6 +137,6 @@ def counts(conn: Connection, first: int, last: int, per_channel: bool, per_watch
         conn.execute(insert(watch_hours), rows_out)
     # Hours before ``first`` are no longer needed by any look.
     conn.execute(delete(watch_hours).where(watch_hours.c.hour < first))
-    _save(conn, {"upto": upto, "first": first, "per_channel": per_channel,
+    state.write(conn, STATE, {"upto": upto, "first": first, "per_channel": per_channel,
                  "named": sorted(named)})  # fmt: skip
     return out

@@ -28,13 +28,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, func, insert, or_, select, update
 
 from veille.notify import queue
-from veille.store import Store
+from veille.store import Store, state
 from veille.store.schema import activities, alerts, identities, member_stats, members
-from veille.store.schema import settings as settings_table
-from veille.store.writer import insert_or_update
 
 KINDS: Final = ("first-contribution", "member-back", "member-silent", "vip-active")
 STATE: Final = "watch:members"
@@ -104,10 +102,8 @@ def vip_members(conn: Connection, entries: tuple[str, ...]) -> set[int]:
 
 
 def _state(conn: Connection) -> datetime | None:
-    value = conn.execute(
-        select(settings_table.c.value).where(settings_table.c.section == STATE)
-    ).scalar()
-    return datetime.fromisoformat(orjson.loads(value)["checked_to"]) if value else None
+    value = state.read(conn, STATE)
+    return datetime.fromisoformat(value["checked_to"]) if value else None
 
 
 def member_alerts(
@@ -133,13 +129,7 @@ def member_alerts(
             since = max(_state(conn) or recent, recent)
             _silent(conn, since, newest, rules, report)
         _write(conn, report, rules, notify)
-        insert_or_update(
-            conn,
-            settings_table,
-            [{"section": STATE, "value": orjson.dumps({"checked_to": newest.isoformat()}).decode(),
-              "updated_at": _now(), "updated_by": "veille"}],  # fmt: skip
-            key="section",
-        )
+        state.write(conn, STATE, {"checked_to": newest.isoformat()})
     return report
 
 
@@ -211,16 +201,21 @@ def _on_activity(
                    round(days, 1), evidence, f"{who} is back after {days:.0f} days of silence")  # fmt: skip
             report.resolved += conn.execute(
                 update(alerts)
-                .where(
-                    alerts.c.kind == "member-silent",
-                    alerts.c.subject == f"member:{member}",
-                    alerts.c.status != "resolved",
-                    alerts.c.backtest.is_(False),
-                )
+                .where(*_open_alert("member-silent", member))
                 .values(status="resolved", resolved_by="veille (member back)", updated_at=_now())
             ).rowcount
         if member in vip:
             _vip(conn, member, acts, who, report)
+
+
+def _open_alert(kind: str, member: int) -> list[ColumnElement[bool]]:
+    """A member's live alert of ``kind`` that is not resolved."""
+    return [
+        alerts.c.kind == kind,
+        alerts.c.subject == f"member:{member}",
+        alerts.c.status != "resolved",
+        alerts.c.backtest.is_(False),
+    ]
 
 
 def _vip(
@@ -232,12 +227,7 @@ def _vip(
 ) -> None:
     current = conn.execute(
         select(alerts)
-        .where(
-            alerts.c.kind == "vip-active",
-            alerts.c.subject == f"member:{member}",
-            alerts.c.status != "resolved",
-            alerts.c.backtest.is_(False),
-        )
+        .where(*_open_alert("vip-active", member))
         .order_by(alerts.c.id.desc())
     ).mappings().first()
     first_at = acts[0][1]
