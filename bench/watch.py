@@ -25,6 +25,7 @@ from veille.pipeline import ingest
 from veille.store import Store
 from veille.watch.alerts import backtest, iter_alerts
 from veille.watch.trends import trends
+from watch_crisis import dispersion  # the same measure, printed the same way
 
 
 def main() -> None:
@@ -41,6 +42,7 @@ def main() -> None:
             generate(cfg, out)
         store = Store(Path(tmp, "veille.db"))
         ingest(store, [str(data)], members=False)
+        dispersion(store)
         t0 = time.perf_counter()
         report = backtest(store)
         took = time.perf_counter() - t0

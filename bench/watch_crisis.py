@@ -36,6 +36,7 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
+import numpy as np
 import orjson
 from sqlalchemy import func, select
 
@@ -46,6 +47,13 @@ from veille.pipeline import ingest  # noqa: E402
 from veille.store import Store  # noqa: E402
 from veille.store.schema import activities, channels, enrichments  # noqa: E402
 from veille.watch.alerts import backtest, iter_alerts  # noqa: E402
+from veille.watch.spikes import (  # noqa: E402
+    HOUR,
+    SpikeRules,
+    _window_sums,
+    overdispersion,
+    series,
+)
 
 DATA = ROOT.parent / "shared" / "data" / "scale"
 COMPLAINTS = (
@@ -87,6 +95,27 @@ def _poisson(rng: Random, lam: float) -> int:
         if p <= limit:
             return k
         k += 1
+
+
+def dispersion(store: Store) -> None:
+    """Each series' burstiness as the detector measures it (``overdispersion`` of its
+    2-hour window counts), at the median and 90th percentile of the hours with
+    activity: what ``burst_tolerance`` is compared with."""
+    rules = SpikeRules()
+    with store.engine.connect() as conn:
+        lo, hi = conn.execute(
+            select(func.min(activities.c.created_at), func.max(activities.c.created_at))
+        ).one()
+        first, last = int(lo.timestamp()) // HOUR, int(hi.timestamp()) // HOUR
+        s = series(conn, first, last, rules.per_channel)
+    print("burstiness (median / 90th percentile over hours with activity):")
+    for subject in sorted(s.volume, key=lambda k: -s.volume[k].sum()):
+        for metric, x in (("volume", s.volume[subject]), ("negative", s.negative[subject])):
+            sums = _window_sums(x, rules.window_hours)
+            phi = overdispersion(sums, first, rules)[sums > 0]
+            if len(phi):
+                print(f"  {subject:<45} {metric:<9} {np.median(phi):5.2f} / "
+                      f"{np.percentile(phi, 90):5.2f}")  # fmt: skip
 
 
 def false_alarms(store: Store, months: dict[str, int]) -> None:
@@ -215,9 +244,10 @@ def main() -> None:
         months = {k: len(v) for k, v in seen.items()}
         busiest = sorted((k for k in months if k != "all"),
                          key=lambda k: -sum(1 for n, _ in rows if n == k))[:4]  # fmt: skip
+        dispersion(store)
         false_alarms(store, months)
         store.close()
-        for size in (float(s) for s in args.sizes.split(",")):
+        for size in (float(s) for s in args.sizes.split(",") if s):
             crises(base, work, size, args.crises, busiest, args.seed)
 
 

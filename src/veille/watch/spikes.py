@@ -65,7 +65,7 @@ class SpikeRules:
     dispersion: float = 1.25
     #: A series more variable than a Poisson count by more than this factor (its own
     #: burstiness, :func:`overdispersion`) must spike as much more to alarm; 0: never.
-    #: Poisson history measures 1.4-2.0 here (the baseline is an estimate too).
+    #: A Poisson-like community measures 1.4-1.7 at the median (bench/watch.py).
     burst_tolerance: float = 2.0
     #: The usual level is never taken below this (a quiet channel's silence is no baseline).
     floor: float = 0.5
