@@ -16,11 +16,12 @@ import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 import orjson
 from sqlalchemy import Connection, Engine, and_, distinct, func, select, update
 
+from veille.members.activity import chunks
 from veille.members.identity import normal_email
 from veille.store.schema import (
     activities,
@@ -40,8 +41,6 @@ BOT_NAMES: Final = (
     r"\b(github-actions|dependabot|renovate|travis|jenkins|circleci)\b",
 )
 BLOG_PLATFORMS: Final = ("blog", "wordpress")
-# Identities (and addresses) looked up per query, by index.
-CHUNK: Final = 500
 # Up to this many identities, site authors are looked for among them; more, all.
 SMALL: Final = 5000
 
@@ -193,13 +192,9 @@ def _shared_addresses(conn: Connection, above: int, among: set[str | None] | Non
     values = sorted({a[:400] for a in among if a})
     return {
         str(value)
-        for c in _chunks(values)
+        for c in chunks(values)
         for value, _ in conn.execute(query.where(k.value.in_(c)))
     }
-
-
-def _chunks(values: list[Any]) -> list[list[Any]]:
-    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
 def _site_authors(conn: Connection, ids: list[int], everyone: bool) -> set[int]:
@@ -244,12 +239,12 @@ def _repeaters(
         enough = enough.having(func.count() >= rules.bot_min_activities)
         many = sorted(
             int(r[0])
-            for c in _chunks(sorted(ids))
+            for c in chunks(sorted(ids))
             for r in conn.execute(enough.where(activities.c.identity_id.in_(c)))
         )
         rows = [
             r
-            for c in _chunks(many)
+            for c in chunks(many)
             for r in conn.execute(query.where(activities.c.identity_id.in_(c)))
         ]
     out: dict[int, float] = {}

@@ -35,6 +35,7 @@ from sqlalchemy import (
     update,
 )
 
+from veille.members.activity import chunks
 from veille.members.identity import Handles, Verdict, blocking_keys, handles, score
 from veille.store import state
 from veille.store.schema import identities, identity_keys, identity_pairs, members, merges
@@ -165,7 +166,7 @@ class Holders:
             if (kind, value) not in self.counts:
                 by_kind.setdefault(kind, []).append(value)
         for kind, values in by_kind.items():
-            for chunk in _chunks(values, 2000):
+            for chunk in chunks(values, 2000):
                 found = dict.fromkeys(chunk, 0)
                 for value, n in self.conn.execute(
                     select(identity_keys.c.value, func.count())
@@ -207,7 +208,7 @@ def name_clash(conn: Connection) -> float:
 
 def _keys_of(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str, str]]:
     out: list[tuple[int, str, str]] = []
-    for chunk in _chunks(sorted(ids), 5000):
+    for chunk in chunks(sorted(ids), 5000):
         out += [
             (int(i), str(k), str(v))
             for i, k, v in conn.execute(
@@ -256,7 +257,7 @@ def _candidates(
     for kind, value in wanted:
         by_kind.setdefault(kind, []).append(value)
     for kind, values in by_kind.items():
-        for chunk in _chunks(values, 2000):
+        for chunk in chunks(values, 2000):
             groups: dict[str, list[int]] = {}
             for ident, value in conn.execute(
                 select(identity_keys.c.identity_id, identity_keys.c.value).where(
@@ -271,11 +272,6 @@ def _candidates(
                         if b >= first:  # at least one side is new
                             pairs.add((a, b))
     return pairs
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 # -- resolving ---------------------------------------------------------------------------
@@ -310,7 +306,7 @@ def _decided_pairs(conn: Connection, pairs: set[tuple[int, int]]) -> set[tuple[i
         return set()
     firsts = sorted({a for a, _ in pairs})
     out: set[tuple[int, int]] = set()
-    for chunk in _chunks(firsts, 5000):
+    for chunk in chunks(firsts, 5000):
         for a, b in conn.execute(
             select(identity_pairs.c.identity_a, identity_pairs.c.identity_b).where(
                 and_(identity_pairs.c.identity_a.in_(chunk), identity_pairs.c.status != "open")
@@ -341,7 +337,7 @@ def _score(
             )
         }
     holders.prefetch((k, v) for _, k, v in _keys_of(conn, ids))
-    for chunk in _chunks(ids, 5000):
+    for chunk in chunks(ids, 5000):
         for row in conn.execute(
             select(
                 identities.c.id,
@@ -372,7 +368,7 @@ def _score(
 
 def _member_of(conn: Connection, ids: Iterable[int]) -> dict[int, int]:
     out: dict[int, int] = {}
-    for chunk in _chunks(sorted(set(ids)), 5000):
+    for chunk in chunks(sorted(set(ids)), 5000):
         for ident, member in conn.execute(
             select(identities.c.id, identities.c.member_id).where(identities.c.id.in_(chunk))
         ):
@@ -504,7 +500,7 @@ def _apply(
 
 def _sizes(conn: Connection, member_ids: set[int]) -> dict[int, int]:
     out: dict[int, int] = {}
-    for chunk in _chunks(sorted(member_ids), 5000):
+    for chunk in chunks(sorted(member_ids), 5000):
         for member, n in conn.execute(
             select(identities.c.member_id, func.count())
             .where(identities.c.member_id.in_(chunk))
@@ -528,13 +524,13 @@ def _write_pairs(conn: Connection, rows: list[dict[str, Any]]) -> None:
             "updated_at": stmt.excluded.updated_at,
         },
     )
-    for chunk in _chunks(rows, 5000):
+    for chunk in chunks(rows, 5000):
         conn.execute(stmt, list(chunk))
 
 
 def _refresh_names(conn: Connection, member_ids: set[int]) -> None:
     """A merged member is called by the fullest name among its identities."""
-    for chunk in _chunks(sorted(member_ids), 2000):
+    for chunk in chunks(sorted(member_ids), 2000):
         best: dict[int, tuple[int, str]] = {}
         for member, name, username, email in conn.execute(
             select(
