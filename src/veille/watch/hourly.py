@@ -15,7 +15,7 @@ full count (a backtest always counts everything from the activities).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from sqlalchemy import Connection, delete, func, insert, select
@@ -27,7 +27,7 @@ from veille.watch.spikes import HOUR, Series, add_named, series
 STATE: Final = "watch:hours"
 
 
-def _state(conn: Connection) -> dict[str, object] | None:
+def _state(conn: Connection) -> dict[str, Any] | None:
     found = state.read(conn, STATE)
     return found if isinstance(found, dict) else None
 
@@ -37,7 +37,7 @@ def forget(conn: Connection, subject: str) -> None:
     conn.execute(delete(watch_hours).where(watch_hours.c.subject == subject))
     kept = _state(conn)
     if kept is not None:
-        named = [s for s in kept.get("named", []) if s != subject]  # type: ignore[attr-defined]
+        named = [s for s in kept.get("named", []) if s != subject]
         state.write(conn, STATE, {**kept, "named": named})
 
 
@@ -53,10 +53,10 @@ def counts(conn: Connection, first: int, last: int, per_channel: bool, per_watch
     hours that activities stored since the last call can have changed."""
     upto = int(conn.execute(select(func.coalesce(func.max(activities.c.id), 0))).scalar_one())
     previous = _state(conn)
-    kept_upto = int(previous["upto"]) if previous else None  # type: ignore[call-overload]
-    kept_first = int(previous["first"]) if previous else None  # type: ignore[call-overload]
+    kept_upto = int(previous["upto"]) if previous else None
+    kept_first = int(previous["first"]) if previous else None
     named = _named_subjects(conn) if per_watch else set()
-    known = set(previous.get("named", [])) if previous else set()  # type: ignore[call-overload]
+    known = set(previous.get("named", [])) if previous else set()
     if (
         previous is None
         or kept_upto is None
