@@ -16,7 +16,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy import text as sql
 
 from veille.cli import cli
-from veille.inbox import items
+from veille.inbox import items, listing
 from veille.inbox.routing import InboxRules, intake, load_rules, rules_in_force
 from veille.inbox.rules import RulesError
 from veille.pipeline import ingest
@@ -548,7 +548,7 @@ def test_filters_by_owner_tag_priority_segment_dates_and_keyword(
     data = io.StringIO()
     generate(GenerateConfig(members=200, activities=2500, seed=5), data)
     store = Store(db_url)
-    monkeypatch.setattr(items, "FEW_MEMBERS", few)
+    monkeypatch.setattr(listing, "FEW_MEMBERS", few)
     ingest(store, [_write_text(tmp_path / "f.ndjson", data.getvalue())])
     ids = [i.activity_id for i in items.listing(store.engine, limit=100_000)]
     with store.engine.begin() as conn:

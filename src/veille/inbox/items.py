@@ -1,4 +1,5 @@
-"""Inbox items: the workflow, its audit trail, assignment, and reading the inbox.
+"""Inbox items: the workflow, its audit trail and assignment (pages and counts are in
+:mod:`veille.inbox.listing`, the item itself in :mod:`veille.inbox.model`).
 
 An item is an activity that needs a human: not spam, not the team's own, not a
 reaction. Its status moves ``new -> triaged -> routed -> answered / closed``, with
@@ -14,20 +15,31 @@ item someone else owns is refused unless the manager takes it over (``take=True`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
-from veille.members.rules import SEGMENTS
+# The listing and the item's model live in their own modules; callers keep reading
+# them from here (``items.listing``, ``items.Item``, ``items.STATUSES``...).
+from veille.inbox.listing import COUNTED, FEW_MEMBERS, counts, listing
+from veille.inbox.model import (
+    OPEN,
+    PRIORITIES,
+    STATUSES,
+    Conflict,
+    InboxError,
+    Item,
+    item_of,
+    select_items,
+)
+from veille.inbox.model import now as _now
 from veille.store.schema import (
     activities,
-    channels,
     departments,
-    enrichments,
     identities,
     inbox_events,
     inbox_items,
@@ -35,349 +47,20 @@ from veille.store.schema import (
     members,
 )
 
-STATUSES: Final = ("new", "triaged", "routed", "answered", "closed", "snoozed", "spam")
-OPEN: Final = ("new", "triaged", "routed", "snoozed")
-PRIORITIES: Final = ("low", "normal", "high", "urgent")
-
-
-class InboxError(ValueError):
-    """A change that cannot be made (unknown item or department, a bad status...)."""
-
-
-class Conflict(InboxError):
-    """Someone else changed or owns the item; the message says who and what."""
-
-
-@dataclass(slots=True)
-class Item:
-    activity_id: int
-    status: str
-    department: str | None
-    assignee: str | None
-    priority: str
-    tags: list[str]
-    rules_applied: list[dict[str, Any]]
-    received_at: datetime
-    first_response_at: datetime | None
-    snoozed_until: datetime | None
-    version: int
-    proposed_department: str | None = None
-    proposed_confidence: float | None = None
-    channel: str = ""
-    kind: str = ""
-    author: str = ""
-    member_id: int | None = None
-    title: str | None = None
-    text: str | None = None
-    language: str | None = None
-    sentiment: str | None = None
-    intent: str | None = None
-    segment: str | None = None
-    history: list[dict[str, Any]] = field(default_factory=list)
-    #: What a department needs to understand the item: its thread and its author.
-    context: dict[str, Any] = field(default_factory=dict)
-
-    def as_record(self) -> dict[str, Any]:
-        """The item as JSON-ready values (``veille inbox list --format ndjson``)."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = value.isoformat() if isinstance(value, datetime) else value
-        return out
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-# -- reading ----------------------------------------------------------------------------
-def _select() -> Any:
-    a, i, e, s, c = activities, identities, enrichments, member_stats, channels
-    return select(
-        inbox_items,
-        c.c.name.label("channel"),
-        a.c.kind,
-        func.coalesce(i.c.name, i.c.username, i.c.email, i.c.url).label("author"),
-        i.c.member_id,
-        a.c.title,
-        a.c.text,
-        e.c.language,
-        e.c.sentiment,
-        e.c.intent,
-        s.c.segment,
-    ).select_from(
-        inbox_items.join(a, a.c.id == inbox_items.c.activity_id)
-        .join(c, c.c.id == a.c.channel_id)
-        .join(i, i.c.id == a.c.identity_id)
-        .outerjoin(e, e.c.activity_id == a.c.id)
-        .outerjoin(s, s.c.member_id == i.c.member_id)
-    )
-
-
-def _item(row: Any) -> Item:
-    m = row._mapping
-    return Item(
-        activity_id=int(m["activity_id"]),
-        status=m["status"],
-        department=m["department"],
-        assignee=m["assignee"],
-        priority=m["priority"],
-        tags=orjson.loads(m["tags"]) if m["tags"] else [],
-        rules_applied=orjson.loads(m["rules_applied"]) if m["rules_applied"] else [],
-        received_at=m["received_at"],
-        first_response_at=m["first_response_at"],
-        snoozed_until=m["snoozed_until"],
-        version=int(m["version"]),
-        proposed_department=m["proposed_department"],
-        proposed_confidence=m["proposed_confidence"],
-        channel=m["channel"],
-        kind=m["kind"],
-        author=m["author"] or "",
-        member_id=m["member_id"],
-        title=m["title"],
-        text=m["text"],
-        language=m["language"],
-        sentiment=m["sentiment"],
-        intent=m["intent"],
-        segment=m["segment"],
-    )
-
-
-def listing(
-    engine: Engine,
-    *,
-    status: Sequence[str] = (),
-    department: str | None = None,
-    assignee: str | None = None,
-    channel: str | None = None,
-    language: str | None = None,
-    intent: str | None = None,
-    sentiment: str | None = None,
-    limit: int = 50,
-    before: int | None = None,
-    unassigned: bool = False,
-    tag: str | None = None,
-    priority: str | None = None,
-    segment: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    keyword: str | None = None,
-) -> list[Item]:
-    """A page of the inbox, newest first, filtered; ``before`` (an item's id) gives the
-    page after that item. Without a status filter, the open items (new, triaged,
-    routed, snoozed). ``unassigned``: only items nobody owns; ``since`` / ``until``:
-    received in ``[since, until)``; ``keyword``: in the title or text, whatever the case.
-
-    Filters on the item itself (status, department, owner, tag, priority, dates) are
-    conditions on its row, the owner and the dates served by its indexes. Filters on
-    what is joined to it (channel, language, intent, sentiment, the author's segment,
-    the keyword) walk the newest items in growing slices and keep those that match, so
-    a page costs a few slices instead of sorting every item of a language. A keyword
-    has no index: a rare one reads the text of every item in the date range (narrow it
-    with ``since`` / ``until``)."""
-    wanted = list(status) or list(OPEN)
-    unknown = [s for s in wanted if s not in STATUSES]
-    if unknown:
-        raise InboxError(f"no status {unknown[0]!r} (known: {', '.join(STATUSES)})")
-    if priority and priority not in PRIORITIES:
-        raise InboxError(f"no priority {priority!r} (known: {', '.join(PRIORITIES)})")
-    if segment and segment not in SEGMENTS:
-        raise InboxError(f"no segment {segment!r} (known: {', '.join(SEGMENTS)})")
-    if assignee and unassigned:
-        raise InboxError("an item cannot be assigned to someone and unassigned at once")
-    own: list[Any] = [inbox_items.c.status.in_(wanted)]
-    if department:
-        own.append(inbox_items.c.department == department)
-    if assignee:
-        own.append(inbox_items.c.assignee == assignee)
-    if unassigned:
-        own.append(inbox_items.c.assignee.is_(None))
-    if priority:
-        own.append(inbox_items.c.priority == priority)
-    if tag:  # tags are a JSON list: look for the quoted tag, its wildcards escaped
-        quoted = orjson.dumps(tag).decode()
-        own.append(inbox_items.c.tags.like(f"%{_escape_like(quoted)}%", escape="!"))
-    for at, name in ((since, "since"), (until, "until")):
-        if at is not None and at.tzinfo is None:
-            raise InboxError(f"{name}: a time with its time zone")
-    if since is not None:
-        own.append(inbox_items.c.received_at >= since)
-    if until is not None:
-        own.append(inbox_items.c.received_at < until)
-    needle = " ".join((keyword or "").split()).casefold()
-    # What is joined is checked here, on the slices' few columns, not in SQL: given a
-    # channel or a language, a database would walk all of that channel's activities.
-    joined = {k: v for k, v in (("channel", channel), ("language", language),
-                                ("intent", intent), ("sentiment", sentiment),
-                                ("segment", segment), ("keyword", needle)) if v}  # fmt: skip
-    newest = (inbox_items.c.received_at.desc(), inbox_items.c.activity_id.desc())
-    with engine.connect() as conn:
-        if before is not None:
-            at = conn.execute(
-                select(inbox_items.c.received_at).where(inbox_items.c.activity_id == before)
-            ).scalar()
-            if at is None:
-                raise InboxError(f"item {before}: not in the inbox")
-            own.append(_older_than(at, before))
-        # Most items are open: walking the newest first and skipping the others beats
-        # gathering every open item and sorting them, which is what SQLite picks.
-        walk = not (department or assignee or unassigned) and set(OPEN) <= set(wanted)
-
-        def newest_first(q: Any) -> Any:
-            q = q.where(*own).order_by(*newest)
-            return (
-                q.with_hint(inbox_items, "INDEXED BY ix_inbox_items_received_at", "sqlite")
-                if walk
-                else q
-            )
-
-        if conn.dialect.name == "postgresql":
-            # PostgreSQL's planner walks the newest-first index and joins as it goes.
-            q = _select().where(*own)
-            for name, value in joined.items():
-                if name == "keyword":
-                    pattern = f"%{_escape_like(value)}%"
-                    q = q.where(or_(activities.c.text.ilike(pattern, escape="!"),
-                                    activities.c.title.ilike(pattern, escape="!")))  # fmt: skip
-                    continue
-                column = {"channel": channels.c.name, "segment": member_stats.c.segment}.get(name)
-                q = q.where((enrichments.c[name] if column is None else column) == value)
-            return [_item(r) for r in conn.execute(q.order_by(*newest).limit(limit))]
-        if not joined:  # the page's ids first, by the index alone; then their rows
-            page = [int(r[0]) for r in conn.execute(
-                newest_first(select(inbox_items.c.activity_id)).limit(limit))]  # fmt: skip
-            rows = conn.execute(
-                _select().where(inbox_items.c.activity_id.in_(page)).order_by(*newest)
-            )
-            return [_item(r) for r in rows]
-        channel_of = {
-            str(n): int(i) for i, n in conn.execute(select(channels.c.id, channels.c.name))
-        }
-        if channel and channel not in channel_of:
-            return []
-        slice_of: Any = select(inbox_items.c.activity_id, inbox_items.c.received_at)
-        # The segment and the keyword are checked in SQL too, row by row as the walk
-        # goes (a correlated EXISTS keeps the items' index the outer loop): Python only
-        # sees the slices' likely matches.
-        this = activities.c.id == inbox_items.c.activity_id
-        if segment and _few_members(conn, segment):
-            # A rare segment (the dormant are a few hundred) would have the walk read
-            # every item; its members' activities make a short list to check against.
-            own = [*own, inbox_items.c.activity_id.in_(_activities_of_segment(segment))]
-        elif segment:
-            slice_of = slice_of.where(
-                select(1).select_from(activities.join(identities, identities.c.id == activities.c.identity_id)
-                                      .join(member_stats, member_stats.c.member_id == identities.c.member_id))
-                .where(this, member_stats.c.segment == segment).exists()
-            )  # fmt: skip
-        if needle and needle.isascii():
-            # SQLite's LIKE ignores the case of ASCII letters only; a word with others
-            # is checked in Python alone.
-            pattern = f"%{_escape_like(needle)}%"
-            slice_of = slice_of.where(
-                select(1).where(this, or_(activities.c.text.like(pattern, escape="!"),
-                                          activities.c.title.like(pattern, escape="!"))).exists()
-            )  # fmt: skip
-        facts_of = _facts(joined)
-        wanted_values = {
-            "channel_id": channel_of[channel] if channel else None,
-            "language": language, "intent": intent, "sentiment": sentiment, "segment": segment,
-        }  # fmt: skip
-        checked = {k: v for k, v in wanted_values.items() if v is not None}
-
-        def keep(m: Any) -> bool:
-            if any(m[k] != v for k, v in checked.items()):
-                return False
-            return not needle or needle in f"{m['title'] or ''}\n{m['text'] or ''}".casefold()
-
-        matched: list[int] = []
-        size = 500
-        while len(matched) < limit:
-            ids = conn.execute(newest_first(slice_of).limit(size)).all()
-            if not ids:
-                break
-            facts = {
-                int(m["id"]): m
-                for m in conn.execute(
-                    facts_of.where(activities.c.id.in_([r[0] for r in ids]))
-                ).mappings()
-            }
-            for activity_id, _ in ids:
-                m = facts.get(int(activity_id))
-                if m is not None and keep(m):
-                    matched.append(int(activity_id))
-            if len(ids) < size:
-                break
-            last_at, last_id = ids[-1][1], ids[-1][0]
-            own = [*own, _older_than(last_at, last_id)]
-            size = min(size * 4, 50_000)
-        page = matched[:limit]
-        if not page:
-            return []
-        rows = conn.execute(_select().where(inbox_items.c.activity_id.in_(page)).order_by(*newest))
-        return [_item(r) for r in rows]
-
-
-#: Up to this many members in a segment, a page lists their activities first.
-FEW_MEMBERS: Final = 5_000
-
-
-def _few_members(conn: Connection, segment: str) -> bool:
-    found = conn.execute(
-        select(func.count()).select_from(
-            select(member_stats.c.member_id)
-            .where(member_stats.c.segment == segment)
-            .limit(FEW_MEMBERS + 1)
-            .subquery()
-        )
-    ).scalar_one()
-    return int(found) <= FEW_MEMBERS
-
-
-def _activities_of_segment(segment: str) -> Any:
-    members_of = select(member_stats.c.member_id).where(member_stats.c.segment == segment)
-    identities_of = select(identities.c.id).where(identities.c.member_id.in_(members_of))
-    return select(activities.c.id).where(activities.c.identity_id.in_(identities_of))
-
-
-def _escape_like(text: str) -> str:
-    """``text`` matched as itself in a LIKE pattern with ``escape="!"``."""
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-
-
-def _facts(joined: dict[str, str]) -> Any:
-    """What a slice of items is checked on: only the columns the filters need (the
-    author's segment and the text are read only when asked for)."""
-    a = activities
-    columns: list[Any] = [a.c.id, a.c.channel_id, enrichments.c.language, enrichments.c.intent,
-                          enrichments.c.sentiment]  # fmt: skip
-    source: Any = a.outerjoin(enrichments, enrichments.c.activity_id == a.c.id)
-    if "segment" in joined:
-        source = source.join(identities, identities.c.id == a.c.identity_id).outerjoin(
-            member_stats, member_stats.c.member_id == identities.c.member_id
-        )
-        columns.append(member_stats.c.segment)
-    if "keyword" in joined:
-        columns += [a.c.title, a.c.text]
-    return select(*columns).select_from(source)
-
-
-def _older_than(at: datetime, activity_id: int) -> Any:
-    """Items after (``at``, ``activity_id``) in newest-first order (a range on the
-    time, which an index serves, then the ties)."""
-    return and_(
-        inbox_items.c.received_at <= at,
-        or_(inbox_items.c.received_at < at, inbox_items.c.activity_id < activity_id),
-    )
+__all__ = [
+    "COUNTED", "FEW_MEMBERS", "OPEN", "PRIORITIES", "STATUSES", "Conflict", "InboxError",
+    "Item", "answer", "assign", "comment", "counts", "department_names", "get", "listing",
+    "route", "set_status", "wake",
+]  # fmt: skip
 
 
 def get(engine: Engine, activity_id: int, history: bool = True) -> Item:
     """One item with its audit trail."""
     with engine.connect() as conn:
-        row = conn.execute(_select().where(inbox_items.c.activity_id == activity_id)).first()
+        row = conn.execute(select_items().where(inbox_items.c.activity_id == activity_id)).first()
         if row is None:
             raise InboxError(f"item {activity_id}: not in the inbox")
-        item = _item(row)
+        item = item_of(row)
         if history:
             item.context = _context(conn, activity_id)
             item.history = [
@@ -479,10 +162,10 @@ def _change(
     if not by.strip():
         raise InboxError("a change needs who makes it")
     with engine.begin() as conn:
-        row = conn.execute(_select().where(inbox_items.c.activity_id == activity_id)).first()
+        row = conn.execute(select_items().where(inbox_items.c.activity_id == activity_id)).first()
         if row is None:
             raise InboxError(f"item {activity_id}: not in the inbox")
-        item = _item(row)
+        item = item_of(row)
         seen = item.version if version is None else version
         if item.version != seen:
             raise Conflict(_changed_since(conn, activity_id, seen))
@@ -669,25 +352,3 @@ def wake(engine: Engine, now: datetime | None = None) -> int:
                 )  # fmt: skip
             )
     return len(due)
-
-
-COUNTED: Final = ("status", "department", "assignee")
-
-
-def counts(engine: Engine, by: Sequence[str] = COUNTED) -> dict[str, dict[str, int]]:
-    """Items per status, and open items per department and assignee: the backlog.
-    ``by``: only some of these (the status alone reads one index; the open items per
-    department or assignee read every open item: about 0.5 s each at 200,000
-    activities on SQLite)."""
-    unknown = [b for b in by if b not in COUNTED]
-    if unknown:
-        raise InboxError(f"no count by {unknown[0]!r} (known: {', '.join(COUNTED)})")
-    out: dict[str, dict[str, int]] = {}
-    with engine.connect() as conn:
-        for column in (inbox_items.c[b] for b in by):
-            query = select(column, func.count()).group_by(column)
-            if column.name != "status":
-                query = query.where(inbox_items.c.status.in_(OPEN))
-            rows = conn.execute(query)
-            out[column.name] = {str(k) if k is not None else "-": int(n) for k, n in rows}
-    return out
