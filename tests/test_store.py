@@ -16,7 +16,8 @@ from veille.pipeline import ingest, ingest_documents
 from veille.store import Store
 from veille.store.engine import current_revision, head_revision
 from veille.store.reads import list_quarantine
-from veille.store.schema import activities, ingest_runs, metadata
+from veille.store.schema import activities, identities, ingest_runs, metadata
+from veille.store.search import is_index
 
 
 def _record(i: int, **extra: object) -> dict[str, object]:
@@ -51,7 +52,9 @@ def test_migrated_schema_matches_the_metadata(store: Store) -> None:
 
     assert current_revision(store.engine) == head_revision()
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        # The keyword index is outside the metadata (veille.store.search).
+        opts = {"include_name": lambda name, type_, _: not (type_ == "table" and is_index(name))}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), metadata)
     assert diff == []
 
 
@@ -247,3 +250,50 @@ def test_text_no_database_accepts_is_cleaned_not_fatal(store: Store) -> None:
     (row,) = records(store, "activities")
     assert row["text"] == "caf\ufffd au lait"
     assert row["author"]["name"] == "Ren\ufffd Dupont"
+
+
+def _found(store: Store, keyword: str) -> set[int]:
+    from veille.store import search
+
+    with store.engine.connect() as conn:
+        query = search.matching(conn, search.keyword_words(keyword))
+        return {int(r[0]) for r in conn.execute(query)}
+
+
+def test_the_keyword_index_follows_ingests_edits_and_erasure(store: Store, tmp_path: Path) -> None:
+    from veille.members.privacy import erase
+    from veille.store import search
+
+    recs = [_record(i) for i in range(40)]
+    recs[5]["title"] = "Mise à JOUR du Thermostat"
+    ingest(store, [_write(tmp_path / "a.ndjson", recs)], fmt="ndjson")
+    with store.engine.connect() as conn:
+        by_native = {r.native_id: r for r in conn.execute(select(activities))}
+    five, six = by_native["m5"].id, by_native["m6"].id
+    assert _found(store, "mise a jour") == _found(store, "MISE À J") == {five}
+    assert _found(store, "message 6") == {six} and len(_found(store, "message")) == 40
+    assert _found(store, "中文") == _found(store, "MESSAGE") and _found(store, "jour du") == {five}
+    assert _found(store, "jour mise") == set()  # the words in their order
+    # An edit at the source is indexed again; re-ingesting changes nothing.
+    recs[5] = {**recs[5], "title": None, "text": "Le chauffage est réparé"}
+    recs[6] = {**recs[6], "text": ""}
+    for _ in range(2):
+        ingest(store, [_write(tmp_path / "b.ndjson", recs)], fmt="ndjson")
+        assert _found(store, "mise") == set() and _found(store, "repare") == {five}
+        assert _found(store, "message 6") == set() and len(_found(store, "message")) == 38
+    # An erased member's words go with their activities (nothing else's).
+    member = by_native["m7"].identity_id
+    with store.engine.connect() as conn:
+        member_id = conn.execute(
+            select(identities.c.member_id).where(identities.c.id == member)
+        ).scalar_one()
+        theirs = {int(r[0]) for r in conn.execute(
+            select(activities.c.id).where(activities.c.identity_id == member))}  # fmt: skip
+    erase(store.engine, member_id)
+    assert theirs and not theirs & _found(store, "message")
+    assert len(_found(store, "message")) == 38 - len(theirs - {five, six})
+    with store.engine.begin() as conn:  # rebuilt from scratch: the same words
+        search.drop(conn)
+        search.create(conn)
+        assert search.rebuild(conn) == 40 - len(theirs)
+    assert len(_found(store, "message")) == 38 - len(theirs - {five, six})

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, and_, func, or_, select
 
 from veille.inbox.model import OPEN, PRIORITIES, STATUSES, InboxError, Item, item_of, select_items
 from veille.members.rules import SEGMENTS
+from veille.store import search
 from veille.store.schema import (
     activities,
     channels,
@@ -50,15 +51,17 @@ def listing(
     """A page of the inbox, newest first, filtered; ``before`` (an item's id) gives the
     page after that item. Without a status filter, the open items (new, triaged,
     routed, snoozed). ``unassigned``: only items nobody owns; ``since`` / ``until``:
-    received in ``[since, until)``; ``keyword``: in the title or text, whatever the case.
+    received in ``[since, until)``; ``keyword``: its words in the title or text, in that
+    order, the last one possibly a word's beginning, case and accents folded
+    (:mod:`veille.store.search`).
 
     Filters on the item itself (status, department, owner, tag, priority, dates) are
     conditions on its row, the owner and the dates served by its indexes. Filters on
     what is joined to it (channel, language, intent, sentiment, the author's segment,
     the keyword) walk the newest items in growing slices and keep those that match, so
     a page costs a few slices instead of sorting every item of a language. A keyword
-    has no index: a rare one reads the text of every item in the date range (narrow it
-    with ``since`` / ``until``)."""
+    goes through the keyword index: one found in few activities lists those first, a
+    common one is checked as the walk goes."""
     wanted = list(status) or list(OPEN)
     unknown = [s for s in wanted if s not in STATUSES]
     if unknown:
@@ -88,7 +91,10 @@ def listing(
         own.append(inbox_items.c.received_at >= since)
     if until is not None:
         own.append(inbox_items.c.received_at < until)
-    needle = " ".join((keyword or "").split()).casefold()
+    words = search.keyword_words(keyword or "")
+    if keyword and keyword.strip() and not words:
+        raise InboxError(f"keyword {keyword!r}: no word to look for (letters or digits)")
+    needle = " ".join(words)
     # What is joined is checked here, on the slices' few columns, not in SQL: given a
     # channel or a language, a database would walk all of that channel's activities.
     joined = {k: v for k, v in (("channel", channel), ("language", language),
@@ -120,9 +126,7 @@ def listing(
             q = select_items().where(*own)
             for name, value in joined.items():
                 if name == "keyword":
-                    pattern = f"%{_escape_like(value)}%"
-                    q = q.where(or_(activities.c.text.ilike(pattern, escape="!"),
-                                    activities.c.title.ilike(pattern, escape="!")))  # fmt: skip
+                    q = q.where(activities.c.id.in_(search.matching(conn, words)))
                     continue
                 column = {"channel": channels.c.name, "segment": member_stats.c.segment}.get(name)
                 q = q.where((enrichments.c[name] if column is None else column) == value)
@@ -140,7 +144,14 @@ def listing(
         if channel and channel not in channel_of:
             return []
         slice_of: Any = select(inbox_items.c.activity_id, inbox_items.c.received_at)
-        # The segment and the keyword are checked in SQL too, row by row as the walk
+        if words and _few_matches(conn, words):
+            # A keyword found in few activities: those first (the index), then their
+            # items by id, sorted; the walk would read every item to find them.
+            found = search.matching(conn, words).subquery()
+            slice_of = slice_of.select_from(
+                found.join(inbox_items, inbox_items.c.activity_id == found.c.id)
+            )
+        # The segment is checked in SQL too, row by row as the walk
         # goes (a correlated EXISTS keeps the items' index the outer loop): Python only
         # sees the slices' likely matches.
         this = activities.c.id == inbox_items.c.activity_id
@@ -154,14 +165,6 @@ def listing(
                                       .join(member_stats, member_stats.c.member_id == identities.c.member_id))
                 .where(this, member_stats.c.segment == segment).exists()
             )  # fmt: skip
-        if needle and needle.isascii():
-            # SQLite's LIKE ignores the case of ASCII letters only; a word with others
-            # is checked in Python alone.
-            pattern = f"%{_escape_like(needle)}%"
-            slice_of = slice_of.where(
-                select(1).where(this, or_(activities.c.text.like(pattern, escape="!"),
-                                          activities.c.title.like(pattern, escape="!"))).exists()
-            )  # fmt: skip
         facts_of = _facts(joined)
         wanted_values = {
             "channel_id": channel_of[channel] if channel else None,
@@ -172,7 +175,7 @@ def listing(
         def keep(m: Any) -> bool:
             if any(m[k] != v for k, v in checked.items()):
                 return False
-            return not needle or needle in f"{m['title'] or ''}\n{m['text'] or ''}".casefold()
+            return not words or search.found(search.words_of(m["title"], m["text"]), words)
 
         matched: list[int] = []
         size = 500
@@ -202,6 +205,20 @@ def listing(
             select_items().where(inbox_items.c.activity_id.in_(page)).order_by(*newest)
         )
         return [item_of(r) for r in rows]
+
+
+#: Up to this many activities found by a keyword, a page lists them first (SQLite); a
+#: keyword found more often (5% of 1,000,000) fills a page within the newest few hundred.
+FEW_MATCHES: Final = 50_000
+
+
+def _few_matches(conn: Connection, words: list[str]) -> bool:
+    found = conn.execute(
+        select(func.count()).select_from(
+            search.matching(conn, words, limit=FEW_MATCHES + 1).subquery()
+        )
+    ).scalar_one()
+    return int(found) <= FEW_MATCHES
 
 
 #: Up to this many members in a segment, a page lists their activities first.

@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import Connection, Engine, delete, or_, select
 
 from veille.members.profile import UnknownMember, profile
+from veille.store import search
 from veille.store.schema import (
     activities,
     channels,
@@ -124,6 +125,7 @@ def erase(engine: Engine, member_id: int) -> Erased:
             chunk = aids[start : start + 5000]
             for table in (inbox_events, inbox_items, labels, watch_hits, enrichments):
                 conn.execute(delete(table).where(table.c.activity_id.in_(chunk)))
+            search.forget(conn, chunk)  # their words, too
             conn.execute(delete(activities).where(activities.c.id.in_(chunk)))
         conn.execute(delete(identity_keys).where(identity_keys.c.identity_id.in_(ids)))
         conn.execute(

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, sele
 from sqlalchemy.dialects import postgresql, sqlite
 
 from veille.model import Author, Item, Rejection, clean_text
+from veille.store import search
 from veille.store.schema import activities, channels, enrichments, identities, members, quarantine
 
 IDENTITY_CACHE_LIMIT = 500_000
@@ -243,6 +244,8 @@ class Writer:
             updates: list[dict[str, Any]] = []
             rethread: list[dict[str, Any]] = []
             enriched: list[tuple[int, str, int | None, dict[str, Any]]] = []
+            # The keyword index: (channel, native id, id when stored already, words).
+            indexed: list[tuple[int, str, int | None, str]] = []
             for cid, prepared_rows in by_channel.items():
                 stored = self._stored(conn, cid, [r.values["native_id"] for r in prepared_rows])
                 threads = self._threads(conn, cid, prepared_rows)
@@ -265,6 +268,10 @@ class Writer:
                                 known[0] if known else None,
                                 prepared.enrichment,
                             )
+                        )
+                    if known is None or known[1] != row["content_hash"]:
+                        indexed.append(
+                            (cid, row["native_id"], known[0] if known else None, prepared.words)
                         )
                     if known is None:
                         row["ingested_at"] = now
@@ -303,8 +310,12 @@ class Writer:
                     .values(thread_native_id=bindparam("new")),
                     rethread,
                 )
+            new_ids = self._new_ids(conn, [(c, n) for c, n, aid, _ in indexed if aid is None])
             if enriched:
-                self._store_enrichments(conn, enriched, now)
+                self._store_enrichments(conn, enriched, now, new_ids)
+            search.write(
+                conn, ((aid if aid is not None else new_ids[c][n][0], w) for c, n, aid, w in indexed)
+            )
         self._identities.update(identity_ids)
         self._channels.update(seen_channels)
         if len(self._identities) > IDENTITY_CACHE_LIMIT:
@@ -316,16 +327,22 @@ class Writer:
         conn: Connection,
         enriched: list[tuple[int, str, int | None, dict[str, Any]]],
         now: datetime,
+        new_ids: dict[int, dict[str, tuple[int, str]]],
     ) -> None:
-        new_ids: dict[int, dict[str, tuple[int, str]]] = {}
-        for cid in {cid for cid, _, aid, _ in enriched if aid is None}:
-            names = [nid for c, nid, aid, _ in enriched if c == cid and aid is None]
-            new_ids[cid] = self._stored(conn, cid, names)
         rows = []
         for cid, nid, aid, values in enriched:
             activity_id = aid if aid is not None else new_ids[cid][nid][0]
             rows.append({**values, "activity_id": activity_id, "enriched_at": now})
         upsert_enrichments(conn, rows)
+
+    def _new_ids(
+        self, conn: Connection, inserted: list[tuple[int, str]]
+    ) -> dict[int, dict[str, tuple[int, str]]]:
+        """The ids the database gave the activities just inserted, per channel."""
+        by_channel: dict[int, list[str]] = {}
+        for cid, native_id in inserted:
+            by_channel.setdefault(cid, []).append(native_id)
+        return {cid: self._stored(conn, cid, names) for cid, names in by_channel.items()}
 
     @staticmethod
     def _stored(conn: Connection, cid: int, native_ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -425,6 +442,8 @@ class PreparedRow:
     author: Author
     values: dict[str, Any]
     enrichment: dict[str, Any] | None = None
+    #: The title's and text's words for the keyword index (:func:`search.words_of`).
+    words: str = ""
 
 
 @dataclass(slots=True)
@@ -480,6 +499,8 @@ def prepare(
             item.author,
             values,
             enrichments[n] if enrichments is not None else None,
+            # Folded here, beside the reader, not in the writer's transaction.
+            search.words_of(values["title"], values["text"]),
         )
     batch.rows = list(latest.values())
     return batch
