@@ -30,7 +30,7 @@ RULES = """
 name = "crisis words go to PR"
 when.any_words = ["food poisoning", "sick", "intoxication", "malade"]
 then.route = "pr"
-then.priority = "urgent"
+then.priority = "critical"
 then.tag = ["crisis"]
 stop = true
 
@@ -105,7 +105,7 @@ def test_incoming_activities_become_items_and_rules_route_them(db_url: str, tmp_
     # The bot's post and the reaction are no items; the others are.
     assert set(found) == {_id(store, n) for n in ("m1", "m2", "m5", "m6")}
     sick = found[_id(store, "m2")]
-    assert (sick.status, sick.department, sick.priority) == ("routed", "pr", "urgent")
+    assert (sick.status, sick.department, sick.priority) == ("routed", "pr", "critical")
     assert sick.tags == ["crisis"]
     assert sick.received_at.isoformat() == "2026-05-03T12:00:00+00:00"  # when it was written
     assert sick.rules_applied[0]["rule"] == "crisis words go to PR"
@@ -413,13 +413,13 @@ def test_response_times_and_late_items(tmp_path: Path) -> None:
     from veille.inbox.times import late_items, response_times
 
     store = _store_with_items(str(tmp_path / "t.db"), tmp_path)
-    rules = InboxRules(sla_urgent_hours=1, sla_normal_hours=24)
+    rules = InboxRules(sla_critical_hours=1, sla_medium_hours=24)
     now = items.get(store.engine, _id(store, "m6")).received_at + timedelta(hours=30)
     by_channel = response_times(store.engine, "channel", rules, now)
     assert [(r.group, r.items, r.responded) for r in by_channel] == [("forum", 4, 1)]
     assert by_channel[0].median_hours == pytest.approx(100.0)  # m1 05-02 11:00, m5 05-06 15:00
     late = late_items(store.engine, rules, now)
-    assert late[0][1] == "urgent" and {i for i, *_ in late} == {
+    assert late[0][1] == "critical" and {i for i, *_ in late} == {
         _id(store, n) for n in ("m2", "m5", "m6")
     }
     store.close()
@@ -556,7 +556,7 @@ def test_filters_by_owner_tag_priority_segment_dates_and_keyword(
     with store.engine.begin() as conn:
         for chosen, values in (
             (ids[::3], {"assignee": "ana@example.org"}),
-            (ids[::5], {"tags": '["crisis", "50%_off"]', "priority": "urgent"}),
+            (ids[::5], {"tags": '["crisis", "50%_off"]', "priority": "critical"}),
             (ids[1::5], {"tags": '["crisis-like"]', "priority": "low"}),  # not "crisis"
         ):
             conn.execute(
@@ -579,7 +579,7 @@ def test_filters_by_owner_tag_priority_segment_dates_and_keyword(
         ({"unassigned": True}, lambda i: i.assignee is None),
         ({"tag": "crisis"}, lambda i: "crisis" in i.tags),
         ({"tag": "50%_off"}, lambda i: "50%_off" in i.tags),
-        ({"priority": "urgent"}, lambda i: i.priority == "urgent"),
+        ({"priority": "critical"}, lambda i: i.priority == "critical"),
         ({"segment": segment}, lambda i: i.segment == segment),
         ({"since": middle}, lambda i: i.received_at >= middle),
         ({"until": middle, "language": "en"}, lambda i: i.received_at < middle and i.language == "en"),

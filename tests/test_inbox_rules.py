@@ -69,7 +69,7 @@ def test_the_documented_example_parses_whole() -> None:
     assert crisis.when.any_words[:2] == ("food poisoning", "sick")
     assert (crisis.then.route, crisis.then.priority, crisis.then.tag) == (
         "pr",
-        "urgent",
+        "critical",
         ("crisis",),
     )
     assert crisis.then.notify == ("pr-team@kelvio.example", "https://hooks.kelvio.example/crisis")
@@ -126,7 +126,7 @@ CRISIS = """
 name = "crisis"
 when.any_words = ["food poisoning", "sick", "intoxication", "malade", "intoxiqu*"]
 then.route = "pr"
-then.priority = "urgent"
+then.priority = "critical"
 then.tag = ["crisis"]
 stop = true
 
@@ -151,9 +151,9 @@ then.route = "support"
 )
 def test_food_poisoning_and_sickness_go_straight_to_pr(title: str, text: str) -> None:
     out = parse(CRISIS).apply(facts(title=title, text=text))
-    assert (out.department, out.priority, out.tags) == ("pr", "urgent", ["crisis"])
+    assert (out.department, out.priority, out.tags) == ("pr", "critical", ["crisis"])
     assert out.applied == [
-        {"rule": "crisis", "did": ["route:pr", "priority:urgent", "tag:crisis", "stop"]}
+        {"rule": "crisis", "did": ["route:pr", "priority:critical", "tag:crisis", "stop"]}
     ]
 
 
@@ -169,7 +169,7 @@ def test_food_poisoning_and_sickness_go_straight_to_pr(title: str, text: str) ->
 )
 def test_other_messages_are_not_a_crisis(text: str) -> None:
     out = parse(CRISIS).apply(facts(text=text))
-    assert (out.department, out.priority) == ("support", "normal")
+    assert (out.department, out.priority) == ("support", "medium")
     assert out.applied == [{"rule": "everything else to support", "did": ["route:support"]}]
 
 
@@ -286,7 +286,7 @@ then.notify = ["https://hooks.kelvio.example/angry", "support@kelvio.example"]
 
 [[rule]]
 name = "third"
-then.priority = "normal"
+then.priority = "medium"
 """
 
 
@@ -312,16 +312,34 @@ def test_first_route_and_assignee_win_priority_takes_the_highest_tags_add_up() -
             "did": ["priority:high", "tag:angry", "notify:https://hooks.kelvio.example/angry"],
             "ignored": ["route:sales", "assign:bob", "tag:money", "notify:support@kelvio.example"],
         },
-        {"rule": "third", "did": [], "ignored": ["priority:normal"]},
+        {"rule": "third", "did": [], "ignored": ["priority:medium"]},
     ]
 
 
-def test_a_lone_priority_applies_even_when_low_and_none_means_normal() -> None:
+def test_a_lone_priority_applies_even_when_low_and_none_means_medium() -> None:
     rules = parse(PRECEDENCE.split('[[rule]]\nname = "third"')[0])
     assert rules.apply(facts(text="refund")).priority == "low"
     assert rules.apply(facts(intent="complaint")).priority == "high"
-    assert parse(PRECEDENCE).apply(facts(text="refund")).priority == "normal"  # normal > low
-    assert one('then.route = "hr"').apply(facts()).priority == "normal"
+    assert parse(PRECEDENCE).apply(facts(text="refund")).priority == "medium"  # medium > low
+    assert one('then.route = "hr"').apply(facts()).priority == "medium"
+
+
+def test_priorities_rank_critical_to_none_and_the_old_names_still_read() -> None:
+    # Before revision 0017 the priorities were low, normal, high and urgent.
+    assert one('then.priority = "none"').apply(facts()).priority == "none"
+    both = parse('[[rule]]\nname = "a"\nthen.priority = "none"\n\n'
+                 '[[rule]]\nname = "b"\nthen.priority = "low"\n')  # fmt: skip
+    assert both.apply(facts()).priority == "low"
+    old = parse('[[rule]]\nname = "a"\nthen.priority = "urgent"\n\n'
+                '[[rule]]\nname = "b"\nthen.priority = "normal"\n')  # fmt: skip
+    assert [r.then.priority for r in old.rules] == ["critical", "medium"]
+    assert old.apply(facts()).priority == "critical"
+    # Rules stored in a store before the revision are read the same way.
+    stored = json.loads(old.to_json())
+    stored["rules"][0]["then"]["priority"] = "urgent"
+    assert RuleSet.from_json(json.dumps(stored)).rules[0].then.priority == "critical"
+    with pytest.raises(RulesError, match="whenever"):
+        one('then.priority = "whenever"')
 
 
 def test_rules_run_in_file_order_whatever_indexes_them() -> None:
@@ -470,7 +488,7 @@ BAD_FILES: list[tuple[str, int | None, str]] = [
     (
         R + 'then.priority = "asap"\n',
         3,
-        "then.priority: unknown priority 'asap'; known: low, normal,",
+        "then.priority: unknown priority 'asap'; known: critical, high, medium,",
     ),
     (
         R + "when.regex = ['(unclosed']\nthen.route = \"pr\"\n",
@@ -686,7 +704,7 @@ def _generated_rules(rng: random.Random, words: list[str], n: int) -> str:
         lines += list(chosen.values())[: rng.randint(1, 3)]
         lines.append(f'then.route = "{rng.choice(DEPARTMENTS)}"')
         if rng.random() < 0.5:
-            lines.append(f'then.priority = "{rng.choice(["low", "normal", "high", "urgent"])}"')
+            lines.append(f'then.priority = "{rng.choice(["critical", "high", "medium", "low", "none"])}"')
         lines.append(f'then.tag = ["t{i % 17}"]')
         if rng.random() < 0.1:
             lines.append("stop = true")

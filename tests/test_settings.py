@@ -92,3 +92,10 @@ def test_settings_commands(tmp_path: Path) -> None:
     assert settings.read_file(again)["spam"]["max_links"] == 3
     missing = runner.invoke(cli, ["--db", db, "settings", "load", str(tmp_path / "no.toml")])
     assert missing.exit_code == 1 and "cannot be read" in missing.output
+
+
+def test_service_levels_named_after_the_old_priorities_still_read() -> None:
+    from veille.settings import check_inbox
+
+    assert check_inbox({"sla_urgent_hours": 2, "sla_normal_hours": 12}, "s.toml") == {
+        "sla_critical_hours": 2, "sla_medium_hours": 12}  # fmt: skip

@@ -297,3 +297,35 @@ def test_the_keyword_index_follows_ingests_edits_and_erasure(store: Store, tmp_p
         search.create(conn)
         assert search.rebuild(conn) == 40 - len(theirs)
     assert len(_found(store, "message")) == 38 - len(theirs - {five, six})
+
+
+def test_revision_0017_builds_the_keyword_index_and_renames_priorities(
+    store: Store, tmp_path: Path
+) -> None:
+    from alembic import command
+
+    from veille.store.engine import _alembic_config
+    from veille.store.schema import inbox_items
+
+    ingest(store, [_write(tmp_path / "a.ndjson", [_record(i) for i in range(30)])], fmt="ndjson")
+
+    def to(revision: str) -> None:
+        cfg = _alembic_config()
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            (command.upgrade if revision == "head" else command.downgrade)(cfg, revision)
+
+    to("0016")
+    with store.engine.begin() as conn:
+        ids = [int(r[0]) for r in conn.execute(select(activities.c.id).order_by(activities.c.id))]
+        conn.execute(inbox_items.delete())
+        for n, old in enumerate(("urgent", "normal", "high", "low")):
+            conn.execute(inbox_items.insert().values(
+                activity_id=ids[n], status="new", priority=old, received_at=datetime.now(UTC),
+                updated_at=datetime.now(UTC), version=1))  # fmt: skip
+    assert current_revision(store.engine) == "0016"
+    to("head")
+    with store.engine.connect() as conn:
+        got = dict(conn.execute(select(inbox_items.c.activity_id, inbox_items.c.priority)).all())
+    assert [got[i] for i in ids[:4]] == ["critical", "medium", "high", "low"]
+    assert len(_found(store, "message")) == 30 and _found(store, "message 3") == {ids[3]}

@@ -592,7 +592,7 @@ def test_inbox_filters_by_assignee_tag_priority_segment_dates_and_keyword(store:
            f"&priority={target.priority}&since={day}&until={day}")  # until: the whole day
     assert item in rows(url) and rows(url) == [i.activity_id for i in expected]
     assert item not in rows(f"/inbox?keyword={word}&until=2000-01-01")
-    assert item not in rows(f"/inbox?keyword={word}&since={day}&priority=urgent")
+    assert item not in rows(f"/inbox?keyword={word}&since={day}&priority=critical")
     assert manager.get("/inbox?since=yesterday").status_code == 400
     assert manager.get("/api/inbox?priority=whenever").status_code == 400
     assert manager.get("/api/inbox?since=2026-01-01T00:00:00").status_code == 400  # no zone

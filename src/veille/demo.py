@@ -99,7 +99,7 @@ name = "the logo crisis goes to PR"
 when.any_words = ["logo", "boycott", "rebrand*"]
 when.sentiment = ["negative"]
 then.route = "pr"
-then.priority = "urgent"
+then.priority = "critical"
 then.tag = ["crisis"]
 stop = true
 

@@ -34,7 +34,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 import orjson
 from sqlalchemy import select
@@ -211,9 +211,18 @@ def identities_from(values: dict[str, Any]) -> tuple[ResolveRules, FlagRules]:
     return ResolveRules(**_pick(ResolveRules, values)), FlagRules(**_pick(FlagRules, values))
 
 
+#: Settings named after the priorities before revision 0017, read as the new names.
+RENAMED_INBOX: Final = {"sla_urgent_hours": "sla_critical_hours",
+                        "sla_normal_hours": "sla_medium_hours"}  # fmt: skip
+
+
+def _renamed(values: dict[str, Any]) -> dict[str, Any]:
+    return {RENAMED_INBOX.get(k, k): v for k, v in values.items()}
+
+
 def check_inbox(values: dict[str, Any], where: str) -> dict[str, Any]:
     """The ``[inbox]`` section (:class:`veille.inbox.routing.InboxRules`)."""
-    return _check_fields("inbox", (InboxRules,), values, where)
+    return _check_fields("inbox", (InboxRules,), _renamed(values), where)
 
 
 def check_notify(values: dict[str, Any], where: str) -> dict[str, Any]:
@@ -258,7 +267,7 @@ def member_alert_rules(store: Store) -> MemberAlertRules:
 
 def inbox_rules(store: Store) -> InboxRules:
     """How the inbox takes items in, in force."""
-    return InboxRules(**_pick(InboxRules, stored(store, "inbox")))
+    return InboxRules(**_pick(InboxRules, _renamed(stored(store, "inbox"))))
 
 
 def check_members(values: dict[str, Any], where: str) -> dict[str, Any]:

@@ -19,8 +19,16 @@ from typing import Final, NotRequired, TypedDict
 
 from veille.members.identity import fold
 
-PRIORITIES: Final = ("low", "normal", "high", "urgent")
-"""Lowest first."""
+PRIORITIES: Final = ("critical", "high", "medium", "low", "none")
+"""Most pressing first; ``medium`` when nothing says otherwise."""
+DEFAULT_PRIORITY: Final = "medium"
+RENAMED_PRIORITIES: Final = {"urgent": "critical", "normal": "medium"}
+"""The names before revision 0017, still read in rule files and stored rules."""
+
+
+def priority_name(name: str) -> str:
+    """A priority by its name, an old name read as the new one."""
+    return RENAMED_PRIORITIES.get(name, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +64,7 @@ class Then:
     notify: tuple[str, ...] = ()
 
     def steps(self) -> list[str]:
-        """``["route:pr", "priority:urgent", "tag:crisis", ...]``."""
+        """``["route:pr", "priority:critical", "tag:crisis", ...]``."""
         single = [
             (k, v)
             for k, v in (
@@ -122,7 +130,7 @@ class Outcome:
 
     department: str | None = None
     assignee: str | None = None
-    priority: str = "normal"
+    priority: str = DEFAULT_PRIORITY
     tags: list[str] = field(default_factory=list)
     notify: list[str] = field(default_factory=list)
     applied: list[Applied] = field(default_factory=list)
@@ -162,7 +170,7 @@ def phrase(p: str) -> tuple[tuple[str, ...], bool]:
 
 # -- matching ----------------------------------------------------------------------
 
-_RANK: Final = {p: i for i, p in enumerate(PRIORITIES)}
+_RANK: Final = {p: -i for i, p in enumerate(PRIORITIES)}  # the higher, the more pressing
 
 
 class _Item:
@@ -368,7 +376,7 @@ class Matcher:
         """What the rules decide for one item."""
         it = self.item(facts)
         out = Outcome()
-        rank = -1  # of the priority set so far: -1 while no rule has set one
+        rank = -len(PRIORITIES)  # of the priority set so far: below all while none is set
         for i in self.candidates(it):
             c = self.rules[i]
             for check in c.checks:

@@ -13,6 +13,7 @@ from typing import Any, Final
 import orjson
 from sqlalchemy import func, select
 
+from veille.inbox.matching import PRIORITIES as _PRIORITIES
 from veille.store.schema import (
     activities,
     channels,
@@ -24,7 +25,8 @@ from veille.store.schema import (
 
 STATUSES: Final = ("new", "triaged", "routed", "answered", "closed", "snoozed", "spam")
 OPEN: Final = ("new", "triaged", "routed", "snoozed")
-PRIORITIES: Final = ("low", "normal", "high", "urgent")
+# The priorities are the rules': critical, high, medium (by default), low, none.
+PRIORITIES: Final = _PRIORITIES
 
 
 class InboxError(ValueError):

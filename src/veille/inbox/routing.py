@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, or
 from veille.inbox import rules as rulebook
 from veille.inbox.items import OPEN
 from veille.inbox.learning import RoutingModel
+from veille.inbox.matching import DEFAULT_PRIORITY
 from veille.notify import queue
 from veille.store import Store, state
 from veille.store.schema import (
@@ -58,10 +59,11 @@ class InboxRules:
     #: sure (1.0: never; it still proposes).
     learned_route_above: float = 0.9
     #: Service-level targets: hours to a first response, per priority (0: none).
-    sla_urgent_hours: int = 1
+    sla_critical_hours: int = 1
     sla_high_hours: int = 4
-    sla_normal_hours: int = 24
+    sla_medium_hours: int = 24
     sla_low_hours: int = 72
+    sla_none_hours: int = 0
 
 
 @dataclass(slots=True)
@@ -224,7 +226,7 @@ def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> 
             status = "routed" if department else "triaged" if assignee else "new"
             rows.append({
                 "activity_id": f.activity_id, "status": status, "department": department,
-                "assignee": assignee, "priority": outcome.priority if outcome else "normal",
+                "assignee": assignee, "priority": outcome.priority if outcome else DEFAULT_PRIORITY,
                 "tags": orjson.dumps(outcome.tags).decode() if outcome and outcome.tags else None,
                 "rules_applied": orjson.dumps(outcome.applied).decode()
                 if outcome and outcome.applied else None,

@@ -11,7 +11,7 @@ every key with its meaning)::
     name = "crisis words go to PR"
     when.any_words = ["food poisoning", "sick", "malade", "intoxiqu*"]
     then.route = "pr"
-    then.priority = "urgent"
+    then.priority = "critical"
     stop = true
 
 What it means:
@@ -28,13 +28,16 @@ What it means:
   ``regex`` sees the title and text as written, case-insensitive.
 - Precedence: the first matching rule that routes decides the department, the first
   that assigns decides the assignee; the priority is the highest any matching rule sets
-  ("normal" when none does); tags and notify targets add up, without repeats. Each
+  (critical, high, medium, low, none; "medium" when none does); tags and notify targets add up, without repeats. Each
   matching rule leaves an entry in :attr:`Outcome.applied`: what it did (``route:pr``,
   ``tag:crisis``, ``stop``...) and what it asked for but had no effect because an
   earlier rule had decided it (``ignored``).
 - ``stop = true``: later rules do not run for an item this rule matched.
 - ``shadow = true``: the rule is tried and its entry records what it would have done,
   but it changes nothing and stops nothing: a way to try a rule before it acts.
+- The priorities were named low, normal, high and urgent before revision 0017: a file
+  (or rules stored) with ``"urgent"`` or ``"normal"`` still loads, read as ``"critical"``
+  and ``"medium"``.
 
 A file with any problem is refused whole (:class:`RulesError` names the file, the line
 and the reason of every problem found), so the rules in force never change half-way.
@@ -68,6 +71,7 @@ from veille.inbox.matching import (
     When,
     fold_text,
     phrase,
+    priority_name,
 )
 from veille.members.rules import KINDS, SEGMENTS
 
@@ -143,7 +147,7 @@ name = "crisis words go to PR"
 description = "Food poisoning or sickness goes straight to the crisis team"
 when.any_words = ["food poisoning", "sick", "intoxication", "malade", "intoxiqu*"]
 then.route = "pr"
-then.priority = "urgent"
+then.priority = "critical"
 then.tag = ["crisis"]
 then.notify = ["pr-team@kelvio.example", "https://hooks.kelvio.example/crisis"]
 stop = true
@@ -528,6 +532,8 @@ def _reader(key: Key, departments: tuple[str, ...]) -> Callable[[object], Any]:
     what = key.name.replace("_", " ")
     if key.shape == "choices":
         return lambda v: _among(_texts(v, "names"), key.choices, what)
+    if key.shape == "choice" and key.name == "priority":  # an old name is read as the new
+        return lambda v: _among((priority_name(_text(v)),), key.choices, what)[0]
     if key.shape == "choice":
         return lambda v: _among((_text(v),), key.choices, what)[0]
     if key.shape == "department":
@@ -680,4 +686,7 @@ def _rule_from_json(d: dict[str, Any]) -> Rule:
     def part(values: dict[str, Any]) -> dict[str, Any]:
         return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
 
-    return Rule(**d | {"when": When(**part(d["when"])), "then": Then(**part(d["then"]))})
+    then = part(d["then"])
+    if then.get("priority"):  # rules stored before revision 0017 say "urgent", "normal"
+        then["priority"] = priority_name(then["priority"])
+    return Rule(**d | {"when": When(**part(d["when"])), "then": Then(**then)})

@@ -13,7 +13,7 @@ from typing import Final
 import numpy as np
 from sqlalchemy import Engine, select
 
-from veille.inbox.items import OPEN
+from veille.inbox.items import OPEN, PRIORITIES
 from veille.inbox.routing import InboxRules
 from veille.store.schema import activities, channels, inbox_items
 
@@ -34,10 +34,11 @@ class ResponseTimes:
 
 def sla_hours(rules: InboxRules) -> dict[str, int]:
     return {
-        "urgent": rules.sla_urgent_hours,
+        "critical": rules.sla_critical_hours,
         "high": rules.sla_high_hours,
-        "normal": rules.sla_normal_hours,
+        "medium": rules.sla_medium_hours,
         "low": rules.sla_low_hours,
+        "none": rules.sla_none_hours,
     }
 
 
@@ -119,5 +120,5 @@ def late_items(
             waited = (now - received).total_seconds() / 3600
             if target and waited > target:
                 out.append((int(item), str(priority), round(waited, 1), target))
-    out.sort(key=lambda r: (-["low", "normal", "high", "urgent"].index(r[1]), -r[2]))
+    out.sort(key=lambda r: (PRIORITIES.index(r[1]) if r[1] in PRIORITIES else 9, -r[2]))
     return out[:limit]

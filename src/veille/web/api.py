@@ -100,7 +100,7 @@ def inbox_list(
     before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     unassigned: Annotated[bool, Query(description="Only items nobody owns.")] = False,
     tag: Annotated[str | None, Query(max_length=50)] = None,
-    priority: Annotated[str | None, Query(max_length=10, description="low, normal, high, urgent")] = None,
+    priority: Annotated[str | None, Query(max_length=10, description="critical, high, medium, low, none")] = None,
     segment: Annotated[str | None, Query(max_length=20, description="The author's.")] = None,
     since: Annotated[datetime | None, Query(description="Received at or after (with a time zone).")] = None,
     until: Annotated[datetime | None, Query(description="Received before (with a time zone).")] = None,
