@@ -634,3 +634,34 @@ def test_an_internal_note_changes_nothing_but_the_version_and_the_trail(
     with pytest.raises(items.InboxError, match="not in the inbox"):
         items.comment(store.engine, 10**9, "x", "bob")
     store.close()
+
+
+def test_tags_added_by_hand_and_in_bulk_and_filters_by_several(db_url: str, tmp_path: Path) -> None:
+    from veille.triage import bulk
+
+    store = _store_with_items(db_url, tmp_path)
+    sick, other = _id(store, "m2"), _id(store, "m1")  # m2 carries the rules' "crisis"
+    items.assign(store.engine, sick, "anna", "anna")
+    seen = {i: items.get(store.engine, i).version for i in (sick, other)}
+    # Tagging an item someone owns takes nothing over; a tag it has is not repeated.
+    report = bulk(store, [(sick, seen[sick]), (other, seen[other])], "tag", "bob",
+                  tags="vip, follow up,, crisis")  # fmt: skip
+    assert report.done == [sick, other] and not report.refused
+    tagged = items.get(store.engine, sick)
+    assert tagged.tags == ["crisis", "vip", "follow up"] and tagged.assignee == "anna"
+    assert (tagged.history[-1]["action"], tagged.history[-1]["tags"]) == (
+        "tag", ["vip", "follow up", "crisis"])  # fmt: skip
+    assert items.get(store.engine, other).tags == ["vip", "follow up", "crisis"]
+    # Done again on the versions seen before: refused and named, nothing changed.
+    again = bulk(store, [(sick, seen[sick])], "tag", "bob", tags=["other"])
+    assert again.done == [] and "changed by bob" in again.refused[sick]
+    assert items.get(store.engine, sick).tags == ["crisis", "vip", "follow up"]
+    # Several tags filter on every one of them, as a list or a text with commas.
+    assert {i.activity_id for i in items.listing(store.engine, tag="crisis")} >= {sick, other}
+    for both in (["crisis", "vip"], "vip,  follow up", ("follow up", "crisis, vip")):
+        assert {i.activity_id for i in items.listing(store.engine, tag=both)} == {sick, other}
+    assert items.listing(store.engine, tag=["vip", "never"]) == []
+    for bad in ("", " , ", "x" * 51):
+        with pytest.raises(items.InboxError, match="tag"):
+            bulk(store, [(sick, tagged.version)], "tag", "bob", tags=bad)
+    store.close()

@@ -439,6 +439,22 @@ def test_bulk_actions_do_what_they_can_and_name_what_they_could_not(store: Store
                                                  "pick": [f"{b}:{vb}", f"{c}:{vc}"]})  # fmt: skip
     assert r.status_code == 409 and f"#{b}" in r.text and "look again" in r.text
     assert manager.get(f"/api/inbox/{c}").json()["status"] == "closed"
+    # Tags added to the checked rows, then the list filtered by both of them.
+    (d, vd), (e, ve) = re.findall(r'name="pick" value="(\d+):(\d+)"', manager.get("/inbox").text)[:2]
+    r = manager.client.post("/inbox/bulk", data={"csrf": manager.csrf, "action": "tag",
+                                                 "tags": "press, follow up",
+                                                 "pick": [f"{d}:{vd}", f"{e}:{ve}"]})  # fmt: skip
+    assert r.status_code == 303
+    assert {tuple(manager.get(f"/api/inbox/{i}").json()["tags"][-2:]) for i in (d, e)} == {
+        ("press", "follow up")}  # fmt: skip
+    shown = re.findall(r'data-id="(\d+)"', manager.get("/inbox?tag=press,+follow+up").text)
+    assert sorted(shown) == sorted([d, e])
+    api = manager.get("/api/inbox?tag=press&tag=follow up&limit=500").json()
+    assert sorted(str(i["activity_id"]) for i in api) == sorted([d, e])
+    r = manager.client.post("/inbox/bulk", data={"csrf": manager.csrf, "action": "tag",
+                                                 "tags": " , ", "pick": [f"{d}:{vd}"]})  # fmt: skip
+    assert r.status_code == 400
+    assert 'value="tag"' in manager.get("/inbox").text
     viewer = Browser(store, "viewer")
     assert 'name="pick"' in viewer.get("/inbox").text and "disabled" in viewer.get("/inbox").text
 

@@ -14,7 +14,7 @@ from veille.enrich import labels
 from veille.inbox import items
 from veille.store import Store
 
-ACTIONS: Final = ("assign", "route", "close", "spam", "snooze")
+ACTIONS: Final = ("assign", "route", "tag", "close", "spam", "snooze")
 
 
 @dataclass(slots=True)
@@ -30,15 +30,19 @@ def bulk(
     by: str,
     *,
     department: str | None = None,
+    tags: Sequence[str] | str = (),
     take: bool = False,
 ) -> BulkReport:
     """Apply ``action`` to every (item, version seen) in ``seen``; marking spam also
-    teaches the spam model, as one item marked by hand does."""
+    teaches the spam model, as one item marked by hand does; ``tag`` adds ``tags`` (a
+    list, or a text of tags separated by commas)."""
     engine = store.engine
     if action not in ACTIONS:
         raise items.InboxError(f"no bulk action {action!r} (known: {', '.join(ACTIONS)})")
     if action == "route" and not department:
         raise items.InboxError("routing needs a department")
+    if action == "tag" and not items.tag_names(tags):
+        raise items.InboxError("tagging needs a tag")
     report = BulkReport()
     for activity_id, version in seen:
         try:
@@ -46,6 +50,8 @@ def bulk(
                 items.assign(engine, activity_id, by, by, version=version, take=take)
             elif action == "route":
                 items.route(engine, activity_id, department or "", by, version=version, take=take)
+            elif action == "tag":
+                items.tag(engine, activity_id, tags, by, version=version)
             elif action == "snooze":
                 until = datetime.now(UTC) + timedelta(days=1)
                 items.set_status(engine, activity_id, "snoozed", by, until=until, version=version,

@@ -44,6 +44,10 @@ def inbox() -> None:
 @click.option("--lang", "language")
 @click.option("--intent")
 @click.option("--sentiment")
+@click.option("--tag", multiple=True, help="Items carrying this tag (again: every one given).")
+@click.option("--priority", help="critical, high, medium, low or none.")
+@click.option("--keyword", help="Its words in the title or text, in that order (the last one "
+              "may be a word's beginning), case and accents folded.")  # fmt: skip
 @click.option("--limit", default=30, show_default=True)
 @click.option("--before", type=int, help="Page on: items older than this one.")
 @click.option("--format", "fmt", type=click.Choice(["text", "ndjson"]), default="text",
@@ -172,6 +176,20 @@ def inbox_route(ctx: click.Context, item: int, department: str, note: str | None
     from veille.inbox.items import route
 
     _act(ctx, route, item, department, _who(by), note, version=seen, take=take)
+
+
+@inbox.command("tag")
+@click.argument("item", type=int)
+@click.argument("tags", nargs=-1, required=True)
+@BY
+@VERSION
+@click.pass_context
+def inbox_tag(ctx: click.Context, item: int, tags: tuple[str, ...], by: str | None,
+              seen: int | None) -> None:  # fmt: skip
+    """Add tags to an item (anyone may, owner or not; nothing is taken over)."""
+    from veille.inbox.items import tag
+
+    _act(ctx, tag, item, list(tags), _who(by), version=seen)
 
 
 @inbox.command("answer")

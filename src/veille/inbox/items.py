@@ -15,7 +15,7 @@ item someone else owns is refused unless the manager takes it over (``take=True`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -35,6 +35,7 @@ from veille.inbox.model import (
     Item,
     item_of,
     select_items,
+    tag_names,
 )
 from veille.inbox.model import now as _now
 from veille.store.schema import (
@@ -50,7 +51,7 @@ from veille.store.schema import (
 __all__ = [
     "COUNTED", "FEW_MEMBERS", "OPEN", "PRIORITIES", "STATUSES", "Conflict", "InboxError",
     "Item", "answer", "assign", "comment", "counts", "department_names", "get", "listing",
-    "route", "set_status", "wake",
+    "route", "set_status", "tag", "tag_names", "wake",
 ]  # fmt: skip
 
 
@@ -201,6 +202,8 @@ def _change(
         for k, v in changes.items()
         if k in _ITEM_FIELDS
     }
+    if "tags" in stored:  # the row keeps JSON, the item a list
+        stored["tags"] = orjson.loads(stored["tags"])
     return replace(item, **stored)
 
 
@@ -298,6 +301,29 @@ def comment(
         raise InboxError("a note needs a text")
     return _change(engine, activity_id, by, "comment", version=version, take=False, values={},
                    note=text, owner_only=False)  # fmt: skip
+
+
+def tag(
+    engine: Engine,
+    activity_id: int,
+    tags: Sequence[str] | str,
+    by: str,
+    *,
+    version: int | None = None,
+) -> Item:
+    """Add tags to an item (those it has stay; one it has already is not repeated).
+    Anyone who may act on the inbox may tag, owner or not, as with a note: tagging
+    takes nothing over."""
+    wanted = tag_names(tags)
+    if not wanted:
+        raise InboxError("tagging needs a tag")
+
+    def decide(current: Item) -> dict[str, Any]:
+        merged = current.tags + [t for t in wanted if t not in current.tags]
+        return {"tags": orjson.dumps(merged).decode()}
+
+    return _change(engine, activity_id, by, "tag", version=version, take=False, values=decide,
+                   data={"tags": wanted}, owner_only=False)  # fmt: skip
 
 
 def set_status(

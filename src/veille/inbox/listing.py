@@ -15,7 +15,16 @@ from typing import Any, Final
 import orjson
 from sqlalchemy import Connection, Engine, and_, func, or_, select
 
-from veille.inbox.model import OPEN, PRIORITIES, STATUSES, InboxError, Item, item_of, select_items
+from veille.inbox.model import (
+    OPEN,
+    PRIORITIES,
+    STATUSES,
+    InboxError,
+    Item,
+    item_of,
+    select_items,
+    tag_names,
+)
 from veille.members.rules import SEGMENTS
 from veille.store import search
 from veille.store.schema import (
@@ -41,7 +50,7 @@ def listing(
     limit: int = 50,
     before: int | None = None,
     unassigned: bool = False,
-    tag: str | None = None,
+    tag: str | Sequence[str] | None = None,
     priority: str | None = None,
     segment: str | None = None,
     since: datetime | None = None,
@@ -51,7 +60,8 @@ def listing(
     """A page of the inbox, newest first, filtered; ``before`` (an item's id) gives the
     page after that item. Without a status filter, the open items (new, triaged,
     routed, snoozed). ``unassigned``: only items nobody owns; ``since`` / ``until``:
-    received in ``[since, until)``; ``keyword``: its words in the title or text, in that
+    received in ``[since, until)``; ``tag``: one tag, or several (a list, or a text of
+    tags separated by commas) that the item carries every one of; ``keyword``: its words in the title or text, in that
     order, the last one possibly a word's beginning, case and accents folded
     (:mod:`veille.store.search`).
 
@@ -81,8 +91,9 @@ def listing(
         own.append(inbox_items.c.assignee.is_(None))
     if priority:
         own.append(inbox_items.c.priority == priority)
-    if tag:  # tags are a JSON list: look for the quoted tag, its wildcards escaped
-        quoted = orjson.dumps(tag).decode()
+    for one in tag_names(tag or ()):
+        # Tags are a JSON list: look for the quoted tag, its wildcards escaped.
+        quoted = orjson.dumps(one).decode()
         own.append(inbox_items.c.tags.like(f"%{_escape_like(quoted)}%", escape="!"))
     for at, name in ((since, "since"), (until, "until")):
         if at is not None and at.tzinfo is None:

@@ -6,6 +6,7 @@ and :mod:`veille.inbox.listing` (pages and counts)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -27,6 +28,24 @@ STATUSES: Final = ("new", "triaged", "routed", "answered", "closed", "snoozed", 
 OPEN: Final = ("new", "triaged", "routed", "snoozed")
 # The priorities are the rules': critical, high, medium (by default), low, none.
 PRIORITIES: Final = _PRIORITIES
+
+
+#: A tag added by hand: at most this long, and no comma (the filters take several
+#: tags separated by commas).
+TAG_LENGTH: Final = 50
+
+
+def tag_names(tags: Sequence[str] | str) -> list[str]:
+    """Tags as given (a list, or one text of tags separated by commas), trimmed, empty
+    ones left out, repeats once; a tag too long is refused."""
+    given = tags.split(",") if isinstance(tags, str) else [p for t in tags for p in t.split(",")]
+    out: list[str] = []
+    for t in (" ".join(t.split()) for t in given):
+        if len(t) > TAG_LENGTH:
+            raise InboxError(f"tag {t[:20]!r}...: at most {TAG_LENGTH} characters")
+        if t and t not in out:
+            out.append(t)
+    return out
 
 
 class InboxError(ValueError):

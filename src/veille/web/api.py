@@ -99,13 +99,15 @@ def inbox_list(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     unassigned: Annotated[bool, Query(description="Only items nobody owns.")] = False,
-    tag: Annotated[str | None, Query(max_length=50)] = None,
+    tag: Annotated[list[str] | None, Query(max_length=10, description="Items carrying every "
+                                          "tag given (repeat the parameter for several).")] = None,
     priority: Annotated[str | None, Query(max_length=10, description="critical, high, medium, low, none")] = None,
     segment: Annotated[str | None, Query(max_length=20, description="The author's.")] = None,
     since: Annotated[datetime | None, Query(description="Received at or after (with a time zone).")] = None,
     until: Annotated[datetime | None, Query(description="Received before (with a time zone).")] = None,
-    keyword: Annotated[str | None, Query(max_length=200, description="In the title or text, "
-                                         "any case; no index: narrow it with since/until.")] = None,
+    keyword: Annotated[str | None, Query(max_length=200, description="Its words in the title "
+                                         "or text, in that order, the last one possibly a "
+                                         "word's beginning; case and accents folded.")] = None,
 ) -> list[items.Item]:
     """A page of the inbox, newest first (a department member: their departments')."""
     return scope.listing(store_of(request).engine, who.user, department, status=status or (),

@@ -170,6 +170,8 @@ FRENCH: Final[dict[str, str]] = {
     "Done": "Fait",
     "Refused": "Refusé",
     "Tag": "Étiquette",
+    "Tags (separated by commas)": "Étiquettes (séparées par des virgules)",
+    "Add tags": "Ajouter des étiquettes",
     "Author's segment": "Segment de l'auteur",
     "Received from": "Reçu du",
     "to": "au",

@@ -221,15 +221,17 @@ def status(request: Request, activity_id: ActivityId,
 
 @router.post("/inbox/bulk")
 def bulk(request: Request, who: Actor,
-         action: Annotated[Literal["assign", "route", "close", "spam", "snooze"], Form()],
+         action: Annotated[Literal["assign", "route", "tag", "close", "spam", "snooze"], Form()],
          pick: Annotated[list[str], Form(max_length=40)],
          department: Annotated[str, Form(max_length=50)] = "", next: Next = "/inbox",
+         tags: Annotated[str, Form(max_length=300)] = "",
          take: Annotated[bool, Form()] = False) -> Response:  # fmt: skip
-    """The checked rows (``pick``: ``item:version``), one action; refusals are listed."""
+    """The checked rows (``pick``: ``item:version``), one action (``tags``: separated by
+    commas, for ``tag``); refusals are listed."""
     seen = [(int(a), int(v)) for a, _, v in (p.partition(":") for p in pick[:500])
             if a.isdigit() and v.isdigit()]  # fmt: skip
     report = triage.bulk(store_of(request), seen, action, who.user.email,
-                         department=department or None, take=take)  # fmt: skip
+                         department=department or None, tags=tags, take=take)  # fmt: skip
     if report.refused:
         return render(request, "bulk.html", status=409, report=report, next=back(next, "/inbox"))
     return see_other(back(next, "/inbox"))
