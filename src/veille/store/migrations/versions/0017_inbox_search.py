@@ -35,6 +35,10 @@ def upgrade() -> None:
     conn = op.get_bind()
     search.create(conn)
     search.rebuild(conn)
+    if conn.dialect.name == "postgresql":
+        # Without statistics the planner reads every item for a rare word (0.7 s at
+        # 200,000 activities instead of 20 ms).
+        op.execute(f"ANALYZE {search.TABLE}")
     _rename(NEW)
 
 
