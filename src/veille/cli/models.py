@@ -114,13 +114,10 @@ def report_text(report: Any) -> str:
     for f in spam["folds"]:
         lines.append(
             f"  {f['video']:<10} F1 {f['f1']:.4f}  precision {f['precision']:.4f}  "
-            f"recall {f['recall']:.4f}  offset {f['comment_offset']:+.2f}  "
-            f"(no offset {f['f1_no_offset']:.4f}, TF-IDF + LR {f['f1_baseline']:.4f})"
+            f"recall {f['recall']:.4f}  (TF-IDF + LR {f['f1_baseline']:.4f})"
         )
     lines.append(
-        f"  mean       F1 {spam['mean_f1']:.4f}  (no offset {spam['mean_f1_no_offset']:.4f}, "
-        f"TF-IDF + LR {spam['mean_f1_baseline']:.4f}); comment offset shipped "
-        f"{spam['comment_offset']:+.2f}"
+        f"  mean       F1 {spam['mean_f1']:.4f}  (TF-IDF + LR {spam['mean_f1_baseline']:.4f})"
     )
     lines.append(
         f"  false alarms: {spam['false_alarms_mail']:.2%} of {spam['mail_held_out']:,} held-out "

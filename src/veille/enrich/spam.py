@@ -7,13 +7,6 @@ as independent evidence, 1 - (1 - p) Π(1 - w), and a score at or above
 :data:`THRESHOLD` is spam. The model's probability is listed as a reason
 (``model:0.97``) when it is :data:`MODEL_REASON` or more.
 
-Comments are what the model learnt spam from (YouTube comments): on a comment or a
-reply its logit moves by the model's ``comment_offset`` (:func:`for_kind`), chosen
-by ``veille models train`` by leave-one-video-out on the YouTube comments. The model
-also learnt ordinary mail, tweets and sentences as ham, which makes it careful; the
-offset takes back some of that care where the text is a comment, and only there, so
-posts and mail keep the careful model.
-
 The weights follow what the rules mean in the tools they come from: a disallowed key is
 WordPress's "spam", a moderation key or too many links its "hold for moderation" (0.5:
 below the threshold, visible in the moderation queue), gambling vocabulary alone is
@@ -25,17 +18,13 @@ batch is stored (:mod:`veille.enrich.history`).
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-
 from veille.enrich import Enricher, Subject
 from veille.enrich.learned import Lessons, model
 from veille.enrich.spamrules import SpamRules, links
-from veille.enrich.textmodel import F64
 
 if TYPE_CHECKING:
     from veille.settings import SpamSettings
@@ -61,21 +50,6 @@ WEIGHTS = {
     "flood": 0.6,
     "new-author-with-url": 0.2,
 }
-
-
-COMMENT_KINDS = frozenset({"comment", "reply"})
-"""Kinds whose spam probability gets the model's comment offset."""
-
-
-def for_kind(probability: F64, kinds: Sequence[str | None], offset: float) -> F64:
-    """The model's spam probabilities with ``offset`` added to the logit of those whose
-    kind is in :data:`COMMENT_KINDS` (p e^d / (p e^d + 1 - p): no logit of 0 or 1)."""
-    comment = np.array([k in COMMENT_KINDS for k in kinds], dtype=bool)
-    if not offset or not comment.any():
-        return probability
-    raised = probability * math.exp(offset)
-    out: F64 = np.where(comment, raised / (raised + 1.0 - probability), probability)
-    return out
 
 
 def weight(reason: str) -> float:
@@ -144,11 +118,8 @@ class SpamEnricher(Enricher):
             m = model("spam", self.lessons)
             column = m.classes.index("spam")
             # The model reads what a reader sees: the text, with the links of the markup.
-            proba = m.predict_proba([s.html or s.text for s in subjects])
-            raw = m.info.get("comment_offset", 0.0)
-            offset = float(raw) if isinstance(raw, int | float) else 0.0
-            kinds = [s.kind for s in subjects]
-            probabilities = for_kind(proba[:, column], kinds, offset).tolist()
+            texts = [s.html or s.text for s in subjects]
+            probabilities = m.predict_proba(texts)[:, column].tolist()
         for s, p in zip(subjects, probabilities, strict=True):
             reasons = self.rules.check(
                 s.text,

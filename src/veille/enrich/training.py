@@ -23,7 +23,6 @@ same settings.
 from __future__ import annotations
 
 import csv
-import itertools
 import json
 import random
 import re
@@ -36,13 +35,11 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 import numpy as np
-from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from veille.enrich import subject_text
-from veille.enrich.spam import COMMENT_KINDS, for_kind
 from veille.enrich.textmodel import F32, F64, MODELS_DIR, Features, TextModel
 from veille.model import Item, Rejection
 
@@ -211,12 +208,11 @@ def load_mail(
     return out
 
 
-def load_fixtures(data_dir: Path) -> list[tuple[str, str]]:
+def load_fixtures(data_dir: Path) -> list[str]:
     """The posts, pages, comments and feed entries of the recorded WordPress exports and
-    feeds (``formats``), with their kind: ordinary site content, none of it spam, never
-    trained on."""
+    feeds (``formats``): ordinary site content, none of it spam, never trained on."""
     folders = [data_dir / "formats" / "wordpress_wxr", data_dir / "formats" / "feeds_rss_atom"]
-    return [(i.html or subject_text(i.title, i.text), i.kind.value) for i in _items(folders)]
+    return [i.html or subject_text(i.title, i.text) for i in _items(folders)]
 
 
 def as_ham(data: Labelled, group: str) -> Labelled:
@@ -423,11 +419,7 @@ def sentiment_data(data_dir: Path, held_out: Sequence[str] = ()) -> Labelled:
 class SpamFold(TypedDict):
     video: str
     texts: int
-    comment_offset: float
-    """Chosen by leave-one-video-out on the other videos (:func:`best_offset`)."""
     f1: float
-    """With that offset: the comments are comments."""
-    f1_no_offset: float
     precision: float
     recall: float
     f1_youtube_only: float
@@ -441,16 +433,10 @@ class SpamReport(TypedDict):
     """Share of held-out mailing-list messages (never trained on) called spam."""
     mail_held_out: int
     false_alarms_sites: float
-    """Share of the recorded WordPress and feed contents called spam (the comment
-    offset applied to their comments and replies)."""
+    """Share of the recorded WordPress and feed contents called spam."""
     sites: int
-    false_alarms_site_comments: float
-    site_comments: int
-    comment_offset: float
-    """For the shipped model: chosen by leave-one-video-out over all the videos."""
     folds: list[SpamFold]
     mean_f1: float
-    mean_f1_no_offset: float
     mean_f1_youtube_only: float
     mean_f1_baseline: float
     mean_f1_unseen: float
@@ -488,68 +474,15 @@ def _precision_recall(truth: Sequence[str], predicted: Sequence[str]) -> tuple[f
     return tp / max(list(predicted).count("spam"), 1), tp / max(list(truth).count("spam"), 1)
 
 
-COMMENT_OFFSETS = tuple(d / 4 for d in range(-4, 13))
-"""Logit offsets for comments tried by :func:`best_offset`: -1 to 3."""
-
-
-def spam_logits(model: TextModel, texts: Sequence[str]) -> F64:
-    """The model's logit of spam for each text."""
-    p = np.clip(model.predict_proba(texts)[:, model.classes.index("spam")], 1e-12, 1 - 1e-12)
-    out: F64 = np.log(p) - np.log1p(-p)
-    return out
-
-
-def best_offset(folds: Sequence[tuple[F64, Sequence[str]]]) -> float:
-    """The comment offset with the best mean F1 of the spam class over ``folds`` (each
-    the logits of a held-out video and its labels); on a tie, the smallest move."""
-
-    def mean_f1(offset: float) -> float:
-        return float(
-            np.mean(
-                [
-                    f1_score(truth, np.where(z + offset > 0, "spam", "ham").tolist(), "spam")
-                    for z, truth in folds
-                ]
-            )
-        )
-
-    return max(sorted(COMMENT_OFFSETS, key=abs), key=mean_f1)
-
-
-def evaluate_spam(data_dir: Path, jobs: int = 2) -> SpamReport:
-    """Each YouTube video held out in turn; F1 of the spam class. The comment offset of
-    each fold is chosen by leave-one-video-out inside its training videos (a nested
-    cross-validation), never on the held-out video. The eleven models this needs are
-    fitted ``jobs`` at a time."""
+def evaluate_spam(data_dir: Path) -> SpamReport:
+    """Each YouTube video held out in turn; F1 of the spam class."""
     started = time.perf_counter()
     videos = load_youtube(data_dir)
     extras = spam_extras(data_dir)
-    every = frozenset(videos)
-    wanted = [every, *(every - {v} for v in videos)]
-    wanted += [every - {v, w} for v, w in itertools.combinations(sorted(videos), 2)]
-    fitted = Parallel(n_jobs=jobs)(
-        delayed(fit)(SPAM, Labelled.join([*(videos[v] for v in sorted(names)), extras]))
-        for names in wanted
-    )
-    models: dict[frozenset[str], TextModel] = dict(zip(wanted, fitted, strict=True))
-
-    def trained_on(names: frozenset[str]) -> TextModel:
-        return models[names]
-
     folds: list[SpamFold] = []
-    outer: list[tuple[F64, Sequence[str]]] = []
     for video, test in videos.items():
-        others = frozenset(videos) - {video}
-        inner = [
-            (spam_logits(trained_on(others - {v}), videos[v].texts), videos[v].labels)
-            for v in sorted(others)
-        ]
-        offset = best_offset(inner)
-        own = Labelled.join([videos[v] for v in videos if v in others])
-        logits = spam_logits(trained_on(others), test.texts)
-        outer.append((logits, test.labels))
-        predicted = np.where(logits + offset > 0, "spam", "ham").tolist()
-        plain = np.where(logits > 0, "spam", "ham").tolist()
+        own = Labelled.join([d for v, d in videos.items() if v != video])
+        predicted = fit(SPAM, Labelled.join([own, extras])).predict(test.texts)
         alone = fit(SPAM, own).predict(test.texts)
         baseline = _tfidf_baseline(own, test.texts)
         seen = {text_key(t) for t in own.texts}
@@ -559,9 +492,7 @@ def evaluate_spam(data_dir: Path, jobs: int = 2) -> SpamReport:
             SpamFold(
                 video=video,
                 texts=len(test),
-                comment_offset=offset,
                 f1=f1_score(test.labels, predicted, "spam"),
-                f1_no_offset=f1_score(test.labels, plain, "spam"),
                 precision=precision,
                 recall=recall,
                 f1_youtube_only=f1_score(test.labels, alone, "spam"),
@@ -575,27 +506,20 @@ def evaluate_spam(data_dir: Path, jobs: int = 2) -> SpamReport:
     def mean(values: list[float]) -> float:
         return float(np.mean(values))
 
-    shipped_like = trained_on(frozenset(videos))
-    offset = best_offset(outer)
+    shipped_like = fit(SPAM, Labelled.join([*videos.values(), extras]))
     mail = load_mail(data_dir, MAIL_HELD_OUT, per_list=1000, seed=2).texts
     sites = load_fixtures(data_dir)
-    comments = [(t, k) for t, k in sites if k in COMMENT_KINDS]
 
-    def alarms(texts: Sequence[str], kinds: Sequence[str]) -> float:
-        p = shipped_like.predict_proba(texts)[:, shipped_like.classes.index("spam")]
-        return float((for_kind(p, kinds, offset) >= 0.5).mean()) if len(texts) else 0.0
+    def alarms(texts: list[str]) -> float:
+        return sum(p == "spam" for p in shipped_like.predict(texts)) / max(len(texts), 1)
 
     return SpamReport(
-        false_alarms_mail=alarms(mail, ["message"] * len(mail)),
+        false_alarms_mail=alarms(mail),
         mail_held_out=len(mail),
-        false_alarms_sites=alarms([t for t, _ in sites], [k for _, k in sites]),
+        false_alarms_sites=alarms(sites),
         sites=len(sites),
-        false_alarms_site_comments=alarms([t for t, _ in comments], [k for _, k in comments]),
-        site_comments=len(comments),
-        comment_offset=offset,
         folds=folds,
         mean_f1=mean([f["f1"] for f in folds]),
-        mean_f1_no_offset=mean([f["f1_no_offset"] for f in folds]),
         mean_f1_youtube_only=mean([f["f1_youtube_only"] for f in folds]),
         mean_f1_baseline=mean([f["f1_baseline"] for f in folds]),
         mean_f1_unseen=mean([f["f1_unseen"] for f in folds]),
@@ -801,22 +725,17 @@ SOURCES = {
 
 
 def train_all(
-    data_dir: Path,
-    out_dir: Path = MODELS_DIR,
-    report: Report | None = None,
-    names: Sequence[str] = ("spam", "sentiment"),
+    data_dir: Path, out_dir: Path = MODELS_DIR, report: Report | None = None
 ) -> dict[str, Trained]:
-    """``veille models train``: train the shipped models (``names``) on all their data
-    and write them, with a model card each, to ``out_dir``. ``report`` (from
-    :func:`evaluate_all`) puts the held-out figures in the cards."""
+    """``veille models train``: train the shipped models on all their data and write
+    them, with a model card each, to ``out_dir``. ``report`` (from :func:`evaluate_all`)
+    puts the held-out figures in the cards."""
     out: dict[str, Trained] = {}
-    for recipe in (SPAM, SENTIMENT):
-        if recipe.name not in names:
-            continue
-        if recipe is SPAM:
-            data = Labelled.join([*load_youtube(data_dir).values(), spam_extras(data_dir)])
-        else:
-            data = sentiment_data(data_dir)
+    jobs = (
+        (SPAM, Labelled.join([*load_youtube(data_dir).values(), spam_extras(data_dir)])),
+        (SENTIMENT, sentiment_data(data_dir)),
+    )
+    for recipe, data in jobs:
         started = time.perf_counter()
         counts = dict(Counter(g.split(":", 1)[0] for g in data.groups))
         info: dict[str, object] = {
@@ -828,9 +747,6 @@ def train_all(
             "balanced": recipe.balanced,
             "group_weights": dict(recipe.group_weights),
         }
-        if recipe is SPAM:
-            spam = report["spam"] if report is not None else evaluate_spam(data_dir)
-            info["comment_offset"] = spam["comment_offset"]
         path = fit(recipe, data, info).save(out_dir / recipe.name)
         licences = data_licences(data_dir, SOURCES[recipe.name])
         card = model_card(recipe, info, licences, path.stat().st_size, report)
@@ -853,36 +769,29 @@ def _metrics(name: str, report: Report | None) -> list[str]:
         s = report["spam"]
         lines = [
             "F1 of the spam class on a YouTube video held out from training (train on the",
-            "others, SMS, Telegram and the ham sets; test on it), `veille models eval`. The",
-            "held-out comments are comments: their logit moves by the comment offset, chosen",
-            "by leave-one-video-out inside the fold's training videos (never the held-out one):",
+            "others, SMS, Telegram and the ham sets; test on it), `veille models eval`:",
             "",
-            "| held-out video | comments | offset | F1 | precision | recall | F1, no offset | F1, unseen texts | F1, YouTube only | TF-IDF + LR |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| held-out video | comments | F1 | precision | recall | F1, unseen texts | F1, YouTube only | TF-IDF + LR |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for f in s["folds"]:
             lines.append(
-                f"| {f['video']} | {f['texts']} | {f['comment_offset']:+.2f} | {f['f1']:.4f} | "
-                f"{f['precision']:.4f} | {f['recall']:.4f} | {f['f1_no_offset']:.4f} | "
-                f"{f['f1_unseen']:.4f} | {f['f1_youtube_only']:.4f} | {f['f1_baseline']:.4f} |"
+                f"| {f['video']} | {f['texts']} | {f['f1']:.4f} | {f['precision']:.4f} | "
+                f"{f['recall']:.4f} | {f['f1_unseen']:.4f} | {f['f1_youtube_only']:.4f} | "
+                f"{f['f1_baseline']:.4f} |"
             )
         lines.append(
-            f"| **mean** | | | **{s['mean_f1']:.4f}** | | | {s['mean_f1_no_offset']:.4f} | "
-            f"{s['mean_f1_unseen']:.4f} | {s['mean_f1_youtube_only']:.4f} | "
-            f"{s['mean_f1_baseline']:.4f} |"
+            f"| **mean** | | **{s['mean_f1']:.4f}** | | | {s['mean_f1_unseen']:.4f} | "
+            f"{s['mean_f1_youtube_only']:.4f} | {s['mean_f1_baseline']:.4f} |"
         )
         lines += [
-            "",
-            f"This model's comment offset: {s['comment_offset']:+.2f} (leave-one-video-out over "
-            "all the videos).",
             "",
             "False alarms of a model trained like this one, on real community text it never saw:",
             "",
             f"- held-out mailing lists ({s['mail_held_out']:,} messages of "
             f"{', '.join(MAIL_HELD_OUT)}): {s['false_alarms_mail']:.2%} called spam",
             f"- the recorded WordPress exports and feeds ({s['sites']:,} posts, pages, "
-            f"comments and entries): {s['false_alarms_sites']:.2%} called spam; of their "
-            f"{s['site_comments']:,} comments and replies: {s['false_alarms_site_comments']:.2%}",
+            f"comments and entries): {s['false_alarms_sites']:.2%} called spam",
         ]
         return lines
     r = report["sentiment"]
