@@ -345,6 +345,7 @@ def transform_shared(features: Features, texts: Sequence[str]) -> Hashed:
     last = _last_batch
     if last is not None and last[0] == features and last[1] == key:
         return last[2]
+    _last_batch = last = None  # let the old batch go before hashing the new: one at a time
     hashed = features.transform(key)
     _last_batch = (features, key, hashed)
     return hashed
