@@ -248,3 +248,29 @@ def test_intent_cues_in_several_languages(text: str, intent: str) -> None:
     label, score = classify(text)
     assert label == intent
     assert (score == 0.0) == (intent == "other") and 0.0 <= score < 1.0
+
+
+def test_spam_reads_the_features_sentiment_hashed_and_decides_the_same() -> None:
+    """Sentiment and spam hash a batch once; spam reads markup where there is some, and
+    its decisions are those of the model asked about each text on its own."""
+    from tests.conftest import SEED
+    from veille.enrich.sentiment import SentimentEnricher
+    from veille.enrich.spam import SpamEnricher, score
+    from veille.enrich.textmodel import shipped, transform_shared
+
+    block, comments = _origin_parts(SEED)
+    subjects = [_subject(t) for t in [block, *comments, "Great video, subscribe to my channel"]]
+    link = '<a href="https://x.example/a">a</a>'
+    subjects[1] = _subject(comments[0], f"<p>{comments[0]} {link}</p>")
+    texts = [s.text for s in subjects]
+    SentimentEnricher().enrich(subjects)
+    spam = shipped("spam")
+    hashed = transform_shared(spam.features, texts)
+    assert transform_shared(spam.features, list(texts)) is hashed  # kept from sentiment
+    SpamEnricher().enrich(subjects)
+    assert transform_shared(spam.features, texts) is hashed  # spam did not hash again
+    alone = spam.predict_proba([s.html or s.text for s in subjects])[:, 1]
+    for s, p in zip(subjects, alone.tolist(), strict=True):
+        assert s.result.spam_score == score(s.result.spam_reasons or [], p)
+    assert subjects[0].result.spam and not any(s.result.spam for s in subjects[1:5])
+    assert transform_shared(spam.features, texts[:2]) is not hashed

@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from veille.enrich import Enricher, Subject
 from veille.enrich.learned import Lessons, model
-from veille.enrich.textmodel import TextModel
+from veille.enrich.textmodel import TextModel, transform_shared
 
 TRAINED_LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "hi", "it", "pt"})
 """The languages the sentiment model was trained and measured on (docs/models.md)."""
@@ -51,7 +51,7 @@ class SentimentEnricher(Enricher):
             classes.index("positive"),
             classes.index("neutral"),
         )
-        proba = m.predict_proba([s.text for s in subjects])
+        proba = m.predict_proba(transform_shared(m.features, [s.text for s in subjects]))
         for s, p in zip(subjects, proba.tolist(), strict=True):
             if not _has_content(s.text):
                 s.result.sentiment, s.result.sentiment_score = "neutral", 0.0

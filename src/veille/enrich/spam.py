@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 from veille.enrich import Enricher, Subject
 from veille.enrich.learned import Lessons, model
 from veille.enrich.spamrules import SpamRules, links
+from veille.enrich.textmodel import transform_shared
 
 if TYPE_CHECKING:
     from veille.settings import SpamSettings
@@ -118,8 +119,13 @@ class SpamEnricher(Enricher):
             m = model("spam", self.lessons)
             column = m.classes.index("spam")
             # The model reads what a reader sees: the text, with the links of the markup.
-            texts = [s.html or s.text for s in subjects]
-            probabilities = m.predict_proba(texts)[:, column].tolist()
+            # The texts' features are those the sentiment model read (hashed once); the
+            # few with markup are read again as markup.
+            proba = m.predict_proba(transform_shared(m.features, [s.text for s in subjects]))
+            marked = [i for i, s in enumerate(subjects) if s.html]
+            if marked:
+                proba[marked] = m.predict_proba([subjects[i].html or "" for i in marked])
+            probabilities = proba[:, column].tolist()
         for s, p in zip(subjects, probabilities, strict=True):
             reasons = self.rules.check(
                 s.text,

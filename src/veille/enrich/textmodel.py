@@ -332,6 +332,25 @@ class Features:
         return blocks
 
 
+_last_batch: tuple[Features, tuple[str, ...], Hashed] | None = None
+
+
+def transform_shared(features: Features, texts: Sequence[str]) -> Hashed:
+    """``features.transform(texts)``, remembering the last batch: the enrichers that read
+    the same texts with the same settings (sentiment, then spam) hash them once. Only
+    one batch is kept, so memory stays that of a batch; comparing the texts costs little
+    as they are the very same strings."""
+    global _last_batch
+    key = tuple(texts)
+    last = _last_batch
+    if last is not None and last[0] == features and last[1] == key:
+        return last[2]
+    _last_batch = last = None  # let the old batch go before hashing the new: one at a time
+    hashed = features.transform(key)
+    _last_batch = (features, key, hashed)
+    return hashed
+
+
 def _meta(cp: U32, doc: I64, n: int) -> tuple[I64, U64]:
     """A few facts per text, as tokens: one always there (the text's own bias), the
     number of links and addresses, and the order of magnitude of the length."""
