@@ -93,8 +93,8 @@ from veille.members.activity import (
     fetch,
     identities_of,
     identities_owners,
-    in_threads,
     known_mentions,
+    linked_since,
     mentions,
     owners,
     replies_to,
@@ -311,13 +311,7 @@ def _incremental(
     since = datetime.fromtimestamp(then + 1, UTC)
     new = fetch(conn, base.where(or_(a.c.id > before, a.c.created_at >= since)))
     # Activities stored since (spam or not) may be the parent or root of older ones.
-    thread = func.coalesce(a.c.thread_native_id, a.c.native_id)
-    stored: dict[int, list[tuple[str, str]]] = {}
-    for cid, native, key in conn.execute(
-        select(a.c.channel_id, a.c.native_id, thread).where(a.c.id > before, a.c.id <= ctx.upto)
-    ):
-        stored.setdefault(int(cid), []).append((str(native), str(key)))
-    late = in_threads(conn, ctx, stored, roots=True, upto=before)
+    late = linked_since(conn, ctx, before)
     answered = np.setdiff1d(new.pa[new.pa >= 0], new.aid)
     parts = [new, late] + [fetch(conn, base.where(a.c.id.in_(c))) for c in chunks(answered)]
     changed = concat(parts).unique()

@@ -243,9 +243,11 @@ class Writer:
             updates: list[dict[str, Any]] = []
             rethread: list[dict[str, Any]] = []
             enriched: list[tuple[int, str, int | None, dict[str, Any]]] = []
+            linked: dict[int, list[str]] = {}
             for cid, prepared_rows in by_channel.items():
                 stored = self._stored(conn, cid, [r.values["native_id"] for r in prepared_rows])
                 threads = self._threads(conn, cid, prepared_rows)
+                written: list[tuple[dict[str, Any], tuple[int, str] | None]] = []
                 for prepared in prepared_rows:
                     row = dict(prepared.values)
                     row["channel_id"] = cid
@@ -266,23 +268,31 @@ class Writer:
                                 prepared.enrichment,
                             )
                         )
-                    if known is None:
-                        row["ingested_at"] = now
-                        inserts.append(row)
-                    elif known[1] != row["content_hash"]:
-                        # bind names may not equal column names in an UPDATE's SET
-                        upd = {"b_" + k: v for k, v in row.items()}
-                        upd["b_id"] = known[0]
-                        updates.append(upd)
-                    else:
+                    if known is not None and known[1] == row["content_hash"]:
                         counts.unchanged += 1
                         continue
+                    written.append((row, known))
                     if prepared.values["thread_native_id"] is None and row["thread_native_id"]:
                         # Replies that arrived before this one took its id as their
                         # provisional thread; point them at the real root.
                         rethread.append(
                             {"c": cid, "old": row["native_id"], "new": row["thread_native_id"]}
                         )
+                ids = self._links(conn, cid, [r for r, _ in written])
+                for row, known in written:
+                    # what is named but not stored yet (in this batch, say) is linked
+                    # once it is, by _link_waiting
+                    row["parent_activity_id"] = ids.get(row["parent_native_id"])
+                    row["thread_activity_id"] = ids.get(row["thread_native_id"])
+                    if known is None:
+                        row["ingested_at"] = now
+                        inserts.append(row)
+                        linked.setdefault(cid, []).append(row["native_id"])
+                    else:
+                        # bind names may not equal column names in an UPDATE's SET
+                        upd = {"b_" + k: v for k, v in row.items()}
+                        upd["b_id"] = known[0]
+                        updates.append(upd)
             if inserts:
                 _insert_activities(conn, inserts)
                 counts.added += len(inserts)
@@ -294,15 +304,26 @@ class Writer:
                 )
                 counts.updated += len(updates)
             if rethread:
+                root = activities.alias("root")
                 conn.execute(
                     update(activities)
                     .where(
                         activities.c.channel_id == bindparam("c"),
                         activities.c.thread_native_id == bindparam("old"),
                     )
-                    .values(thread_native_id=bindparam("new")),
+                    .values(
+                        thread_native_id=bindparam("new"),
+                        thread_activity_id=select(root.c.id)
+                        .where(
+                            root.c.channel_id == activities.c.channel_id,
+                            root.c.native_id == bindparam("new"),
+                        )
+                        .scalar_subquery(),
+                    ),
                     rethread,
                 )
+            for cid, natives in linked.items():
+                _link_waiting(conn, cid, natives)
             if enriched:
                 self._store_enrichments(conn, enriched, now)
         self._identities.update(identity_ids)
@@ -339,6 +360,13 @@ class Writer:
             for nid, aid, h in rows:
                 stored[nid] = (int(aid), h)
         return stored
+
+    @staticmethod
+    def _links(conn: Connection, cid: int, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """The ids of the stored activities that ``rows`` name as parent or thread."""
+        named = {r[c] for r in rows for c in ("parent_native_id", "thread_native_id")}
+        named.discard(None)
+        return {n: aid for n, (aid, _) in Writer._stored(conn, cid, sorted(named)).items()}
 
     @staticmethod
     def _threads(conn: Connection, cid: int, rows: list[PreparedRow]) -> dict[str, str]:
@@ -515,6 +543,31 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
             values[i] = now_text if v is now else _sqlite_time(v)
         params.append(tuple(values))
     conn.exec_driver_sql(sql, params)
+
+
+def _link_waiting(conn: Connection, cid: int, natives: list[str]) -> None:
+    """Give the activities naming one of ``natives`` (just stored) as parent or thread
+    its id: replies stored before their parent, in an earlier batch or this one.
+
+    Only references still unlinked are looked at, through the partial indexes that hold
+    them alone, so a reply is linked whichever thread it claims."""
+    a, named = activities, activities.alias("named")
+    for column, link in (
+        (a.c.parent_native_id, a.c.parent_activity_id),
+        (a.c.thread_native_id, a.c.thread_activity_id),
+    ):
+        found = (
+            select(named.c.id)
+            .where(named.c.channel_id == a.c.channel_id, named.c.native_id == column)
+            .scalar_subquery()
+        )
+        for chunk in _chunks(natives, 900):
+            conn.execute(
+                update(a)
+                # no "IS NOT NULL" term: SQLite would read it as a range over the index
+                .where(a.c.channel_id == cid, column.in_(chunk), link.is_(None))
+                .values({link: found})
+            )
 
 
 def _sqlite_time(value: datetime) -> str:
