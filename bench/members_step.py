@@ -64,6 +64,7 @@ def main() -> None:
     ap.add_argument("batch", nargs="?")
     ap.add_argument("--work", default="/tmp", help="Where the copy goes.")
     ap.add_argument("--profile", type=int, default=0)
+    ap.add_argument("--save", help="Write the profile's statistics here (pstats).")
     ap.add_argument("--digest")
     ap.add_argument("--compare", nargs=2)
     args = ap.parse_args()
@@ -85,7 +86,9 @@ def main() -> None:
     t = time.perf_counter()
     report = ingest(store, [args.batch], enrich=False, members=False)
     print(f"ingest: {time.perf_counter() - t:.1f} s: {report.line()}", flush=True)
-    profile = cProfile.Profile() if args.profile else None
+    # processor time: on a machine other jobs share, wall-clock profiles mostly say
+    # how long the process waited for a core
+    profile = cProfile.Profile(time.process_time) if args.profile else None
     cpu = time.process_time()
     t = time.perf_counter()
     if profile:
@@ -98,6 +101,8 @@ def main() -> None:
     # on a shared machine the processor time moves less with the load than the wall clock
     print(f"incremental: {wall:.1f} s ({cpu:.1f} s of processor), peak {peak:.0f} MB: {line}")
     print(f"load {os.getloadavg()[0]:.1f}", flush=True)
+    if profile and args.save:
+        profile.dump_stats(args.save)
     if profile:
         pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(
             args.profile
