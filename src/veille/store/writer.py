@@ -278,7 +278,9 @@ class Writer:
                         rethread.append(
                             {"c": cid, "old": row["native_id"], "new": row["thread_native_id"]}
                         )
-                ids = self._links(conn, cid, [r for r, _ in written])
+                # SQLite's insert finds them itself (see _insert_activities)
+                sqlite = conn.dialect.name == "sqlite"
+                ids = self._links(conn, cid, [r for r, k in written if k or not sqlite])
                 for row, known in written:
                     # what is named but not stored yet (in this batch, say) is linked
                     # once it is, by _link_waiting
@@ -366,7 +368,14 @@ class Writer:
         """The ids of the stored activities that ``rows`` name as parent or thread."""
         named = {r[c] for r in rows for c in ("parent_native_id", "thread_native_id")}
         named.discard(None)
-        return {n: aid for n, (aid, _) in Writer._stored(conn, cid, sorted(named)).items()}
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(named), 900):
+            sql = (
+                "SELECT native_id, id FROM activities "
+                f"WHERE channel_id = {_mark(conn)} AND native_id IN ({_marks(conn, chunk)})"
+            )
+            found.update((str(n), int(i)) for n, i in conn.exec_driver_sql(sql, (cid, *chunk)))
+        return found
 
     @staticmethod
     def _threads(conn: Connection, cid: int, rows: list[PreparedRow]) -> dict[str, str]:
@@ -527,21 +536,39 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
         conn.execute(stmt, rows)
         return
     columns = list(rows[0])
+    # The parent and thread ids are looked up by the insert itself, row after row: a
+    # reply after its parent in the batch finds it stored, with no second write of the
+    # row (the few before their parent are linked by _link_waiting).
+    links = {"parent_activity_id": "parent_native_id", "thread_activity_id": "thread_native_id"}
+    named = (
+        "(SELECT named.id FROM activities AS named "
+        "WHERE named.channel_id = ? AND named.native_id = ?)"
+    )
     sql = (
         f"INSERT INTO activities ({', '.join(columns)}) VALUES "
-        f"({', '.join('?' for _ in columns)}) ON CONFLICT (channel_id, native_id) DO NOTHING"
+        f"({', '.join(named if c in links else '?' for c in columns)}) "
+        "ON CONFLICT (channel_id, native_id) DO NOTHING"
     )
     # ingested_at and updated_at are the batch's one timestamp: converted once.
     now = rows[0]["ingested_at"]
     now_text = _sqlite_time(now)
     dt_cols = [i for i, c in enumerate(columns) if c in ("created_at", "ingested_at", "updated_at")]
+    link_cols = [(i, links[c]) for i, c in enumerate(columns) if c in links]
     params = []
     for row in rows:
-        values = list(row.values())
+        values: list[Any] = list(row.values())
         for i in dt_cols:
             v = values[i]
             values[i] = now_text if v is now else _sqlite_time(v)
-        params.append(tuple(values))
+        for i, native in link_cols:
+            values[i] = (row["channel_id"], row[native])
+        flat: list[Any] = []
+        for v in values:
+            if type(v) is tuple:
+                flat.extend(v)
+            else:
+                flat.append(v)
+        params.append(tuple(flat))
     conn.exec_driver_sql(sql, params)
 
 
@@ -550,24 +577,32 @@ def _link_waiting(conn: Connection, cid: int, natives: list[str]) -> None:
     its id: replies stored before their parent, in an earlier batch or this one.
 
     Only references still unlinked are looked at, through the partial indexes that hold
-    them alone, so a reply is linked whichever thread it claims."""
-    a, named = activities, activities.alias("named")
+    them alone, so a reply is linked whichever thread it claims. Plain SQL: on the
+    ingest hot path, compiling thousands of bound values per batch cost more than the
+    database's work."""
     for column, link in (
-        (a.c.parent_native_id, a.c.parent_activity_id),
-        (a.c.thread_native_id, a.c.thread_activity_id),
+        ("parent_native_id", "parent_activity_id"),
+        ("thread_native_id", "thread_activity_id"),
     ):
-        found = (
-            select(named.c.id)
-            .where(named.c.channel_id == a.c.channel_id, named.c.native_id == column)
-            .scalar_subquery()
-        )
         for chunk in _chunks(natives, 900):
-            conn.execute(
-                update(a)
-                # no "IS NOT NULL" term: SQLite would read it as a range over the index
-                .where(a.c.channel_id == cid, column.in_(chunk), link.is_(None))
-                .values({link: found})
+            # no "IS NOT NULL" term: SQLite would read it as a range over the index
+            conn.exec_driver_sql(
+                f"UPDATE activities SET {link} = (SELECT named.id FROM activities AS named "
+                f"WHERE named.channel_id = activities.channel_id "
+                f"AND named.native_id = activities.{column}) "
+                f"WHERE channel_id = {_mark(conn)} AND {column} IN ({_marks(conn, chunk)}) "
+                f"AND {link} IS NULL",
+                (cid, *chunk),
             )
+
+
+def _mark(conn: Connection) -> str:
+    """The driver's placeholder for one value (``?`` for SQLite, ``%s`` for psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _marks(conn: Connection, values: list[str]) -> str:
+    return ", ".join([_mark(conn)] * len(values))
 
 
 def _sqlite_time(value: datetime) -> str:
