@@ -288,6 +288,28 @@ def test_incremental_refresh_sees_replies_stored_before_what_they_answer(store: 
     assert ivan["counts"]["state"]["answers"] == 1  # in a thread asking, known since
 
 
+
+def test_incremental_refresh_counts_activities_stored_ahead_of_their_date(store: Store) -> None:
+    """An activity stored before a refresh but dated after its ``now`` counts at the
+    first refresh whose ``now`` reaches it, though nothing was stored since."""
+    acts: list[Act] = [
+        ("forum", "p1", "post", "alice", 10, None, "Hello", {}),
+        ("forum", "p2", "post", "bob", -1, None, "Tomorrow's news", {}),
+        ("forum", "r2", "reply", "carol", -1.5, "p2", "Read it", {}),
+    ]
+    m = _put(store, acts)
+    refresh(store.engine, BRAND, now=NOW)
+    assert _stats(store)[m["bob"]]["activity_count"] == 0
+    later = NOW + timedelta(days=2)
+    refresh(store.engine, BRAND, now=later, member_ids=[])
+    incremental = _stats(store)
+    refresh(store.engine, BRAND, now=later)
+    full = _stats(store)
+    bob, carol = m["bob"], m["carol"]
+    assert (incremental[bob]["activity_count"], incremental[bob]["replies_received"]) == (1, 1)
+    _same({k: incremental[k] for k in (bob, carol)}, {k: full[k] for k in (bob, carol)})
+
+
 # -- a generated community ----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[bytes], list[dict[str, Any]]]:

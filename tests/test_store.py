@@ -329,3 +329,92 @@ def test_revision_0017_builds_the_keyword_index_and_renames_priorities(
         got = dict(conn.execute(select(inbox_items.c.activity_id, inbox_items.c.priority)).all())
     assert [got[i] for i in ids[:4]] == ["critical", "medium", "high", "low"]
     assert len(_found(store, "message")) == 30 and _found(store, "message 3") == {ids[3]}
+
+
+def _links(store: Store) -> dict[str, tuple[str | None, str | None]]:
+    """Each activity's stored parent and thread links, as the native ids they point at;
+    and checked against what the native ids name in the store now."""
+    a, p, r = activities, activities.alias("p"), activities.alias("r")
+    lp, lr = activities.alias("lp"), activities.alias("lr")
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(a.c.native_id, p.c.native_id, r.c.native_id, lp.c.native_id, lr.c.native_id)
+            .select_from(
+                a.outerjoin(
+                    p, (p.c.channel_id == a.c.channel_id) & (p.c.native_id == a.c.parent_native_id)
+                )
+                .outerjoin(
+                    r, (r.c.channel_id == a.c.channel_id) & (r.c.native_id == a.c.thread_native_id)
+                )
+                .outerjoin(lp, lp.c.id == a.c.parent_activity_id)
+                .outerjoin(lr, lr.c.id == a.c.thread_activity_id)
+            )
+        ).all()
+    for native, parent, root, linked_parent, linked_root in rows:
+        assert (linked_parent, linked_root) == (parent, root), native
+    return {str(n): (lp_, lr_) for n, _, _, lp_, lr_ in rows}
+
+
+def test_replies_are_linked_to_their_parent_and_root_whatever_the_order(
+    store: Store, tmp_path: Path
+) -> None:
+    """The ids kept on a reply are those of the activities its native ids name, once
+    they are stored: in an earlier batch, the same batch (listed after it), or later,
+    whichever thread the reply claims; edits and erasure keep them right."""
+
+    def rec(native: str, parent: str | None = None, thread: str | None = None) -> dict[str, object]:
+        out: dict[str, object] = {"id": native, "channel": "f", "kind": "reply" if parent else "post",
+                                  "created_at": "2026-01-01T10:00:00Z", "author": native.upper(),
+                                  "text": native}  # fmt: skip
+        if parent:
+            out["parent_id"] = parent
+        if thread:
+            out["thread_id"] = thread
+        return out
+
+    def run(name: str, recs: list[dict[str, object]]) -> dict[str, tuple[str | None, str | None]]:
+        ingest(store, [_write(tmp_path / f"{name}.ndjson", recs)], fmt="ndjson")
+        return _links(store)
+
+    # c answers b, which answers a; the source names no threads; then a reply in the
+    # same batch before its parent; then one claiming a thread its parent is not in.
+    assert run("1", [rec("c", "b")]) == {"c": (None, None)}
+    links = run("2", [rec("d", "c"), rec("b", "a")])
+    assert links == {"c": ("b", None), "d": ("c", None), "b": (None, None)}
+    links = run("3", [rec("a"), rec("x", "y", "elsewhere"), rec("y", "a", "a")])
+    assert links["a"] == (None, None) and links["b"] == ("a", "a")
+    assert links["c"] == ("b", "a") and links["d"] == ("c", "a")
+    assert links["x"] == ("y", None) and links["y"] == ("a", "a")
+    # the thread it claimed arrives; re-reading changes nothing; an edit re-points a reply
+    assert run("4", [rec("elsewhere")])["x"] == ("y", "elsewhere")
+    assert run("5", [rec("elsewhere")]) == _links(store)
+    assert run("6", [rec("x", "a", "a")])["x"] == ("a", "a")
+    # erasing an author unlinks the replies to their activities (the ids could be reused)
+    from veille.members.privacy import erase
+    from veille.store.schema import identities
+
+    with store.engine.connect() as conn:
+        member = conn.execute(
+            select(identities.c.member_id).where(identities.c.name == "A")
+        ).scalar_one()
+    erase(store.engine, int(member))
+    links = _links(store)
+    assert "a" not in links and links["b"] == (None, None) and links["x"] == (None, None)
+
+
+def test_the_migration_links_the_activities_already_stored(store: Store, tmp_path: Path) -> None:
+    from alembic import command
+
+    from veille.store.engine import _alembic_config
+
+    recs = [_record(i) for i in range(30)] + [_record(99, parent_id="m98", thread_id="m0")]
+    ingest(store, [_write(tmp_path / "a.ndjson", recs)], fmt="ndjson")
+    before = _links(store)
+    cfg = _alembic_config()
+    for step, revision in ((command.downgrade, "0017"), (command.upgrade, "head")):
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+    assert current_revision(store.engine) == head_revision()
+    assert _links(store) == before
+    assert before["m4"] == ("m3", "m3") and before["m99"] == (None, "m0")

@@ -2,7 +2,8 @@
 
 One row per activity: its member and identity, kind, channel, time, intent, and the
 activity, member (and identity, intent) of its parent and thread root, resolved by SQL
-joins on the ``(channel_id, native_id)`` index, into numpy arrays in the narrowest type:
+joins on the ids the writer keeps on each activity (``parent_activity_id``,
+``thread_activity_id``), into numpy arrays in the narrowest type:
 no query per member, no Python object per activity. Everything is read as of a
 high-water mark ``upto`` (the activity ids at or below it, parents and roots too), so
 that what a refresh counted is exactly "activities up to id X, created up to ``now``".
@@ -263,23 +264,9 @@ def rows_query(conn: Connection, ctx: Context) -> Select[Any]:
         .select_from(
             a.join(i, i.c.id == a.c.identity_id)
             .outerjoin(e, e.c.activity_id == a.c.id)
-            .outerjoin(
-                p,
-                and_(
-                    p.c.channel_id == a.c.channel_id,
-                    p.c.native_id == a.c.parent_native_id,
-                    p.c.id <= ctx.upto,
-                ),
-            )
+            .outerjoin(p, and_(p.c.id == a.c.parent_activity_id, p.c.id <= ctx.upto))
             .outerjoin(pi, pi.c.id == p.c.identity_id)
-            .outerjoin(
-                r,
-                and_(
-                    r.c.channel_id == a.c.channel_id,
-                    r.c.native_id == a.c.thread_native_id,
-                    r.c.id <= ctx.upto,
-                ),
-            )
+            .outerjoin(r, and_(r.c.id == a.c.thread_activity_id, r.c.id <= ctx.upto))
             .outerjoin(ri, ri.c.id == r.c.identity_id)
             .outerjoin(re_, re_.c.activity_id == r.c.id)
         )
@@ -308,45 +295,36 @@ def fetch(conn: Connection, stmt: Select[Any]) -> Rows:
 
 
 def replies_to(conn: Connection, ctx: Context, aids: I64, upto: int | None = None) -> Rows:
-    """The counted direct replies to activities ``aids`` (with ids up to ``upto``): they
-    lie in the activities' threads, found by the thread index, then by parent."""
-    a = activities
-    thread = func.coalesce(a.c.thread_native_id, a.c.native_id)
-    mine: dict[int, list[tuple[str, str]]] = {}
-    for chunk in chunks(aids):
-        for cid, native, key in conn.execute(
-            select(a.c.channel_id, a.c.native_id, thread).where(a.c.id.in_(chunk))
-        ):
-            mine.setdefault(int(cid), []).append((str(native), str(key)))
-    return in_threads(conn, ctx, mine, roots=False, upto=upto)
+    """The counted direct replies to activities ``aids`` (with ids up to ``upto``), by
+    the parent index."""
+    return linked_to(conn, ctx, aids, roots=False, upto=upto)
 
 
-def in_threads(
-    conn: Connection,
-    ctx: Context,
-    found: dict[int, list[tuple[str, str]]],
-    *,
-    roots: bool,
-    upto: int | None = None,
+def linked_to(
+    conn: Connection, ctx: Context, aids: I64 | Sequence[int], *, roots: bool, upto: int | None
 ) -> Rows:
-    """The counted activities (with ids up to ``upto``) whose parent is one of ``found``
-    (per channel, (native id, thread key) pairs), and, with ``roots``, also those whose
-    thread root is one."""
+    """The counted activities (with ids up to ``upto``) whose parent is one of ``aids``,
+    and, with ``roots``, also those whose thread root is one."""
     a = activities
     base = rows_query(conn, ctx)
     if upto is not None:
         base = base.where(a.c.id <= upto)
+    links = [a.c.parent_activity_id, *([a.c.thread_activity_id] if roots else [])]
     parts = [fetch(conn, base.where(a.c.id < 0))]
-    for cid, pairs in found.items():
-        pairs.sort(key=lambda p: p[1])
-        for k in range(0, len(pairs), CHUNK):
-            natives = [n for n, _ in pairs[k : k + CHUNK]]
-            keys = sorted({t for _, t in pairs[k : k + CHUNK]})
-            which: ColumnElement[bool] = a.c.parent_native_id.in_(natives)
-            if roots:
-                which = or_(which, a.c.thread_native_id.in_(natives))
-            where = (a.c.channel_id == cid, a.c.thread_native_id.in_(keys), which)
-            parts.append(fetch(conn, base.where(*where)))
+    for chunk in chunks(np.unique(np.asarray(aids, np.int64))):
+        parts += [fetch(conn, base.where(link.in_(chunk))) for link in links]
+    return concat(parts).unique()
+
+
+def linked_since(conn: Connection, ctx: Context, before: int) -> Rows:
+    """The counted activities with ids up to ``before`` whose parent or thread root was
+    stored after it (up to ``ctx.upto``): replies stored before what they answer."""
+    a = activities
+    base = rows_query(conn, ctx).where(a.c.id <= before)
+    parts = [
+        fetch(conn, base.where(link > before, link <= ctx.upto))
+        for link in (a.c.parent_activity_id, a.c.thread_activity_id)
+    ]
     return concat(parts).unique()
 
 

@@ -46,7 +46,8 @@ given, the same rules, ``now`` not earlier; else it is a full one) reads only:
 - the new activities: ids above ``upto``, or created after the last ``now``;
 - the activities they change: those whose parent or thread root is new (a reply
   stored before what it answers) and those they answer (a reply thanks, joins, comes
-  from the team), with the direct replies to all of these (found by the thread index);
+  from the team), with the direct replies to all of these (found by the
+  ``parent_activity_id`` index);
 
 counts every one of those as it is now and as it was before (without the new ones), and
 adds the difference to the states of the members they touch (authors, the members they
@@ -74,7 +75,7 @@ from typing import Any
 
 import numpy as np
 import orjson
-from sqlalchemy import Connection, Engine, delete, func, insert, or_, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from veille.enrich.intent import INTENTS
 from veille.members import segments
@@ -93,8 +94,8 @@ from veille.members.activity import (
     fetch,
     identities_of,
     identities_owners,
-    in_threads,
     known_mentions,
+    linked_since,
     mentions,
     owners,
     replies_to,
@@ -309,15 +310,17 @@ def _incremental(
     a = activities
     base = rows_query(conn, ctx)
     since = datetime.fromtimestamp(then + 1, UTC)
-    new = fetch(conn, base.where(or_(a.c.id > before, a.c.created_at >= since)))
+    # Stored since, or dated after the last refresh (stored earlier with a date ahead):
+    # one query each, the second by the time index alone. As one OR, SQLite walked
+    # every activity up to ``upto`` (the whole store) to test it.
+    dated = conn.execute(select(a.c.id).where(a.c.created_at >= since)).scalars()
+    ahead = sorted(int(x) for x in dated if x <= before)
+    new = concat(
+        [fetch(conn, base.where(a.c.id > before))]
+        + [fetch(conn, base.where(a.c.id.in_(c))) for c in chunks(ahead)]
+    ).unique()
     # Activities stored since (spam or not) may be the parent or root of older ones.
-    thread = func.coalesce(a.c.thread_native_id, a.c.native_id)
-    stored: dict[int, list[tuple[str, str]]] = {}
-    for cid, native, key in conn.execute(
-        select(a.c.channel_id, a.c.native_id, thread).where(a.c.id > before, a.c.id <= ctx.upto)
-    ):
-        stored.setdefault(int(cid), []).append((str(native), str(key)))
-    late = in_threads(conn, ctx, stored, roots=True, upto=before)
+    late = linked_since(conn, ctx, before)
     answered = np.setdiff1d(new.pa[new.pa >= 0], new.aid)
     parts = [new, late] + [fetch(conn, base.where(a.c.id.in_(c))) for c in chunks(answered)]
     changed = concat(parts).unique()

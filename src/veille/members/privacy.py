@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, delete, or_, select
+from sqlalchemy import Connection, Engine, delete, or_, select, update
 
 from veille.members.profile import UnknownMember, profile
 from veille.store import search
@@ -127,6 +127,10 @@ def erase(engine: Engine, member_id: int) -> Erased:
                 conn.execute(delete(table).where(table.c.activity_id.in_(chunk)))
             search.forget(conn, chunk)  # their words, too
             conn.execute(delete(activities).where(activities.c.id.in_(chunk)))
+            # Others' replies now name an activity that is not stored (an id could be
+            # given again to another activity).
+            for link in (activities.c.parent_activity_id, activities.c.thread_activity_id):
+                conn.execute(update(activities).where(link.in_(chunk)).values({link: None}))
         conn.execute(delete(identity_keys).where(identity_keys.c.identity_id.in_(ids)))
         conn.execute(
             delete(identity_pairs).where(

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -114,6 +115,9 @@ identities = Table(
     UniqueConstraint("channel_id", "key"),
 )
 
+UNLINKED_PARENT = text("parent_native_id IS NOT NULL AND parent_activity_id IS NULL")
+UNLINKED_THREAD = text("thread_native_id IS NOT NULL AND thread_activity_id IS NULL")
+
 activities = Table(
     "activities",
     metadata,
@@ -129,6 +133,12 @@ activities = Table(
     Column("url", Text),
     Column("parent_native_id", String(500)),
     Column("thread_native_id", String(500)),
+    # The ids of the activities those two name, once stored (NULL until then): the
+    # members step reads threads by integer key. Filled by the writer, also when a
+    # parent arrives after its replies. No foreign key: a store migrated to these
+    # columns gets them by ALTER TABLE, not by copying the whole table.
+    Column("parent_activity_id", Id),
+    Column("thread_activity_id", Id),
     Column("status", String(20)),
     Column("format", String(20), nullable=False),
     Column("origin", Text),
@@ -143,6 +153,25 @@ activities = Table(
     Index("ix_activities_channel_id_thread_native_id", "channel_id", "thread_native_id"),
     # An author's activities in time order, read from the index alone (their last one).
     Index("ix_activities_identity_id_created_at", "identity_id", "created_at"),
+    # The direct replies to an activity, and what its thread holds, by integer key.
+    Index("ix_activities_parent_activity_id", "parent_activity_id"),
+    Index("ix_activities_thread_activity_id", "thread_activity_id"),
+    # Only the references still waiting for what they name: when it arrives, the
+    # writer finds them here, whichever thread they claim.
+    Index(
+        "ix_activities_unlinked_parent",
+        "channel_id",
+        "parent_native_id",
+        sqlite_where=UNLINKED_PARENT,
+        postgresql_where=UNLINKED_PARENT,
+    ),
+    Index(
+        "ix_activities_unlinked_thread",
+        "channel_id",
+        "thread_native_id",
+        sqlite_where=UNLINKED_THREAD,
+        postgresql_where=UNLINKED_THREAD,
+    ),
 )
 
 enrichments = Table(

@@ -246,9 +246,11 @@ class Writer:
             enriched: list[tuple[int, str, int | None, dict[str, Any]]] = []
             # The keyword index: (channel, native id, id when stored already, words).
             indexed: list[tuple[int, str, int | None, str]] = []
+            linked: dict[int, list[str]] = {}
             for cid, prepared_rows in by_channel.items():
                 stored = self._stored(conn, cid, [r.values["native_id"] for r in prepared_rows])
                 threads = self._threads(conn, cid, prepared_rows)
+                written: list[tuple[dict[str, Any], tuple[int, str] | None]] = []
                 for prepared in prepared_rows:
                     row = dict(prepared.values)
                     row["channel_id"] = cid
@@ -269,27 +271,36 @@ class Writer:
                                 prepared.enrichment,
                             )
                         )
-                    if known is None or known[1] != row["content_hash"]:
-                        indexed.append(
-                            (cid, row["native_id"], known[0] if known else None, prepared.words)
-                        )
-                    if known is None:
-                        row["ingested_at"] = now
-                        inserts.append(row)
-                    elif known[1] != row["content_hash"]:
-                        # bind names may not equal column names in an UPDATE's SET
-                        upd = {"b_" + k: v for k, v in row.items()}
-                        upd["b_id"] = known[0]
-                        updates.append(upd)
-                    else:
+                    if known is not None and known[1] == row["content_hash"]:
                         counts.unchanged += 1
                         continue
+                    indexed.append(
+                        (cid, row["native_id"], known[0] if known else None, prepared.words)
+                    )
+                    written.append((row, known))
                     if prepared.values["thread_native_id"] is None and row["thread_native_id"]:
                         # Replies that arrived before this one took its id as their
                         # provisional thread; point them at the real root.
                         rethread.append(
                             {"c": cid, "old": row["native_id"], "new": row["thread_native_id"]}
                         )
+                # SQLite's insert finds them itself (see _insert_activities)
+                sqlite = conn.dialect.name == "sqlite"
+                ids = self._links(conn, cid, [r for r, k in written if k or not sqlite])
+                for row, known in written:
+                    # what is named but not stored yet (in this batch, say) is linked
+                    # once it is, by _link_waiting
+                    row["parent_activity_id"] = ids.get(row["parent_native_id"])
+                    row["thread_activity_id"] = ids.get(row["thread_native_id"])
+                    if known is None:
+                        row["ingested_at"] = now
+                        inserts.append(row)
+                        linked.setdefault(cid, []).append(row["native_id"])
+                    else:
+                        # bind names may not equal column names in an UPDATE's SET
+                        upd = {"b_" + k: v for k, v in row.items()}
+                        upd["b_id"] = known[0]
+                        updates.append(upd)
             if inserts:
                 _insert_activities(conn, inserts)
                 counts.added += len(inserts)
@@ -301,15 +312,26 @@ class Writer:
                 )
                 counts.updated += len(updates)
             if rethread:
+                root = activities.alias("root")
                 conn.execute(
                     update(activities)
                     .where(
                         activities.c.channel_id == bindparam("c"),
                         activities.c.thread_native_id == bindparam("old"),
                     )
-                    .values(thread_native_id=bindparam("new")),
+                    .values(
+                        thread_native_id=bindparam("new"),
+                        thread_activity_id=select(root.c.id)
+                        .where(
+                            root.c.channel_id == activities.c.channel_id,
+                            root.c.native_id == bindparam("new"),
+                        )
+                        .scalar_subquery(),
+                    ),
                     rethread,
                 )
+            for cid, natives in linked.items():
+                _link_waiting(conn, cid, natives)
             new_ids = self._new_ids(conn, [(c, n) for c, n, aid, _ in indexed if aid is None])
             if enriched:
                 self._store_enrichments(conn, enriched, now, new_ids)
@@ -356,6 +378,20 @@ class Writer:
             for nid, aid, h in rows:
                 stored[nid] = (int(aid), h)
         return stored
+
+    @staticmethod
+    def _links(conn: Connection, cid: int, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """The ids of the stored activities that ``rows`` name as parent or thread."""
+        named = {r[c] for r in rows for c in ("parent_native_id", "thread_native_id")}
+        named.discard(None)
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(named), 900):
+            sql = (
+                "SELECT native_id, id FROM activities "
+                f"WHERE channel_id = {_mark(conn)} AND native_id IN ({_marks(conn, chunk)})"
+            )
+            found.update((str(n), int(i)) for n, i in conn.exec_driver_sql(sql, (cid, *chunk)))
+        return found
 
     @staticmethod
     def _threads(conn: Connection, cid: int, rows: list[PreparedRow]) -> dict[str, str]:
@@ -520,22 +556,73 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
         conn.execute(stmt, rows)
         return
     columns = list(rows[0])
+    # The parent and thread ids are looked up by the insert itself, row after row: a
+    # reply after its parent in the batch finds it stored, with no second write of the
+    # row (the few before their parent are linked by _link_waiting).
+    links = {"parent_activity_id": "parent_native_id", "thread_activity_id": "thread_native_id"}
+    named = (
+        "(SELECT named.id FROM activities AS named "
+        "WHERE named.channel_id = ? AND named.native_id = ?)"
+    )
     sql = (
         f"INSERT INTO activities ({', '.join(columns)}) VALUES "
-        f"({', '.join('?' for _ in columns)}) ON CONFLICT (channel_id, native_id) DO NOTHING"
+        f"({', '.join(named if c in links else '?' for c in columns)}) "
+        "ON CONFLICT (channel_id, native_id) DO NOTHING"
     )
     # ingested_at and updated_at are the batch's one timestamp: converted once.
     now = rows[0]["ingested_at"]
     now_text = _sqlite_time(now)
     dt_cols = [i for i, c in enumerate(columns) if c in ("created_at", "ingested_at", "updated_at")]
+    link_cols = [(i, links[c]) for i, c in enumerate(columns) if c in links]
     params = []
     for row in rows:
-        values = list(row.values())
+        values: list[Any] = list(row.values())
         for i in dt_cols:
             v = values[i]
             values[i] = now_text if v is now else _sqlite_time(v)
-        params.append(tuple(values))
+        for i, native in link_cols:
+            values[i] = (row["channel_id"], row[native])
+        flat: list[Any] = []
+        for v in values:
+            if type(v) is tuple:
+                flat.extend(v)
+            else:
+                flat.append(v)
+        params.append(tuple(flat))
     conn.exec_driver_sql(sql, params)
+
+
+def _link_waiting(conn: Connection, cid: int, natives: list[str]) -> None:
+    """Give the activities naming one of ``natives`` (just stored) as parent or thread
+    its id: replies stored before their parent, in an earlier batch or this one.
+
+    Only references still unlinked are looked at, through the partial indexes that hold
+    them alone, so a reply is linked whichever thread it claims. Plain SQL: on the
+    ingest hot path, compiling thousands of bound values per batch cost more than the
+    database's work."""
+    for column, link in (
+        ("parent_native_id", "parent_activity_id"),
+        ("thread_native_id", "thread_activity_id"),
+    ):
+        for chunk in _chunks(natives, 900):
+            # no "IS NOT NULL" term: SQLite would read it as a range over the index
+            conn.exec_driver_sql(
+                f"UPDATE activities SET {link} = (SELECT named.id FROM activities AS named "
+                f"WHERE named.channel_id = activities.channel_id "
+                f"AND named.native_id = activities.{column}) "
+                f"WHERE channel_id = {_mark(conn)} AND {column} IN ({_marks(conn, chunk)}) "
+                f"AND {link} IS NULL",
+                (cid, *chunk),
+            )
+
+
+def _mark(conn: Connection) -> str:
+    """The driver's placeholder for one value (``?`` for SQLite, ``%s`` for psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _marks(conn: Connection, values: list[str]) -> str:
+    return ", ".join([_mark(conn)] * len(values))
 
 
 def _sqlite_time(value: datetime) -> str:
