@@ -331,10 +331,6 @@ def score(
         # is as common as that name, whatever its digits: weigh it by its letters.
         letters = letters_of(a.username)
         shared = max(holders("user", a.username), holders("handle", letters) if letters else 0)
-        if shared <= ONE_PERSONS_HANDLE:
-            # As many holders as one person shows the handle (the username on two
-            # channels, an address made of it on a third): count the username alone.
-            shared = holders("user", a.username)
         weight = _rare(SAME_USERNAME, shared)
         if len(letters) < 5:  # too short to be counted as a handle: assume common
             weight *= 0.5
