@@ -259,6 +259,46 @@ def test_shared_mailboxes_common_names_and_empty_identities_cause_no_runaway_mer
     store.close()
 
 
+def test_a_rare_name_on_two_channels_merges_and_a_name_two_people_carry_does_not(
+    tmp_path: Path,
+) -> None:
+    # 2,000 other people with names of their own: the community the counts come from.
+    records = [_rec(i, "blog", {"name": f"Fille{_letters(i)} Nom{_letters(i)}",
+                                "email": f"p{i}@example.org"}) for i in range(2000)]  # fmt: skip
+    # One Ottilie Vanbrugh, on the blog and (name order and accents aside) the forum.
+    records.append(_rec(3000, "blog", {"name": "Ottilie Vanbrügh", "email": "ov@example.net"}))
+    records.append(_rec(3001, "forum", {"name": "VANBRUGH Ottilie", "username": "otti"}))
+    # Ottavia Quennell twice on the forum (two people), once on the blog: no telling which.
+    for i, user in enumerate(("quennell1", "oq_music")):
+        records.append(_rec(3100 + i, "forum", {"name": "Ottavia Quennell", "username": user}))
+    records.append(_rec(3102, "blog", {"name": "Ottavia Quennell", "email": "oq@example.net"}))
+    # A handle made with an initial says little: "ovanbrugh" could be Olaf Vanbrugh.
+    records.append(_rec(3200, "social", {"username": "ovanbrugh"}))
+    store = Store(tmp_path / "rare.db")
+    ingest(store, [_write(tmp_path / "rare.ndjson", records)], enrich=False)
+    ottilie = _member(store, "blog", "e:ov@example.net")
+    assert _member(store, "forum", "u:otti") == ottilie
+    with store.engine.connect() as conn:
+        reasons = conn.execute(
+            select(merges.c.reasons).where(merges.c.member_id == ottilie)
+        ).scalar_one()
+    assert "rare-name" in reasons
+    ottavias = {_member(store, "forum", f"u:{u}") for u in ("quennell1", "oq_music")}
+    assert len(ottavias | {_member(store, "blog", "e:oq@example.net")}) == 3
+    assert _member(store, "social", "u:ovanbrugh") != ottilie
+    store.close()
+
+
+def _letters(i: int) -> str:
+    """A word of letters only for ``i`` (name words are letters: "Fille" + "bcd")."""
+    out = ""
+    while True:
+        i, r = divmod(i, 26)
+        out += chr(97 + r)
+        if not i:
+            return out
+
+
 def test_a_merge_never_grows_a_member_past_the_cap(tmp_path: Path) -> None:
     # One address on 6 channels: with a cap of 4 identities, the rest stay suggestions.
     records = [_rec(i, f"ch{i}", {"name": "Jo Jones", "email": "jo@jones.example"})
@@ -376,7 +416,7 @@ def test_merges_are_precise_on_a_generated_community(tmp_path: Path) -> None:
         fp += len(people) * (len(people) - 1) // 2 - same
     precision = tp / (tp + fp)
     print(f"generated community: {tp} true pairs merged, {fp} false, precision {precision:.4f}")
-    assert tp > 100 and precision >= 0.98
+    assert tp > 100 and precision >= 0.99
     store.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect
 
+from veille.generate import names
 from veille.generate import text as T
 from veille.generate.config import HOMES, GenerateConfig
 from veille.generate.rng import Rng, cum
@@ -95,8 +96,7 @@ def build_people(cfg: GenerateConfig, rng: Rng, per_day: list[int]) -> list[Pers
         # write most have the same mix of origins as everyone (languages stay stable).
         u = (phase + ranks[j] * 0.6180339887) % 1.0 * origin_cum[-1]
         origin = origins[bisect(origin_cum, u, 0, len(origins) - 1)]
-        p = Person(len(people), "member", rng.one(T.NAMES[origin][0]),
-                   rng.one(T.NAMES[origin][1]), origin)  # fmt: skip
+        p = Person(len(people), "member", *names.draw(rng, origin), origin)
         langs = T.ORIGINS[origin][1]
         p.lang = rng.choices([x[0] for x in langs], [x[1] for x in langs])[0]
         p.second = "en" if p.lang != "en" and rng.random() < 0.3 else ""
@@ -126,15 +126,12 @@ def _place(p: Person, top: float, rng: Rng, taken: set[str]) -> None:
     p.channels = {home: 0.6 if extra else 1.0}
     for c in others[:extra]:
         p.channels[c] = 0.4 / extra
-    f, last = handle(p.first), handle(p.last)
-    pattern = rng.randrange(5)
-    local = (f"{f}.{last}", f"{f[:1]}{last}", f"{f}{last}{rng.randint(70, 99)}",
-             f"{f}_{last}", f"{last}.{f}")[pattern]  # fmt: skip
-    p.emails = [f"{local}@{rng.one(T.MAIL_DOMAINS[p.origin])}"]
-    if rng.random() < 0.3:
-        p.emails.append(f"{f[:1]}.{last}@{rng.one(WORK_DOMAINS)}")
     if rng.random() < 0.2:
         p.nick = rng.one(T.NICKS)
+    p.emails = [f"{_local_part(p, rng)}@{rng.one(T.MAIL_DOMAINS[p.origin])}"]
+    f, last = handle(p.first), handle(p.last)
+    if rng.random() < 0.3:
+        p.emails.append(f"{f[:1]}.{last}@{rng.one(WORK_DOMAINS)}")
     if rng.random() < 0.15:
         tld = T.SITE_TLDS.get(p.lang, "com")
         p.site = rng.one((f"https://www.{f}-{last}.{tld}", f"https://{f}{last}.wordpress.com",
@@ -142,6 +139,37 @@ def _place(p: Person, top: float, rng: Rng, taken: set[str]) -> None:
     p.emails = [_unique(e, taken, rng) for e in p.emails]
     if p.site:
         p.site = _unique(p.site, taken, rng)
+
+
+# How real senders' local parts are made (bench/identity_realism.py on the scale lists,
+# docs/members.md): shares of first.last, flast, firstlast, first, last, firstl,
+# lastfirst, last.first, lastf, initials, the name and more, and anything else.
+_LOCAL_KINDS = ("first.last", "flast", "firstlast", "first", "last", "firstl", "lastfirst",
+                "last.first", "lastf", "initials", "more", "other")  # fmt: skip
+_LOCAL_CUM = cum((115, 111, 106, 145, 38, 19, 12, 6, 5, 14, 139, 291))
+
+
+def _local_part(p: Person, rng: Rng) -> str:
+    """A personal address's local part, made of the name as often as real ones are."""
+    words = p.last.split()
+    f, last, l1 = handle(p.first), handle(words[0]), handle(words[0])[:1]
+    kind = _LOCAL_KINDS[rng.index(_LOCAL_CUM)]
+    if kind == "more":
+        return rng.one((f"{f}{last}{rng.randint(1, 99)}", f"{f}.{last}{rng.randint(60, 99)}",
+                        f"{f}{rng.randint(1, 999)}", f"{f}.{last}.{rng.one(T.NICKS)}"))  # fmt: skip
+    if kind == "other":
+        # A nickname or words of one's own: nothing of the name.
+        nick = p.nick or f"{rng.one(T.NICKS)}{rng.one(_WORDS)}"
+        return nick if rng.random() < 0.5 else f"{nick}{rng.randint(1, 99)}"
+    return {"first.last": f"{f}.{last}", "flast": f"{f[:1]}{last}", "firstlast": f"{f}{last}",
+            "first": f, "last": last, "firstl": f"{f}{l1}", "lastfirst": f"{last}{f}",
+            "last.first": f"{last}.{f}", "lastf": f"{last}{f[:1]}",
+            "initials": f"{f[:1]}{l1}{handle(words[-1])[:1] if len(words) > 1 else ''}",
+            }[kind]  # fmt: skip
+
+
+_WORDS = ("42", "x", "dev", "home", "box", "mail", "net", "geek", "fan", "pro", "man", "girl",
+          "lab", "web", "tech", "bzh", "max", "ace", "zen", "art", "run", "sky", "sun")  # fmt: skip
 
 
 def _unique(address: str, taken: set[str], rng: Rng) -> str:

@@ -228,6 +228,10 @@ def blocking_keys(h: Handles) -> set[tuple[str, str]]:
     # only its owner would choose.
     keys.update(("namehandle", squashed) for squashed in names)
     keys.update(("word", w) for w in h.words if len(w) >= 3)
+    if h.full_name:
+        # Counted apart: two identities of one channel with one name are two people
+        # (one person rarely has two identities on one channel).
+        keys.add(("chname", f"{h.channel}|{h.full_name}"))
     return keys
 
 
@@ -275,6 +279,19 @@ PERSONAL_HOLDERS: Final = 6
 NAME_ONLY_CAP: Final = 0.85
 # Two names that cannot be one person's leave a pair to a person to decide.
 NAMES_DIFFER_CAP: Final = 0.6
+# A full name the community's own word counts say is rare: what it is worth when no
+# one else is expected to carry it, and how much more often a first and a family name
+# go together than their counts alone say (names are drawn within a culture: a
+# Portuguese first name comes with a Portuguese family name far more often than the
+# community's mix would have it).
+RARE_NAME: Final = 0.98
+NAME_CORRELATION: Final = 15.0
+# How many identities of one person may hold one handle's letters (a username on two
+# channels and an address made of it on a third): up to this, a handle is one person's.
+ONE_PERSONS_HANDLE: Final = 3
+# The share of people whose first or family name starts with a given letter, taken
+# high (the commonest initials in European names carry about a tenth of them each).
+INITIAL_SHARE: Final = 0.12
 
 
 def _rare(base: float, holders: int) -> float:
@@ -290,12 +307,16 @@ def _personal(base: float, holders: int) -> float:
     return base if holders <= PERSONAL_HOLDERS else base * PERSONAL_HOLDERS / holders
 
 
-def score(a: Handles, b: Handles, holders: Holders, name_clash: float = 0.0) -> Verdict:
+def score(
+    a: Handles, b: Handles, holders: Holders, name_clash: float = 0.0, named_count: int = 0
+) -> Verdict:
     """How sure we are that identities ``a`` and ``b`` are one person, and why.
 
     ``name_clash`` is the community's share of identities whose full name another
     identity of the same channel also has: a measure of how often two different people
-    carry one name there (see :func:`veille.members.resolve.name_clash`).
+    carry one name there (see :func:`veille.members.resolve.name_clash`). ``named_count`` is
+    how many identities have a full name: with it, a full name's rarity is read from
+    how common its words are (:func:`rare_name`).
     """
     evidence: list[tuple[float, str]] = []
     if a.email and a.email == b.email:
@@ -333,12 +354,32 @@ def score(a: Handles, b: Handles, holders: Holders, name_clash: float = 0.0) -> 
     # the same handles. Only the strongest counts, and a name alone never merges.
     named: list[tuple[float, str]] = []
     full_a, full_b = a.full_name, b.full_name
+    # The name's own rarity, from the community's counts: the strongest a name can say.
+    rare: list[tuple[float, str]] = []
     if full_a and full_a == full_b:
         named.append((_rare(SAME_NAME, holders("name", full_a)), "same-name"))
+        rare.append((rare_name(a, b, holders, named_count), "rare-name"))
     elif names_agree:
         named.append((_rare(SAME_NAME, _fuzzy_holders(a, b, holders)), "similar-name"))
     if name_made_username:
         named.append((name_made_username, "same-username-made-of-a-name"))
+        for x in (a, b):
+            if letters_of(a.username or "") in x.name_handles and holders(
+                "user", a.username or ""
+            ) <= 2:
+                other = b if x is a else a
+                letters = letters_of(a.username or "")
+                rare.append((rare_name(x, other, holders, named_count, letters),
+                             "rare-name-in-username"))  # fmt: skip
+        letters = letters_of(a.username or "")
+        if (
+            not rare
+            and holders("user", a.username or "") <= 2
+            and holders("handle", letters) <= ONE_PERSONS_HANDLE
+        ):
+            # No one shows the name, and no one else holds the handle: the name's
+            # words, as the community counts them, say how rare it is.
+            rare.append((rare_handle(letters, holders, named_count), "rare-name-username"))
     for x, y in ((a, b), (b, a)):
         made = x.name_handles & y.own_handles
         if made:
@@ -347,14 +388,84 @@ def score(a: Handles, b: Handles, holders: Holders, name_clash: float = 0.0) -> 
                 letters_of(y.local) == s for s in made
             ) else "username-matches-name"  # fmt: skip
             named.append((_rare(NAME_IN_HANDLE, rarest), which))
+            if rarest <= ONE_PERSONS_HANDLE:  # no one else's name or handle makes it
+                worth = max(rare_name(x, y, holders, named_count, h) for h in made)
+                rare.append((worth, f"rare-name-{which}"))
             break
     personal = bool(evidence)
+    best_rare = max(rare, default=(0.0, ""))
     if named:
         best = max(p for p, _ in named) * (1.0 - name_clash)
-        evidence.append((best, "+".join(why for _, why in named)))
+        why = "+".join(why for _, why in named)
+        if best_rare[0] > best:
+            best, why = best_rare[0], f"{best_rare[1]}+{why}"
+        evidence.append((best, why))
     if not evidence:
         return Verdict(0.0, ())
-    return _combine(evidence, (), 1.0 if personal else NAME_ONLY_CAP)
+    return _combine(evidence, (), 1.0 if personal else max(NAME_ONLY_CAP, best_rare[0]))
+
+
+def rare_handle(letters: str, holders: Holders, count: int) -> float:
+    """:func:`rare_name` for a handle made of a name that no identity shows
+    (``clairedubois`` on two channels, no name beside it): the handle read as two of the
+    community's name words (or a word and an initial), the commonest reading counted."""
+    if not count or len(letters) < 5:
+        return 0.0
+    people = count / IDENTITIES_PER_PERSON
+    share = 0.0
+    for i in range(1, len(letters)):
+        left, right = letters[:i], letters[i:]
+        parts = []
+        for part in (left, right):
+            if len(part) == 1:
+                parts.append(INITIAL_SHARE)
+            elif len(part) >= 3 and holders("word", part) > 1:
+                parts.append(holders("word", part) / count)
+        if len(parts) == 2:  # two words, or a word and an initial
+            share = max(share, parts[0] * parts[1])
+    if not share:
+        return 0.0
+    return RARE_NAME / (1.0 + people * share * NAME_CORRELATION)
+
+
+def rare_name(
+    named: Handles, other: Handles, holders: Holders, count: int, handle: str = ""
+) -> float:
+    """What a full name (``named``'s) is worth as evidence that ``other``, on another
+    channel, is the same person, when the name's words are rare; ``count`` is how many
+    identities have a full name.
+
+    The expected number of other people carrying the name is the community's people
+    times the share of names with its first word times the share with its rarest other
+    word (times ``NAME_CORRELATION``); the evidence is ``RARE_NAME / (1 + that)``. When
+    the evidence is a ``handle`` made of the name with an initial (``cdubois``,
+    ``claired``), the initial counts as ``INITIAL_SHARE`` of the people: many names
+    make that handle, and some of their bearers show no full name anywhere. Zero
+    when the counts cannot say: the two on one channel, a word too short to be counted,
+    or two identities of one channel carrying the name (two people, then)."""
+    full = named.full_name
+    if not count or not full or named.channel == other.channel:
+        return 0.0
+    first, rest = named.words[0], [w for w in named.words[1:] if w != named.words[0]]
+    if len(first) < 3 or not rest or min(len(w) for w in rest) < 3:
+        return 0.0
+    sides = (named, other) if other.full_name == full else (named,)
+    if any(holders("chname", f"{h.channel}|{full}") > 1 for h in sides):
+        return 0.0
+    people = count / IDENTITIES_PER_PERSON
+    first_share = holders("word", first) / count
+    rest_share = min(holders("word", w) for w in rest) / count
+    if handle and not any(
+        handle in (first + last, last + first) for last in ("".join(rest), rest[-1])
+    ):
+        # Made with an initial: only the word spelled out is known.
+        if handle.startswith(first):
+            rest_share = INITIAL_SHARE
+        else:
+            first_share = INITIAL_SHARE
+    share = first_share * rest_share
+    others = people * share * NAME_CORRELATION
+    return RARE_NAME / (1.0 + others)
 
 
 def _combine(evidence: list[tuple[float, str]], extra: tuple[str, ...], cap: float) -> Verdict:

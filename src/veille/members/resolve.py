@@ -45,7 +45,7 @@ AUTO = "auto"
 CLASH = "members:name-clash"  # the settings row keeping the last name_clash() count
 NO_KEYS = ("none", "")  # marks an identity keyed that has no usable handle
 # Keys kept to count how common a name word or a name-made handle is, not to pair.
-COUNTED_ONLY = frozenset({"none", "word", "namehandle"})
+COUNTED_ONLY = frozenset({"none", "word", "namehandle", "chname"})
 
 
 class ResolveError(ValueError):
@@ -149,6 +149,7 @@ class Holders:
         self.conn = conn
         self.complete = everything
         self.counts: dict[tuple[str, str], int] = {}
+        self.totals: dict[str, int] = {}
         if everything:
             counted = conn.execute(
                 select(identity_keys.c.kind, identity_keys.c.value, func.count())
@@ -175,6 +176,16 @@ class Holders:
                 ):
                     found[value] = int(n)
                 self.counts.update(((kind, v), n) for v, n in found.items())
+
+    def total(self, kind: str) -> int:
+        """How many identities hold a key of ``kind`` (counted once, by index)."""
+        if kind not in self.totals:
+            self.totals[kind] = int(
+                self.conn.execute(
+                    select(func.count()).where(identity_keys.c.kind == kind)
+                ).scalar_one()
+            )
+        return self.totals[kind]
 
     def __call__(self, kind: str, value: str) -> int:
         n = self.counts.get((kind, value))
@@ -350,10 +361,11 @@ def _score(
         ):
             found[row[0]] = handles(*row)
 
+    named = holders.total("name")
     out = []
     for a, b in sorted(pairs):
         ha, hb = found[a], found[b]
-        verdict = score(ha, hb, holders, clash)
+        verdict = score(ha, hb, holders, clash, named)
         if (
             ha.channel in trusted
             and hb.channel in trusted
