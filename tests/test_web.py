@@ -174,6 +174,11 @@ ROUTES = {
     ("POST", "/api/alerts/{alert_id}/{action}"): "alerts.act",
     ("GET", "/api/stats"): "dashboard",
 }
+#: The pages that also answer their table as a file (``?format=csv|xlsx``): the same
+#: role check as the page.
+DOWNLOADS = {"/inbox", "/departments/{name}", "/members", "/members/suggestions", "/alerts",
+             "/watches", "/watches/{kind}/{name}", "/segments", "/trends", "/feedback",
+             "/feedback/{name}", "/users"}  # fmt: skip
 
 
 def _routes(store: Store) -> set[tuple[str, str]]:
@@ -194,6 +199,7 @@ def _routes(store: Store) -> set[tuple[str, str]]:
 
 def test_the_route_table_is_the_one_the_test_knows(store: Store) -> None:
     found = _routes(store)
+    assert {("GET", p) for p in DOWNLOADS} <= found
     assert found == set(ROUTES), (
         f"routes without a permission line here: {sorted(found - set(ROUTES))}; "
         f"lines for routes that are gone: {sorted(set(ROUTES) - found)}"
@@ -239,6 +245,10 @@ def test_every_route_refuses_every_role_it_must(store: Store) -> None:
             assert r.status_code < 500, (method, path, role, r.status_code, r.text[:300])
             if path == "/logout" and r.status_code == 303:
                 browsers[role] = Browser(store, role)
+            if method == "GET" and path in DOWNLOADS:
+                r = browser.get(f"{url}?format=csv")
+                assert (r.status_code == 403) != allowed, (path, "csv", role, r.status_code)
+                assert r.status_code < 500, (path, "csv", role, r.status_code)
         if permission != "public":
             r = anonymous.request(method, url)
             expected = 401 if path.startswith("/api/") else 303

@@ -14,7 +14,7 @@ from veille.watch import watches
 from veille.watch.trends import trends
 from veille.web.auth import Principal, need, store_of
 from veille.web.render import render
-from veille.web.tables import WATCHES, Format, download
+from veille.web.tables import REPORT, TRENDS, WATCHES, Format, download, watch_rows
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(need("dashboard"))]
@@ -31,11 +31,14 @@ def watches_page(request: Request, who: Reader, format: Format = "html") -> Resp
 
 @router.get("/watches/{kind}/{name}")
 def watch_page(request: Request, kind: Literal["watch", "campaign"], name: str, who: Reader,
-               days: Annotated[int, Query(ge=1, le=366)] = 30) -> Response:  # fmt: skip
+               days: Annotated[int, Query(ge=1, le=366)] = 30,
+               format: Format = "html") -> Response:  # fmt: skip
     try:
         report = watches.report(store_of(request).engine, kind, name, days)
     except watches.WatchError as exc:
         raise LookupError(str(exc)) from exc
+    if format != "html":
+        return download(f"{kind}-{name}", REPORT, watch_rows(report), format)
     now, before = report["period"], report["before"]
     negative = [(r["sentiment"].get("negative", 0) / r["volume"]) if r["volume"] else 0.0
                 for r in (now, before)]  # fmt: skip
@@ -53,7 +56,8 @@ def watch_page(request: Request, kind: Literal["watch", "campaign"], name: str, 
 @router.get("/trends")
 def trends_page(request: Request, who: Reader,
                 window: Literal["hour", "day", "week"] = "day",
-                language: Annotated[str | None, Query(max_length=8)] = None) -> Response:  # fmt: skip
+                language: Annotated[str | None, Query(max_length=8)] = None,
+                format: Format = "html") -> Response:  # fmt: skip
     """Terms said much more than usual in the last window (kept five minutes: at a
     million activities they take seconds to find)."""
     engine = store_of(request).engine
@@ -61,5 +65,7 @@ def trends_page(request: Request, who: Reader,
     computed_at, found = request.app.state.trends.get(
         key, lambda: (datetime.now(UTC), trends(engine, window, language or None, top=30))
     )
+    if format != "html":
+        return download(f"trends-{window}", TRENDS, found, format)
     return render(request, "trends.html", found=found, window=window, language=language or "",
                   computed_at=computed_at)  # fmt: skip

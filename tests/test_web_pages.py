@@ -1,0 +1,81 @@
+"""The workbench pages added to the first ones: the reports' downloads, channels and
+sources in the settings, watches and campaigns edited in the browser."""
+
+from __future__ import annotations
+
+from tests.test_web import (  # noqa: F401 (community: the shared fixture)
+    EMAIL,
+    Browser,
+    _csv,
+    _xlsx,
+    community,
+    store,  # the same fixtures as tests/test_web.py
+)
+from veille.store import Store
+
+
+def _download(browser: Browser, url: str) -> list[list[str]]:
+    """The page's CSV, checked against its XLSX (same header, same number of rows)."""
+    joiner = "&" if "?" in url else "?"
+    assert 'data-export="csv"' in browser.get(url).text, url
+    r = browser.get(f"{url}{joiner}format=csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), url
+    assert r.headers["content-disposition"].startswith('attachment; filename="veille-'), url
+    table = _csv(r.content)
+    book = _xlsx(browser.get(f"{url}{joiner}format=xlsx").content)
+    assert len(book) == len(table) and book[0] == table[0], url
+    return table
+
+
+def test_reports_trends_suggestions_and_users_download(store: Store) -> None:  # noqa: F811
+    from veille.inbox import feedback
+    from veille.members import resolve
+    from veille.watch import watches
+    from veille.watch.queries import Query
+    from veille.watch.trends import trends
+
+    query = Query.from_mapping({"terms": ["thermostat"]}, "test")
+    watches.save(store.engine, "watch", 'thermo "talk"\r\nX-Evil: 1', query, by="test")
+    watches.match(store)
+    feedback.add(store.engine, "thermostat", ["thermostat"], None, by="test")
+    viewer, admin = Browser(store, "viewer"), Browser(store, "admin")
+
+    name = 'thermo "talk"\r\nX-Evil: 1'
+    expected = watches.report(store.engine, "watch", name, 30)
+    rows = _download(viewer, "/watches/watch/thermo%20%22talk%22%0D%0AX-Evil%3A%201?days=30")
+    assert rows[0] == ["period", "section", "key", "label", "count", "negative"]
+    now = {(r[1], r[2]): r for r in rows[1:] if r[0] == "current"}
+    assert now[("total", "volume")][4] == str(expected["period"]["volume"]) != "0"
+    days = [r for r in rows[1:] if r[0] == "current" and r[1] == "day"]
+    assert [(r[2], int(r[4])) for r in days] == list(expected["period"]["daily"].items())
+    assert {r[2] for r in rows[1:] if r[0] == "previous" and r[1] == "day"} == set(
+        expected["before"]["daily"])  # fmt: skip
+    members = [r for r in rows[1:] if r[0] == "current" and r[1] == "top_member"]
+    assert [int(r[2]) for r in members] == [m["member"] for m in expected["period"]["top_members"]]
+    r = viewer.get("/watches/watch/thermo%20%22talk%22%0D%0AX-Evil%3A%201?format=csv")
+    assert "x-evil" not in r.headers and '"' not in r.headers["content-disposition"][22:-1]
+
+    report = feedback.report(store.engine, "thermostat")
+    rows = _download(viewer, "/feedback/thermostat")
+    assert ["total", "mentions", "", str(report.mentions), "", "", ""] == rows[1]
+    weeks = [r for r in rows if r[0] == "week"]
+    assert [(r[1], int(r[3]), int(r[6])) for r in weeks] == [
+        (w["week"], w["mentions"], w["negative"]) for w in report.weeks]  # fmt: skip
+    quotes = [q for found in report.quotes.values() for q in found]
+    assert len([r for r in rows if r[0] == "quote"]) == len(quotes) > 0
+    assert _download(viewer, "/feedback")[1][:2] == ["thermostat", '["thermostat"]']
+
+    found = trends(store.engine, "week", top=30)
+    rows = _download(viewer, "/trends?window=week")
+    assert [r[0] for r in rows[1:]] == [t.term for t in found] and found
+
+    rows = _download(viewer, "/members/suggestions?confidence=0.5")
+    expected_pairs = [(s.member_a, s.member_b) for s in resolve.suggestions(store.engine, 50)
+                      if s.confidence >= 0.5]  # fmt: skip
+    assert [(int(r[0]), int(r[2])) for r in rows[1:]] == expected_pairs
+
+    rows = _download(admin, "/users")
+    assert rows[0] == ["email", "role", "departments", "locale", "active"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(EMAIL.values())
+    assert viewer.get("/users?format=csv").status_code == 403
+    assert Browser(store, "department").get("/members/suggestions?format=xlsx").status_code == 403
