@@ -57,8 +57,8 @@ def store(community: Path, tmp_path: Path) -> Iterator[Store]:
 class Browser:
     """A signed-in browser: the session cookie, and the CSRF token its pages carry."""
 
-    def __init__(self, store: Store, role: str) -> None:
-        self.client = TestClient(create_app(store), follow_redirects=False)
+    def __init__(self, store: Store, role: str, **app_options: Any) -> None:
+        self.client = TestClient(create_app(store, **app_options), follow_redirects=False)
         session = users.sign_in(store.engine, EMAIL[role], PASSWORD, "testclient")
         self.client.cookies.set("veille_session", session.token)
         self.csrf = session.csrf
@@ -152,6 +152,10 @@ ROUTES = {
     ("POST", "/settings/departments"): "settings.edit",
     ("POST", "/settings/departments/remove"): "settings.edit",
     ("POST", "/settings/rules"): "settings.edit",
+    ("GET", "/settings/channels"): "settings.edit",
+    ("POST", "/settings/sources"): "settings.edit",
+    ("POST", "/settings/sources/remove"): "settings.edit",
+    ("POST", "/settings/sources/sync"): "settings.edit",
     ("POST", "/users"): "users.admin",
     ("POST", "/users/active"): "users.admin",
     ("GET", "/api/me"): "signed-in",

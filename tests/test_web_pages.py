@@ -3,6 +3,11 @@ sources in the settings, watches and campaigns edited in the browser."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
+from tests.test_sources import POST_SLUG, _Server, server  # noqa: F401 (the feed fixture)
 from tests.test_web import (  # noqa: F401 (community: the shared fixture)
     EMAIL,
     Browser,
@@ -79,3 +84,69 @@ def test_reports_trends_suggestions_and_users_download(store: Store) -> None:  #
     assert sorted(r[0] for r in rows[1:]) == sorted(EMAIL.values())
     assert viewer.get("/users?format=csv").status_code == 403
     assert Browser(store, "department").get("/members/suggestions?format=xlsx").status_code == 403
+
+
+def test_channels_and_feed_sources_from_the_settings(store: Store, server: _Server) -> None:  # noqa: F811
+    from sqlalchemy import func, select
+
+    from veille import channels, sources
+    from veille.store.schema import activities
+
+    manager = Browser(store, "manager", private_feeds=True)
+    page = manager.get("/settings/channels").text
+    listed = channels.listing(store.engine)
+    with store.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(activities)).scalar_one()
+    assert listed and sum(c.activities for c in listed) == total
+    for c in listed:
+        assert f'<tr data-channel="{c.name}"><th scope="row">{c.name}</th><td>{c.platform}</td>' \
+            f'<td class="num">{c.activities:,}</td>' in page
+    assert all(c.last_activity_at is not None for c in listed if c.activities)
+    # Bad input: shown next to the form, what was typed kept, nothing stored.
+    r = manager.post("/settings/sources", {"name": "etc", "url": "file:///etc/passwd"})
+    assert r.status_code == 400 and 'id="sources-error"' in r.text and "http" in r.text
+    assert 'value="file:///etc/passwd"' in r.text and sources.list_sources(store) == []
+    assert manager.post("/settings/sources", {"name": " ", "url": server.base}).status_code == 400
+    # A server started without --private-feeds refuses its own network.
+    guarded = Browser(store, "admin")
+    r = guarded.post("/settings/sources", {"name": "natasha", "url": server.base + "/feed/"})
+    assert r.status_code == 400 and "local or private address (127.0.0.1)" in r.text
+    # Add, sync (after the answer), see what came in, sync again politely, remove.
+    r = manager.post("/settings/sources", {"name": "natasha", "url": server.base + "/feed/",
+                                           "channel": "natasha-blog"})  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == "/settings/channels"
+    r = manager.post("/settings/sources", {"name": "natasha", "url": server.base + "/other/"})
+    assert r.status_code == 400 and "exists already" in r.text
+    r = manager.post("/settings/sources/sync", {"name": "natasha"})
+    assert r.status_code == 303
+    page = manager.get(r.headers["location"]).text
+    assert 'id="sync-done"' in page and "ok: added 10," in page
+    assert any(u == POST_SLUG for u, _ in server.requests)  # its comment feeds followed
+    (blog,) = [c for c in channels.listing(store.engine) if c.name == "natasha-blog"]
+    assert blog.activities == 12 and 'data-channel="natasha-blog"' in page
+    assert manager.post("/settings/sources/sync").status_code == 303
+    (natasha,) = [s for s in sources.list_sources(store) if s.name == "natasha"]
+    assert natasha.last_status == "not modified"
+    assert manager.post("/settings/sources/sync", {"name": "nobody"}).status_code == 404
+    assert manager.post("/settings/sources/remove", {"name": "natasha"}).status_code == 303
+    assert sources.list_sources(store) == []  # the comment feeds it led to as well
+    assert [c.activities for c in channels.listing(store.engine) if c.name == "natasha-blog"] == [12]
+    assert manager.post("/settings/sources/remove", {"name": "natasha"}).status_code == 400
+    # An unreachable feed: its error is shown with it.
+    sources.add_source(store, "gone", "http://127.0.0.1:9/feed/")
+    manager.post("/settings/sources/sync", {"name": "gone"})
+    assert re.search(r'<td class="error">error: [^<]+</td>', manager.get("/settings/channels").text)
+    assert Browser(store, "viewer").get("/settings/channels").status_code == 403
+
+
+def test_public_only_refuses_local_and_private_addresses() -> None:
+    from veille.sources import SourceError, public_fetch, public_only
+
+    for url in ("http://127.0.0.1/feed", "http://localhost/x", "http://10.1.2.3/",
+                "http://192.168.0.1/", "http://169.254.169.254/latest/", "http://[::1]:80/",
+                "http://0.0.0.0/"):  # fmt: skip
+        with pytest.raises(SourceError, match="local or private"):
+            public_only(url)
+    public_only("http://93.184.216.34/feed")  # a public address: no lookup needed
+    with pytest.raises(SourceError, match="local or private"):
+        public_fetch("http://127.0.0.1:9/feed/", None, None)

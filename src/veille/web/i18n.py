@@ -183,6 +183,26 @@ FRENCH: Final[dict[str, str]] = {
     "Internal note (not sent to the member)": "Note interne (non envoyée au membre)",
     "Add the note": "Ajouter la note",
     "Export": "Exporter",
+    "Channels and sources": "Canaux et sources",
+    "A sync is running: reload to see its results.": "Une synchronisation est en cours : "
+    "rechargez la page pour voir ses résultats.",
+    "Sync done: each source's status is below.": "Synchronisation faite : l'état de chaque "
+    "source est ci-dessous.",
+    "Kind": "Type",
+    "Last activity": "Dernière activité",
+    "Last received": "Dernière réception",
+    "Feed sources": "Sources (flux)",
+    "sources_help": "Les flux que veille interroge (`veille sync`), poliment : une "
+    "requête conditionnelle, un flux inchangé ne coûte rien. Les flux de commentaires "
+    "d'un blog sont suivis d'eux-mêmes.",
+    "Last sync": "Dernière synchronisation",
+    "comments": "commentaires",
+    "never": "jamais",
+    "Sync": "Synchroniser",
+    "Sync every source now": "Synchroniser toutes les sources maintenant",
+    "Add a feed": "Ajouter un flux",
+    "Feed URL (RSS, Atom or JSON Feed)": "Adresse du flux (RSS, Atom ou JSON Feed)",
+    "Channel (default: from the feed)": "Canal (par défaut : celui du flux)",
 }
 
 ENGLISH: Final[dict[str, str]] = {
@@ -192,6 +212,9 @@ ENGLISH: Final[dict[str, str]] = {
     "error, the rules in force stay as they are. The keys are described in",
     "erase_warning": "This removes everything of this member on every channel, for good: "
     "identities, activities, inbox items, history.",
+    "sources_help": "The feeds veille polls (`veille sync`), politely: a conditional "
+    "request, an unchanged feed costs nothing. A blog's comment feeds are followed by "
+    "themselves.",
 }
 
 STATUSES_FR: Final = {
