@@ -113,6 +113,7 @@ MAY = {
     "alerts.read": {"admin", "manager", "viewer"},
     "alerts.act": {"admin", "manager"},
     "settings.edit": {"admin", "manager"},
+    "watches.edit": {"admin", "manager"},
     "users.admin": {"admin"},
 }
 ROUTES = {
@@ -129,6 +130,9 @@ ROUTES = {
     ("GET", "/feedback"): "dashboard",
     ("GET", "/feedback/{name}"): "dashboard",
     ("GET", "/watches/{kind}/{name}"): "dashboard",
+    ("GET", "/watches/edit"): "watches.edit",
+    ("POST", "/watches/save"): "watches.edit",
+    ("POST", "/watches/remove"): "watches.edit",
     ("POST", "/alerts/{alert_id}/{action}"): "alerts.act",
     ("GET", "/inbox"): "inbox.read",
     ("GET", "/departments/{name}"): "inbox.read",

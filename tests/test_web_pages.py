@@ -150,3 +150,84 @@ def test_public_only_refuses_local_and_private_addresses() -> None:
     public_only("http://93.184.216.34/feed")  # a public address: no lookup needed
     with pytest.raises(SourceError, match="local or private"):
         public_fetch("http://127.0.0.1:9/feed/", None, None)
+
+
+def test_a_manager_makes_changes_and_removes_a_watch_and_a_campaign(store: Store) -> None:  # noqa: F811
+    from sqlalchemy import func, select
+
+    from veille.store.schema import activities
+    from veille.watch import watches
+    from veille.watch.queries import Query
+
+    manager, viewer = Browser(store, "manager"), Browser(store, "viewer")
+    demo = {w["name"] for w in watches.listing(store.engine)}  # the demo's own
+    assert 'id="new-watch"' in manager.get("/watches").text
+    assert 'id="new-watch"' not in viewer.get("/watches").text
+    form = {"kind": "watch", "name": "thermostat talk", "terms": "thermostat\n thermostats \n",
+            "exclude": "ab*"}  # fmt: skip
+    r = manager.post("/watches/save", form)
+    assert r.status_code == 400 and 'id="form-errors"' in r.text
+    assert re.search(r'<textarea name="exclude"[^>]*aria-invalid="true" aria-describedby='
+                     r'"error-exclude">ab\*</textarea></label> <span class="error" '
+                     r'id="error-exclude">&#39;ab\*&#39;: a prefix needs at least 3 letters', r.text)  # fmt: skip
+    assert ">thermostat\n thermostats \n</textarea>" in r.text  # what was typed, kept
+    assert {w["name"] for w in watches.listing(store.engine)} == demo  # nothing stored
+    r = manager.post("/watches/save", {**form, "exclude": ""})
+    assert r.status_code == 303 and r.headers["location"] == "/watches/watch/thermostat%20talk"
+    # Matched after the answer, the same as the library matches the same query.
+    query = Query.from_mapping({"terms": ["thermostat", "thermostats"]})
+    watches.save(store.engine, "watch", "by the library", query, by="test")
+    watches.match(store)
+    found = {w["name"]: w for w in watches.listing(store.engine)}
+    assert found["thermostat talk"]["query"] == found["by the library"]["query"]
+    assert found["thermostat talk"]["matches"] == found["by the library"]["matches"] > 0
+    assert watches.get(store.engine, "watch", "thermostat talk").created_by == EMAIL["manager"]
+    page = manager.get(r.headers["location"]).text
+    assert 'id="matching"' not in page and 'id="edit-watch"' in page
+    assert 'id="edit-watch"' not in viewer.get(r.headers["location"]).text
+    # Changed: its old matches forgotten, matched again.
+    page = manager.get("/watches/edit?kind=watch&name=thermostat%20talk").text
+    assert 'value="thermostat talk" readonly' in page and ">thermostat\nthermostats</textarea>" in page
+    r = manager.post("/watches/save", {**form, "exclude": "smart", "existing": "true"})
+    assert r.status_code == 303
+    changed = {w["name"]: w for w in watches.listing(store.engine)}["thermostat talk"]
+    assert changed["query"]["exclude"] == ["smart"]
+    assert 0 < changed["matches"] <= found["thermostat talk"]["matches"]
+    assert manager.post("/watches/save", {"kind": "watch", "name": "a/b", "terms": "x"}
+                        ).text.count('id="error-name"') == 1  # fmt: skip
+    # A campaign: dates, hashtags, links, each checked next to its field.
+    with store.engine.connect() as conn:
+        first, last = conn.execute(select(func.min(activities.c.created_at),
+                                          func.max(activities.c.created_at))).one()  # fmt: skip
+    middle = first + (last - first) / 2
+    camp = {"kind": "campaign", "name": "spring", "starts": "tomorrow", "ends": "",
+            "hashtags": "#thermostat", "links": "not a link"}  # fmt: skip
+    r = manager.post("/watches/save", camp)
+    assert r.status_code == 400
+    for key, message in (("starts", "is not a date"), ("ends", "needs a start and an end"),
+                         ("links", "is not a link")):  # fmt: skip
+        assert re.search(rf'id="error-{key}">[^<]*{message}', r.text), key
+    r = manager.post("/watches/save", {**camp, "hashtags": "", "links": "",
+                                       "starts": middle.date().isoformat(),
+                                       "ends": first.date().isoformat()})  # fmt: skip
+    assert r.status_code == 400 and 'id="error-ends">the end must come after the start' in r.text
+    r = manager.post("/watches/save", {**camp, "hashtags": "", "links": "",
+                                       "starts": first.date().isoformat(),
+                                       "ends": middle.strftime("%Y-%m-%dT%H:%M")})  # fmt: skip
+    assert r.status_code == 400 and "give hashtags, links, utm_campaign or keywords" in r.text
+    r = manager.post("/watches/save", {**camp, "links": "https://example.org/thermo?utm_source=x",
+                                       "starts": first.date().isoformat(),
+                                       "ends": middle.strftime("%Y-%m-%dT%H:%M")})  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == "/watches/campaign/spring"
+    spring = watches.get(store.engine, "campaign", "spring")
+    assert spring.starts is not None and spring.starts.date() == first.date()
+    assert spring.ends == middle.replace(second=0, microsecond=0)
+    assert spring.query.hashtags == ("#thermostat",)
+    assert manager.get("/watches/campaign/spring?format=csv").status_code == 200
+    # Removed, with what it matched; a second time is a 404.
+    for kind, name in (("campaign", "spring"), ("watch", "thermostat talk")):
+        assert manager.post("/watches/remove", {"kind": kind, "name": name}).status_code == 303
+        assert manager.get(f"/watches/{kind}/{name}").status_code == 404
+    assert manager.post("/watches/remove", {"kind": "watch", "name": "thermostat talk"}
+                        ).status_code == 404  # fmt: skip
+    assert {w["name"] for w in watches.listing(store.engine)} == demo | {"by the library"}

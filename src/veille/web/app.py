@@ -82,6 +82,7 @@ def create_app(
     app.state.trends = Kept(300.0)
     app.state.private_feeds = private_feeds
     app.state.syncing = threading.Lock()
+    app.state.matching = threading.Lock()
     if warm:
         app.state.dashboards.warm(store.engine)
     static = resources.files("veille.web") / "static"

@@ -203,6 +203,29 @@ FRENCH: Final[dict[str, str]] = {
     "Add a feed": "Ajouter un flux",
     "Feed URL (RSS, Atom or JSON Feed)": "Adresse du flux (RSS, Atom ou JSON Feed)",
     "Channel (default: from the feed)": "Canal (par défaut : celui du flux)",
+    "Still matching what is stored: reload in a moment for the whole report.": "Recherche "
+    "en cours dans ce qui est stocké : rechargez dans un instant pour le rapport entier.",
+    "Edit": "Modifier",
+    "New watch": "Nouvelle veille",
+    "New campaign": "Nouvelle campagne",
+    "Keywords (any of them)": "Mots-clés (l'un d'eux)",
+    "Terms (any of them)": "Termes (l'un d'eux)",
+    "Exact terms (case and accents kept)": "Termes exacts (casse et accents compris)",
+    "Terms that must all be there": "Termes qui doivent tous être là",
+    "Terms that rule a match out": "Termes qui excluent",
+    "Only on these channels": "Seulement sur ces canaux",
+    "Only in these languages (ISO 639-1)": "Seulement dans ces langues (ISO 639-1)",
+    "Hashtags": "Mots-dièse",
+    "Links (UTM parameters ignored)": "Liens (paramètres UTM ignorés)",
+    "query_help": "Les mots sont comparés sans casse ni accents, mot par mot ; « logo* » "
+    "pour tous les mots qui commencent par logo, « #tag » pour un mot-dièse. Détails :",
+    "Nothing was saved: see the fields marked below.": "Rien n'a été enregistré : voyez "
+    "les champs signalés ci-dessous.",
+    "Starts (UTC)": "Début (UTC)",
+    "Ends (UTC)": "Fin (UTC)",
+    "one per line": "un par ligne",
+    "Save and match": "Enregistrer et rechercher",
+    "Remove, with what it matched": "Supprimer, avec ce qu'elle a trouvé",
 }
 
 ENGLISH: Final[dict[str, str]] = {
@@ -215,6 +238,8 @@ ENGLISH: Final[dict[str, str]] = {
     "sources_help": "The feeds veille polls (`veille sync`), politely: a conditional "
     "request, an unchanged feed costs nothing. A blog's comment feeds are followed by "
     "themselves.",
+    "query_help": "Words are compared without case or accents, word by word; \"logo*\" "
+    "for every word starting with logo, \"#tag\" for a hashtag. Details:",
 }
 
 STATUSES_FR: Final = {
