@@ -129,6 +129,8 @@ ROUTES = {
     ("GET", "/trends"): "dashboard",
     ("GET", "/feedback"): "dashboard",
     ("GET", "/feedback/{name}"): "dashboard",
+    ("POST", "/feedback/topics"): "watches.edit",
+    ("POST", "/feedback/topics/remove"): "watches.edit",
     ("GET", "/watches/{kind}/{name}"): "dashboard",
     ("GET", "/watches/edit"): "watches.edit",
     ("POST", "/watches/save"): "watches.edit",

@@ -231,3 +231,42 @@ def test_a_manager_makes_changes_and_removes_a_watch_and_a_campaign(store: Store
     assert manager.post("/watches/remove", {"kind": "watch", "name": "thermostat talk"}
                         ).status_code == 404  # fmt: skip
     assert {w["name"] for w in watches.listing(store.engine)} == demo | {"by the library"}
+
+
+def test_a_manager_adds_changes_and_removes_a_feedback_topic(store: Store) -> None:  # noqa: F811
+    from markupsafe import escape
+
+    from veille.inbox import feedback
+
+    manager, viewer = Browser(store, "manager"), Browser(store, "viewer")
+    assert 'id="topic-form"' in manager.get("/feedback").text
+    assert 'id="topic-form"' not in viewer.get("/feedback").text
+    for form, field, message in (
+        ({"name": "bad/name", "words": "thermostat"}, "name", "letters, digits"),
+        ({"name": "thermostat", "words": " \n "}, "words", "at least one word"),
+        ({"name": "thermostat", "words": "thermostat\n!!!"}, "words",
+         "words: '!!!' has no word in it"),
+        ({"name": "thermostat", "words": "thermostat", "since": "last week"}, "since",
+         "is not a date"),
+    ):  # fmt: skip
+        r = manager.post("/feedback/topics", form)
+        assert r.status_code == 400 and 'id="topic-error"' in r.text, form
+        shown = re.escape(str(escape(message)))
+        assert re.search(rf'id="error-{field}">[^<]*{shown}', r.text), (form, r.text[-3000:])
+        assert feedback.topics(store.engine) == []
+    r = manager.post("/feedback/topics", {"name": "thermostat", "words": "thermostat\nthermostats",
+                                          "since": "2020-01-01"})  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == "/feedback/thermostat"
+    (topic,) = feedback.topics(store.engine)
+    assert topic.words == ("thermostat", "thermostats") and str(topic.since)[:10] == "2020-01-01"
+    assert f'{feedback.report(store.engine, "thermostat").mentions:,}</p>' in manager.get(
+        "/feedback/thermostat").text  # fmt: skip
+    page = manager.get("/feedback?edit=thermostat").text
+    assert ">thermostat\nthermostats</textarea>" in page and 'value="2020-01-01"' in page
+    assert manager.post("/feedback/topics", {"name": "thermostat", "words": "thermostat"}
+                        ).status_code == 303  # fmt: skip
+    assert feedback.get(store.engine, "thermostat").words == ("thermostat",)
+    assert manager.post("/feedback/topics/remove", {"name": "thermostat"}).status_code == 303
+    assert feedback.topics(store.engine) == []
+    assert manager.post("/feedback/topics/remove", {"name": "thermostat"}).status_code == 404
+    assert manager.get("/feedback?edit=nothing").status_code == 404

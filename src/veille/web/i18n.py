@@ -132,8 +132,8 @@ FRENCH: Final[dict[str, str]] = {
     "People": "Personnes",
     "Per week": "Par semaine",
     "Quotes": "Citations",
-    "feedback_help": "Ce que la communauté dit d'un produit ou d'un concept. Un sujet "
-    "s'ajoute avec « veille feedback add ».",
+    "feedback_help": "Ce que la communauté dit d'un produit ou d'un concept. Les "
+    "responsables ajoutent un sujet ci-dessous ou avec « veille feedback add ».",
     "Trends": "Tendances",
     "Window": "Fenêtre",
     "hour": "heure",
@@ -226,11 +226,16 @@ FRENCH: Final[dict[str, str]] = {
     "one per line": "un par ligne",
     "Save and match": "Enregistrer et rechercher",
     "Remove, with what it matched": "Supprimer, avec ce qu'elle a trouvé",
+    "Change a topic": "Modifier un sujet",
+    "Add a topic": "Ajouter un sujet",
+    "Words or phrases": "Mots ou expressions",
+    "Since (optional, UTC)": "Depuis (facultatif, UTC)",
+    "Save": "Enregistrer",
 }
 
 ENGLISH: Final[dict[str, str]] = {
-    "feedback_help": "What the community says about a product or a concept. Add a topic "
-    "with `veille feedback add`.",
+    "feedback_help": "What the community says about a product or a concept. Managers add "
+    "a topic below or with `veille feedback add`.",
     "rules_help": "The whole file is checked before it is put in force; when it has an "
     "error, the rules in force stay as they are. The keys are described in",
     "erase_warning": "This removes everything of this member on every channel, for good: "
