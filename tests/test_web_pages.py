@@ -136,6 +136,12 @@ def test_channels_and_feed_sources_from_the_settings(store: Store, server: _Serv
     sources.add_source(store, "gone", "http://127.0.0.1:9/feed/")
     manager.post("/settings/sources/sync", {"name": "gone"})
     assert re.search(r'<td class="error">error: [^<]+</td>', manager.get("/settings/channels").text)
+    # One sync at a time: a second one while the first runs is refused, and said so.
+    lock = manager.client.app.state.syncing
+    with lock:
+        assert 'id="sync-running"' in manager.get("/settings/channels").text
+        r = manager.post("/settings/sources/sync")
+        assert r.status_code == 409 and "a sync is running already" in r.text
     assert Browser(store, "viewer").get("/settings/channels").status_code == 403
 
 

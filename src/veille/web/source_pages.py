@@ -77,13 +77,17 @@ def sync(request: Request, who: Editor, tasks: BackgroundTasks,
         except sources.SourceError as exc:
             raise LookupError(str(exc)) from exc
     fetch = sources.http_fetch if request.app.state.private_feeds else sources.public_fetch
-    if not lock.acquire(blocking=False):
+    if lock.locked():
         return _page(request, status=409, error="a sync is running already: look again soon")
     tasks.add_task(_sync, store, name or None, fetch, lock)
     return see_other(f"{PAGE}?sync=started")
 
 
 def _sync(store: Store, name: str | None, fetch: sources.Fetcher, lock: threading.Lock) -> None:
+    # Taken here, not by the handler: a task that never runs (the answer could not be
+    # sent) must not leave it taken. Of two asked at once, the second does nothing.
+    if not lock.acquire(blocking=False):
+        return
     try:
         sources.sync(store, name, fetch)  # each source's status is kept with it
     finally:
