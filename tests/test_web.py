@@ -186,7 +186,7 @@ ROUTES = {
 }
 #: The pages that also answer their table as a file (``?format=csv|xlsx``): the same
 #: role check as the page.
-DOWNLOADS = {"/inbox", "/departments/{name}", "/members", "/members/suggestions", "/alerts",
+DOWNLOADS = {"/", "/inbox", "/departments/{name}", "/members", "/members/suggestions", "/alerts",
              "/watches", "/watches/{kind}/{name}", "/segments", "/trends", "/feedback",
              "/feedback/{name}", "/users"}  # fmt: skip
 

@@ -276,3 +276,20 @@ def test_a_manager_adds_changes_and_removes_a_feedback_topic(store: Store) -> No
     assert feedback.topics(store.engine) == []
     assert manager.post("/feedback/topics/remove", {"name": "thermostat"}).status_code == 404
     assert manager.get("/feedback?edit=nothing").status_code == 404
+
+
+def test_the_dashboard_downloads_its_figures(store: Store) -> None:  # noqa: F811
+    from veille.dashboard import dashboard
+
+    board = dashboard(store.engine, 30)
+    rows = _download(Browser(store, "department"), "/?days=30")
+    assert rows[0] == ["section", "key", "current", "previous", "share"]
+    by = {(r[0], r[1]): r for r in rows[1:]}
+    for key, d in board.totals.items():
+        assert float(by[("total", key)][2]) == d.current
+        assert float(by[("total", key)][3]) == d.previous
+    days = [(r[1], int(r[2])) for r in rows if r[0] == "day"]
+    assert days == [(d.isoformat(), n) for d, n in zip(board.dates, board.activity, strict=True)]
+    assert sum(n for _, n in days) == board.totals["activities"].current > 0
+    assert [r[1] for r in rows if r[0] == "channel"] == [c.name for c in board.channels]
+    assert {r[1] for r in rows if r[0] == "segment"} == {name for name, _, _ in board.segments}

@@ -14,6 +14,7 @@ from fastapi import Query
 from fastapi.responses import Response
 
 from veille import export
+from veille.dashboard import Dashboard
 from veille.inbox.feedback import Report
 
 Format = Annotated[Literal["html", "csv", "xlsx"],
@@ -73,6 +74,10 @@ FEEDBACK: tuple[Column, ...] = tuple(
     for n, name in enumerate(("section", "key", "label", "count", "positive", "neutral",
                               "negative"))  # fmt: skip
 )
+DASHBOARD: tuple[Column, ...] = tuple(
+    (name, itemgetter(n))
+    for n, name in enumerate(("section", "key", "current", "previous", "share"))
+)
 SEGMENTS: tuple[Column, ...] = (
     ("family", itemgetter(0)), ("value", itemgetter(1)), ("members", itemgetter(2)),
     ("share", itemgetter(3)),
@@ -108,6 +113,25 @@ def watch_rows(report: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
             yield name, "top_post", p["activity"], p["title"] or p["snippet"], p["replies"], None
         for m in f["top_members"]:
             yield name, "top_member", m["member"], m["name"], m["activities"], None
+
+
+def dashboard_rows(board: Dashboard) -> Iterator[tuple[Any, ...]]:
+    """The dashboard's figures as rows of :data:`DASHBOARD` (``previous``: the period of
+    the same length before; ``share``: of the members, for segments)."""
+    yield "period", "start", board.start, None, None
+    yield "period", "end", board.end, None, None
+    for key, d in board.totals.items():
+        yield "total", key, d.current, d.previous, None
+    for i, day in enumerate(board.dates):
+        yield "day", day, board.activity[i], None, None
+        yield from (("day_" + mood, day, counts[i], None, None)
+                    for mood, counts in board.sentiment.items())  # fmt: skip
+    for section, counts in (("channel", board.channels), ("language", board.languages)):
+        yield from ((section, c.name, c.current, c.previous, None) for c in counts)
+    yield from (("sentiment", k, n, None, None) for k, n in board.sentiment_totals.items())
+    yield from (("backlog", k, n, None, None) for k, n in board.backlog.items())
+    yield from (("segment", name, n, None, share) for name, n, share in board.segments)
+    yield from (("trend", t["term"], t["count"], t["baseline"], None) for t in board.trends)
 
 
 def feedback_rows(report: Report) -> Iterator[tuple[Any, ...]]:
