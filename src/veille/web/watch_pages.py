@@ -92,6 +92,9 @@ def remove(request: Request, who: Editor, kind: Annotated[Kind, Form()], name: N
 def watch_page(request: Request, kind: Kind, name: str, who: Reader,
                days: Annotated[int, Query(ge=1, le=366)] = 30,
                format: Format = "html") -> Response:  # fmt: skip
+    # Asked before the report is read: a match that ends in between then leaves the
+    # notice on a complete report, never an incomplete report without it.
+    pending = editing.pending(store_of(request), _named(request, kind, name))
     try:
         report = watches.report(store_of(request).engine, kind, name, days)
     except watches.WatchError as exc:
@@ -109,7 +112,6 @@ def watch_page(request: Request, kind: Kind, name: str, who: Reader,
     }
     chart = {"dates": list(now["daily"]), "activity": list(now["daily"].values()),
              "negative": list(now["daily_negative"].values())}  # fmt: skip
-    pending = editing.pending(store_of(request), _named(request, kind, name))
     return render(request, "watch.html", r=report, deltas=deltas, chart=chart, days=days,
                   pending=pending)  # fmt: skip
 
