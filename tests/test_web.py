@@ -57,8 +57,8 @@ def store(community: Path, tmp_path: Path) -> Iterator[Store]:
 class Browser:
     """A signed-in browser: the session cookie, and the CSRF token its pages carry."""
 
-    def __init__(self, store: Store, role: str) -> None:
-        self.client = TestClient(create_app(store), follow_redirects=False)
+    def __init__(self, store: Store, role: str, **app_options: Any) -> None:
+        self.client = TestClient(create_app(store, **app_options), follow_redirects=False)
         session = users.sign_in(store.engine, EMAIL[role], PASSWORD, "testclient")
         self.client.cookies.set("veille_session", session.token)
         self.csrf = session.csrf
@@ -113,6 +113,7 @@ MAY = {
     "alerts.read": {"admin", "manager", "viewer"},
     "alerts.act": {"admin", "manager"},
     "settings.edit": {"admin", "manager"},
+    "watches.edit": {"admin", "manager"},
     "users.admin": {"admin"},
 }
 ROUTES = {
@@ -128,7 +129,12 @@ ROUTES = {
     ("GET", "/trends"): "dashboard",
     ("GET", "/feedback"): "dashboard",
     ("GET", "/feedback/{name}"): "dashboard",
+    ("POST", "/feedback/topics"): "watches.edit",
+    ("POST", "/feedback/topics/remove"): "watches.edit",
     ("GET", "/watches/{kind}/{name}"): "dashboard",
+    ("GET", "/watches/edit"): "watches.edit",
+    ("POST", "/watches/save"): "watches.edit",
+    ("POST", "/watches/remove"): "watches.edit",
     ("POST", "/alerts/{alert_id}/{action}"): "alerts.act",
     ("GET", "/inbox"): "inbox.read",
     ("GET", "/departments/{name}"): "inbox.read",
@@ -152,6 +158,10 @@ ROUTES = {
     ("POST", "/settings/departments"): "settings.edit",
     ("POST", "/settings/departments/remove"): "settings.edit",
     ("POST", "/settings/rules"): "settings.edit",
+    ("GET", "/settings/channels"): "settings.edit",
+    ("POST", "/settings/sources"): "settings.edit",
+    ("POST", "/settings/sources/remove"): "settings.edit",
+    ("POST", "/settings/sources/sync"): "settings.edit",
     ("POST", "/users"): "users.admin",
     ("POST", "/users/active"): "users.admin",
     ("GET", "/api/me"): "signed-in",
@@ -174,6 +184,11 @@ ROUTES = {
     ("POST", "/api/alerts/{alert_id}/{action}"): "alerts.act",
     ("GET", "/api/stats"): "dashboard",
 }
+#: The pages that also answer their table as a file (``?format=csv|xlsx``): the same
+#: role check as the page.
+DOWNLOADS = {"/", "/inbox", "/departments/{name}", "/members", "/members/suggestions", "/alerts",
+             "/watches", "/watches/{kind}/{name}", "/segments", "/trends", "/feedback",
+             "/feedback/{name}", "/users"}  # fmt: skip
 
 
 def _routes(store: Store) -> set[tuple[str, str]]:
@@ -194,6 +209,7 @@ def _routes(store: Store) -> set[tuple[str, str]]:
 
 def test_the_route_table_is_the_one_the_test_knows(store: Store) -> None:
     found = _routes(store)
+    assert {("GET", p) for p in DOWNLOADS} <= found
     assert found == set(ROUTES), (
         f"routes without a permission line here: {sorted(found - set(ROUTES))}; "
         f"lines for routes that are gone: {sorted(set(ROUTES) - found)}"
@@ -239,6 +255,10 @@ def test_every_route_refuses_every_role_it_must(store: Store) -> None:
             assert r.status_code < 500, (method, path, role, r.status_code, r.text[:300])
             if path == "/logout" and r.status_code == 303:
                 browsers[role] = Browser(store, role)
+            if method == "GET" and path in DOWNLOADS:
+                r = browser.get(f"{url}?format=csv")
+                assert (r.status_code == 403) != allowed, (path, "csv", role, r.status_code)
+                assert r.status_code < 500, (path, "csv", role, r.status_code)
         if permission != "public":
             r = anonymous.request(method, url)
             expected = 401 if path.startswith("/api/") else 303

@@ -273,3 +273,41 @@ def test_the_dashboard_draws_its_charts_and_is_saved_as_a_screenshot(browser: An
     complaints = [m for m in admin.console if "Content Security Policy" in m]
     assert complaints == [] and admin.dialogs == []
     admin.close()
+
+
+def test_a_manager_creates_a_watch_in_the_browser_and_reads_its_report(
+    browser: Any, site: Site
+) -> None:
+    from veille.watch import watches
+
+    manager = Person(browser, site, "manager")
+    page = manager.page
+    manager.go("/watches")
+    page.click("#new-watch")
+    page.wait_for_selector("#watch-form")
+    page.fill("#watch-form input[name=name]", "thermostat talk")
+    page.fill("#watch-form textarea[name=terms]", "thermostat\nthermo*")
+    page.fill("#watch-form textarea[name=exclude]", "x*")  # too short a prefix
+    page.click("#watch-form button")
+    error = page.wait_for_selector("#error-exclude")
+    assert "at least 3 letters" in error.inner_text()
+    assert page.get_attribute("textarea[name=exclude]", "aria-invalid") == "true"
+    assert page.input_value("textarea[name=terms]") == "thermostat\nthermo*"  # kept
+    page.fill("#watch-form textarea[name=exclude]", "")
+    page.click("#watch-form button")
+    page.wait_for_url(site.url + "/watches/watch/thermostat%20talk")
+    # Matched after the answer: the page says so until it is done.
+    for _ in range(100):
+        if not page.locator("#matching").count():
+            break
+        time.sleep(0.1)
+        page.reload()
+    assert not page.locator("#matching").count()
+    expected = watches.report(site.store.engine, "watch", "thermostat talk", 30)
+    assert expected["period"]["volume"] > 0
+    assert page.inner_text(".cards .card .big >> nth=0") == f"{expected['period']['volume']:,}"
+    page.wait_for_selector("#chart-watch .main-svg")
+    assert page.locator('[data-export="csv"]').count() == 1
+    complaints = [m for m in manager.console if "Content Security Policy" in m]
+    assert complaints == [] and manager.dialogs == []
+    manager.close()

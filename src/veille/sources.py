@@ -8,13 +8,17 @@ comments hang under their posts.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from veille import __version__
 from veille.connectors import Document
@@ -39,7 +43,12 @@ class FetchResult:
 Fetcher = Callable[[str, str | None, str | None], FetchResult]
 
 
-def http_fetch(url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+def http_fetch(
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    opener: urllib.request.OpenerDirector | None = None,
+) -> FetchResult:
     """GET ``url`` conditionally; a 304 comes back as a result, not an error."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     if etag:
@@ -47,7 +56,7 @@ def http_fetch(url: str, etag: str | None, last_modified: str | None) -> FetchRe
     if last_modified:
         request.add_header("If-Modified-Since", last_modified)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with (opener or urllib.request.build_opener()).open(request, timeout=30) as response:
             return FetchResult(
                 response.status,
                 response.read(),
@@ -85,8 +94,13 @@ class SourceError(ValueError):
 
 
 def add_source(store: Store, name: str, url: str, channel: str | None = None) -> Source:
+    name, url = name.strip(), url.strip()
+    if not name or len(name) > 200:
+        raise SourceError("a feed source needs a name (at most 200 characters)")
     if not url.startswith(("http://", "https://")):
         raise SourceError(f"{url!r}: a feed source needs an http:// or https:// URL")
+    if not urllib.parse.urlsplit(url).hostname:
+        raise SourceError(f"{url!r}: no host in this URL")
     with store.engine.begin() as conn:
         if conn.execute(select(feed_sources.c.id).where(feed_sources.c.name == name)).first():
             raise SourceError(f"a source named {name!r} exists already")
@@ -96,6 +110,43 @@ def add_source(store: Store, name: str, url: str, channel: str | None = None) ->
             )
         )
     return get_source(store, name)
+
+
+def remove_source(store: Store, name: str) -> None:
+    """Stop polling a source (and the comment feeds it led to); what they brought in
+    stays in its channel."""
+    source = get_source(store, name)
+    with store.engine.begin() as conn:
+        conn.execute(delete(feed_sources).where(feed_sources.c.followed_from == source.id))
+        conn.execute(delete(feed_sources).where(feed_sources.c.id == source.id))
+
+
+def public_only(url: str) -> None:
+    """Refuse a URL whose host is, or resolves to, a loopback, private, link-local or
+    reserved address: a web user must not make the server read its own network."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        found = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError) as exc:
+        raise SourceError(f"{url!r}: the host {host!r} cannot be found ({exc})") from None
+    for address in found:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            raise SourceError(f"{url!r}: {host} is a local or private address ({ip})")
+
+
+class _PublicRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any,
+                         newurl: str) -> urllib.request.Request | None:  # fmt: skip
+        public_only(newurl)  # a public feed redirecting into the local network
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def public_fetch(url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+    """:func:`http_fetch` of public addresses only (:func:`public_only`), redirects
+    included."""
+    public_only(url)
+    return http_fetch(url, etag, last_modified, urllib.request.build_opener(_PublicRedirects))
 
 
 def get_source(store: Store, name: str) -> Source:

@@ -45,6 +45,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "alerts.read": frozenset({"admin", "manager", "viewer"}),
     "alerts.act": frozenset({"admin", "manager"}),
     "settings.edit": frozenset({"admin", "manager"}),
+    "watches.edit": frozenset({"admin", "manager"}),
     "users.admin": frozenset({"admin"}),
 }
 

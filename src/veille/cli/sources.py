@@ -30,6 +30,22 @@ def add(ctx: click.Context, name: str, url: str, channel: str | None) -> None:
     click.echo(f"added {name}: {url}")
 
 
+@sources.command("remove")
+@click.argument("name")
+@click.pass_context
+def remove(ctx: click.Context, name: str) -> None:
+    """Stop polling a feed (and the comment feeds it led to); what it brought in stays."""
+    from veille import sources as lib
+    from veille.store import Store
+
+    with Store(ctx.obj["db"]) as store:
+        try:
+            lib.remove_source(store, name)
+        except lib.SourceError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"removed {name}")
+
+
 @sources.command("list")
 @click.pass_context
 def list_(ctx: click.Context) -> None:

@@ -90,8 +90,11 @@ def users_disable(ctx: click.Context, email: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--secure-cookies/--no-secure-cookies", default=False, show_default=True,
               help="Mark cookies Secure (behind HTTPS).")  # fmt: skip
+@click.option("--private-feeds", is_flag=True,
+              help="Let managers add feeds on loopback and private addresses from the pages.")  # fmt: skip
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool,
+          private_feeds: bool) -> None:  # fmt: skip
     """Serve the web workbench and the REST API (OpenAPI at /openapi.json).
 
     Create the first account with `veille users add EMAIL --role admin`."""
@@ -100,5 +103,6 @@ def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool) -> Non
     from veille.web import create_app
 
     with open_store(ctx) as store:
-        app = create_app(store, secure_cookies=secure_cookies, warm=True)
+        app = create_app(store, secure_cookies=secure_cookies, warm=True,
+                         private_feeds=private_feeds)  # fmt: skip
         uvicorn.run(app, host=host, port=port, log_level="info")

@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -40,7 +40,12 @@ _NAME = re.compile(r"^[\w][\w .-]{0,40}$")
 
 
 class TopicError(ValueError):
-    """A topic that cannot be made or found; the message says why."""
+    """A topic that cannot be made or found; the message says why, ``field`` which of
+    its parts is wrong (name, words, since), when one is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +57,11 @@ class Topic:
 
 def add(engine: Engine, name: str, words: list[str], since: datetime | None, by: str) -> Topic:
     if not _NAME.match(name):
-        raise TopicError(f"topic {name!r}: letters, digits, spaces, '.', '-' (at most 41)")
+        raise TopicError(f"topic {name!r}: letters, digits, spaces, '.', '-' (at most 41)",
+                         "name")  # fmt: skip
     words = [w.strip() for w in words if w.strip()]
     if not words:
-        raise TopicError(f"topic {name!r}: give at least one word or phrase")
+        raise TopicError(f"topic {name!r}: give at least one word or phrase", "words")
     _rules(Topic(name, tuple(words), since))  # checked as the rules check words
     value = {"words": words, "since": since.isoformat() if since else None}
     with engine.begin() as conn:
@@ -98,7 +104,22 @@ def _rules(topic: Topic) -> rulebook.RuleSet:
     try:
         return rulebook.parse(text, f"topic {topic.name}")
     except rulebook.RulesError as exc:
-        raise TopicError(str(exc)) from None
+        # Said of the topic's words, not of the rule they are checked as.
+        reason = str(exc).rsplit("when.any_words: ", 1)[-1]
+        raise TopicError(f"topic {topic.name!r}: words: {reason}", "words") from None
+
+
+def add_from_text(engine: Engine, name: str, words: str, since: str, by: str) -> Topic:
+    """:func:`add` from a form's texts: a word or phrase per line, ``since`` as
+    ``YYYY-MM-DD`` (UTC) or empty."""
+    when = None
+    if since.strip():
+        try:
+            when = datetime.fromisoformat(since.strip())
+        except ValueError:
+            raise TopicError(f"{since.strip()[:40]!r} is not a date (YYYY-MM-DD)", "since") from None
+        when = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+    return add(engine, name.strip(), words.splitlines(), when, by)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,7 @@ from veille.web import (
     member_pages,
     pages,
     settings_pages,
+    source_pages,
     user_pages,
     watch_pages,
 )
@@ -55,10 +57,16 @@ def plotly_js() -> Path:
 
 
 def create_app(
-    store: Store, *, secure_cookies: bool = False, warm: bool = False, dashboard_max_age: float = 120
+    store: Store,
+    *,
+    secure_cookies: bool = False,
+    warm: bool = False,
+    dashboard_max_age: float = 120,
+    private_feeds: bool = False,
 ) -> FastAPI:
     """The app over ``store``; ``warm`` computes the dashboard at once, in the background,
-    so that the first person to open it does not wait."""
+    so that the first person to open it does not wait; ``private_feeds`` lets managers
+    add feeds on loopback and private addresses (refused otherwise)."""
     app = FastAPI(
         title="veille",
         version=__version__,
@@ -72,6 +80,9 @@ def create_app(
     app.state.presence = Presence()
     app.state.dashboards = Cached(dashboard_max_age)
     app.state.trends = Kept(300.0)
+    app.state.private_feeds = private_feeds
+    app.state.syncing = threading.Lock()
+    app.state.matching = threading.Lock()
     if warm:
         app.state.dashboards.warm(store.engine)
     static = resources.files("veille.web") / "static"
@@ -89,6 +100,7 @@ def create_app(
     app.include_router(user_pages.router)
     app.include_router(watch_pages.router)
     app.include_router(settings_pages.router)
+    app.include_router(source_pages.router)
     app.include_router(feedback_pages.router)
     _errors(app)
     app.middleware("http")(_headers)

@@ -132,8 +132,8 @@ FRENCH: Final[dict[str, str]] = {
     "People": "Personnes",
     "Per week": "Par semaine",
     "Quotes": "Citations",
-    "feedback_help": "Ce que la communauté dit d'un produit ou d'un concept. Un sujet "
-    "s'ajoute avec « veille feedback add ».",
+    "feedback_help": "Ce que la communauté dit d'un produit ou d'un concept. Les "
+    "responsables ajoutent un sujet ci-dessous ou avec « veille feedback add ».",
     "Trends": "Tendances",
     "Window": "Fenêtre",
     "hour": "heure",
@@ -186,15 +186,68 @@ FRENCH: Final[dict[str, str]] = {
     "Internal note (not sent to the member)": "Note interne (non envoyée au membre)",
     "Add the note": "Ajouter la note",
     "Export": "Exporter",
+    "Channels and sources": "Canaux et sources",
+    "A sync is running: reload to see its results.": "Une synchronisation est en cours : "
+    "rechargez la page pour voir ses résultats.",
+    "Sync done: each source's status is below.": "Synchronisation faite : l'état de chaque "
+    "source est ci-dessous.",
+    "Kind": "Type",
+    "Last activity": "Dernière activité",
+    "Last received": "Dernière réception",
+    "Feed sources": "Sources (flux)",
+    "sources_help": "Les flux que veille interroge (`veille sync`), poliment : une "
+    "requête conditionnelle, un flux inchangé ne coûte rien. Les flux de commentaires "
+    "d'un blog sont suivis d'eux-mêmes.",
+    "Last sync": "Dernière synchronisation",
+    "comments": "commentaires",
+    "never": "jamais",
+    "Sync": "Synchroniser",
+    "Sync every source now": "Synchroniser toutes les sources maintenant",
+    "Add a feed": "Ajouter un flux",
+    "Feed URL (RSS, Atom or JSON Feed)": "Adresse du flux (RSS, Atom ou JSON Feed)",
+    "Channel (default: from the feed)": "Canal (par défaut : celui du flux)",
+    "Still matching what is stored: reload in a moment for the whole report.": "Recherche "
+    "en cours dans ce qui est stocké : rechargez dans un instant pour le rapport entier.",
+    "Edit": "Modifier",
+    "New watch": "Nouvelle veille",
+    "New campaign": "Nouvelle campagne",
+    "Keywords (any of them)": "Mots-clés (l'un d'eux)",
+    "Terms (any of them)": "Termes (l'un d'eux)",
+    "Exact terms (case and accents kept)": "Termes exacts (casse et accents compris)",
+    "Terms that must all be there": "Termes qui doivent tous être là",
+    "Terms that rule a match out": "Termes qui excluent",
+    "Only on these channels": "Seulement sur ces canaux",
+    "Only in these languages (ISO 639-1)": "Seulement dans ces langues (ISO 639-1)",
+    "Hashtags": "Mots-dièse",
+    "Links (UTM parameters ignored)": "Liens (paramètres UTM ignorés)",
+    "query_help": "Les mots sont comparés sans casse ni accents, mot par mot ; « logo* » "
+    "pour tous les mots qui commencent par logo, « #tag » pour un mot-dièse. Détails :",
+    "Nothing was saved: see the fields marked below.": "Rien n'a été enregistré : voyez "
+    "les champs signalés ci-dessous.",
+    "Starts (UTC)": "Début (UTC)",
+    "Ends (UTC)": "Fin (UTC)",
+    "one per line": "un par ligne",
+    "Save and match": "Enregistrer et rechercher",
+    "Remove, with what it matched": "Supprimer, avec ce qu'elle a trouvé",
+    "Change a topic": "Modifier un sujet",
+    "Add a topic": "Ajouter un sujet",
+    "Words or phrases": "Mots ou expressions",
+    "Since (optional, UTC)": "Depuis (facultatif, UTC)",
+    "Save": "Enregistrer",
 }
 
 ENGLISH: Final[dict[str, str]] = {
-    "feedback_help": "What the community says about a product or a concept. Add a topic "
-    "with `veille feedback add`.",
+    "feedback_help": "What the community says about a product or a concept. Managers add "
+    "a topic below or with `veille feedback add`.",
     "rules_help": "The whole file is checked before it is put in force; when it has an "
     "error, the rules in force stay as they are. The keys are described in",
     "erase_warning": "This removes everything of this member on every channel, for good: "
     "identities, activities, inbox items, history.",
+    "sources_help": "The feeds veille polls (`veille sync`), politely: a conditional "
+    "request, an unchanged feed costs nothing. A blog's comment feeds are followed by "
+    "themselves.",
+    "query_help": "Words are compared without case or accents, word by word; \"logo*\" "
+    "for every word starting with logo, \"#tag\" for a hashtag. Details:",
 }
 
 STATUSES_FR: Final = {

@@ -16,7 +16,7 @@ from veille.web.auth import Principal, need, store_of
 from veille.web.pages import back, see_other
 from veille.web.params import MemberPathId
 from veille.web.render import render
-from veille.web.tables import MEMBERS, Format, download
+from veille.web.tables import MEMBERS, SUGGESTIONS, Format, download
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(need("members.read"))]
@@ -36,10 +36,15 @@ def members_page(request: Request, who: Reader,
 
 @router.get("/members/suggestions")
 def suggestions_page(request: Request, who: Reader,
-                     confidence: Annotated[float, Query(ge=0, le=1)] = 0.0) -> Response:  # fmt: skip
+                     confidence: Annotated[float, Query(ge=0, le=1)] = 0.0,
+                     format: Format = "html") -> Response:  # fmt: skip
     engine = store_of(request).engine
     found = [s for s in resolve.suggestions(engine, 50) if s.confidence >= confidence]
     people = {m: profile(engine, m, recent=0) for s in found for m in (s.member_a, s.member_b)}
+    if format != "html":
+        rows = [(s.member_a, people[s.member_a]["display_name"], s.member_b,
+                 people[s.member_b]["display_name"], s.confidence, s.reasons) for s in found]  # fmt: skip
+        return download("suggestions", SUGGESTIONS, rows, format)
     return render(request, "suggestions.html", suggestions=found, people=people,
                   confidence=confidence)  # fmt: skip
 

@@ -16,7 +16,7 @@ from veille.watch import alerts
 from veille.web.auth import COOKIE, Principal, need, principal, store_of
 from veille.web.params import AlertId
 from veille.web.render import render
-from veille.web.tables import ALERTS, SEGMENTS, Format, download
+from veille.web.tables import ALERTS, DASHBOARD, SEGMENTS, Format, dashboard_rows, download
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,8 +68,11 @@ def logout(request: Request, who: Annotated[Principal, Depends(principal)]) -> R
 
 @router.get("/")
 def dashboard_page(request: Request, who: Annotated[Principal, Depends(need("dashboard"))],
-                   days: Annotated[int, Query(ge=1, le=366)] = 14) -> Response:  # fmt: skip
+                   days: Annotated[int, Query(ge=1, le=366)] = 14,
+                   format: Format = "html") -> Response:  # fmt: skip
     board = request.app.state.dashboards.get(store_of(request).engine, days)
+    if format != "html":
+        return download(f"dashboard-{days}d", DASHBOARD, dashboard_rows(board), format)
     return render(request, "dashboard.html", board=board, chart=_chart(board, who))
 
 

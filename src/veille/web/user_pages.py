@@ -11,14 +11,18 @@ from veille import users
 from veille.web.auth import Principal, need, store_of
 from veille.web.pages import see_other
 from veille.web.render import render
+from veille.web.tables import USERS, Format, download
 
 router = APIRouter(include_in_schema=False)
 Admin = Annotated[Principal, Depends(need("users.admin"))]
 
 
 @router.get("/users")
-def users_page(request: Request, who: Admin) -> Response:
-    return render(request, "users.html", accounts=users.listing(store_of(request).engine),
+def users_page(request: Request, who: Admin, format: Format = "html") -> Response:
+    accounts = users.listing(store_of(request).engine)
+    if format != "html":
+        return download("users", USERS, accounts, format)
+    return render(request, "users.html", accounts=accounts,
                   roles=users.ROLES, error=None)  # fmt: skip
 
 
