@@ -244,8 +244,10 @@ class Writer:
             updates: list[dict[str, Any]] = []
             rethread: list[dict[str, Any]] = []
             enriched: list[tuple[int, str, int | None, dict[str, Any]]] = []
-            # The keyword index: (channel, native id, id when stored already, words).
+            # The keyword index, when the writer keeps it (PostgreSQL; SQLite's triggers
+            # do otherwise): (channel, native id, id when stored already, words).
             indexed: list[tuple[int, str, int | None, str]] = []
+            index_here = search.by_writer(conn)
             for cid, prepared_rows in by_channel.items():
                 stored = self._stored(conn, cid, [r.values["native_id"] for r in prepared_rows])
                 threads = self._threads(conn, cid, prepared_rows)
@@ -269,10 +271,9 @@ class Writer:
                                 prepared.enrichment,
                             )
                         )
-                    if known is None or known[1] != row["content_hash"]:
-                        indexed.append(
-                            (cid, row["native_id"], known[0] if known else None, prepared.words)
-                        )
+                    if index_here and (known is None or known[1] != row["content_hash"]):
+                        words = search.words_of(row["title"], row["text"])
+                        indexed.append((cid, row["native_id"], known[0] if known else None, words))
                     if known is None:
                         row["ingested_at"] = now
                         inserts.append(row)
@@ -310,7 +311,9 @@ class Writer:
                     .values(thread_native_id=bindparam("new")),
                     rethread,
                 )
-            new_ids = self._new_ids(conn, [(c, n) for c, n, aid, _ in indexed if aid is None])
+            new_ids = self._new_ids(
+                conn, list({(c, n) for c, n, aid, _ in (*enriched, *indexed) if aid is None})
+            )
             if enriched:
                 self._store_enrichments(conn, enriched, now, new_ids)
             search.write(
@@ -442,8 +445,6 @@ class PreparedRow:
     author: Author
     values: dict[str, Any]
     enrichment: dict[str, Any] | None = None
-    #: The title's and text's words for the keyword index (:func:`search.words_of`).
-    words: str = ""
 
 
 @dataclass(slots=True)
@@ -499,8 +500,6 @@ def prepare(
             item.author,
             values,
             enrichments[n] if enrichments is not None else None,
-            # Folded here, beside the reader, not in the writer's transaction.
-            search.words_of(values["title"], values["text"]),
         )
     batch.rows = list(latest.values())
     return batch
@@ -512,6 +511,8 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
     SQLAlchemy's per-parameter processing costs more than SQLite's own insert here, so
     values are converted once (SQLite keeps naive UTC text, as the ``UTCDateTime`` type
     reads back) and handed to the driver. Other databases go through SQLAlchemy.
+    On SQLite the new activities' words are then indexed by one statement
+    (:func:`search.index_new`).
     """
     if conn.dialect.name != "sqlite":
         stmt = _insert(conn, activities).on_conflict_do_nothing(
@@ -535,7 +536,9 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
             v = values[i]
             values[i] = now_text if v is now else _sqlite_time(v)
         params.append(tuple(values))
+    last = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM activities").scalar_one()
     conn.exec_driver_sql(sql, params)
+    search.index_new(conn, int(last))
 
 
 def _sqlite_time(value: datetime) -> str:
