@@ -102,7 +102,8 @@ def listing(
         own.append(inbox_items.c.received_at >= since)
     if until is not None:
         own.append(inbox_items.c.received_at < until)
-    words = search.keyword_words(keyword or "")
+    typed = keyword or ""  # as typed: SQLite folds it as it folds the texts
+    words = search.keyword_words(typed)
     if keyword and keyword.strip() and not words:
         raise InboxError(f"keyword {keyword!r}: no word to look for (letters or digits)")
     needle = " ".join(words)
@@ -137,7 +138,7 @@ def listing(
             q = select_items().where(*own)
             for name, value in joined.items():
                 if name == "keyword":
-                    q = q.where(activities.c.id.in_(search.matching(conn, keyword or "")))
+                    q = q.where(activities.c.id.in_(search.matching(conn, typed)))
                     continue
                 column = {"channel": channels.c.name, "segment": member_stats.c.segment}.get(name)
                 q = q.where((enrichments.c[name] if column is None else column) == value)
@@ -156,11 +157,11 @@ def listing(
             return []
         slice_of: Any = select(inbox_items.c.activity_id, inbox_items.c.received_at)
         ask_index = bool(words)  # about each slice; not when the slices come from it
-        if words and _few_matches(conn, keyword or ""):
+        if words and _few_matches(conn, typed):
             ask_index = False
             # A keyword found in few activities: those first (the index), then their
             # items by id, sorted; the walk would read every item to find them.
-            found = search.matching(conn, keyword or "").subquery()
+            found = search.matching(conn, typed).subquery()
             slice_of = slice_of.select_from(
                 found.join(inbox_items, inbox_items.c.activity_id == found.c.id)
             )
@@ -203,7 +204,7 @@ def listing(
                 ).mappings()
             }
             # A keyword: which of the slice's activities the index finds, in one query.
-            finds = search.among(conn, keyword or "", list(facts)) if ask_index else None
+            finds = search.among(conn, typed, list(facts)) if ask_index else None
             for activity_id, _ in ids:
                 m = facts.get(int(activity_id))
                 if m is not None and keep(m, finds):

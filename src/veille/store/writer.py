@@ -244,8 +244,9 @@ class Writer:
             updates: list[dict[str, Any]] = []
             rethread: list[dict[str, Any]] = []
             enriched: list[tuple[int, str, int | None, dict[str, Any]]] = []
-            # The keyword index, when the writer keeps it (PostgreSQL; SQLite's triggers
-            # do otherwise): (channel, native id, id when stored already, words).
+            # The keyword index, when the writer folds the words (PostgreSQL; on SQLite,
+            # _insert_activities and triggers keep it): (channel, native id, id when
+            # stored already, words).
             indexed: list[tuple[int, str, int | None, str]] = []
             index_here = search.by_writer(conn)
             for cid, prepared_rows in by_channel.items():
