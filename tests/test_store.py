@@ -256,8 +256,17 @@ def _found(store: Store, keyword: str) -> set[int]:
     from veille.store import search
 
     with store.engine.connect() as conn:
-        query = search.matching(conn, search.keyword_words(keyword))
-        return {int(r[0]) for r in conn.execute(query)}
+        return {int(r[0]) for r in conn.execute(search.matching(conn, keyword))}
+
+
+def _index_agrees(store: Store) -> None:
+    """SQLite: FTS5's own check that the index holds the words of the activities as
+    they are, no more, no fewer (an index fed wrong old values fails it)."""
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO activity_words (activity_words, rank) VALUES ('integrity-check', 1)"
+            )
 
 
 def test_the_keyword_index_follows_ingests_edits_and_erasure(store: Store, tmp_path: Path) -> None:
@@ -266,7 +275,9 @@ def test_the_keyword_index_follows_ingests_edits_and_erasure(store: Store, tmp_p
 
     recs = [_record(i) for i in range(40)]
     recs[5]["title"] = "Mise à JOUR du Thermostat"
+    recs[8]["title"] = 'NEAR(a b) AND "c" -d e:f ^g * OR h'  # FTS5's syntax, as words
     ingest(store, [_write(tmp_path / "a.ndjson", recs)], fmt="ndjson")
+    _index_agrees(store)
     with store.engine.connect() as conn:
         by_native = {r.native_id: r for r in conn.execute(select(activities))}
     five, six = by_native["m5"].id, by_native["m6"].id
@@ -274,11 +285,20 @@ def test_the_keyword_index_follows_ingests_edits_and_erasure(store: Store, tmp_p
     assert _found(store, "message 6") == {six} and len(_found(store, "message")) == 40
     assert _found(store, "中文") == _found(store, "MESSAGE") and _found(store, "jour du") == {five}
     assert _found(store, "jour mise") == set()  # the words in their order
+    eight = by_native["m8"].id
+    for typed in ('NEAR(a b)', 'and "c', '"c" -d', "-d e", "e:f", "^g", "g *", "* or", 'd e:f ^G'):
+        assert _found(store, typed) == {eight}, typed
+    for typed in ("NEAR", "AND", "c:d", "(b) and", "h*"):
+        assert _found(store, typed) == {eight}, typed
+    for typed in ("a NOT b", "e OR f", "a OR message", "b -message", "mise NEAR jour"):
+        assert _found(store, typed) == set(), typed
     # An edit at the source is indexed again; re-ingesting changes nothing.
     recs[5] = {**recs[5], "title": None, "text": "Le chauffage est réparé"}
     recs[6] = {**recs[6], "text": ""}
-    for _ in range(2):
-        ingest(store, [_write(tmp_path / "b.ndjson", recs)], fmt="ndjson")
+    for n in range(2):
+        again = ingest(store, [_write(tmp_path / "b.ndjson", recs)], fmt="ndjson")
+        assert (again.added, again.updated, again.unchanged) == (0, 2 - 2 * n, 38 + 2 * n)
+        _index_agrees(store)
         assert _found(store, "mise") == set() and _found(store, "repare") == {five}
         assert _found(store, "message 6") == set() and len(_found(store, "message")) == 38
     # An erased member's words go with their activities (nothing else's).
@@ -290,6 +310,7 @@ def test_the_keyword_index_follows_ingests_edits_and_erasure(store: Store, tmp_p
         theirs = {int(r[0]) for r in conn.execute(
             select(activities.c.id).where(activities.c.identity_id == member))}  # fmt: skip
     erase(store.engine, member_id)
+    _index_agrees(store)
     assert theirs and not theirs & _found(store, "message")
     assert len(_found(store, "message")) == 38 - len(theirs - {five, six})
     with store.engine.begin() as conn:  # rebuilt from scratch: the same words

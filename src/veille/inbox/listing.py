@@ -102,7 +102,8 @@ def listing(
         own.append(inbox_items.c.received_at >= since)
     if until is not None:
         own.append(inbox_items.c.received_at < until)
-    words = search.keyword_words(keyword or "")
+    typed = keyword or ""  # as typed: SQLite folds it as it folds the texts
+    words = search.keyword_words(typed)
     if keyword and keyword.strip() and not words:
         raise InboxError(f"keyword {keyword!r}: no word to look for (letters or digits)")
     needle = " ".join(words)
@@ -137,7 +138,7 @@ def listing(
             q = select_items().where(*own)
             for name, value in joined.items():
                 if name == "keyword":
-                    q = q.where(activities.c.id.in_(search.matching(conn, words)))
+                    q = q.where(activities.c.id.in_(search.matching(conn, typed)))
                     continue
                 column = {"channel": channels.c.name, "segment": member_stats.c.segment}.get(name)
                 q = q.where((enrichments.c[name] if column is None else column) == value)
@@ -155,10 +156,12 @@ def listing(
         if channel and channel not in channel_of:
             return []
         slice_of: Any = select(inbox_items.c.activity_id, inbox_items.c.received_at)
-        if words and _few_matches(conn, words):
+        ask_index = bool(words)  # about each slice; not when the slices come from it
+        if words and _few_matches(conn, typed):
+            ask_index = False
             # A keyword found in few activities: those first (the index), then their
             # items by id, sorted; the walk would read every item to find them.
-            found = search.matching(conn, words).subquery()
+            found = search.matching(conn, typed).subquery()
             slice_of = slice_of.select_from(
                 found.join(inbox_items, inbox_items.c.activity_id == found.c.id)
             )
@@ -183,10 +186,10 @@ def listing(
         }  # fmt: skip
         checked = {k: v for k, v in wanted_values.items() if v is not None}
 
-        def keep(m: Any) -> bool:
+        def keep(m: Any, finds: set[int] | None) -> bool:
             if any(m[k] != v for k, v in checked.items()):
                 return False
-            return not words or search.found(search.words_of(m["title"], m["text"]), words)
+            return finds is None or int(m["id"]) in finds
 
         matched: list[int] = []
         size = 500
@@ -200,9 +203,11 @@ def listing(
                     facts_of.where(activities.c.id.in_([r[0] for r in ids]))
                 ).mappings()
             }
+            # A keyword: which of the slice's activities the index finds, in one query.
+            finds = search.among(conn, typed, list(facts)) if ask_index else None
             for activity_id, _ in ids:
                 m = facts.get(int(activity_id))
-                if m is not None and keep(m):
+                if m is not None and keep(m, finds):
                     matched.append(int(activity_id))
             if len(ids) < size:
                 break
@@ -223,10 +228,10 @@ def listing(
 FEW_MATCHES: Final = 50_000
 
 
-def _few_matches(conn: Connection, words: list[str]) -> bool:
+def _few_matches(conn: Connection, keyword: str) -> bool:
     found = conn.execute(
         select(func.count()).select_from(
-            search.matching(conn, words, limit=FEW_MATCHES + 1).subquery()
+            search.matching(conn, keyword, limit=FEW_MATCHES + 1).subquery()
         )
     ).scalar_one()
     return int(found) <= FEW_MATCHES
@@ -261,7 +266,7 @@ def _escape_like(text: str) -> str:
 
 def _facts(joined: dict[str, str]) -> Any:
     """What a slice of items is checked on: only the columns the filters need (the
-    author's segment and the text are read only when asked for)."""
+    author's segment is read only when asked for; a keyword asks the index)."""
     a = activities
     columns: list[Any] = [a.c.id, a.c.channel_id, enrichments.c.language, enrichments.c.intent,
                           enrichments.c.sentiment]  # fmt: skip
@@ -271,8 +276,6 @@ def _facts(joined: dict[str, str]) -> Any:
             member_stats, member_stats.c.member_id == identities.c.member_id
         )
         columns.append(member_stats.c.segment)
-    if "keyword" in joined:
-        columns += [a.c.title, a.c.text]
     return select(*columns).select_from(source)
 
 

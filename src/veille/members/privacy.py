@@ -125,7 +125,7 @@ def erase(engine: Engine, member_id: int) -> Erased:
             chunk = aids[start : start + 5000]
             for table in (inbox_events, inbox_items, labels, watch_hits, enrichments):
                 conn.execute(delete(table).where(table.c.activity_id.in_(chunk)))
-            search.forget(conn, chunk)  # their words, too
+            search.forget(conn, chunk)  # their words, too (SQLite's delete trigger does it)
             conn.execute(delete(activities).where(activities.c.id.in_(chunk)))
             # Others' replies now name an activity that is not stored (an id could be
             # given again to another activity).

@@ -1,24 +1,27 @@
-"""The keyword index: every activity's words, folded, for the inbox's keyword filter.
+"""The keyword index: every activity's words, for the inbox's keyword filter.
 
-An activity's words are those of its title and text as veille folds them everywhere
-(:func:`veille.watch.queries.fold`: lower case, accents and ligatures off, letters of
-other scripts kept), cut into runs of letters, digits and ``_``; at most
-:data:`MAX_WORDS` of them, each cut at :data:`MAX_WORD` characters. A keyword finds an
-activity when its words come in that order in the activity's, the last one possibly the
-beginning of a word (``"mise a j"`` finds "Mise à jour"). :func:`found` says the same in
-Python, from :func:`words_of`.
+A keyword finds an activity when its words come in that order in the activity's title
+or text, the last one possibly the beginning of a word (``"mise a j"`` finds "Mise à
+jour"), case and accents aside. Words are runs of letters, digits and ``_``.
 
-The words are folded by veille, not by the database, so both databases find the same
-activities:
-
-- **SQLite**: an FTS5 table (``activity_words``, rowid = the activity's id) holding the
-  folded words, tokenised by ``ascii`` with ``_`` a word character: the words come back
-  one for one (FTS5's ``ascii`` tokeniser keeps every non-ASCII character in a word, and
-  the folded words have no ASCII separator in them). It keeps its own copy of the words
-  (an external-content or contentless table needs the old words to forget an activity,
-  and SQLite before 3.43 cannot delete from a contentless one).
+- **SQLite**: an *external-content* FTS5 table (``activity_words``) over ``activities``
+  (its ``title`` and ``text``, rowid = the activity's id), tokenised by ``unicode61``
+  with accents removed and ``_`` a word character: SQLite folds case and accents, in C.
+  It keeps no copy of the texts. The writer indexes each batch's new activities with
+  one ``INSERT ... SELECT`` (:func:`index_new`: SQLite reads and tokenises them), and
+  triggers on ``activities`` do the rest (an edit of the title or text forgets the old
+  words then indexes the new, a delete forgets), so the ingest's reading stage does no
+  index work, the writer no folding, and an erased member's words go with their
+  activities. The keyword is one
+  FTS5 phrase, quoted (:func:`fts5_phrase`), its last word a prefix: nothing in it is
+  read as FTS5 syntax. Where SQLite's folding differs from veille's
+  (:func:`veille.watch.queries.fold`): ligatures and a few letters are kept as they are
+  (œ, æ, ß, ø, ł, đ, ﬁ: "coeur" does not find "cœur", "cœur" does), and a phrase does
+  not run from the end of the title into the text.
 - **PostgreSQL**: a table ``activity_words (activity_id, words tsvector)`` with a GIN
-  index. The tsvector is written as a literal (each word with its positions), never by
+  index, written by the writer (:func:`write`, from :func:`words_of`: veille's folding,
+  ligatures included, title and text as one run of words, at most :data:`MAX_WORDS`
+  words of :data:`MAX_WORD` characters). The tsvector is written as a literal, never by
   ``to_tsvector``, whose parser splits hyphenated words, e-mail addresses and URLs its
   own way and folds no accents; the query is a tsquery literal (``'mise' <-> 'a' <->
   'j':*``) for the same reason. PostgreSQL keeps at most 256 positions of one word in
@@ -26,8 +29,7 @@ activities:
   missed there.
 
 The index is not in :data:`veille.store.schema.metadata` (neither database's form fits
-the other): revision 0017 makes it, :func:`write` and :func:`forget` keep it in step
-with the activities (:mod:`veille.store.writer`, :mod:`veille.members.privacy`).
+the other): revision 0017 makes it.
 """
 
 from __future__ import annotations
@@ -60,29 +62,36 @@ def keyword_words(keyword: str) -> list[str]:
     return [w[:MAX_WORD] for w in folded_words(keyword)][:MAX_WORDS]
 
 
-def found(words: str, wanted: Sequence[str]) -> bool:
-    """Whether ``wanted`` (a keyword's words) is in ``words`` (an activity's, from
-    :func:`words_of`): the words in that order, the last one possibly a beginning."""
-    if not wanted or wanted[0] not in words:
-        return False
-    have = words.split(" ")
-    *whole, last = wanted
-    n = len(whole)
-    for i in range(len(have) - n):
-        if have[i + n].startswith(last) and all(have[i + j] == w for j, w in enumerate(whole)):
-            return True
-    return False
-
-
 # -- the index --------------------------------------------------------------------------
+#: SQLite's triggers on ``activities`` (after an edit of the title or text, after
+#: delete): FTS5's external-content pattern, the old values given to its 'delete'. No
+#: trigger on insert: FTS5 (SQLite 3.40 here) writes its pending words to disk at each
+#: statement a trigger runs (a savepoint), so indexing row by row that way cost the
+#: writer 14 s of CPU on 63,000 mailing-list messages instead of 3 s for one statement
+#: per batch (:func:`index_new`). Edits and erasures are few: row by row is fine.
+_TRIGGERS: Final = {
+    "au": "AFTER UPDATE OF title, text ON activities "
+    "WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN "
+    f"INSERT INTO {TABLE} ({TABLE}, rowid, title, text) "
+    "VALUES ('delete', old.id, old.title, old.text); "
+    f"INSERT INTO {TABLE} (rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    "ad": "AFTER DELETE ON activities BEGIN "
+    f"INSERT INTO {TABLE} ({TABLE}, rowid, title, text) "
+    "VALUES ('delete', old.id, old.title, old.text); END",
+}
+
+
 def create(conn: Connection) -> None:
-    """Make the empty index (revision 0017)."""
+    """Make the empty index (revision 0017); on SQLite, with its triggers."""
     if conn.dialect.name == "sqlite":
         # columnsize=0: no per-row sizes, which only ranking (bm25) reads.
         conn.exec_driver_sql(
-            f"CREATE VIRTUAL TABLE {TABLE} USING fts5(words, "
-            "tokenize = \"ascii tokenchars '_'\", columnsize = 0)"
+            f"CREATE VIRTUAL TABLE {TABLE} USING fts5(title, text, content = 'activities', "
+            "content_rowid = 'id', tokenize = \"unicode61 remove_diacritics 2 tokenchars '_'\", "
+            "columnsize = 0)"
         )
+        for name, body in _TRIGGERS.items():
+            conn.exec_driver_sql(f"CREATE TRIGGER {TABLE}_{name} {body}")
     else:
         conn.exec_driver_sql(
             f"CREATE TABLE {TABLE} (activity_id BIGINT PRIMARY KEY, words TSVECTOR NOT NULL)"
@@ -91,7 +100,23 @@ def create(conn: Connection) -> None:
 
 
 def drop(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for name in _TRIGGERS:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {TABLE}_{name}")
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def index_new(conn: Connection, after: int) -> None:
+    """SQLite: index the activities just inserted (their ids are above ``after``, the
+    largest before the insert), in one statement: SQLite reads and tokenises them, in
+    C. The writer calls it after each batch's insert; PostgreSQL's writer uses
+    :func:`write` instead."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            f"INSERT INTO {TABLE} (rowid, title, text) "
+            "SELECT id, title, text FROM activities WHERE id > ?",
+            (int(after),),
+        )
 
 
 def is_index(name: str | None) -> bool:
@@ -100,18 +125,23 @@ def is_index(name: str | None) -> bool:
     return bool(name) and (name == TABLE or str(name).startswith(TABLE + "_"))
 
 
+def by_writer(conn: Connection) -> bool:
+    """Whether the writer folds and writes the words (PostgreSQL); on SQLite it only
+    calls :func:`index_new`, and triggers do the rest."""
+    return conn.dialect.name != "sqlite"
+
+
 def write(conn: Connection, rows: Iterable[tuple[int, str]]) -> None:
     """Index (activity id, :func:`words_of`) rows, replacing what an id had; an activity
-    without words is forgotten."""
+    without words is forgotten (PostgreSQL only)."""
+    if not by_writer(conn):
+        return
     rows = list(rows)
     empty = [i for i, w in rows if not w]
     if empty:
         forget(conn, empty)
     kept = [(i, w) for i, w in rows if w]
     if not kept:
-        return
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(f"INSERT OR REPLACE INTO {TABLE} (rowid, words) VALUES (?, ?)", kept)
         return
     conn.execute(
         text(
@@ -123,17 +153,22 @@ def write(conn: Connection, rows: Iterable[tuple[int, str]]) -> None:
 
 
 def forget(conn: Connection, ids: Sequence[int]) -> None:
-    """Take activities out of the index (erased, or edited to have no words)."""
-    key = "rowid" if conn.dialect.name == "sqlite" else "activity_id"
+    """Take activities out of the index (erased, or edited to have no words) before
+    they are deleted; nothing to do on SQLite, whose delete trigger does it."""
+    if not by_writer(conn):
+        return
     for at in range(0, len(ids), 5_000):
         chunk = [int(i) for i in ids[at : at + 5_000]]
         conn.exec_driver_sql(
-            f"DELETE FROM {TABLE} WHERE {key} IN ({', '.join(str(i) for i in chunk)})"
+            f"DELETE FROM {TABLE} WHERE activity_id IN ({', '.join(str(i) for i in chunk)})"
         )
 
 
 def rebuild(conn: Connection, batch: int = 5_000) -> int:
     """Index every activity (revision 0017 on a store that has some); how many."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('rebuild')")
+        return int(conn.exec_driver_sql("SELECT count(*) FROM activities").scalar_one())
     done, last = 0, 0
     while True:
         rows = conn.exec_driver_sql(
@@ -147,22 +182,51 @@ def rebuild(conn: Connection, batch: int = 5_000) -> int:
         last = int(rows[-1][0])
 
 
-def matching(conn: Connection, wanted: Sequence[str], limit: int | None = None) -> Any:
-    """The ids of the activities a keyword's words find, as a subquery (its column is
-    ``id``); ``limit``: at most that many."""
+def matching(conn: Connection, keyword: str, limit: int | None = None) -> Any:
+    """The ids of the activities a keyword finds, as a subquery (its column is ``id``);
+    ``limit``: at most that many. The keyword has words (:func:`keyword_words`)."""
     more = f" LIMIT {int(limit)}" if limit is not None else ""
     if conn.dialect.name == "sqlite":
         sql = f"SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH :q{more}"
-        query = _fts5_phrase(wanted)
+        query = fts5_phrase(keyword)
     else:
         sql = f"SELECT activity_id AS id FROM {TABLE} WHERE words @@ CAST(:q AS tsquery){more}"
-        query = _tsquery(wanted)
+        query = _tsquery(keyword_words(keyword))
     return text(sql).bindparams(q=query).columns(column("id", Integer))
 
 
-def _fts5_phrase(wanted: Sequence[str]) -> str:
-    # One phrase, its last word a prefix; quoted, so no word is read as an operator.
-    return '"' + " ".join(w.replace('"', '""') for w in wanted) + '"*'
+def among(conn: Connection, keyword: str, ids: Sequence[int]) -> set[int]:
+    """Which of these activities the keyword finds (a slice of items, when the keyword
+    is too common to list every activity it finds first)."""
+    if not ids:
+        return set()
+    if conn.dialect.name == "sqlite":
+        # The range of their ids, not the ids: FTS5 answers ``rowid IN (...)`` by running
+        # the whole query once per id (20 ms each for "kelvio", in 44% of 1,000,000
+        # activities: a prefix gathers the entries of every word it begins), a range by
+        # running it once. A slice is of the newest items, whose ids are near each other.
+        wanted = {int(i) for i in ids}
+        sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :q AND rowid BETWEEN :lo AND :hi"
+        rows = conn.execute(
+            text(sql).bindparams(q=fts5_phrase(keyword), lo=min(wanted), hi=max(wanted))
+        )
+        return {int(r[0]) for r in rows} & wanted
+    listed = ", ".join(str(int(i)) for i in ids)
+    sql = (
+        f"SELECT activity_id FROM {TABLE} WHERE words @@ CAST(:q AS tsquery) "
+        f"AND activity_id IN ({listed})"
+    )
+    query = _tsquery(keyword_words(keyword))
+    return {int(r[0]) for r in conn.execute(text(sql).bindparams(q=query))}
+
+
+def fts5_phrase(keyword: str) -> str:
+    """The keyword as one FTS5 phrase, its last word a prefix (``"mise à j" *``).
+
+    Inside an FTS5 string only ``"`` means anything (doubled, it is one ``"``): the
+    tokeniser cuts the rest into words as it cuts the texts, so ``NEAR``, ``AND``,
+    ``*``, ``-``, ``:`` or ``^`` typed in a keyword are plain words or separators."""
+    return '"' + keyword.replace("\x00", " ").replace('"', '""') + '" *'
 
 
 def _quoted(word: str) -> str:

@@ -244,9 +244,12 @@ class Writer:
             updates: list[dict[str, Any]] = []
             rethread: list[dict[str, Any]] = []
             enriched: list[tuple[int, str, int | None, dict[str, Any]]] = []
-            # The keyword index: (channel, native id, id when stored already, words).
+            # The keyword index, when the writer folds the words (PostgreSQL; on SQLite,
+            # _insert_activities and triggers keep it): (channel, native id, id when
+            # stored already, words).
             indexed: list[tuple[int, str, int | None, str]] = []
             linked: dict[int, list[str]] = {}
+            index_here = search.by_writer(conn)
             for cid, prepared_rows in by_channel.items():
                 stored = self._stored(conn, cid, [r.values["native_id"] for r in prepared_rows])
                 threads = self._threads(conn, cid, prepared_rows)
@@ -274,9 +277,9 @@ class Writer:
                     if known is not None and known[1] == row["content_hash"]:
                         counts.unchanged += 1
                         continue
-                    indexed.append(
-                        (cid, row["native_id"], known[0] if known else None, prepared.words)
-                    )
+                    if index_here:
+                        words = search.words_of(row["title"], row["text"])
+                        indexed.append((cid, row["native_id"], known[0] if known else None, words))
                     written.append((row, known))
                     if prepared.values["thread_native_id"] is None and row["thread_native_id"]:
                         # Replies that arrived before this one took its id as their
@@ -332,7 +335,9 @@ class Writer:
                 )
             for cid, natives in linked.items():
                 _link_waiting(conn, cid, natives)
-            new_ids = self._new_ids(conn, [(c, n) for c, n, aid, _ in indexed if aid is None])
+            new_ids = self._new_ids(
+                conn, list({(c, n) for c, n, aid, _ in (*enriched, *indexed) if aid is None})
+            )
             if enriched:
                 self._store_enrichments(conn, enriched, now, new_ids)
             search.write(
@@ -478,8 +483,6 @@ class PreparedRow:
     author: Author
     values: dict[str, Any]
     enrichment: dict[str, Any] | None = None
-    #: The title's and text's words for the keyword index (:func:`search.words_of`).
-    words: str = ""
 
 
 @dataclass(slots=True)
@@ -535,8 +538,6 @@ def prepare(
             item.author,
             values,
             enrichments[n] if enrichments is not None else None,
-            # Folded here, beside the reader, not in the writer's transaction.
-            search.words_of(values["title"], values["text"]),
         )
     batch.rows = list(latest.values())
     return batch
@@ -548,6 +549,8 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
     SQLAlchemy's per-parameter processing costs more than SQLite's own insert here, so
     values are converted once (SQLite keeps naive UTC text, as the ``UTCDateTime`` type
     reads back) and handed to the driver. Other databases go through SQLAlchemy.
+    On SQLite the new activities' words are then indexed by one statement
+    (:func:`search.index_new`).
     """
     if conn.dialect.name != "sqlite":
         stmt = _insert(conn, activities).on_conflict_do_nothing(
@@ -589,7 +592,9 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
             else:
                 flat.append(v)
         params.append(tuple(flat))
+    last = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM activities").scalar_one()
     conn.exec_driver_sql(sql, params)
+    search.index_new(conn, int(last))
 
 
 def _link_waiting(conn: Connection, cid: int, natives: list[str]) -> None:
