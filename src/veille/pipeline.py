@@ -28,7 +28,7 @@ from veille.enrich.learned import Lessons
 from veille.model import IngestReport, Item, Rejection
 from veille.settings import SpamSettings
 from veille.store import Store, state
-from veille.store.writer import PreparedBatch, prepare
+from veille.store.prepare import PreparedBatch, prepare
 
 BATCH_SIZE = 2000
 PARALLEL_BYTES = 16 * 1024 * 1024

@@ -426,7 +426,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def restore_raw(raw: Any, text: str | None, html: str | None) -> Any:
-    """Undo :func:`veille.store.writer.shrink_raw`: the raw record exactly as received."""
+    """Undo :func:`veille.store.prepare.shrink_raw`: the raw record exactly as received."""
     if not isinstance(raw, dict):
         return raw
     values = {"text": text, "html": html}
