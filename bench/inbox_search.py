@@ -17,16 +17,14 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.inbox import timed  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from veille.inbox import items  # noqa: E402
@@ -38,16 +36,6 @@ from veille.store.schema import inbox_items  # noqa: E402
 #: of activities each is in, at 1,000,000: 440,696, 52,828, 4,222, 1,562, 173, 89, 1, 0).
 KEYWORDS = ("kelvio", "android", "dublin", "relatório", "possono", "escucharnos", "walkera",
             "zzyzx nowhere")  # fmt: skip
-
-
-def timed(call: Callable[[], object], runs: int) -> tuple[float, float]:
-    call()  # warm
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), max(times)
 
 
 def main() -> None:
