@@ -481,16 +481,21 @@ def test_filtered_pages_walk_the_newest_items_and_page_on(db_url: str, tmp_path:
                     {"language": "en", "sentiment": "negative"}):  # fmt: skip
         expected = [i.activity_id for i in every
                     if all(getattr(i, k) == v for k, v in filters.items())]  # fmt: skip
-        got: list[int] = []
-        before = None
-        while True:
-            page = items.listing(store.engine, limit=40, before=before, **filters)
-            got += [i.activity_id for i in page]
-            if len(page) < 40:
-                break
-            before = page[-1].activity_id
+        got = _paged(store, filters)
         assert got == expected and len(expected) > 40, filters
     store.close()
+
+
+def _paged(store: Store, filters: dict[str, Any]) -> list[int]:
+    """Every item ``filters`` finds, page after page of 40, as a reader would."""
+    got: list[int] = []
+    before = None
+    while True:
+        page = items.listing(store.engine, limit=40, before=before, **filters)
+        got += [i.activity_id for i in page]
+        if len(page) < 40:
+            return got
+        before = page[-1].activity_id
 
 
 def _planned_rows(store: Store, table: str) -> int | None:
@@ -607,14 +612,7 @@ def test_filters_by_owner_tag_priority_segment_dates_and_keyword(
     ]  # fmt: skip
     for filters, wanted in cases:
         expected = [i.activity_id for i in every if wanted(i)]
-        got: list[int] = []
-        before = None
-        while True:
-            page = items.listing(store.engine, limit=40, before=before, **filters)
-            got += [i.activity_id for i in page]
-            if len(page) < 40:
-                break
-            before = page[-1].activity_id
+        got = _paged(store, filters)
         assert got == expected and expected, filters
         assert len(expected) > 40 or len(filters) > 1 or "keyword" in filters, filters
     assert items.listing(store.engine, tag="50%") == []  # a wildcard is a character

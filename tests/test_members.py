@@ -389,13 +389,20 @@ def test_members_commands(tmp_path: Path) -> None:
         assert key in first_member
 
 
-def test_merges_are_precise_on_a_generated_community(tmp_path: Path) -> None:
+def _generated(tmp_path: Path, config: GenerateConfig) -> tuple[Store, str]:
+    """A generated community stored without enrichment or the members step, and its
+    truth file (who each identity is)."""
     data, truth = io.StringIO(), io.StringIO()
-    generate(GenerateConfig(members=3000, activities=24_000, seed=5), data, truth)
+    generate(config, data, truth)
     src = tmp_path / "g.ndjson"
     src.write_text(data.getvalue())
     store = Store(tmp_path / "g.db")
     ingest(store, [src], enrich=False, members=False)
+    return store, truth.getvalue()
+
+
+def test_merges_are_precise_on_a_generated_community(tmp_path: Path) -> None:
+    store, truth = _generated(tmp_path, GenerateConfig(members=3000, activities=24_000, seed=5))
     update(store)
     with store.engine.connect() as conn:
         names = dict(conn.execute(select(channels.c.name, channels.c.id)).all())
@@ -406,7 +413,7 @@ def test_merges_are_precise_on_a_generated_community(tmp_path: Path) -> None:
             )
         }
     clusters: dict[int, list[str]] = defaultdict(list)
-    for line in truth.getvalue().splitlines():
+    for line in truth.splitlines():
         t = json.loads(line)
         clusters[member_of[(names[t["channel"]], Author(**t["author"]).key())]].append(t["person"])
     tp = fp = 0
@@ -430,12 +437,7 @@ def test_flagging_some_members_gives_them_the_flags_of_flagging_everyone(tmp_pat
     from veille.store.schema import activities
     from veille.store.writer import upsert_enrichments
 
-    data, truth = io.StringIO(), io.StringIO()
-    generate(GenerateConfig(members=300, activities=3000, seed=7), data, truth)
-    src = tmp_path / "g.ndjson"
-    src.write_text(data.getvalue())
-    store = Store(tmp_path / "g.db")
-    ingest(store, [src], enrich=False, members=False)
+    store, _ = _generated(tmp_path, GenerateConfig(members=300, activities=3000, seed=7))
     res.resolve(store.engine)  # the address keys that shared: counts
     with store.engine.begin() as conn:
         texts = conn.execute(select(activities.c.id, activities.c.text)).all()
