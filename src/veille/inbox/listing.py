@@ -121,17 +121,9 @@ def listing(
             if at is None:
                 raise InboxError(f"item {before}: not in the inbox")
             own.append(_older_than(at, before))
-        # Most items are open: walking the newest first and skipping the others beats
-        # gathering every open item and sorting them, which is what SQLite picks.
-        walk = not (department or assignee or unassigned) and set(OPEN) <= set(wanted)
 
         def newest_first(q: Any) -> Any:
-            q = q.where(*own).order_by(*newest)
-            return (
-                q.with_hint(inbox_items, "INDEXED BY ix_inbox_items_received_at", "sqlite")
-                if walk
-                else q
-            )
+            return q.where(*own).order_by(*newest)
 
         if conn.dialect.name == "postgresql":
             # PostgreSQL's planner walks the newest-first index and joins as it goes.
