@@ -8,6 +8,10 @@ Run it with the code before and after a change, alternately, on the same documen
 (``PYTHONPATH=/path/to/old/src`` for the old code). Without ``--path``: a generated
 community of ``--activities`` activities (a tenth as many people, seed 7).
 
+``--without-index`` measures the same code with the index's insert left out (what the
+index costs, beside a run without the option); ``--pgsz N`` and ``--automerge N`` set
+those FTS5 options on the new store's index first (FTS5's defaults: 1000 and 4).
+
 Run: ``.venv/bin/python bench/search_ingest.py --path /work/shared/data/scale``.
 """
 
@@ -27,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from veille.generate import GenerateConfig, generate  # noqa: E402
 from veille.pipeline import ingest  # noqa: E402
-from veille.store import Store  # noqa: E402
+from veille.store import Store, search  # noqa: E402
 
 
 def cpu(who: int) -> float:
@@ -39,7 +43,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--path", help="documents to ingest (default: a generated community)")
     ap.add_argument("--activities", type=int, default=50_000)
+    ap.add_argument("--without-index", action="store_true",
+                    help="leave out the keyword index's insert (what the index costs)")
+    ap.add_argument("--pgsz", type=int, help="FTS5's leaf size for the index")
+    ap.add_argument("--automerge", type=int, help="FTS5's automerge (0: off)")
     args = ap.parse_args()
+    if args.without_index:
+        search.index_new = lambda conn, after: None  # type: ignore[assignment]
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,6 +60,13 @@ def main() -> None:
                 generate(GenerateConfig(max(500, args.activities // 10), args.activities, 7), out)
         db = Path(tmp) / "veille.db"
         store = Store(str(db))
+        with store.engine.begin() as conn:
+            for option in ("pgsz", "automerge"):
+                if getattr(args, option) is not None:
+                    conn.exec_driver_sql(
+                        f"INSERT INTO {search.TABLE} ({search.TABLE}, rank) "
+                        f"VALUES ('{option}', {int(getattr(args, option))})"
+                    )
         writer, reader = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         report = ingest(store, [source], enrich=False, members=False)
