@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -232,7 +232,23 @@ def blocking_keys(h: Handles) -> set[tuple[str, str]]:
         # Counted apart: two identities of one channel with one name are two people
         # (one person rarely has two identities on one channel).
         keys.add(("chname", f"{h.channel}|{h.full_name}"))
+        # Counted apart: how many first names (f) and family names (l) start with each
+        # letter, for a handle made with an initial ("cdubois", "claired").
+        keys.add(("initial", f"f{h.words[0][0]}"))
+        keys.add(("initial", f"l{h.words[1][0]}"))
+    if h.username and len(letters := letters_of(h.username)) >= 5:
+        # Counted apart: two accounts of one channel whose usernames have the same
+        # letters (pteruel, pteruel1) are two people who made the handle alike.
+        keys.add(("chuser", f"{h.channel}|{letters}"))
     return keys
+
+
+def _made_twice(h: Handles, letters: str, holders: Holders) -> bool:
+    """Whether ``h``'s username has ``letters`` and another account of ``h``'s channel
+    has a username of the same letters: then two people made that handle."""
+    return bool(h.username) and letters_of(h.username or "") == letters and holders(
+        "chuser", f"{h.channel}|{letters}"
+    ) > 1
 
 
 def name_like(letters: str, holders: Holders) -> bool:
@@ -290,8 +306,15 @@ NAME_CORRELATION: Final = 15.0
 # channels and an address made of it on a third): up to this, a handle is one person's.
 ONE_PERSONS_HANDLE: Final = 3
 # The share of people whose first or family name starts with a given letter, taken
-# high (the commonest initials in European names carry about a tenth of them each).
+# high (the commonest initials in European names carry about a tenth of them each):
+# what an initial is worth when the community's counts cannot say.
 INITIAL_SHARE: Final = 0.12
+# An initial's share as the community's counts give it is kept at least this (the
+# rarest initials, Q or X, in a community where few show a name), and taken this many
+# times (an initial is more common within one culture, M among Maghrebi first names,
+# than in the community's mix; far less so than a whole first name is).
+INITIAL_FLOOR: Final = 0.03
+INITIAL_CORRELATION: Final = 3.0
 
 
 def _rare(base: float, holders: int) -> float:
@@ -363,7 +386,8 @@ def score(
         named.append((_rare(SAME_NAME, _fuzzy_holders(a, b, holders)), "similar-name"))
     if name_made_username:
         named.append((name_made_username, "same-username-made-of-a-name"))
-        for x in (a, b):
+        letters = letters_of(a.username or "")
+        for x in (a, b) if not any(_made_twice(h, letters, holders) for h in (a, b)) else ():
             if letters_of(a.username or "") in x.name_handles and holders(
                 "user", a.username or ""
             ) <= 2:
@@ -371,17 +395,18 @@ def score(
                 letters = letters_of(a.username or "")
                 rare.append((rare_name(x, other, holders, named_count, letters),
                              "rare-name-in-username"))  # fmt: skip
-        letters = letters_of(a.username or "")
         if (
             not rare
+            and not any(_made_twice(h, letters, holders) for h in (a, b))
             and holders("user", a.username or "") <= 2
             and holders("handle", letters) <= ONE_PERSONS_HANDLE
         ):
             # No one shows the name, and no one else holds the handle: the name's
             # words, as the community counts them, say how rare it is.
-            rare.append((rare_handle(letters, holders, named_count), "rare-name-username"))
+            rare.append((rare_handle(letters, holders, named_count, (a, b)),
+                         "rare-name-username"))  # fmt: skip
     for x, y in ((a, b), (b, a)):
-        made = x.name_handles & y.own_handles
+        made = {s for s in x.name_handles & y.own_handles if not _made_twice(y, s, holders)}
         if made:
             rarest = min(holders("handle", s) for s in made)
             which = "email-matches-name" if any(
@@ -405,27 +430,62 @@ def score(
     return _combine(evidence, (), 1.0 if personal else max(NAME_ONLY_CAP, best_rare[0]))
 
 
-def rare_handle(letters: str, holders: Holders, count: int) -> float:
-    """:func:`rare_name` for a handle made of a name that no identity shows
-    (``clairedubois`` on two channels, no name beside it): the handle read as two of the
-    community's name words (or a word and an initial), the commonest reading counted."""
+def initial_share(which: str, letter: str, holders: Holders, count: int) -> float:
+    """The share of people whose first (``which`` ``f``) or family (``l``) name starts
+    with ``letter``, as the community's full names count it (at least
+    ``INITIAL_FLOOR``), times ``INITIAL_CORRELATION``; ``INITIAL_SHARE`` when nothing is
+    counted."""
+    seen = holders("initial", which + letter) if count else 0
+    share = seen / count if seen > 1 else INITIAL_SHARE
+    return max(INITIAL_FLOOR, share) * INITIAL_CORRELATION
+
+
+def _first_shown(
+    letter: str, shown: Iterable[Handles], holders: Holders, count: int, first: str = ""
+) -> float:
+    """When every one of ``shown`` writes one first name starting with ``letter`` (a
+    "Claire" or "Claire D." beside a ``cdubois``; ``first`` when that is given), the
+    share of people carrying it, times ``NAME_CORRELATION`` (as a whole name's words
+    are counted); 1.0 when they do not (an identity that shows no first name may be
+    any C. Dubois's)."""
+    words = {h.words[0] if h.words else "" for h in shown}
+    if len(words) != 1:
+        return 1.0
+    (word,) = words
+    if len(word) < 3 or word[0] != letter or word != (first or word):
+        return 1.0
+    return holders("word", word) / count * NAME_CORRELATION
+
+
+def rare_handle(
+    letters: str, holders: Holders, count: int, shown: Iterable[Handles] = ()
+) -> float:
+    """:func:`rare_name` for a handle made of a name that no identity shows in full
+    (``clairedubois`` or ``cdubois`` on two channels, no full name beside it): the
+    handle read as two of the community's name words, or a word and an initial, the
+    commonest reading counted. A first name one of ``shown`` writes ("Claire", "Claire
+    D.") tells what an initial stands for."""
     if not count or len(letters) < 5:
         return 0.0
+    shown = tuple(shown)
     people = count / IDENTITIES_PER_PERSON
-    share = 0.0
+    others = 0.0
     for i in range(1, len(letters)):
         left, right = letters[:i], letters[i:]
-        parts = []
-        for part in (left, right):
-            if len(part) == 1:
-                parts.append(INITIAL_SHARE)
-            elif len(part) >= 3 and holders("word", part) > 1:
-                parts.append(holders("word", part) / count)
-        if len(parts) == 2:  # two words, or a word and an initial
-            share = max(share, parts[0] * parts[1])
-    if not share:
+        words = [holders("word", w) / count for w in (left, right)
+                 if len(w) >= 3 and holders("word", w) > 1]  # fmt: skip
+        if len(words) == 2:  # two words
+            others = max(others, people * words[0] * words[1] * NAME_CORRELATION)
+        elif words and len(left) == 1:  # cdubois: the first name's initial
+            first = min(initial_share("f", left, holders, count),
+                        _first_shown(left, shown, holders, count))  # fmt: skip
+            others = max(others, people * words[0] * first)
+        elif words and len(right) == 1:  # duboisc or claired: either initial
+            initial = max(initial_share(w, right, holders, count) for w in "fl")
+            others = max(others, people * words[0] * initial)
+    if not others:
         return 0.0
-    return RARE_NAME / (1.0 + people * share * NAME_CORRELATION)
+    return RARE_NAME / (1.0 + others)
 
 
 def rare_name(
@@ -439,10 +499,11 @@ def rare_name(
     times the share of names with its first word times the share with its rarest other
     word (times ``NAME_CORRELATION``); the evidence is ``RARE_NAME / (1 + that)``. When
     the evidence is a ``handle`` made of the name with an initial (``cdubois``,
-    ``claired``), the initial counts as ``INITIAL_SHARE`` of the people: many names
-    make that handle, and some of their bearers show no full name anywhere. Zero
-    when the counts cannot say: the two on one channel, a word too short to be counted,
-    or two identities of one channel carrying the name (two people, then)."""
+    ``claired``), the initial counts as the share of the community's names starting
+    with that letter (:func:`initial_share`), unless ``other`` writes the first name
+    beside it ("Claire D." as ``cdubois``). Zero when the counts cannot say: the two on
+    one channel, a word too short to be counted, or two identities of one channel
+    carrying the name (two people, then)."""
     full = named.full_name
     if not count or not full or named.channel == other.channel:
         return 0.0
@@ -455,16 +516,18 @@ def rare_name(
     people = count / IDENTITIES_PER_PERSON
     first_share = holders("word", first) / count
     rest_share = min(holders("word", w) for w in rest) / count
+    others = people * first_share * rest_share * NAME_CORRELATION
     if handle and not any(
         handle in (first + last, last + first) for last in ("".join(rest), rest[-1])
     ):
-        # Made with an initial: only the word spelled out is known.
-        if handle.startswith(first):
-            rest_share = INITIAL_SHARE
-        else:
-            first_share = INITIAL_SHARE
-    share = first_share * rest_share
-    others = people * share * NAME_CORRELATION
+        # Made with an initial: only the word spelled out is known, and what the other
+        # shows of the first name.
+        if handle.startswith(first):  # claired
+            others = people * first_share * initial_share("l", rest[0][0], holders, count)
+        else:  # cdubois, duboisc
+            initial = min(initial_share("f", first[0], holders, count),
+                          _first_shown(first[0], (other,), holders, count, first))  # fmt: skip
+            others = people * initial * rest_share
     return RARE_NAME / (1.0 + others)
 
 
