@@ -101,6 +101,8 @@ class Handles:
     name_handles: frozenset[str] = frozenset()
     #: The e-mail local part and username as letters only (digits and dots gone).
     own_handles: frozenset[str] = frozenset()
+    #: The name is a site's title ("Le blog de Claire Dubois"), not an account's.
+    site_title: bool = False
 
 
 def _name_handles(words: tuple[str, ...]) -> frozenset[str]:
@@ -156,6 +158,7 @@ def handles(
         url=normal_url(url) if url else None,
         full_name=" ".join(sorted(words)) if len(words) >= 2 else None,
         name_handles=_name_handles(words),
+        site_title=bool(name) and "blog" in letters_of(name or ""),
         own_handles=own,
     )
 
@@ -228,10 +231,15 @@ def blocking_keys(h: Handles) -> set[tuple[str, str]]:
     # only its owner would choose.
     keys.update(("namehandle", squashed) for squashed in names)
     keys.update(("word", w) for w in h.words if len(w) >= 3)
-    if h.full_name:
-        # Counted apart: two identities of one channel with one name are two people
-        # (one person rarely has two identities on one channel).
+    if h.full_name and not h.site_title:
+        # Counted apart: two accounts of one channel with one name and different
+        # addresses are two people (one person rarely has two accounts on one channel);
+        # the same address under a tag (claire+ml@) or a site's title named after its
+        # owner is not another account.
         keys.add(("chname", f"{h.channel}|{h.full_name}"))
+        if h.email:
+            keys.add(("chnamemail", f"{h.channel}|{h.full_name}|{h.email}"))
+    if h.full_name:
         # Counted apart: how many first names (f) and family names (l) start with each
         # letter, for a handle made with an initial ("cdubois", "claired").
         keys.add(("initial", f"f{h.words[0][0]}"))
@@ -413,8 +421,10 @@ def score(
                 letters_of(y.local) == s for s in made
             ) else "username-matches-name"  # fmt: skip
             named.append((_rare(NAME_IN_HANDLE, rarest), which))
-            if rarest <= ONE_PERSONS_HANDLE:  # no one else's name or handle makes it
-                worth = max(rare_name(x, y, holders, named_count, h) for h in made)
+            # No one else's name makes it, nor do more handles than one person keeps.
+            mine = [h for h in made if _one_name_makes(h, x, holders)]
+            if mine:
+                worth = max(rare_name(x, y, holders, named_count, h) for h in mine)
                 rare.append((worth, f"rare-name-{which}"))
             break
     personal = bool(evidence)
@@ -511,7 +521,7 @@ def rare_name(
     if len(first) < 3 or not rest or min(len(w) for w in rest) < 3:
         return 0.0
     sides = (named, other) if other.full_name == full else (named,)
-    if any(holders("chname", f"{h.channel}|{full}") > 1 for h in sides):
+    if any(_two_accounts(h, holders) for h in sides):
         return 0.0
     people = count / IDENTITIES_PER_PERSON
     first_share = holders("word", first) / count
@@ -529,6 +539,28 @@ def rare_name(
                           _first_shown(first[0], (other,), holders, count, first))  # fmt: skip
             others = people * initial * rest_share
     return RARE_NAME / (1.0 + others)
+
+
+def _one_name_makes(handle: str, h: Handles, holders: Holders) -> bool:
+    """Whether ``h``'s full name is the only name that makes ``handle`` (however many
+    identities show that name), and no more identities than one person's few hold the
+    handle as their own username or address."""
+    namers = holders("namehandle", handle)
+    if h.full_name and namers > holders("name", h.full_name):
+        return False  # another name makes it too: Cecile Dubois for cdubois
+    return holders("handle", handle) - namers <= ONE_PERSONS_HANDLE
+
+
+def _two_accounts(h: Handles, holders: Holders) -> bool:
+    """Whether another account of ``h``'s channel, at another address, shows ``h``'s
+    full name: two people carry the name, then."""
+    if h.site_title:
+        return False
+    accounts = holders("chname", f"{h.channel}|{h.full_name}")
+    if accounts < 2:
+        return False
+    same = holders("chnamemail", f"{h.channel}|{h.full_name}|{h.email}") if h.email else 1
+    return accounts > same
 
 
 def _combine(evidence: list[tuple[float, str]], extra: tuple[str, ...], cap: float) -> Verdict:
