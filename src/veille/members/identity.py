@@ -598,12 +598,34 @@ def _same_words(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
 
 
 def _similar(w: str, v: str) -> bool:
-    """Two name words that may be one (Mohamed / Mohammed, Yasmine / Yasmin)."""
+    """Two name words that may be one (Mohamed / Mohammed, Yasmine / Yasmin), or one
+    name transliterated two ways (Youssef / Yusuf, Mohamed / Muhammad)."""
     if w == v:
         return True
     if min(len(w), len(v)) < 4:
         return False
-    return JaroWinkler.similarity(w, v) >= 0.92
+    if JaroWinkler.similarity(w, v) >= 0.92:
+        return True
+    skeleton = _skeleton(w)
+    return len(skeleton) >= 3 and skeleton == _skeleton(v)
+
+
+_DIGRAPHS: Final = (("ph", "f"), ("sh", "x"), ("ch", "x"), ("kh", "k"), ("dj", "j"),
+                    ("q", "k"))  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _skeleton(word: str) -> str:
+    """A name word's first letter and its consonants, repeats collapsed, digraphs that
+    transliterations spell differently made one: ``youssef`` and ``yusuf`` give
+    ``ysf``, ``mohamed`` and ``muhammad`` ``mhmd``."""
+    for digraph, one in _DIGRAPHS:
+        word = word.replace(digraph, one)
+    out = word[:1]
+    for c in word[1:]:
+        if c not in "aeiouy" and c != out[-1]:
+            out += c
+    return out
 
 
 def _fuzzy_holders(a: Handles, b: Handles, holders: Holders) -> int:
