@@ -60,9 +60,12 @@ EVIDENCE = (
 
 def evidence(a: Handles, b: Handles, name_people: dict[str, set[str]]) -> str:
     """The strongest evidence two identities of one person carry (see ``EVIDENCE``)."""
-    if (a.email and a.email == b.email) or (a.url and a.url == b.url) or (
-        a.github and a.github in (b.github, b.username)
-    ) or (b.github and b.github == a.username):
+    if (
+        (a.email and a.email == b.email)
+        or (a.url and a.url == b.url)
+        or (a.github and a.github in (b.github, b.username))
+        or (b.github and b.github == a.username)
+    ):
         return EVIDENCE[0]
     if a.username and a.username == b.username:
         return EVIDENCE[1]
@@ -82,8 +85,10 @@ def evidence(a: Handles, b: Handles, name_people: dict[str, set[str]]) -> str:
         short = a if len(a.words) < len(b.words) else b
         return EVIDENCE[8] if short.initials else EVIDENCE[7]
     for x, y in ((a, b), (b, a)):
-        if x.words and len(x.words[0]) >= 3 and any(
-            letters_of(h).startswith(x.words[0]) for h in (y.local, y.username or "") if h
+        if (
+            x.words
+            and len(x.words[0]) >= 3
+            and any(letters_of(h).startswith(x.words[0]) for h in (y.local, y.username or "") if h)
         ):
             return EVIDENCE[9]
     return EVIDENCE[10]

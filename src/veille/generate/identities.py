@@ -10,7 +10,6 @@ from veille.generate.state import State
 from veille.generate.wording import fold, handle
 from veille.model import Author
 
-
 # How often a member with a work and a personal address writes to the list from both:
 # real senders show one full name with two or more addresses 7.2% of the time
 # (bench/identity_realism.py, docs/members.md).

@@ -254,9 +254,11 @@ def blocking_keys(h: Handles) -> set[tuple[str, str]]:
 def _made_twice(h: Handles, letters: str, holders: Holders) -> bool:
     """Whether ``h``'s username has ``letters`` and another account of ``h``'s channel
     has a username of the same letters: then two people made that handle."""
-    return bool(h.username) and letters_of(h.username or "") == letters and holders(
-        "chuser", f"{h.channel}|{letters}"
-    ) > 1
+    return (
+        bool(h.username)
+        and letters_of(h.username or "") == letters
+        and holders("chuser", f"{h.channel}|{letters}") > 1
+    )
 
 
 def name_like(letters: str, holders: Holders) -> bool:
@@ -309,6 +311,9 @@ NAMES_DIFFER_CAP: Final = 0.6
 # Portuguese first name comes with a Portuguese family name far more often than the
 # community's mix would have it).
 RARE_NAME: Final = 0.98
+# The share of full names that real senders show at two or more addresses of one list
+# (a work and a home address: bench/identity_realism.py on the real archives).
+SEVERAL_ADDRESSES: Final = 0.07
 NAME_CORRELATION: Final = 15.0
 # How many identities of one person may hold one handle's letters (a username on two
 # channels and an address made of it on a third): up to this, a handle is one person's.
@@ -396,9 +401,10 @@ def score(
         named.append((name_made_username, "same-username-made-of-a-name"))
         letters = letters_of(a.username or "")
         for x in (a, b) if not any(_made_twice(h, letters, holders) for h in (a, b)) else ():
-            if letters_of(a.username or "") in x.name_handles and holders(
-                "user", a.username or ""
-            ) <= 2:
+            if (
+                letters_of(a.username or "") in x.name_handles
+                and holders("user", a.username or "") <= 2
+            ):
                 other = b if x is a else a
                 letters = letters_of(a.username or "")
                 rare.append((rare_name(x, other, holders, named_count, letters),
@@ -445,8 +451,7 @@ def initial_share(which: str, letter: str, holders: Holders, count: int) -> floa
     with ``letter``, as the community's full names count it (at least
     ``INITIAL_FLOOR``), times ``INITIAL_CORRELATION``; ``INITIAL_SHARE`` when nothing is
     counted."""
-    seen = holders("initial", which + letter) if count else 0
-    share = seen / count if seen > 1 else INITIAL_SHARE
+    share = holders("initial", which + letter) / count if count else INITIAL_SHARE
     return max(INITIAL_FLOOR, share) * INITIAL_CORRELATION
 
 
@@ -467,9 +472,7 @@ def _first_shown(
     return holders("word", word) / count * NAME_CORRELATION
 
 
-def rare_handle(
-    letters: str, holders: Holders, count: int, shown: Iterable[Handles] = ()
-) -> float:
+def rare_handle(letters: str, holders: Holders, count: int, shown: Iterable[Handles] = ()) -> float:
     """:func:`rare_name` for a handle made of a name that no identity shows in full
     (``clairedubois`` or ``cdubois`` on two channels, no full name beside it): the
     handle read as two of the community's name words, or a word and an initial, the
@@ -521,12 +524,17 @@ def rare_name(
     if len(first) < 3 or not rest or min(len(w) for w in rest) < 3:
         return 0.0
     sides = (named, other) if other.full_name == full else (named,)
-    if any(_two_accounts(h, holders) for h in sides):
+    accounts = max(_other_accounts(h, holders) for h in sides)
+    if accounts > 1:
         return 0.0
     people = count / IDENTITIES_PER_PERSON
     first_share = holders("word", first) / count
     rest_share = min(holders("word", w) for w in rest) / count
     others = people * first_share * rest_share * NAME_CORRELATION
+    # Two accounts of one channel with the name: one person writing from two addresses
+    # (as SEVERAL_ADDRESSES of names are) or two people (as likely as ``others``
+    # says); only the first makes the pair one person whichever account it is.
+    alone = 1.0 if not accounts else SEVERAL_ADDRESSES / (SEVERAL_ADDRESSES + others)
     if handle and not any(
         handle in (first + last, last + first) for last in ("".join(rest), rest[-1])
     ):
@@ -538,7 +546,7 @@ def rare_name(
             initial = min(initial_share("f", first[0], holders, count),
                           _first_shown(first[0], (other,), holders, count, first))  # fmt: skip
             others = people * initial * rest_share
-    return RARE_NAME / (1.0 + others)
+    return RARE_NAME / (1.0 + others) * alone
 
 
 def _one_name_makes(handle: str, h: Handles, holders: Holders) -> bool:
@@ -551,16 +559,16 @@ def _one_name_makes(handle: str, h: Handles, holders: Holders) -> bool:
     return holders("handle", handle) - namers <= ONE_PERSONS_HANDLE
 
 
-def _two_accounts(h: Handles, holders: Holders) -> bool:
-    """Whether another account of ``h``'s channel, at another address, shows ``h``'s
-    full name: two people carry the name, then."""
+def _other_accounts(h: Handles, holders: Holders) -> int:
+    """How many other accounts of ``h``'s channel, at other addresses, show ``h``'s full
+    name: two people carrying it, or one writing from two addresses."""
     if h.site_title:
-        return False
+        return 0
     accounts = holders("chname", f"{h.channel}|{h.full_name}")
     if accounts < 2:
-        return False
+        return 0
     same = holders("chnamemail", f"{h.channel}|{h.full_name}|{h.email}") if h.email else 1
-    return accounts > same
+    return max(0, accounts - same)
 
 
 def _combine(evidence: list[tuple[float, str]], extra: tuple[str, ...], cap: float) -> Verdict:

@@ -45,7 +45,9 @@ AUTO = "auto"
 CLASH = "members:name-clash"  # the settings row keeping the last name_clash() count
 NO_KEYS = ("none", "")  # marks an identity keyed that has no usable handle
 # Keys kept to count how common a name word or a name-made handle is, not to pair.
-COUNTED_ONLY = frozenset({"none", "word", "namehandle", "chname", "chnamemail", "initial", "chuser"})
+COUNTED_ONLY = frozenset(
+    {"none", "word", "namehandle", "chname", "chnamemail", "initial", "chuser"}
+)
 # The settings row saying which blocking keys the store holds: when
 # ``identity.blocking_keys`` changes (2: initials counted), every identity is keyed
 # again, so counts are never read from a mix of old and new keys.
