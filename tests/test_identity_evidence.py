@@ -12,7 +12,8 @@ from sqlalchemy import delete, func, select
 
 from tests.test_members import _h, _member, _rec, _write
 from veille.members import resolve as res
-from veille.members.identity import rare_name, score
+from veille.members.identity import score
+from veille.members.rarity import rare_name
 from veille.pipeline import ingest
 from veille.store import Store, state
 from veille.store.schema import identity_keys
