@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -123,13 +123,24 @@ def main() -> None:
         shutil.copy(folder / "veille.db", db)
         store = Store(db)
         report = resolve(store.engine, ResolveRules())
-        with store.engine.connect() as conn:
-            channel_id = dict(conn.execute(select(channels.c.name, channels.c.id)).all())
-            rows = conn.execute(select(identities)).all()
-            pairs = conn.execute(select(identity_pairs)).all()
+        print(f"{args.members} members, {args.activities} activities, seed {args.seed}; "
+              f"{report.line()}")  # fmt: skip
+        print()
+        print("\n".join(breakdown(store.engine, folder / "truth.ndjson", args.examples)))
+        store.engine.dispose()
+
+
+def breakdown(engine: Engine, truth: Path, examples: int = 0) -> list[str]:
+    """The true pairs by the evidence they carry and what became of them, and the false
+    merges by cause, as Markdown lines, for a resolved store and its truth file."""
+    out: list[str] = []
+    with engine.connect() as conn:
+        channel_id = dict(conn.execute(select(channels.c.name, channels.c.id)).all())
+        rows = conn.execute(select(identities)).all()
+        pairs = conn.execute(select(identity_pairs)).all()
     by_key = {(r.channel_id, r.key): r for r in rows}
     person_of: dict[int, str] = {}
-    for line in (folder / "truth.ndjson").open("rb"):
+    for line in truth.open("rb"):
         t = orjson.loads(line)
         row = by_key.get((channel_id[t["channel"]], Author(**t["author"]).key()))
         if row is not None:
@@ -153,7 +164,7 @@ def main() -> None:
 
     kinds: Counter[str] = Counter()
     fate: dict[str, Counter[str]] = defaultdict(Counter)
-    examples: dict[str, list[str]] = defaultdict(list)
+    shown: dict[str, list[str]] = defaultdict(list)
     for group in by_person.values():
         group.sort()
         for x, a in enumerate(group):
@@ -166,26 +177,25 @@ def main() -> None:
                     continue
                 what = "suggested" if st and st[0] == "open" else "not a candidate or < 0.5"
                 fate[kind][what] += 1
-                if len(examples[kind]) < args.examples:
-                    examples[kind].append(f"{show(found[a])} / {show(found[b])} {st}")
+                if len(shown[kind]) < examples:
+                    shown[kind].append(f"{show(found[a])} / {show(found[b])} {st}")
     total = sum(kinds.values())
-    print(f"{args.members} members, seed {args.seed}: {len(info)} identities, {total} true "
-          f"pairs; {report.line()}")  # fmt: skip
-    print()
-    print("| evidence the true pair carries | share of true pairs | merged | suggested | "
+    out.append(f"{len(info)} identities, {total} true pairs.")
+    out.append("")
+    out.append("| evidence the true pair carries | share of true pairs | merged | suggested | "
           "below 0.5 or never met |")  # fmt: skip
-    print("|---|---|---|---|---|")
+    out.append("|---|---|---|---|---|")
     for kind in EVIDENCE:
         n = kinds[kind]
         f = fate[kind]
-        print(f"| {kind} | {n / max(1, total):.3f} | {f['merged'] / max(1, n):.3f} | "
+        out.append(f"| {kind} | {n / max(1, total):.3f} | {f['merged'] / max(1, n):.3f} | "
               f"{f['suggested'] / max(1, n):.3f} | "
               f"{f['not a candidate or < 0.5'] / max(1, n):.3f} |")  # fmt: skip
     merged_total = sum(f["merged"] for f in fate.values())
-    print(f"\nTrue pairs merged: {merged_total} of {total} (recall {merged_total / total:.4f})")
+    out.append(f"\nTrue pairs merged: {merged_total} of {total} "
+               f"(recall {merged_total / max(1, total):.4f})")  # fmt: skip
     for kind in EVIDENCE:
-        for line in examples[kind]:
-            print(f"  missed, {kind[:30]}: {line}")
+        out.extend(f"  missed, {kind[:30]}: {line}" for line in shown[kind])
 
     # False merges: pairs of identities of different people in one member.
     by_member: dict[int, list[int]] = defaultdict(list)
@@ -208,14 +218,14 @@ def main() -> None:
                 else:
                     why = "through other merges"
                 cause[why] += 1
-                if len(false_examples[why]) < args.examples:
+                if len(false_examples[why]) < examples:
                     false_examples[why].append(f"{show(found[a])} / {show(found[b])} {st}")
-    print(f"\nFalse pairs merged: {wrong} (precision "
+    out.append(f"\nFalse pairs merged: {wrong} (precision "
           f"{merged_total / max(1, merged_total + wrong):.4f}); by cause:")  # fmt: skip
     for why, n in cause.most_common():
-        print(f"- {why}: {n}")
-        for line in false_examples[why]:
-            print(f"    {line}")
+        out.append(f"- {why}: {n}")
+        out.extend(f"    {line}" for line in false_examples[why])
+    return out
 
 
 if __name__ == "__main__":
