@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 
 from tests.test_members import _h, _member, _rec, _write
 from veille.members import resolve as res
-from veille.members.identity import score
+from veille.members.identity import name_like, score
 from veille.members.rarity import rare_name
 from veille.pipeline import ingest
 from veille.store import Store, state
@@ -156,3 +156,19 @@ def test_a_store_keyed_by_an_older_version_is_keyed_again(tmp_path: Path) -> Non
         assert initials > 0 and state.read(conn, res.KEYS) == {"version": res.KEYS_VERSION}
     assert res.resolve(store.engine).keyed == 0  # and once only
     store.close()
+
+
+def test_a_handle_may_be_anyones_and_particles_are_run_together() -> None:
+    holders = _holders({("initial", "fh"): 30, ("word", "quellbrunn"): 1, ("word", "costa"): 9})
+    named, handle = _h(1, name="Henriette Quellbrunn"), _h(2, 2, username="hquellbrunn")
+    # Half the identities show no full name: as many more people could have made it.
+    shown_only = rare_name(named, handle, holders, NAMED, "hquellbrunn")
+    everyone = rare_name(named, handle, holders, NAMED, "hquellbrunn", everyone=2 * NAMED)
+    assert everyone < shown_only
+    # "Claire Da Costa" writes cdacosta: a name, so the same cdacosta on two channels is
+    # evidence of the name (as common as Costa), not of one person.
+    assert name_like("cdacosta", holders) and name_like("elidrissi", _holders(
+        {("word", "idrissi"): 3}))  # fmt: skip
+    assert not name_like("zqxvw", holders)
+    same = score(_h(1, username="cdacosta"), _h(2, 2, username="cdacosta"), holders, 0.0, NAMED)
+    assert "same-username-made-of-a-name" in same.reasons[0] and same.confidence < 0.9

@@ -71,6 +71,10 @@ TITLE_WORDS: Final = frozenset(
         "equipe",
     ]
 )
+# Particles of family names that display names keep apart and handles run together
+# ("Claire Da Costa" as cdacosta, "Laura O'Hea" as lohea).
+PARTICLES: Final = ("da", "de", "di", "do", "dos", "du", "del", "della", "des", "el", "al",
+                    "le", "la", "van", "von", "der", "den", "o", "d")  # fmt: skip
 _FOLD: Final = {ord("ß"): "ss", ord("ø"): "o", ord("æ"): "ae", ord("œ"): "oe", ord("ł"): "l",
                 ord("đ"): "d", ord("ı"): "i"}  # fmt: skip
 _WORD: Final = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -274,7 +278,13 @@ def name_like(letters: str, holders: Holders) -> bool:
     ``duboisc``, ``clairedubois``."""
 
     def word(part: str) -> bool:
-        return len(part) >= 3 and holders("word", part) > 1
+        if len(part) >= 3 and holders("word", part) > 1:
+            return True
+        # A family name with its particle, as handles write it: dacosta, elidrissi.
+        return any(
+            part.startswith(p) and len(part) - len(p) >= 3 and holders("word", part[len(p) :]) > 1
+            for p in PARTICLES
+        )
 
     if word(letters):
         return True
@@ -325,7 +335,12 @@ def _personal(base: float, holders: int) -> float:
 
 
 def score(
-    a: Handles, b: Handles, holders: Holders, name_clash: float = 0.0, named_count: int = 0
+    a: Handles,
+    b: Handles,
+    holders: Holders,
+    name_clash: float = 0.0,
+    named_count: int = 0,
+    everyone: int = 0,
 ) -> Verdict:
     """How sure we are that identities ``a`` and ``b`` are one person, and why.
 
@@ -333,7 +348,8 @@ def score(
     identity of the same channel also has: a measure of how often two different people
     carry one name there (see :func:`veille.members.resolve.name_clash`). ``named_count`` is
     how many identities have a full name: with it, a full name's rarity is read from
-    how common its words are (:func:`rare_name`).
+    how common its words are (:func:`rare_name`); ``everyone`` is how many identities
+    there are, named or not (anyone may make a handle of a name they never show).
     """
     evidence: list[tuple[float, str]] = []
     if a.email and a.email == b.email:
@@ -388,7 +404,7 @@ def score(
             ):
                 other = b if x is a else a
                 letters = letters_of(a.username or "")
-                rare.append((rare_name(x, other, holders, named_count, letters),
+                rare.append((rare_name(x, other, holders, named_count, letters, everyone),
                              "rare-name-in-username"))  # fmt: skip
         if (
             not rare
@@ -398,7 +414,7 @@ def score(
         ):
             # No one shows the name, and no one else holds the handle: the name's
             # words, as the community counts them, say how rare it is.
-            rare.append((rare_handle(letters, holders, named_count, (a, b)),
+            rare.append((rare_handle(letters, holders, named_count, (a, b), everyone),
                          "rare-name-username"))  # fmt: skip
     for x, y in ((a, b), (b, a)):
         made = {s for s in x.name_handles & y.own_handles if not _made_twice(y, s, holders)}
@@ -411,7 +427,7 @@ def score(
             # No one else's name makes it, nor do more handles than one person keeps.
             mine = [h for h in made if one_name_makes(h, x, holders)]
             if mine:
-                worth = max(rare_name(x, y, holders, named_count, h) for h in mine)
+                worth = max(rare_name(x, y, holders, named_count, h, everyone) for h in mine)
                 rare.append((worth, f"rare-name-{which}"))
             break
     personal = bool(evidence)

@@ -71,16 +71,19 @@ def _first_shown(
     return holders("word", word) / count * NAME_CORRELATION
 
 
-def rare_handle(letters: str, holders: Holders, count: int, shown: Iterable[Handles] = ()) -> float:
+def rare_handle(
+    letters: str, holders: Holders, count: int, shown: Iterable[Handles] = (), everyone: int = 0
+) -> float:
     """:func:`rare_name` for a handle made of a name that no identity shows in full
     (``clairedubois`` or ``cdubois`` on two channels, no full name beside it): the
     handle read as two of the community's name words, or a word and an initial, the
     commonest reading counted. A first name one of ``shown`` writes ("Claire", "Claire
-    D.") tells what an initial stands for."""
+    D.") tells what an initial stands for. ``everyone`` is how many identities there are,
+    named or not: the people who could have made the handle."""
     if not count or len(letters) < 5:
         return 0.0
     shown = tuple(shown)
-    people = count / IDENTITIES_PER_PERSON
+    people = max(count, everyone) / IDENTITIES_PER_PERSON
     others = 0.0
     for i in range(1, len(letters)):
         left, right = letters[:i], letters[i:]
@@ -101,7 +104,12 @@ def rare_handle(letters: str, holders: Holders, count: int, shown: Iterable[Hand
 
 
 def rare_name(
-    named: Handles, other: Handles, holders: Holders, count: int, handle: str = ""
+    named: Handles,
+    other: Handles,
+    holders: Holders,
+    count: int,
+    handle: str = "",
+    everyone: int = 0,
 ) -> float:
     """What a full name (``named``'s) is worth as evidence that ``other``, on another
     channel, is the same person, when the name's words are rare; ``count`` is how many
@@ -113,7 +121,9 @@ def rare_name(
     the evidence is a ``handle`` made of the name with an initial (``cdubois``,
     ``claired``), the initial counts as the share of the community's names starting
     with that letter (:func:`initial_share`), unless ``other`` writes the first name
-    beside it ("Claire D." as ``cdubois``). Zero when the counts cannot say: the two on
+    beside it ("Claire D." as ``cdubois``). A handle may be anyone's, named or not: its
+    people are ``everyone`` (all identities) / 1.3, not only those who show a name.
+    Zero when the counts cannot say: the two on
     one channel, a word too short to be counted, or two identities of one channel
     carrying the name (two people, then)."""
     full = named.full_name
@@ -126,7 +136,7 @@ def rare_name(
     accounts = max(other_accounts(h, holders) for h in sides)
     if accounts > 1:
         return 0.0
-    people = count / IDENTITIES_PER_PERSON
+    people = (max(count, everyone) if handle else count) / IDENTITIES_PER_PERSON
     first_share = holders("word", first) / count
     rest_share = min(holders("word", w) for w in rest) / count
     others = people * first_share * rest_share * NAME_CORRELATION

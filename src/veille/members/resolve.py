@@ -371,10 +371,11 @@ def _score(
             found[row[0]] = handles(*row)
 
     named = holders.total("name")
+    everyone = int(conn.execute(select(func.count()).select_from(identities)).scalar_one())
     out = []
     for a, b in sorted(pairs):
         ha, hb = found[a], found[b]
-        verdict = score(ha, hb, holders, clash, named)
+        verdict = score(ha, hb, holders, clash, named, everyone)
         if (
             ha.channel in trusted
             and hb.channel in trusted
