@@ -32,8 +32,11 @@ from pathlib import Path
 import orjson
 from sqlalchemy import select
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.identity_misses import breakdown  # noqa: E402
+
 from veille.generate import GenerateConfig, generate
-from veille.members.identity import Handles, handles
 from veille.members.resolve import ResolveRules, resolve
 from veille.model import Author
 from veille.pipeline import ingest
@@ -101,36 +104,6 @@ def sortinghat_links(
             if value:
                 links.append((first.setdefault(value, row[0]), row[0]))
     return links
-
-
-SIGNALS = (
-    "same e-mail, URL or GitHub login",
-    "same username on two channels",
-    "same full name, no other person has it",
-    "same full name, other people have it too",
-    "a handle made of the other's name, or the same handle letters",
-    "a first name and a full name that agree",
-    "nothing in common",
-)
-
-
-def signal(a: Handles, b: Handles, name_people: dict[str, set[str]]) -> str:
-    """The strongest signal two identities of one person carry (see ``SIGNALS``)."""
-    if (a.email and a.email == b.email) or (a.url and a.url == b.url) or (
-        a.github and a.github == b.github
-    ):
-        return SIGNALS[0]
-    if a.username and a.username == b.username:
-        return SIGNALS[1]
-    if a.full_name and a.full_name == b.full_name:
-        return SIGNALS[2] if len(name_people[a.full_name]) == 1 else SIGNALS[3]
-    if a.name_handles & b.own_handles or b.name_handles & a.own_handles or (
-        a.own_handles & b.own_handles
-    ):
-        return SIGNALS[4]
-    if a.words and b.words and a.words[0] == b.words[0]:
-        return SIGNALS[5]
-    return SIGNALS[6]
 
 
 def main() -> None:
@@ -212,26 +185,9 @@ def main() -> None:
                 (f"SortingHat exact rules: {', '.join(rules)}", measure(cluster_of), took)
             )
 
-        # What the data allows: each true pair by the strongest signal it carries, and
-        # how many of those veille linked.
-        info = {r.id: r for r in rows if r.id in person_of}
-        found = {r.id: handles(r.id, r.channel_id, r.name, r.username, r.email, r.url)
-                 for r in info.values()}  # fmt: skip
-        name_people: dict[str, set[str]] = defaultdict(set)
-        for h in found.values():
-            if h.full_name:
-                name_people[h.full_name].add(person_of[h.id])
-        by_person: dict[str, list[int]] = defaultdict(list)
-        for i in ids:
-            by_person[person_of[i]].append(i)
-        signals: Counter[str] = Counter()
-        linked: Counter[str] = Counter()
-        for group in by_person.values():
-            for x, a in enumerate(group):
-                for b in group[x + 1 :]:
-                    kind = signal(found[a], found[b], name_people)
-                    signals[kind] += 1
-                    linked[kind] += member_of[a] == member_of[b]
+        # What the data allows: each true pair by the evidence it carries, and what
+        # became of it; the false merges by cause.
+        causes = breakdown(store.engine, truth)
 
         # Incremental: more activities, then resolve again.
         more = Path(tmp, "more.ndjson")
@@ -249,11 +205,8 @@ def main() -> None:
           f"{args.seed}; {len(ids)} identities of {len(set(person_of.values()))} people, "
           f"{truth_pairs} true pairs; ingest {ingest_s:.1f} s")  # fmt: skip
     print(f"veille resolve: {report.line()}")
-    print("True pairs by the strongest signal they carry (share of all true pairs; share of "
-          "them veille merged):")  # fmt: skip
-    for kind in SIGNALS:
-        n = signals[kind]
-        print(f"- {kind}: {n / max(1, truth_pairs):.4f}; merged {linked[kind] / max(1, n):.4f}")
+    print()
+    print("\n".join(causes))
     print()
     print("| method | pairwise precision | pairwise recall | B-cubed precision | "
           "B-cubed recall | seconds |")  # fmt: skip

@@ -32,8 +32,9 @@ def _h(i: int, channel: int = 1, **kw: str) -> Any:
 
 
 def _unique(kind: str, _: str) -> int:
-    # Only the pair itself holds each key, and no one else's name makes its handles.
-    return 1 if kind in ("word", "namehandle") else 2
+    # Only the pair itself holds each key, and no one else's name makes its handles;
+    # each side is the only account of its channel with its name or handle.
+    return 1 if kind in ("word", "namehandle", "chname", "chnamemail", "chuser") else 2
 
 
 # -- handles ---------------------------------------------------------------------------

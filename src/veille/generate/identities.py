@@ -10,6 +10,11 @@ from veille.generate.state import State
 from veille.generate.wording import fold, handle
 from veille.model import Author
 
+# How often a member with a work and a personal address writes to the list from both:
+# real senders show one full name with two or more addresses 7.2% of the time
+# (bench/identity_realism.py, docs/members.md).
+BOTH_ADDRESSES = 0.9
+
 
 class Identities(State):
     """Picking and making the identities people write under."""
@@ -87,7 +92,11 @@ class Identities(State):
                     f"{p.last.upper()} {first}" if r < 0.95 else first if r < 0.97
                     else "")  # fmt: skip
             name = fold(name) if rng.random() < drop else name
-            return [self._mail(name, p) for _ in range(2 if rng.random() < 0.25 else 1)]
+            out = [self._mail(name, p) for _ in range(2 if rng.random() < 0.25 else 1)]
+            if len(p.emails) > 1 and rng.random() < BOTH_ADDRESSES:
+                # From work and home, or an old address and a new one.
+                out.append({"name": name, "email": rng.one(p.emails[1:])})
+            return out
         if p.user and rng.random() < 0.6:
             user = p.user  # many people keep one handle across sites
         elif p.nick and rng.random() < 0.7:

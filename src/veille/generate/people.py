@@ -14,6 +14,8 @@ from veille.generate.wording import handle
 WORK_DOMAINS = ("atelier-lumen.fr", "nordwerk.de", "bytebarn.io", "solera-grupo.es",
                 "studio-aria.it", "casanorte.com.br", "brightwell.co.uk",
                 "pixelforge.io")  # fmt: skip
+# How often a member also has their personal local part at another provider.
+MOVED = 0.2
 STAFF_ORIGINS = ("fr", "en", "de", "es", "fr", "en")
 _HOMES = cum(HOMES)
 
@@ -132,6 +134,12 @@ def _place(p: Person, top: float, rng: Rng, taken: set[str]) -> None:
     f, last = handle(p.first), handle(p.last)
     if rng.random() < 0.3:
         p.emails.append(f"{f[:1]}.{last}@{rng.one(WORK_DOMAINS)}")
+    if rng.random() < MOVED:
+        # The same local part at another provider: an address kept when changing
+        # providers (real senders show one name at related addresses a third of the
+        # time they show it at several, bench/identity_realism.py).
+        local = p.emails[0].partition("@")[0]
+        p.emails.append(f"{local}@{rng.one(T.MAIL_DOMAINS[p.origin])}")
     if rng.random() < 0.15:
         tld = T.SITE_TLDS.get(p.lang, "com")
         p.site = rng.one((f"https://www.{f}-{last}.{tld}", f"https://{f}{last}.wordpress.com",

@@ -25,6 +25,13 @@ from typing import Final
 
 from rapidfuzz.distance import JaroWinkler
 
+from veille.members.rarity import (
+    IDENTITIES_PER_PERSON,
+    ONE_PERSONS_HANDLE,
+    one_name_makes,
+    rare_handle,
+    rare_name,
+)
 from veille.model import is_role_address
 
 # Providers that ignore dots in the local part; most providers deliver ``local+tag``
@@ -64,6 +71,10 @@ TITLE_WORDS: Final = frozenset(
         "equipe",
     ]
 )
+# Particles of family names that display names keep apart and handles run together
+# ("Claire Da Costa" as cdacosta, "Laura O'Hea" as lohea).
+PARTICLES: Final = ("da", "de", "di", "do", "dos", "du", "del", "della", "des", "el", "al",
+                    "le", "la", "van", "von", "der", "den", "o", "d")  # fmt: skip
 _FOLD: Final = {ord("ß"): "ss", ord("ø"): "o", ord("æ"): "ae", ord("œ"): "oe", ord("ł"): "l",
                 ord("đ"): "d", ord("ı"): "i"}  # fmt: skip
 _WORD: Final = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -101,6 +112,8 @@ class Handles:
     name_handles: frozenset[str] = frozenset()
     #: The e-mail local part and username as letters only (digits and dots gone).
     own_handles: frozenset[str] = frozenset()
+    #: The name is a site's title ("Le blog de Claire Dubois"), not an account's.
+    site_title: bool = False
 
 
 def _name_handles(words: tuple[str, ...]) -> frozenset[str]:
@@ -156,6 +169,7 @@ def handles(
         url=normal_url(url) if url else None,
         full_name=" ".join(sorted(words)) if len(words) >= 2 else None,
         name_handles=_name_handles(words),
+        site_title=bool(name) and "blog" in letters_of(name or ""),
         own_handles=own,
     )
 
@@ -228,11 +242,34 @@ def blocking_keys(h: Handles) -> set[tuple[str, str]]:
     # only its owner would choose.
     keys.update(("namehandle", squashed) for squashed in names)
     keys.update(("word", w) for w in h.words if len(w) >= 3)
-    if h.full_name:
-        # Counted apart: two identities of one channel with one name are two people
-        # (one person rarely has two identities on one channel).
+    if h.full_name and not h.site_title:
+        # Counted apart: two accounts of one channel with one name and different
+        # addresses are two people (one person rarely has two accounts on one channel);
+        # the same address under a tag (claire+ml@) or a site's title named after its
+        # owner is not another account.
         keys.add(("chname", f"{h.channel}|{h.full_name}"))
+        if h.email:
+            keys.add(("chnamemail", f"{h.channel}|{h.full_name}|{h.email}"))
+    if h.full_name:
+        # Counted apart: how many first names (f) and family names (l) start with each
+        # letter, for a handle made with an initial ("cdubois", "claired").
+        keys.add(("initial", f"f{h.words[0][0]}"))
+        keys.add(("initial", f"l{h.words[1][0]}"))
+    if h.username and len(letters := letters_of(h.username)) >= 5:
+        # Counted apart: two accounts of one channel whose usernames have the same
+        # letters (pteruel, pteruel1) are two people who made the handle alike.
+        keys.add(("chuser", f"{h.channel}|{letters}"))
     return keys
+
+
+def _made_twice(h: Handles, letters: str, holders: Holders) -> bool:
+    """Whether ``h``'s username has ``letters`` and another account of ``h``'s channel
+    has a username of the same letters: then two people made that handle."""
+    return (
+        bool(h.username)
+        and letters_of(h.username or "") == letters
+        and holders("chuser", f"{h.channel}|{letters}") > 1
+    )
 
 
 def name_like(letters: str, holders: Holders) -> bool:
@@ -241,7 +278,13 @@ def name_like(letters: str, holders: Holders) -> bool:
     ``duboisc``, ``clairedubois``."""
 
     def word(part: str) -> bool:
-        return len(part) >= 3 and holders("word", part) > 1
+        if len(part) >= 3 and holders("word", part) > 1:
+            return True
+        # A family name with its particle, as handles write it: dacosta, elidrissi.
+        return any(
+            part.startswith(p) and len(part) - len(p) >= 3 and holders("word", part[len(p) :]) > 1
+            for p in PARTICLES
+        )
 
     if word(letters):
         return True
@@ -270,28 +313,12 @@ SAME_URL: Final = 0.97
 SAME_USERNAME: Final = 0.92
 SAME_NAME: Final = 0.85
 NAME_IN_HANDLE: Final = 0.75
-# An identity of one person carries a name or handle about this many times on average
-# (people have about 1.3 identities): holders / this ~ how many people share the key.
-IDENTITIES_PER_PERSON: Final = 1.3
 # One person rarely shows one address or site on more identities than this.
 PERSONAL_HOLDERS: Final = 6
 # A name, however rare, is not enough to merge without asking.
 NAME_ONLY_CAP: Final = 0.85
 # Two names that cannot be one person's leave a pair to a person to decide.
 NAMES_DIFFER_CAP: Final = 0.6
-# A full name the community's own word counts say is rare: what it is worth when no
-# one else is expected to carry it, and how much more often a first and a family name
-# go together than their counts alone say (names are drawn within a culture: a
-# Portuguese first name comes with a Portuguese family name far more often than the
-# community's mix would have it).
-RARE_NAME: Final = 0.98
-NAME_CORRELATION: Final = 15.0
-# How many identities of one person may hold one handle's letters (a username on two
-# channels and an address made of it on a third): up to this, a handle is one person's.
-ONE_PERSONS_HANDLE: Final = 3
-# The share of people whose first or family name starts with a given letter, taken
-# high (the commonest initials in European names carry about a tenth of them each).
-INITIAL_SHARE: Final = 0.12
 
 
 def _rare(base: float, holders: int) -> float:
@@ -308,7 +335,12 @@ def _personal(base: float, holders: int) -> float:
 
 
 def score(
-    a: Handles, b: Handles, holders: Holders, name_clash: float = 0.0, named_count: int = 0
+    a: Handles,
+    b: Handles,
+    holders: Holders,
+    name_clash: float = 0.0,
+    named_count: int = 0,
+    everyone: int = 0,
 ) -> Verdict:
     """How sure we are that identities ``a`` and ``b`` are one person, and why.
 
@@ -316,7 +348,8 @@ def score(
     identity of the same channel also has: a measure of how often two different people
     carry one name there (see :func:`veille.members.resolve.name_clash`). ``named_count`` is
     how many identities have a full name: with it, a full name's rarity is read from
-    how common its words are (:func:`rare_name`).
+    how common its words are (:func:`rare_name`); ``everyone`` is how many identities
+    there are, named or not (anyone may make a handle of a name they never show).
     """
     evidence: list[tuple[float, str]] = []
     if a.email and a.email == b.email:
@@ -363,33 +396,38 @@ def score(
         named.append((_rare(SAME_NAME, _fuzzy_holders(a, b, holders)), "similar-name"))
     if name_made_username:
         named.append((name_made_username, "same-username-made-of-a-name"))
-        for x in (a, b):
-            if letters_of(a.username or "") in x.name_handles and holders(
-                "user", a.username or ""
-            ) <= 2:
+        letters = letters_of(a.username or "")
+        for x in (a, b) if not any(_made_twice(h, letters, holders) for h in (a, b)) else ():
+            if (
+                letters_of(a.username or "") in x.name_handles
+                and holders("user", a.username or "") <= 2
+            ):
                 other = b if x is a else a
                 letters = letters_of(a.username or "")
-                rare.append((rare_name(x, other, holders, named_count, letters),
+                rare.append((rare_name(x, other, holders, named_count, letters, everyone),
                              "rare-name-in-username"))  # fmt: skip
-        letters = letters_of(a.username or "")
         if (
             not rare
+            and not any(_made_twice(h, letters, holders) for h in (a, b))
             and holders("user", a.username or "") <= 2
             and holders("handle", letters) <= ONE_PERSONS_HANDLE
         ):
             # No one shows the name, and no one else holds the handle: the name's
             # words, as the community counts them, say how rare it is.
-            rare.append((rare_handle(letters, holders, named_count), "rare-name-username"))
+            rare.append((rare_handle(letters, holders, named_count, (a, b), everyone),
+                         "rare-name-username"))  # fmt: skip
     for x, y in ((a, b), (b, a)):
-        made = x.name_handles & y.own_handles
+        made = {s for s in x.name_handles & y.own_handles if not _made_twice(y, s, holders)}
         if made:
             rarest = min(holders("handle", s) for s in made)
             which = "email-matches-name" if any(
                 letters_of(y.local) == s for s in made
             ) else "username-matches-name"  # fmt: skip
             named.append((_rare(NAME_IN_HANDLE, rarest), which))
-            if rarest <= ONE_PERSONS_HANDLE:  # no one else's name or handle makes it
-                worth = max(rare_name(x, y, holders, named_count, h) for h in made)
+            # No one else's name makes it, nor do more handles than one person keeps.
+            mine = [h for h in made if one_name_makes(h, x, holders)]
+            if mine:
+                worth = max(rare_name(x, y, holders, named_count, h, everyone) for h in mine)
                 rare.append((worth, f"rare-name-{which}"))
             break
     personal = bool(evidence)
@@ -403,69 +441,6 @@ def score(
     if not evidence:
         return Verdict(0.0, ())
     return _combine(evidence, (), 1.0 if personal else max(NAME_ONLY_CAP, best_rare[0]))
-
-
-def rare_handle(letters: str, holders: Holders, count: int) -> float:
-    """:func:`rare_name` for a handle made of a name that no identity shows
-    (``clairedubois`` on two channels, no name beside it): the handle read as two of the
-    community's name words (or a word and an initial), the commonest reading counted."""
-    if not count or len(letters) < 5:
-        return 0.0
-    people = count / IDENTITIES_PER_PERSON
-    share = 0.0
-    for i in range(1, len(letters)):
-        left, right = letters[:i], letters[i:]
-        parts = []
-        for part in (left, right):
-            if len(part) == 1:
-                parts.append(INITIAL_SHARE)
-            elif len(part) >= 3 and holders("word", part) > 1:
-                parts.append(holders("word", part) / count)
-        if len(parts) == 2:  # two words, or a word and an initial
-            share = max(share, parts[0] * parts[1])
-    if not share:
-        return 0.0
-    return RARE_NAME / (1.0 + people * share * NAME_CORRELATION)
-
-
-def rare_name(
-    named: Handles, other: Handles, holders: Holders, count: int, handle: str = ""
-) -> float:
-    """What a full name (``named``'s) is worth as evidence that ``other``, on another
-    channel, is the same person, when the name's words are rare; ``count`` is how many
-    identities have a full name.
-
-    The expected number of other people carrying the name is the community's people
-    times the share of names with its first word times the share with its rarest other
-    word (times ``NAME_CORRELATION``); the evidence is ``RARE_NAME / (1 + that)``. When
-    the evidence is a ``handle`` made of the name with an initial (``cdubois``,
-    ``claired``), the initial counts as ``INITIAL_SHARE`` of the people: many names
-    make that handle, and some of their bearers show no full name anywhere. Zero
-    when the counts cannot say: the two on one channel, a word too short to be counted,
-    or two identities of one channel carrying the name (two people, then)."""
-    full = named.full_name
-    if not count or not full or named.channel == other.channel:
-        return 0.0
-    first, rest = named.words[0], [w for w in named.words[1:] if w != named.words[0]]
-    if len(first) < 3 or not rest or min(len(w) for w in rest) < 3:
-        return 0.0
-    sides = (named, other) if other.full_name == full else (named,)
-    if any(holders("chname", f"{h.channel}|{full}") > 1 for h in sides):
-        return 0.0
-    people = count / IDENTITIES_PER_PERSON
-    first_share = holders("word", first) / count
-    rest_share = min(holders("word", w) for w in rest) / count
-    if handle and not any(
-        handle in (first + last, last + first) for last in ("".join(rest), rest[-1])
-    ):
-        # Made with an initial: only the word spelled out is known.
-        if handle.startswith(first):
-            rest_share = INITIAL_SHARE
-        else:
-            first_share = INITIAL_SHARE
-    share = first_share * rest_share
-    others = people * share * NAME_CORRELATION
-    return RARE_NAME / (1.0 + others)
 
 
 def _combine(evidence: list[tuple[float, str]], extra: tuple[str, ...], cap: float) -> Verdict:
@@ -503,12 +478,34 @@ def _same_words(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
 
 
 def _similar(w: str, v: str) -> bool:
-    """Two name words that may be one (Mohamed / Mohammed, Yasmine / Yasmin)."""
+    """Two name words that may be one (Mohamed / Mohammed, Yasmine / Yasmin), or one
+    name transliterated two ways (Youssef / Yusuf, Mohamed / Muhammad)."""
     if w == v:
         return True
     if min(len(w), len(v)) < 4:
         return False
-    return JaroWinkler.similarity(w, v) >= 0.92
+    if JaroWinkler.similarity(w, v) >= 0.92:
+        return True
+    skeleton = _skeleton(w)
+    return len(skeleton) >= 3 and skeleton == _skeleton(v)
+
+
+_DIGRAPHS: Final = (("ph", "f"), ("sh", "x"), ("ch", "x"), ("kh", "k"), ("dj", "j"),
+                    ("q", "k"))  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _skeleton(word: str) -> str:
+    """A name word's first letter and its consonants, repeats collapsed, digraphs that
+    transliterations spell differently made one: ``youssef`` and ``yusuf`` give
+    ``ysf``, ``mohamed`` and ``muhammad`` ``mhmd``."""
+    for digraph, one in _DIGRAPHS:
+        word = word.replace(digraph, one)
+    out = word[:1]
+    for c in word[1:]:
+        if c not in "aeiouy" and c != out[-1]:
+            out += c
+    return out
 
 
 def _fuzzy_holders(a: Handles, b: Handles, holders: Holders) -> int:

@@ -45,7 +45,14 @@ AUTO = "auto"
 CLASH = "members:name-clash"  # the settings row keeping the last name_clash() count
 NO_KEYS = ("none", "")  # marks an identity keyed that has no usable handle
 # Keys kept to count how common a name word or a name-made handle is, not to pair.
-COUNTED_ONLY = frozenset({"none", "word", "namehandle", "chname"})
+COUNTED_ONLY = frozenset(
+    {"none", "word", "namehandle", "chname", "chnamemail", "initial", "chuser"}
+)
+# The settings row saying which blocking keys the store holds: when
+# ``identity.blocking_keys`` changes (2: initials counted), every identity is keyed
+# again, so counts are never read from a mix of old and new keys.
+KEYS = "members:keys"
+KEYS_VERSION = 2
 
 
 class ResolveError(ValueError):
@@ -294,8 +301,10 @@ def resolve(
     rules = rules or ResolveRules()
     report = ResolveReport()
     with engine.begin() as conn:
-        if full:
+        kept = state.read(conn, KEYS)
+        if full or not kept or kept.get("version") != KEYS_VERSION:
             conn.execute(delete(identity_keys))
+            state.write(conn, KEYS, {"version": KEYS_VERSION})
         new = _key_new_identities(conn)
         report.keyed = len(new)
         if not new:
@@ -362,10 +371,11 @@ def _score(
             found[row[0]] = handles(*row)
 
     named = holders.total("name")
+    everyone = int(conn.execute(select(func.count()).select_from(identities)).scalar_one())
     out = []
     for a, b in sorted(pairs):
         ha, hb = found[a], found[b]
-        verdict = score(ha, hb, holders, clash, named)
+        verdict = score(ha, hb, holders, clash, named, everyone)
         if (
             ha.channel in trusted
             and hb.channel in trusted

@@ -1,0 +1,174 @@
+"""Identity resolution's evidence from handles made with an initial, transliterated
+names, and one name at two addresses of one channel; and the guards that keep two
+people with one initial and a common family name, or one handle made by two accounts
+of a channel, apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+
+from tests.test_members import _h, _member, _rec, _write
+from veille.members import resolve as res
+from veille.members.identity import name_like, score
+from veille.members.rarity import rare_name
+from veille.pipeline import ingest
+from veille.store import Store, state
+from veille.store.schema import identity_keys
+
+NAMED = 3000  # identities with a full name in the community these holders describe
+
+
+def _holders(counts: dict[tuple[str, str], int] | None = None) -> res.Holders:
+    """Holders of a community of ``NAMED`` named identities where only the pair holds
+    each key, except the ``(kind, value): n`` counts given."""
+    table = counts or {}
+
+    def holders(kind: str, value: str) -> int:
+        if (kind, value) in table:
+            return table[(kind, value)]
+        return 2 if kind in ("handle", "user", "email", "name") else 1
+
+    return holders  # type: ignore[return-value]
+
+
+def test_an_initial_and_a_rare_family_name_merge_a_common_family_name_does_not() -> None:
+    # Quellbrunn is carried by one identity in 3,000; H begins 1% of first names.
+    rare = _holders({("initial", "fh"): 30, ("word", "quellbrunn"): 1})
+    named, handle = _h(1, name="Henriette Quellbrunn"), _h(2, 2, username="hquellbrunn")
+    verdict = score(named, handle, rare, 0.0, NAMED)
+    assert verdict.confidence >= 0.9
+    assert verdict.reasons[0].startswith("rare-name-username-matches-name")
+    # Martin: 60 identities, ten of them C. Martins. A cmartin is no one in particular.
+    common = _holders({("initial", "fc"): 300, ("word", "martin"): 60, ("word", "claire"): 40,
+                       ("handle", "cmartin"): 11, ("namehandle", "cmartin"): 10})  # fmt: skip
+    claire, cmartin = _h(1, name="Claire Martin"), _h(2, 2, username="cmartin")
+    assert score(claire, cmartin, common, 0.0, NAMED).confidence < 0.5
+    # Even were Claire the only C. Martin to show her name, the initial says little.
+    alone = _holders({("initial", "fc"): 300, ("word", "martin"): 60})
+    assert rare_name(claire, cmartin, alone, NAMED, "cmartin") < 0.5
+    # An initial as common as C (a tenth of first names) weighs less than a rare one.
+    c_share = _holders({("initial", "fh"): 300, ("word", "quellbrunn"): 1})
+    assert score(named, handle, c_share, 0.0, NAMED).confidence < verdict.confidence
+    # Initials alone ("hq") are no handle at all.
+    assert score(named, _h(2, 2, username="hq"), rare, 0.0, NAMED).confidence == 0.0
+
+
+def test_a_first_name_written_beside_the_handle_tells_what_the_initial_stands_for() -> None:
+    holders = _holders({("initial", "fo"): 600, ("word", "vanbrugh"): 2, ("word", "ottilie"): 1})
+    named = _h(1, name="Ottilie Vanbrügh")
+    bare = rare_name(named, _h(2, 2, username="ovanbrugh"), holders, NAMED, "ovanbrugh")
+    shown = rare_name(
+        named, _h(2, 2, name="Ottilie V.", username="ovanbrugh"), holders, NAMED, "ovanbrugh"
+    )
+    assert bare < 0.9 <= shown
+    # Only the first name itself counts: "Olga V." is not Ottilie.
+    olga = score(named, _h(2, 2, name="Olga V.", username="ovanbrugh"), holders, 0.0, NAMED)
+    assert olga.confidence == 0.0 and "names-differ" in olga.reasons
+
+
+def test_a_handle_two_accounts_of_one_channel_made_is_no_ones_in_particular() -> None:
+    named, handle = _h(1, name="Paula Teruel"), _h(2, 2, username="pteruel1")
+    counts = {("word", "teruel"): 1, ("initial", "fp"): 30}
+    assert score(named, handle, _holders(counts), 0.0, NAMED).confidence >= 0.9
+    # Another account of channel 2 is "pteruel": two people made that handle there.
+    twice = _holders(counts | {("chuser", "2|pteruel"): 2})
+    assert score(named, handle, twice, 0.0, NAMED).confidence < 0.5
+
+
+def test_a_name_transliterated_two_ways_at_one_address_is_one_person() -> None:
+    a = _h(1, name="Youssef Allal", email="greenhome75+ml@yahoo.fr")
+    b = _h(2, 2, name="Yusuf Allal", email="greenhome75@yahoo.fr")
+    c = _h(3, 2, name="Muhammad Soudani", email="soudani.mohamed@yahoo.fr")
+    d = _h(4, 4, name="Mohamed Soudani", email="soudani.mohamed@yahoo.fr")
+    for x, y in ((a, b), (c, d)):
+        verdict = score(x, y, _holders(), 0.0, NAMED)
+        assert verdict.confidence >= 0.95 and "names-differ" not in verdict.reasons
+    # Two different first names at one address stay a question for a person.
+    e = _h(5, 2, name="Yasmine Allal", email="greenhome75@yahoo.fr")
+    assert score(a, e, _holders(), 0.0, NAMED).confidence < 0.9
+
+
+def _community() -> Iterator[tuple[str, dict[str, str]]]:
+    # 2,000 people with names of their own (all F. Nom...): the counts' community.
+    for i in range(2000):
+        word = _word(i)
+        yield "blog", {"name": f"Fille{word} Nom{word}", "email": f"p{i}@example.org"}
+    # Forty Martins on the blog, one of them Claire; and a cmartin on the social channel.
+    for i in range(40):
+        first = "Claire" if i == 0 else f"Cara{_word(i)}"
+        yield "blog", {"name": f"{first} Martin", "email": f"m{i}@example.org"}
+    yield "social", {"username": "cmartin"}
+    # Henriette Quellbrunn on the blog; an hquellbrunn on the social channel.
+    yield "blog", {"name": "Henriette Quellbrunn", "email": "hq@example.net"}
+    yield "social", {"username": "hquellbrunn"}
+    # Paula Teruel on the blog; a pteruel and a pteruel1 on the forum: two people.
+    yield "blog", {"name": "Paula Teruel", "email": "paula@example.net"}
+    yield "forum", {"username": "pteruel"}
+    yield "forum", {"username": "pteruel1"}
+    # Ottilie Wendtland writes to the list from a tagged address too, and on the forum.
+    yield "list", {"name": "Ottilie Wendtland", "email": "ow@example.net"}
+    yield "list", {"name": "Ottilie Wendtland", "email": "ow+lists@example.net"}
+    yield "forum", {"name": "Ottilie Wendtland", "username": "otti"}
+
+
+def _word(i: int) -> str:
+    out = ""
+    while True:
+        i, r = divmod(i, 26)
+        out += chr(97 + r)
+        if not i:
+            return out
+
+
+def test_handles_made_with_an_initial_in_a_store(db_url: str, tmp_path: Path) -> None:
+    records = [_rec(i, ch, a) for i, (ch, a) in enumerate(_community())]
+    store = Store(db_url)
+    ingest(store, [_write(tmp_path / "initials.ndjson", records)], enrich=False)
+    assert _member(store, "social", "u:hquellbrunn") == _member(store, "blog", "e:hq@example.net")
+    claire = _member(store, "blog", "e:m0@example.org")
+    assert _member(store, "social", "u:cmartin") != claire
+    paula = _member(store, "blog", "e:paula@example.net")
+    assert paula not in {_member(store, "forum", f"u:{u}") for u in ("pteruel", "pteruel1")}
+    ottilie = _member(store, "forum", "u:otti")
+    assert _member(store, "list", "e:ow@example.net") == ottilie
+    assert _member(store, "list", "e:ow+lists@example.net") == ottilie
+    store.close()
+
+
+def test_a_store_keyed_by_an_older_version_is_keyed_again(tmp_path: Path) -> None:
+    records = [_rec(i, ch, a) for i, (ch, a) in enumerate(_community())]
+    store = Store(tmp_path / "old.db")
+    ingest(store, [_write(tmp_path / "old.ndjson", records)], enrich=False, members=False)
+    res.resolve(store.engine)
+    with store.engine.begin() as conn:
+        # What a store keyed before initials were counted looks like.
+        conn.execute(delete(identity_keys).where(identity_keys.c.kind == "initial"))
+        state.write(conn, res.KEYS, {"version": 1})
+    again = res.resolve(store.engine)
+    assert again.keyed == len(records) and again.merged == 0  # nothing new to merge
+    with store.engine.connect() as conn:
+        initials = conn.execute(
+            select(func.count()).where(identity_keys.c.kind == "initial")
+        ).scalar_one()
+        assert initials > 0 and state.read(conn, res.KEYS) == {"version": res.KEYS_VERSION}
+    assert res.resolve(store.engine).keyed == 0  # and once only
+    store.close()
+
+
+def test_a_handle_may_be_anyones_and_particles_are_run_together() -> None:
+    holders = _holders({("initial", "fh"): 30, ("word", "quellbrunn"): 1, ("word", "costa"): 9})
+    named, handle = _h(1, name="Henriette Quellbrunn"), _h(2, 2, username="hquellbrunn")
+    # Half the identities show no full name: as many more people could have made it.
+    shown_only = rare_name(named, handle, holders, NAMED, "hquellbrunn")
+    everyone = rare_name(named, handle, holders, NAMED, "hquellbrunn", everyone=2 * NAMED)
+    assert everyone < shown_only
+    # "Claire Da Costa" writes cdacosta: a name, so the same cdacosta on two channels is
+    # evidence of the name (as common as Costa), not of one person.
+    assert name_like("cdacosta", holders) and name_like("elidrissi", _holders(
+        {("word", "idrissi"): 3}))  # fmt: skip
+    assert not name_like("zqxvw", holders)
+    same = score(_h(1, username="cdacosta"), _h(2, 2, username="cdacosta"), holders, 0.0, NAMED)
+    assert "same-username-made-of-a-name" in same.reasons[0] and same.confidence < 0.9
