@@ -27,7 +27,7 @@ from veille.enrich import labels as labelling
 from veille.enrich.learned import Lessons
 from veille.model import IngestReport, Item, Rejection
 from veille.settings import SpamSettings
-from veille.store import Store, state
+from veille.store import Store, search, state
 from veille.store.prepare import PreparedBatch, prepare
 
 BATCH_SIZE = 2000
@@ -56,9 +56,11 @@ def ingest(
 
     ``parallel`` reads in a second process while this one writes; by default when the
     input is large and there is a core to spare. ``enrich`` runs the enrichers
-    (language, safe HTML, ...) on what is read; ``members`` then resolves identities,
-    updates the members the run touched (:func:`veille.members.upkeep.update`) and takes
-    the new activities into the inbox (:func:`veille.inbox.routing.intake`).
+    (language, safe HTML, ...) on what is read; ``members`` then indexes the new
+    activities' words (:func:`veille.store.search.catch_up`; without it, the first
+    keyword search does), resolves identities, updates the members the run touched
+    (:func:`veille.members.upkeep.update`) and takes the new activities into the inbox
+    (:func:`veille.inbox.routing.intake`).
     """
     if fmt != "auto":
         connector_class(fmt)  # an unknown format fails here, before any process starts
@@ -157,6 +159,10 @@ def _consume(
     try:
         for chunk in chunks:
             _write(store, chunk, report, run_id, progress, on_rejection)
+        if members:
+            # The keyword index, the first step after the writes (it was half the
+            # writer's work): before the inbox takes the new activities in.
+            search.catch_up(store.engine)
         if enriched is not None:
             history.review(store, since, enriched.history, rewritten_since=started)
         behind = since < (store.last_activity_id() or 0)

@@ -163,8 +163,8 @@ class Writer:
             rethread: list[dict[str, Any]] = []
             enriched: list[tuple[int, str, int | None, dict[str, Any]]] = []
             # The keyword index, when the writer folds the words (PostgreSQL; on SQLite,
-            # _insert_activities and triggers keep it): (channel, native id, id when
-            # stored already, words).
+            # triggers note what to index after the writes, see search.catch_up):
+            # (channel, native id, id when stored already, words).
             indexed: list[tuple[int, str, int | None, str]] = []
             linked: dict[int, list[str]] = {}
             index_here = search.by_writer(conn)
@@ -398,8 +398,6 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
     SQLAlchemy's per-parameter processing costs more than SQLite's own insert here, so
     values are converted once (SQLite keeps naive UTC text, as the ``UTCDateTime`` type
     reads back) and handed to the driver. Other databases go through SQLAlchemy.
-    On SQLite the new activities' words are then indexed by one statement
-    (:func:`search.index_new`).
     """
     if conn.dialect.name != "sqlite":
         stmt = _insert(conn, activities).on_conflict_do_nothing(
@@ -441,9 +439,7 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
             else:
                 flat.append(v)
         params.append(tuple(flat))
-    last = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM activities").scalar_one()
     conn.exec_driver_sql(sql, params)
-    search.index_new(conn, int(last))
 
 
 def _link_waiting(conn: Connection, cid: int, natives: list[str]) -> None:
