@@ -1,7 +1,8 @@
 """connector → (enrich) → store: the ingest stage, one batch at a time.
 
-Reading is split from writing. The *reader* runs the connectors and prepares each batch
-(raw JSON, content hashes, row values: everything that needs no database); the *writer*
+Reading is split from writing. The *reader* (:mod:`veille.reading`) runs the connectors
+and prepares each batch (raw JSON, content hashes, row values: everything that needs no
+database); the *writer*
 commits each prepared batch in one transaction. On a machine with more than one core
 the reader runs in a second process, so parsing and the database work side by side.
 Every batch is idempotent, so an interrupted run leaves the store consistent and the
@@ -14,21 +15,17 @@ import os
 import pickle
 import subprocess
 import sys
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import BinaryIO
 
 from veille import settings
-from veille.connectors import Connector, Document, connector_class, detect, iter_documents
-from veille.enrich import Enricher, default_chain, enrich_items, history
+from veille.connectors import Connector, Document, connector_class
+from veille.enrich import default_chain, history
 from veille.enrich import labels as labelling
-from veille.enrich.learned import Lessons
 from veille.model import IngestReport, Item, Rejection
+from veille.reading import Chunk, ReadSpec, read_chunks
 from veille.settings import SpamSettings
-from veille.store import Store, state
-from veille.store.prepare import PreparedBatch, prepare
+from veille.store import Store, search, state
 
 BATCH_SIZE = 2000
 PARALLEL_BYTES = 16 * 1024 * 1024
@@ -56,50 +53,23 @@ def ingest(
 
     ``parallel`` reads in a second process while this one writes; by default when the
     input is large and there is a core to spare. ``enrich`` runs the enrichers
-    (language, safe HTML, ...) on what is read; ``members`` then resolves identities,
-    updates the members the run touched (:func:`veille.members.upkeep.update`) and takes
-    the new activities into the inbox (:func:`veille.inbox.routing.intake`).
+    (language, safe HTML, ...) on what is read; ``members`` then indexes the new
+    activities' words (:func:`veille.store.search.catch_up`; without it, the first
+    keyword search does), resolves identities, updates the members the run touched
+    (:func:`veille.members.upkeep.update`) and takes the new activities into the inbox
+    (:func:`veille.inbox.routing.intake`).
     """
     if fmt != "auto":
         connector_class(fmt)  # an unknown format fails here, before any process starts
     lessons = labelling.lessons(store) if enrich else None
     spam = settings.spam(store)
-    spec = _ReadSpec([str(p) for p in paths], fmt, channel, batch_size, enrich, lessons, spam)
+    spec = ReadSpec([str(p) for p in paths], fmt, channel, batch_size, enrich, lessons, spam)
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and _size(paths) >= PARALLEL_BYTES
     chunks = _in_a_second_process(spec) if parallel else spec.chunks()
     return _consume(
         store, chunks, spec.paths, fmt, progress, on_rejection, spam if enrich else None, members
     )
-
-
-@dataclass(frozen=True)
-class _ReadSpec:
-    """What the reading stage needs: plain values, so another process can take them."""
-
-    paths: list[str]
-    fmt: str
-    channel: str | None
-    batch_size: int
-    enrich: bool
-    lessons: Lessons | None = None
-    spam: SpamSettings | None = None
-
-    def chunks(self) -> Iterator[_Chunk]:
-        fixed = None if self.fmt == "auto" else connector_class(self.fmt)
-        chain = default_chain(self.lessons, self.spam) if self.enrich else None
-        return _read(iter_documents(self.paths), fixed, self.channel, self.batch_size, None, chain)
-
-
-@dataclass
-class _Chunk:
-    """What the reader hands the writer: a prepared batch and the rejections beside it."""
-
-    batch: PreparedBatch
-    rejections: list[Rejection] = field(default_factory=list)
-    document: str = ""
-    seen: int = 0
-    files: int = 0
 
 
 def ingest_documents(
@@ -123,7 +93,7 @@ def ingest_documents(
     fixed: type[Connector] | None = None if fmt == "auto" else connector_class(fmt)
     spam = settings.spam(store)
     chain = default_chain(labelling.lessons(store), spam) if enrich else None
-    chunks = _read(documents, fixed, channel, batch_size, on_item, chain)
+    chunks = read_chunks(documents, fixed, channel, batch_size, on_item, chain)
     return _consume(
         store, chunks, list(label), fmt, progress, on_rejection, spam if enrich else None, members
     )
@@ -131,7 +101,7 @@ def ingest_documents(
 
 def _consume(
     store: Store,
-    chunks: Iterator[_Chunk],
+    chunks: Iterator[Chunk],
     label: list[str],
     fmt: str,
     progress: ProgressHook | None,
@@ -157,6 +127,10 @@ def _consume(
     try:
         for chunk in chunks:
             _write(store, chunk, report, run_id, progress, on_rejection)
+        if members:
+            # The keyword index, the first step after the writes (it was half the
+            # writer's work): before the inbox takes the new activities in.
+            search.catch_up(store.engine)
         if enriched is not None:
             history.review(store, since, enriched.history, rewritten_since=started)
         behind = since < (store.last_activity_id() or 0)
@@ -205,7 +179,7 @@ def _set_processed(store: Store, upto: int) -> None:
 
 def _write(
     store: Store,
-    chunk: _Chunk,
+    chunk: Chunk,
     report: IngestReport,
     run_id: int,
     progress: ProgressHook | None,
@@ -230,64 +204,7 @@ def _write(
         progress(chunk.document, chunk.seen)
 
 
-def _read(
-    documents: Iterable[Document | Rejection],
-    fixed: type[Connector] | None,
-    channel: str | None,
-    batch_size: int,
-    on_item: Callable[[Item], None] | None,
-    chain: Sequence[Enricher] | None = None,
-) -> Iterator[_Chunk]:
-    """Run the connectors over ``documents``, in prepared batches.
-
-    Many archives are small files (a month of a mailing list): batches span files, or
-    the commit, not the work, would be the cost of an ingest.
-    """
-    items: list[Item] = []
-    rejections: list[Rejection] = []
-    seen = files = 0
-    name = ""
-
-    def chunk() -> _Chunk:
-        nonlocal files
-        found = [e.columns() for e in enrich_items(chain, items)] if chain and items else None
-        done = _Chunk(prepare(items, found), rejections.copy(), name, seen, files)
-        items.clear()
-        rejections.clear()
-        files = 0
-        return done
-
-    for doc in documents:
-        if isinstance(doc, Rejection):
-            rejections.append(doc)
-            continue
-        files += 1
-        name = doc.name
-        cls = fixed or detect(doc)
-        if cls is None:
-            rejections.append(Rejection(doc.name, "file", _unknown_format(doc), fatal=True))
-            continue
-        for value in _guarded(cls(channel), doc):
-            if isinstance(value, Rejection):
-                rejections.append(value)
-            else:
-                try:
-                    value.author.key()
-                except ValueError as exc:
-                    rejections.append(
-                        Rejection(doc.name, value.origin or value.native_id, str(exc))
-                    )
-                    continue
-                if on_item is not None:
-                    on_item(value)
-                items.append(value)
-                seen += 1
-            if len(items) >= batch_size or len(rejections) >= batch_size:
-                yield chunk()
-    yield chunk()
-
-
-def _in_a_second_process(spec: _ReadSpec) -> Iterator[_Chunk]:
+def _in_a_second_process(spec: ReadSpec) -> Iterator[Chunk]:
     """Run the reading stage for ``spec`` in a new process; yield its chunks here, in order.
 
     A new interpreter (``python -m veille.reading``), not a fork: the enrichers' native
@@ -312,7 +229,7 @@ def _in_a_second_process(spec: _ReadSpec) -> Iterator[_Chunk]:
             frame = process.stdout.read(int.from_bytes(header, "little"))
             kind, payload = pickle.loads(frame)
             if kind == "chunk":
-                assert isinstance(payload, _Chunk)
+                assert isinstance(payload, Chunk)
                 yield payload
             elif kind == "done":
                 return
@@ -325,29 +242,6 @@ def _in_a_second_process(spec: _ReadSpec) -> Iterator[_Chunk]:
             process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
-
-
-def serve_reading(source: BinaryIO, sink: BinaryIO) -> None:
-    """The reading process's side of :func:`_in_a_second_process` (see veille.reading)."""
-
-    def send(kind: str, payload: object) -> None:
-        frame = pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL)
-        sink.write(len(frame).to_bytes(8, "little"))
-        sink.write(frame)
-        sink.flush()
-
-    try:
-        spec = pickle.load(source)
-        assert isinstance(spec, _ReadSpec)
-        for chunk in spec.chunks():
-            send("chunk", chunk)
-        send("done", None)
-    except KeyboardInterrupt:
-        send("interrupted", None)
-    except BrokenPipeError:  # the writer stopped first: nothing left to tell it
-        pass
-    except BaseException:  # handed to the writer, which raises it
-        send("error", traceback.format_exc())
 
 
 def _size(paths: Sequence[str | os.PathLike[str]]) -> int:
@@ -365,21 +259,3 @@ def _size(paths: Sequence[str | os.PathLike[str]]) -> int:
                 if total >= PARALLEL_BYTES:
                     return total
     return total
-
-
-def _guarded(connector: Connector, doc: Document) -> Iterator[Item | Rejection]:
-    """A connector's output, with any unexpected error turned into a rejection.
-
-    Connectors promise not to raise on bad input; this is the seat belt that keeps one
-    broken file from stopping a run over a whole folder.
-    """
-    try:
-        yield from connector.read(doc)
-    except (OSError, EOFError, ValueError, UnicodeError) as exc:
-        yield Rejection(doc.name, "file", f"could not be read: {exc}", fatal=True)
-
-
-def _unknown_format(doc: Document) -> str:
-    if not doc.head(64):
-        return "empty or unreadable file"
-    return "format not recognised (name it with --format)"

@@ -28,13 +28,20 @@ class UnknownFormat(ValueError):
 
 def connector_class(name: str) -> type[Connector]:
     """The connector class registered under ``name``."""
+    found = _CLASSES.get(name)
+    if found is not None:  # detection asks for every class at every file
+        return found
     try:
         target = BUILTIN[name]
     except KeyError:
         raise UnknownFormat(f"unknown format {name!r}; known: {', '.join(BUILTIN)}") from None
     module_name, _, attr = target.partition(":")
     cls: type[Connector] = getattr(importlib.import_module(module_name), attr)
+    _CLASSES[name] = cls
     return cls
+
+
+_CLASSES: dict[str, type[Connector]] = {}
 
 
 def all_connectors() -> list[type[Connector]]:

@@ -113,6 +113,8 @@ def listing(
                                 ("intent", intent), ("sentiment", sentiment),
                                 ("segment", segment), ("keyword", needle)) if v}  # fmt: skip
     newest = (inbox_items.c.received_at.desc(), inbox_items.c.activity_id.desc())
+    if words:  # what was stored since the last ingest's steps (or by a bare write)
+        search.catch_up(engine)
     with engine.connect() as conn:
         if before is not None:
             at = conn.execute(

@@ -108,6 +108,13 @@ class PreparedRow:
     values: dict[str, Any]
     enrichment: dict[str, Any] | None = None
 
+    def __reduce__(self) -> tuple[type[PreparedRow], tuple[Any, ...]]:
+        # Rows cross from the reading process to the writer pickled: a slotted
+        # dataclass pickles through Python-level state methods, which made pickling
+        # and unpickling twice as slow (0.6 s each way on 63,000 messages).
+        fields = (self.channel, self.identity_key, self.author, self.values, self.enrichment)
+        return PreparedRow, fields
+
 
 @dataclass(slots=True)
 class PreparedBatch:

@@ -7,12 +7,22 @@ jour"), case and accents aside. Words are runs of letters, digits and ``_``.
 - **SQLite**: an *external-content* FTS5 table (``activity_words``) over ``activities``
   (its ``title`` and ``text``, rowid = the activity's id), tokenised by ``unicode61``
   with accents removed and ``_`` a word character: SQLite folds case and accents, in C.
-  It keeps no copy of the texts. The writer indexes each batch's new activities with
-  one ``INSERT ... SELECT`` (:func:`index_new`: SQLite reads and tokenises them), and
-  triggers on ``activities`` do the rest (an edit of the title or text forgets the old
-  words then indexes the new, a delete forgets), so the ingest's reading stage does no
-  index work, the writer no folding, and an erased member's words go with their
-  activities. The keyword is one
+  It keeps no copy of the texts. Indexing is a step after the writes, off the ingest's
+  path (it was half the writer's work on mailing lists): :func:`catch_up` indexes the
+  activities stored since, a few thousand a statement (SQLite reads and tokenises
+  them). The ingest's steps after the writes call it, and so does a keyword search
+  first (when nothing is behind, it only looks). What the index holds: every activity
+  up to the id in ``activity_words_upto``, except those in ``activity_words_pending``
+  (edited since). Triggers on ``activities`` keep that true: an edit of the title or
+  text, or a delete, takes the old words out of the index only when it holds them,
+  with the values it was given (FTS5 is corrupted by the 'delete' of a row it never
+  held), and an edited activity becomes pending; a delete of the newest activities
+  lowers the mark, since SQLite gives the next one the highest id plus one, which
+  could otherwise be an id the mark already covers. No trigger on insert: a trigger on
+  the table, even one that does nothing, cost the writer a second of CPU a 63,000
+  messages (a third of its work). So an erased member's words go with their
+  activities, and an activity inserted by any code is found by the next catch-up.
+  The keyword is one
   FTS5 phrase, quoted (:func:`fts5_phrase`), its last word a prefix: nothing in it is
   read as FTS5 syntax. Where SQLite's folding differs from veille's
   (:func:`veille.watch.queries.fold`): ligatures and a few letters are kept as they are
@@ -29,7 +39,8 @@ jour"), case and accents aside. Words are runs of letters, digits and ``_``.
   missed there.
 
 The index is not in :data:`veille.store.schema.metadata` (neither database's form fits
-the other): revision 0017 makes it.
+the other): revision 0017 makes it; revision 0019 moved SQLite's indexing after the
+writes (the mark, the pending table and the triggers).
 """
 
 from __future__ import annotations
@@ -37,11 +48,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from sqlalchemy import Connection, Integer, column, text
+from sqlalchemy import Connection, Engine, Integer, column, text
 
 from veille.watch.queries import words as folded_words
 
 TABLE: Final = "activity_words"
+UPTO: Final = TABLE + "_upto"
+"""SQLite: one row, the id up to which activities are indexed (see :data:`PENDING`)."""
+PENDING: Final = TABLE + "_pending"
+"""SQLite: the activities up to that id the index does not hold (edited since)."""
 MAX_WORDS: Final = 10_000
 """Words of one activity indexed (a text longer than that is found by its beginning)."""
 MAX_WORD: Final = 60
@@ -63,26 +78,37 @@ def keyword_words(keyword: str) -> list[str]:
 
 
 # -- the index --------------------------------------------------------------------------
-#: SQLite's triggers on ``activities`` (after an edit of the title or text, after
-#: delete): FTS5's external-content pattern, the old values given to its 'delete'. No
-#: trigger on insert: FTS5 (SQLite 3.40 here) writes its pending words to disk at each
-#: statement a trigger runs (a savepoint), so indexing row by row that way cost the
-#: writer 14 s of CPU on 63,000 mailing-list messages instead of 3 s for one statement
-#: per batch (:func:`index_new`). Edits and erasures are few: row by row is fine.
+_MARK: Final = f"(SELECT upto FROM {UPTO})"
+_NEWEST: Final = "(SELECT coalesce(max(id), 0) FROM activities)"
+#: SQLite: the old words out of the index, when it holds them (FTS5's external-content
+#: 'delete' needs the values it indexed; given for a row it never held, it corrupts
+#: the index); then the activity is no longer pending, and the mark is no higher than
+#: the newest activity (the next insert's id must be above it).
+_FORGET_OLD: Final = (
+    f"INSERT INTO {TABLE} ({TABLE}, rowid, title, text) "
+    "SELECT 'delete', old.id, old.title, old.text "
+    f"WHERE old.id <= {_MARK} AND NOT EXISTS (SELECT 1 FROM {PENDING} WHERE id = old.id); "
+    f"DELETE FROM {PENDING} WHERE id = old.id; "
+    f"UPDATE {UPTO} SET upto = {_NEWEST} WHERE upto > {_NEWEST}; "
+)
+#: SQLite's triggers on ``activities``: an edit of the title or text (or id) forgets the
+#: old words and makes the activity pending, if the mark covers it; a delete forgets.
+#: Row by row: edits and erasures are few.
 _TRIGGERS: Final = {
-    "au": "AFTER UPDATE OF title, text ON activities "
-    "WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN "
-    f"INSERT INTO {TABLE} ({TABLE}, rowid, title, text) "
-    "VALUES ('delete', old.id, old.title, old.text); "
-    f"INSERT INTO {TABLE} (rowid, title, text) VALUES (new.id, new.title, new.text); END",
-    "ad": "AFTER DELETE ON activities BEGIN "
-    f"INSERT INTO {TABLE} ({TABLE}, rowid, title, text) "
-    "VALUES ('delete', old.id, old.title, old.text); END",
+    "au": "AFTER UPDATE OF id, title, text ON activities "
+    "WHEN old.id IS NOT new.id OR old.title IS NOT new.title OR old.text IS NOT new.text "
+    f"BEGIN {_FORGET_OLD}"
+    f"INSERT OR IGNORE INTO {PENDING} (id) SELECT new.id WHERE new.id <= {_MARK}; END",
+    "ad": f"AFTER DELETE ON activities BEGIN {_FORGET_OLD}END",
 }
+CATCH_UP_BATCH: Final = 5_000
+"""Activities indexed per transaction by :func:`catch_up` (about a quarter of a second
+of mail each: an ingest waiting for the store waits no longer)."""
 
 
 def create(conn: Connection) -> None:
-    """Make the empty index (revision 0017); on SQLite, with its triggers."""
+    """Make the empty index (revision 0017); on SQLite, with its mark, pending table and
+    triggers (revision 0019)."""
     if conn.dialect.name == "sqlite":
         # columnsize=0: no per-row sizes, which only ranking (bm25) reads.
         conn.exec_driver_sql(
@@ -90,8 +116,7 @@ def create(conn: Connection) -> None:
             "content_rowid = 'id', tokenize = \"unicode61 remove_diacritics 2 tokenchars '_'\", "
             "columnsize = 0)"
         )
-        for name, body in _TRIGGERS.items():
-            conn.exec_driver_sql(f"CREATE TRIGGER {TABLE}_{name} {body}")
+        make_mark(conn, 0)
     else:
         conn.exec_driver_sql(
             f"CREATE TABLE {TABLE} (activity_id BIGINT PRIMARY KEY, words TSVECTOR NOT NULL)"
@@ -99,35 +124,106 @@ def create(conn: Connection) -> None:
         conn.exec_driver_sql(f"CREATE INDEX ix_{TABLE} ON {TABLE} USING gin (words)")
 
 
+def make_mark(conn: Connection, upto: int) -> None:
+    """SQLite: the mark (the index holds every activity up to ``upto``), the pending
+    table, empty, and the triggers (revision 0019)."""
+    conn.exec_driver_sql(f"CREATE TABLE {UPTO} (upto INTEGER NOT NULL)")
+    conn.exec_driver_sql(f"INSERT INTO {UPTO} (upto) VALUES (?)", (int(upto),))
+    conn.exec_driver_sql(f"CREATE TABLE {PENDING} (id INTEGER PRIMARY KEY)")
+    for name, body in _TRIGGERS.items():
+        conn.exec_driver_sql(f"CREATE TRIGGER {TABLE}_{name} {body}")
+
+
 def drop(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         for name in _TRIGGERS:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {TABLE}_{name}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {PENDING}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {UPTO}")
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
 
 
-def index_new(conn: Connection, after: int) -> None:
-    """SQLite: index the activities just inserted (their ids are above ``after``, the
-    largest before the insert), in one statement: SQLite reads and tokenises them, in
-    C. The writer calls it after each batch's insert; PostgreSQL's writer uses
-    :func:`write` instead."""
-    if conn.dialect.name == "sqlite":
+def index_pending(conn: Connection, limit: int = CATCH_UP_BATCH) -> int:
+    """SQLite: index up to ``limit`` activities the index does not hold (the edited
+    ones first, then the newest by id), one statement each (SQLite reads and tokenises
+    them, in C); how many. Nothing to do on PostgreSQL, whose writer indexes
+    (:func:`write`)."""
+    if conn.dialect.name != "sqlite":
+        return 0
+    # A write first: the transaction holds the store's write lock from here, so what
+    # is read next cannot change before it is indexed (two catch-ups at once would
+    # index the same activities twice, which corrupts the index).
+    conn.exec_driver_sql(f"UPDATE {UPTO} SET upto = upto")
+    edited = conn.exec_driver_sql(
+        f"SELECT count(*), max(id) FROM (SELECT id FROM {PENDING} ORDER BY id LIMIT ?)",
+        (int(limit),),
+    ).one()
+    done = int(edited[0])
+    if done:
+        # CROSS JOIN: the pending ids in order, each activity found by its id.
         conn.exec_driver_sql(
-            f"INSERT INTO {TABLE} (rowid, title, text) "
-            "SELECT id, title, text FROM activities WHERE id > ?",
-            (int(after),),
+            f"INSERT INTO {TABLE} (rowid, title, text) SELECT a.id, a.title, a.text "
+            f"FROM {PENDING} AS p CROSS JOIN activities AS a ON a.id = p.id WHERE p.id <= ?",
+            (int(edited[1]),),
         )
+        conn.exec_driver_sql(f"DELETE FROM {PENDING} WHERE id <= ?", (int(edited[1]),))
+    if done >= limit:
+        return done
+    upto = int(conn.exec_driver_sql(f"SELECT upto FROM {UPTO}").scalar_one())
+    new = conn.exec_driver_sql(
+        "SELECT count(*), max(id) FROM (SELECT id FROM activities WHERE id > ? ORDER BY id "
+        "LIMIT ?)",
+        (upto, int(limit) - done),
+    ).one()
+    if new[0]:
+        conn.exec_driver_sql(
+            f"INSERT INTO {TABLE} (rowid, title, text) SELECT id, title, text FROM activities "
+            "WHERE id > ? AND id <= ? ORDER BY id",
+            (upto, int(new[1])),
+        )
+        conn.exec_driver_sql(f"UPDATE {UPTO} SET upto = ?", (int(new[1]),))
+    return done + int(new[0])
+
+
+def catch_up(engine: Engine, batch: int = CATCH_UP_BATCH) -> int:
+    """Index every activity the index does not hold (SQLite), ``batch`` a transaction;
+    how many. Run after an ingest's writes and before a keyword search; when nothing is
+    behind, one read."""
+    if engine.dialect.name != "sqlite":
+        return 0
+    with engine.connect() as conn:
+        if not behind(conn):
+            return 0
+    done = 0
+    while True:
+        with engine.begin() as conn:
+            n = index_pending(conn, batch)
+        done += n
+        if n < batch:
+            return done
+
+
+def behind(conn: Connection) -> bool:
+    """Whether the index lacks any activity (never on PostgreSQL): two lookups."""
+    if conn.dialect.name != "sqlite":
+        return False
+    return bool(
+        conn.exec_driver_sql(
+            f"SELECT EXISTS (SELECT 1 FROM {PENDING}) "
+            f"OR EXISTS (SELECT 1 FROM activities WHERE id > {_MARK})"
+        ).scalar_one()
+    )
 
 
 def is_index(name: str | None) -> bool:
-    """Whether a table belongs to the index (FTS5 adds shadow tables beside it): the
-    schema comparison with the metadata leaves them out."""
+    """Whether a table belongs to the index (FTS5 adds shadow tables beside it; SQLite's
+    mark and pending table): the schema comparison with the metadata leaves them out."""
     return bool(name) and (name == TABLE or str(name).startswith(TABLE + "_"))
 
 
 def by_writer(conn: Connection) -> bool:
-    """Whether the writer folds and writes the words (PostgreSQL); on SQLite it only
-    calls :func:`index_new`, and triggers do the rest."""
+    """Whether the writer folds and writes the words (PostgreSQL); on SQLite
+    :func:`catch_up` indexes after the writes."""
     return conn.dialect.name != "sqlite"
 
 
@@ -168,6 +264,8 @@ def rebuild(conn: Connection, batch: int = 5_000) -> int:
     """Index every activity (revision 0017 on a store that has some); how many."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('rebuild')")
+        conn.exec_driver_sql(f"DELETE FROM {PENDING}")
+        conn.exec_driver_sql(f"UPDATE {UPTO} SET upto = {_NEWEST}")
         return int(conn.exec_driver_sql("SELECT count(*) FROM activities").scalar_one())
     done, last = 0, 0
     while True:
