@@ -10,7 +10,8 @@ made) is copied first and never written; the copy is opened (migrating it: timed
 apart), ``BATCH`` ingested without enrichment or members step, then
 ``veille.members.upkeep.update(store, after)`` timed, under cProfile with ``--profile N``
 (the N biggest cumulative entries printed). ``--digest`` writes a hash of every
-member's row, flags and identity owner; ``--compare`` says how many differ.
+member's row (of ``counts``, what a person reads: kinds, channels, window), flags and
+identity owner; ``--compare`` says how many differ.
 """
 
 from __future__ import annotations
@@ -48,7 +49,12 @@ def digest(store: Store) -> dict[str, str]:
             ("i", "SELECT id, member_id FROM identities"),
         ):
             for row in conn.execute(text(query)):
-                out[f"{kind}{row[0]}"] = hashlib.sha1(repr(tuple(row)).encode()).hexdigest()
+                values = list(row)
+                if kind == "s" and values[2]:
+                    # what a person reads: kept states moved to their own column (0019)
+                    counts = json.loads(values[2])
+                    values[2] = {k: counts.get(k) for k in ("kinds", "channels", "window")}
+                out[f"{kind}{row[0]}"] = hashlib.sha1(repr(tuple(values)).encode()).hexdigest()
     return out
 
 
