@@ -305,13 +305,16 @@ def _incremental(
     def usable(m: int) -> bool:
         """Whether the kept state of ``m`` plus what is new is its state now: same
         flags, and the same identities but for ones created since (a new identity
-        merged in), whose activities are all new and counted as such."""
+        merged in), whose activities are all new and counted as such. A member made of
+        identities created since starts from nothing."""
         k = prior.get(m)
-        if k is None or k.team != (m in team) or k.bot != (m in bots):
+        now = {int(i) for i in idents.get(m)}
+        if k is None:  # new: every activity of an identity created since is new
+            return 0 <= last_identity < min(now)
+        if k.team != (m in team) or k.bot != (m in bots):
             return False
-        now, before_ = set(idents.get(m)), set(k.identities)
-        added = now - before_
-        return before_ <= now and (not added or 0 <= last_identity < min(added))
+        added = now - set(k.identities)
+        return set(k.identities) <= now and (not added or 0 <= last_identity < min(added))
 
     redo = np.array([m for m in ids.tolist() if not usable(m)], np.int64)
     keep = np.setdiff1d(ids, redo)
@@ -329,7 +332,7 @@ def _incremental(
     delta.topics = _topics(conn, np.concatenate([now_events, old_events]), vocabulary)
     parts_: list[State] = [kept, delta]
     if len(redo):
-        parts_.append(_recompute(conn, ctx, redo, prior, said, vocabulary))
+        parts_.append(_recompute(conn, ctx, redo, prior, said, vocabulary, idents))
     state = merge(parts_)
     state.recent = _recent_within(state.recent, ctx)
     who = np.unique(np.concatenate([state.partners.values[:, 0], state.reach.values[:, 0]]))
@@ -356,9 +359,11 @@ def _recompute(
     prior: dict[int, Kept],
     said: Mentions,
     vocabulary: dict[str, int],
+    idents: Grouped,
 ) -> State:
-    """The states of members ``ids`` from all their activities, the direct replies to
-    them, their mentions of others, and the mentions of them kept (and new, ``said``)."""
+    """The states of members ``ids`` (whose identities ``idents`` holds) from all their
+    activities, the direct replies to them, their mentions of others, and the mentions
+    of them kept (and new, ``said``)."""
     base = rows_query(conn, ctx)
     own = concat(
         [fetch(conn, base.where(activities.c.id < 0))]
@@ -370,6 +375,8 @@ def _recompute(
     pairs = np.concatenate(
         [np.empty((0, 2), np.int64), *(k.lists["mentioned_by"] for k in prior.values())]
     )
+    # kept by whoever held the identity mentioned then: only those now theirs count
+    pairs = pairs[np.isin(pairs[:, 1], idents.values[np.isin(idents.keys, ids)])]
     received = known_mentions(conn, pairs, ids) + said.take(np.isin(said.target, ids))
     state, events = tally(
         rows, np.ones(len(rows.aid), np.bool_), theirs + received, team_mentioned, ids, ctx

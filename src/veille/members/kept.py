@@ -272,14 +272,26 @@ def read(conn: Connection, ids: Iterable[int]) -> dict[int, Kept]:
     return out
 
 
+NOTHING = Kept(
+    numbers={**dict.fromkeys(COUNTERS, 0), "first": -1, "last": -1, "at": 0},
+    love=0.0,
+    team=False,
+    bot=False,
+    topics={},
+    identities=[],
+    lists={name: np.empty((0, width), np.int64) for name, width in LISTS},
+)
+"""The state of a member with no activity counted yet."""
+
+
 def load(
     prior: dict[int, Kept], ids: I64, now: int, half_life_days: float, vocabulary: dict[str, int]
 ) -> State:
-    """The kept states of members ``ids`` (all in ``prior``), love carried forward to
-    ``now``; topic words numbered in ``vocabulary`` (which grows)."""
+    """The kept states of members ``ids``, love carried forward to ``now`` (nothing for
+    those not in ``prior``); topic words numbered in ``vocabulary`` (which grows)."""
     out = State.empty()
     out.ids = ids
-    kept = [prior[m] for m in ids.tolist()]
+    kept = [prior.get(m, NOTHING) for m in ids.tolist()]
     for name in (*COUNTERS, "first", "last"):
         setattr(out, name, np.array([k.numbers[name] for k in kept], np.int64).reshape(-1))
     love = np.array([k.love for k in kept], np.float64).reshape(-1)
