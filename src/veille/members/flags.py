@@ -220,8 +220,7 @@ def _repeaters(
 
     Incrementally, the identities' activities are first counted on the
     ``(identity_id, created_at)`` index alone: only those with at least
-    ``bot_min_activities`` can be repeaters, and only their texts are read (their
-    newest first, see :func:`_may_repeat`)."""
+    ``bot_min_activities`` can be repeaters, and only their texts are read."""
     query = (
         select(
             activities.c.identity_id,
@@ -236,14 +235,13 @@ def _repeaters(
     if everyone:
         rows = list(conn.execute(query))
     else:
-        enough = select(activities.c.identity_id, func.count()).group_by(activities.c.identity_id)
+        enough = select(activities.c.identity_id).group_by(activities.c.identity_id)
         enough = enough.having(func.count() >= rules.bot_min_activities)
-        counted = {
-            int(r[0]): int(r[1])
+        many = sorted(
+            int(r[0])
             for c in chunks(sorted(ids))
             for r in conn.execute(enough.where(activities.c.identity_id.in_(c)))
-        }
-        many = [i for i, n in sorted(counted.items()) if _may_repeat(conn, i, n, rules)]
+        )
         rows = [
             r
             for c in chunks(many)
@@ -258,24 +256,3 @@ def _repeaters(
         if repeated >= rules.bot_repeat_share:
             out[int(ident)] = repeated
     return out
-
-
-def _may_repeat(conn: Connection, identity: int, n: int, rules: FlagRules) -> bool:
-    """Whether an identity of ``n`` activities may repeat its texts enough, by its
-    newest texts alone: a repeater has at most about ``(1 - bot_repeat_share) x n``
-    distinct texts, so finding more among the newest settles it without reading the
-    rest of a long history (most people write different texts). Exact: False only when
-    even every other activity repeating could not reach the share."""
-    sample = int((1 - rules.bot_repeat_share) * n) + 2
-    if sample >= n:
-        return True
-    query = (
-        select(enrichments.c.text_hash)
-        .join(activities, activities.c.id == enrichments.c.activity_id)
-        .where(activities.c.identity_id == identity)
-        .order_by(activities.c.created_at.desc())
-        .limit(sample)
-    )
-    distinct_texts = len({h for h in conn.execute(query).scalars() if h is not None})
-    # the most that could repeat: every activity hashed, only these texts distinct
-    return (n - distinct_texts) / n >= rules.bot_repeat_share
