@@ -3,12 +3,15 @@ digest of what it wrote, to compare two versions of the code on the same input.
 
     python bench/members_step.py STORE BATCH.ndjson [--work DIR] [--profile N]
         [--digest OUT.json]
+    python bench/members_step.py STORE --after ID [...]
     python bench/members_step.py --compare A.json B.json
 
 ``STORE`` (a store after a full members step, e.g. one ``bench/members.py --keep``
 made) is copied first and never written; the copy is opened (migrating it: timed
 apart), ``BATCH`` ingested without enrichment or members step, then
-``veille.members.upkeep.update(store, after)`` timed, under cProfile with ``--profile N``
+``veille.members.upkeep.update(store, after)`` timed (with ``--after``, the store
+already holds the batch, as ``bench/members.py --keep`` leaves ``before-incremental.db``
+with the id in ``before-incremental.json``: nothing is ingested), under cProfile with ``--profile N``
 (the N biggest cumulative entries printed). ``--digest`` writes a hash of every
 member's row (of ``counts``, what a person reads: kinds, channels, window), flags and
 identity owner; ``--compare`` says how many differ.
@@ -73,6 +76,7 @@ def main() -> None:
     ap.add_argument("--save", help="Write the profile's statistics here (pstats).")
     ap.add_argument("--digest")
     ap.add_argument("--compare", nargs=2)
+    ap.add_argument("--after", type=int, help="The batch is stored already, after this id.")
     args = ap.parse_args()
     if args.compare:
         compare(*args.compare)
@@ -88,10 +92,11 @@ def main() -> None:
     t = time.perf_counter()
     store = Store(str(copy))
     print(f"open (and migrate): {time.perf_counter() - t:.1f} s", flush=True)
-    after = store.last_activity_id()
-    t = time.perf_counter()
-    report = ingest(store, [args.batch], enrich=False, members=False)
-    print(f"ingest: {time.perf_counter() - t:.1f} s: {report.line()}", flush=True)
+    after = store.last_activity_id() if args.after is None else args.after
+    if args.after is None:
+        t = time.perf_counter()
+        report = ingest(store, [args.batch], enrich=False, members=False)
+        print(f"ingest: {time.perf_counter() - t:.1f} s: {report.line()}", flush=True)
     # processor time: on a machine other jobs share, wall-clock profiles mostly say
     # how long the process waited for a core
     profile = cProfile.Profile(time.process_time) if args.profile else None

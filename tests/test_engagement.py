@@ -573,6 +573,53 @@ def test_incremental_refreshes_after_several_ingests_equal_a_full_one(
         assert {f: v for f, v in got.items() if f != "love" and v != want[f]} == {}, (m, want)
 
 
+def test_states_kept_in_counts_before_0019_move_to_their_own_column(
+    store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
+) -> None:
+    """Before migration 0019 each member's state was kept inside ``counts``; the
+    migration moves it to ``state`` as it was (byte for byte what a refresh writes now),
+    leaves ``counts`` what a person reads, and the next incremental refresh equals a
+    full one. A state that cannot be read is dropped: its member is counted again."""
+    lines, truth = generated
+    cut = int(len(lines) * 0.9)
+    _ingest(store, tmp_path, lines[:cut], truth)
+    now = _newest(lines)
+    refresh(store.engine, BRAND, now=now)
+    with store.engine.begin() as conn:
+        columns = select(member_stats.c.member_id, member_stats.c.counts, member_stats.c.state)
+        written = {int(m): (c, bytes(b)) for m, c, b in conn.execute(columns)}
+        legacy = []
+        for m, (c, b) in written.items():
+            k = kept.decode(b, m)
+            state = {**k.numbers, "love": k.love, "team": k.team, "bot": k.bot,
+                     "kinds": k.lists["kinds"].tolist(), "channels": k.lists["channels"].tolist(),
+                     "recent": k.lists["recent"].tolist(),
+                     "partners": k.lists["partners"].ravel().tolist(),
+                     "reach": k.lists["reach"].ravel().tolist(), "topics": k.topics}  # fmt: skip
+            counts = {**orjson.loads(c), "mentioned_by": k.lists["mentioned_by"].tolist(),
+                      "identities": k.identities, "state": state}  # fmt: skip
+            legacy.append({"m": m, "c": orjson.dumps(counts).decode()})
+        legacy[0]["c"] = orjson.dumps({"window": 0, "state": {"count": "x"}}).decode()
+        conn.execute(
+            update(member_stats)
+            .where(member_stats.c.member_id == bindparam("m"))
+            .values(counts=bindparam("c"), state=None),
+            legacy,
+        )
+        assert kept.convert(conn, batch=50) == len(written) - 1
+        moved = {int(m): (c, b) for m, c, b in conn.execute(columns)}
+    broken = legacy[0]["m"]
+    assert moved[broken] == ('{"window":0}', None)
+    assert {m: v for m, v in moved.items() if m != broken} == {
+        m: v for m, v in written.items() if m != broken
+    }
+    touched, excluded = _arrive(store, lines[cut:])
+    refresh(store.engine, BRAND, now=now, member_ids=touched | {broken})
+    incremental = {k: v for k, v in _stats(store).items() if k not in excluded}
+    refresh(store.engine, BRAND, now=now)
+    _same(incremental, {k: v for k, v in _stats(store).items() if k not in excluded})
+
+
 def test_incremental_refresh_as_time_goes_by(
     store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
 ) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import orjson
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select, update
 
 from veille.members.activity import DAY, F64, I64, Grouped
 from veille.store.schema import member_stats
@@ -208,20 +208,25 @@ class Packer:
         s = self.state
         numbers = {name: int(getattr(s, name)[i]) for name in (*COUNTERS, "first", "last")}
         numbers["at"] = now
+        topics = {self.words[w]: int(p) for w, p in self.part("topics", i).tolist()}
         lists = {name: self.part(name, i) for name, _ in LISTS}
-        head = orjson.dumps(
-            {
-                "numbers": numbers,
-                "love": float(s.love[i]),
-                "team": team,
-                "bot": bot,
-                "topics": {self.words[w]: int(p) for w, p in self.part("topics", i).tolist()},
-                "identities": identities,
-                "rows": {name: len(v) for name, v in lists.items()},
-            }
-        )
-        body = b"".join(np.ascontiguousarray(v, LITTLE).tobytes() for v in lists.values())
-        return MAGIC + struct.pack("<I", len(head)) + head + body
+        return encode(Kept(numbers, float(s.love[i]), team, bot, topics, identities, lists))
+
+
+def encode(kept: Kept) -> bytes:
+    head = orjson.dumps(
+        {
+            "numbers": kept.numbers,
+            "love": kept.love,
+            "team": kept.team,
+            "bot": kept.bot,
+            "topics": kept.topics,
+            "identities": kept.identities,
+            "rows": {name: len(kept.lists[name]) for name, _ in LISTS},
+        }
+    )
+    body = b"".join(np.ascontiguousarray(kept.lists[name], LITTLE).tobytes() for name, _ in LISTS)
+    return MAGIC + struct.pack("<I", len(head)) + head + body
 
 
 def decode(raw: bytes, member_id: int) -> Kept:
@@ -310,3 +315,83 @@ def load(
     t = np.array(topics, np.int64).reshape(-1, 3)
     out.topics = Grouped(t[:, 0].copy(), t[:, 1:].copy())
     return out
+
+
+# -- states kept inside ``counts`` before migration 0019 ----------------------------------
+SHOWN = ("kinds", "channels", "window")
+"""What ``counts`` keeps for a person to read."""
+
+
+def from_counts(counts: dict[str, Any]) -> Kept | None:
+    """The state that ``counts`` JSON held before it had its own column (None when it
+    held none or not one of that shape)."""
+    s = counts.get("state")
+    if not isinstance(s, dict):
+        return None
+    try:
+        numbers = {name: int(s[name]) for name in (*COUNTERS, "first", "last", "at")}
+        lists = {
+            "kinds": s["kinds"],
+            "channels": s["channels"],
+            "recent": s["recent"],
+            "partners": [[x] for x in s["partners"]],
+            "reach": [[x] for x in s["reach"]],
+            "mentioned_by": counts.get("mentioned_by", []),
+        }
+        return Kept(
+            numbers=numbers,
+            love=float(s["love"]),
+            team=bool(s["team"]),
+            bot=bool(s["bot"]),
+            topics={str(w): int(p) for w, p in s["topics"].items()},
+            identities=[int(i) for i in counts.get("identities") or []],
+            lists={
+                name: np.array(lists[name], np.int64).reshape(-1, width)
+                for name, width in LISTS
+            },
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def convert(conn: Connection, batch: int = 5000) -> int:
+    """Move the states kept inside ``counts`` to ``state`` (migration 0019), ``batch``
+    rows at a time; return how many moved. A row whose state cannot be read keeps no
+    state: its member is measured again from its history at the next step."""
+    s = member_stats.c
+    moved, after = 0, -1
+    while True:
+        rows = conn.execute(
+            select(s.member_id, s.counts)
+            .where(s.member_id > after, s.counts.is_not(None))
+            .order_by(s.member_id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return moved
+        after = int(rows[-1][0])
+        updates = []
+        for mid, raw in rows:
+            try:
+                counts = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                continue
+            if not isinstance(counts, dict) or "state" not in counts:
+                continue
+            k = from_counts(counts)
+            shown = {name: counts[name] for name in SHOWN if name in counts}
+            updates.append(
+                {
+                    "m": int(mid),
+                    "c": orjson.dumps(shown).decode(),
+                    "s": None if k is None else encode(k),
+                }
+            )
+        if updates:
+            conn.execute(
+                update(member_stats)
+                .where(s.member_id == bindparam("m"))
+                .values(counts=bindparam("c"), state=bindparam("s")),
+                updates,
+            )
+            moved += sum(u["s"] is not None for u in updates)

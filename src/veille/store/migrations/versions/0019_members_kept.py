@@ -4,9 +4,9 @@ The incremental members step reads and writes the kept state of every member an 
 touches: the most active members, whose states hold thousands of list entries. Kept
 inside the ``counts`` JSON, parsing and writing them was most of the step. They now
 live in ``state`` (see ``veille.members.kept``), and ``counts`` keeps what a person
-reads (activities per kind and channel, window activity). Rows are not converted here:
-the engagement fingerprint changed with this layout, so the next members step after
-the upgrade measures everyone again (a full step) and fills the column.
+reads (activities per kind and channel, window activity). The states kept so far are
+moved here, so the next members step after the upgrade stays incremental (a row whose
+state cannot be read keeps none: its member is measured again from its history).
 
 After each incremental step the onion and the top quarter place the measured members
 among everyone: they now count the placed members per window activity in SQL, on a new
@@ -18,6 +18,8 @@ Revises: 0018
 
 import sqlalchemy as sa
 from alembic import op
+
+from veille.members import kept
 
 revision = "0019"
 down_revision = "0018"
@@ -31,6 +33,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_member_stats_window", "member_stats", ["window_activities", "segment", "member_id"]
     )
+    kept.convert(op.get_bind())
 
 
 def downgrade() -> None:
