@@ -4,6 +4,7 @@ digest of what it wrote, to compare two versions of the code on the same input.
     python bench/members_step.py STORE BATCH.ndjson [--work DIR] [--profile N]
         [--digest OUT.json]
     python bench/members_step.py STORE --after ID [...]
+    python bench/members_step.py STORE BATCH.ndjson --first FIRST.ndjson [...]
     python bench/members_step.py --compare A.json B.json
 
 ``STORE`` (a store after a full members step, e.g. one ``bench/members.py --keep``
@@ -11,7 +12,9 @@ made) is copied first and never written; the copy is opened (migrating it: timed
 apart), ``BATCH`` ingested without enrichment or members step, then
 ``veille.members.upkeep.update(store, after)`` timed (with ``--after``, the store
 already holds the batch, as ``bench/members.py --keep`` leaves ``before-incremental.db``
-with the id in ``before-incremental.json``: nothing is ingested), under cProfile with ``--profile N``
+with the id in ``before-incremental.json``: nothing is ingested; with ``--first``,
+that batch is ingested and its step run first, untimed, so that the step timed follows
+one of the same code, as after every ingest), under cProfile with ``--profile N``
 (the N biggest cumulative entries printed). ``--digest`` writes a hash of every
 member's row (of ``counts``, what a person reads: kinds, channels, window), flags and
 identity owner; ``--compare`` says how many differ.
@@ -77,6 +80,7 @@ def main() -> None:
     ap.add_argument("--digest")
     ap.add_argument("--compare", nargs=2)
     ap.add_argument("--after", type=int, help="The batch is stored already, after this id.")
+    ap.add_argument("--first", help="A batch ingested and stepped first, untimed.")
     args = ap.parse_args()
     if args.compare:
         compare(*args.compare)
@@ -92,6 +96,10 @@ def main() -> None:
     t = time.perf_counter()
     store = Store(str(copy))
     print(f"open (and migrate): {time.perf_counter() - t:.1f} s", flush=True)
+    if args.first:
+        before = store.last_activity_id()
+        ingest(store, [args.first], enrich=False, members=False)
+        print(f"first batch, untimed: {update(store, before).line()}", flush=True)
     after = store.last_activity_id() if args.after is None else args.after
     if args.after is None:
         t = time.perf_counter()

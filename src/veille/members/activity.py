@@ -337,7 +337,11 @@ def identities_of(conn: Connection, among: I64 | None) -> Grouped:
         if among is None
         else [stmt.where(identities.c.member_id.in_(c)) for c in chunks(among)]
     )
-    pairs = [np.array(conn.execute(q).all(), np.int64).reshape(-1, 2) for q in stmts]
+    # plain tuples: numpy probes each SQLAlchemy row for array attributes otherwise, a
+    # failed lookup per probe (most of the time of a full step's 1,000,000 identities)
+    pairs = [
+        np.array([tuple(r) for r in conn.execute(q)], np.int64).reshape(-1, 2) for q in stmts
+    ]
     both = np.concatenate([np.empty((0, 2), np.int64), *pairs])
     return Grouped.of(both[:, 0].copy(), both[:, 1].copy())
 

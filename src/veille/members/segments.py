@@ -300,17 +300,35 @@ def keywords(conn: Connection, aids: I64, vocabulary: dict[str, int]) -> dict[in
         chunks = [aids[k : k + 500].tolist() for k in range(0, len(aids), 500)]
         result = (r for c in chunks for r in conn.execute(stmt.where(e.c.activity_id.in_(c))))
     out: dict[int, tuple[int, ...]] = {}
+    # the same lists recur (a community's few topics): each raw value is read once
+    seen: dict[str, tuple[int, ...] | None] = {}
     for aid, raw in result:
         if wanted is not None and aid not in wanted:
             continue
-        try:
-            phrases = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(phrases, list):
-            found = {p.strip().lower() for p in phrases if isinstance(p, str)} - {""}
-            out[int(aid)] = tuple(vocabulary.setdefault(w, len(vocabulary)) for w in found)
+        if raw in seen:
+            words = seen[raw]
+        else:
+            words = _words(raw, vocabulary)
+            if len(seen) < SEEN:
+                seen[raw] = words
+        if words is not None:
+            out[int(aid)] = words
     return out
+
+
+SEEN = 100_000
+"""Distinct keyword lists remembered per call (memory stays bounded on real texts)."""
+
+
+def _words(raw: str, vocabulary: dict[str, int]) -> tuple[int, ...] | None:
+    try:
+        phrases = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(phrases, list):
+        return None
+    found = {p.strip().lower() for p in phrases if isinstance(p, str)} - {""}
+    return tuple(vocabulary.setdefault(w, len(vocabulary)) for w in found)
 
 
 def _position(ids: I64, values: I64) -> I64:
