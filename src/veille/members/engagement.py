@@ -8,8 +8,8 @@ every member, and the rows are written.
 What is counted, per member (spam never counts, nor anything after ``now``):
 
 - ``activity_count``, ``counts`` (JSON: ``kinds`` and ``channels``, counts by kind and
-  by channel name; ``window``, the activities of the typology window; ``mentioned_by``
-  as pairs of identities; ``identities``; and ``state``, below), ``first_seen``/``last_seen``;
+  by channel name; ``window``, the activities of the typology window),
+  ``first_seen``/``last_seen``, and ``state`` (below, as bytes: :mod:`.kept`);
 - ``active_30``/``90``/``365``: distinct UTC days with activity in the last 30/90/365 days;
 - ``replies_given``/``replies_received``: replies (anything answering another member's
   activity but reactions, pingbacks and trackbacks) to and from other members; bots'
@@ -35,7 +35,8 @@ carries forward: ``love(t2) = love(t1) x 0.5 ** ((t2 - t1) / half_life)``), the 
 activities of the last ``horizon`` days (365, or a longer window) as (activity, time,
 flags: reaction, brand interaction, asks, asks the brand), partners and reach as
 *identity* ids (so a merge moves them: they are counted as distinct members at refresh
-time), and talent points per topic. Window counts and active days are time-relative:
+time), mentions received as pairs of identities, the member's identities, and talent
+points per topic. Window counts and active days are time-relative:
 they are derived at each refresh from the kept activities, never stored stale.
 
 **What was counted** is "activities with an id up to ``upto``, created up to ``now``",
@@ -52,11 +53,14 @@ given, the same rules, ``now`` not earlier; else it is a full one) reads only:
 counts every one of those as it is now and as it was before (without the new ones), and
 adds the difference to the states of the members they touch (authors, the members they
 answer and mention). Its cost follows the new activities and their threads, not the
-members' history. A member whose identities changed (merged or unmerged), whose
-team/bot flag changed, or who has no state yet is recomputed from all its activities
-and the direct replies to them (rare). The onion and the top quarter behind "recently
-inactive" are global: they are recomputed for everyone from ``member_stats`` and only
-rows that move are rewritten.
+members' history. A member made only of identities created since the last refresh
+starts from nothing; one who gained such identities (a new identity merged in) from
+its kept state: their activities are all new. A member whose identities changed
+otherwise (two known members merged, an unmerge), whose team/bot flag changed, or who
+has no state is recomputed from all its activities and the direct replies to them
+(rare). The onion and the top quarter behind "recently inactive" are global: they are
+counted in SQL per window activity (:func:`.segments.ladder`), and only the rows whose
+layer or cohort moved are rewritten (:func:`.segments.restack`).
 
 What an incremental refresh does not see, and a full refresh (nightly, say) catches up
 with: other members' time-relative figures (love, active days, window counts, cohorts)

@@ -26,8 +26,9 @@ starting with what it explains (``segment networkers: ...``, ``orbit 2 (fans): .
   questions (an answer thanked by a reply of praise counts double), starts threads
   others join (reply to directly) and gets replies; at least 3 points, 5 topics at most.
 
-The onion and the top quarter depend on everyone: :func:`restack` recomputes them for
-all members from ``member_stats`` after an incremental refresh.
+The onion and the top quarter depend on everyone: after an incremental refresh
+:func:`ladder` counts everyone placed per window activity in SQL, and :func:`restack`
+rewrites the rows whose layer or cohort moved.
 """
 
 from __future__ import annotations
