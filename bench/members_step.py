@@ -3,14 +3,21 @@ digest of what it wrote, to compare two versions of the code on the same input.
 
     python bench/members_step.py STORE BATCH.ndjson [--work DIR] [--profile N]
         [--digest OUT.json]
+    python bench/members_step.py STORE --after ID [...]
+    python bench/members_step.py STORE BATCH.ndjson --first FIRST.ndjson [...]
     python bench/members_step.py --compare A.json B.json
 
 ``STORE`` (a store after a full members step, e.g. one ``bench/members.py --keep``
 made) is copied first and never written; the copy is opened (migrating it: timed
 apart), ``BATCH`` ingested without enrichment or members step, then
-``veille.members.upkeep.update(store, after)`` timed, under cProfile with ``--profile N``
+``veille.members.upkeep.update(store, after)`` timed (with ``--after``, the store
+already holds the batch, as ``bench/members.py --keep`` leaves ``before-incremental.db``
+with the id in ``before-incremental.json``: nothing is ingested; with ``--first``,
+that batch is ingested and its step run first, untimed, so that the step timed follows
+one of the same code, as after every ingest), under cProfile with ``--profile N``
 (the N biggest cumulative entries printed). ``--digest`` writes a hash of every
-member's row, flags and identity owner; ``--compare`` says how many differ.
+member's row (of ``counts``, what a person reads: kinds, channels, window), flags and
+identity owner; ``--compare`` says how many differ.
 """
 
 from __future__ import annotations
@@ -48,7 +55,12 @@ def digest(store: Store) -> dict[str, str]:
             ("i", "SELECT id, member_id FROM identities"),
         ):
             for row in conn.execute(text(query)):
-                out[f"{kind}{row[0]}"] = hashlib.sha1(repr(tuple(row)).encode()).hexdigest()
+                values = list(row)
+                if kind == "s" and values[2]:
+                    # what a person reads: kept states moved to their own column (0019)
+                    counts = json.loads(values[2])
+                    values[2] = {k: counts.get(k) for k in ("kinds", "channels", "window")}
+                out[f"{kind}{row[0]}"] = hashlib.sha1(repr(tuple(values)).encode()).hexdigest()
     return out
 
 
@@ -67,6 +79,8 @@ def main() -> None:
     ap.add_argument("--save", help="Write the profile's statistics here (pstats).")
     ap.add_argument("--digest")
     ap.add_argument("--compare", nargs=2)
+    ap.add_argument("--after", type=int, help="The batch is stored already, after this id.")
+    ap.add_argument("--first", help="A batch ingested and stepped first, untimed.")
     args = ap.parse_args()
     if args.compare:
         compare(*args.compare)
@@ -82,10 +96,15 @@ def main() -> None:
     t = time.perf_counter()
     store = Store(str(copy))
     print(f"open (and migrate): {time.perf_counter() - t:.1f} s", flush=True)
-    after = store.last_activity_id()
-    t = time.perf_counter()
-    report = ingest(store, [args.batch], enrich=False, members=False)
-    print(f"ingest: {time.perf_counter() - t:.1f} s: {report.line()}", flush=True)
+    if args.first:
+        before = store.last_activity_id()
+        ingest(store, [args.first], enrich=False, members=False)
+        print(f"first batch, untimed: {update(store, before).line()}", flush=True)
+    after = store.last_activity_id() if args.after is None else args.after
+    if args.after is None:
+        t = time.perf_counter()
+        report = ingest(store, [args.batch], enrich=False, members=False)
+        print(f"ingest: {time.perf_counter() - t:.1f} s: {report.line()}", flush=True)
     # processor time: on a machine other jobs share, wall-clock profiles mostly say
     # how long the process waited for a core
     profile = cProfile.Profile(time.process_time) if args.profile else None

@@ -4,6 +4,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import json
@@ -13,15 +14,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from veille.enrich.intent import IntentEnricher
 from veille.enrich.keywords import KeywordEnricher
 from veille.enrich.rerun import enrich_stored
 from veille.generate import GenerateConfig, generate
-from veille.members.engagement import refresh
+from veille.members import engagement, kept, segments
+from veille.members.engagement import Measures, refresh
 from veille.members.rules import SEGMENTS, MemberRules, from_mapping
 from veille.members.segments import shares
 from veille.model import ActivityKind, Author, Item
@@ -97,7 +100,7 @@ def _stats(store: Store) -> dict[int, dict[str, Any]]:
         for k in ("counts", "segment_reasons", "talent_topics"):
             d[k] = orjson.loads(d[k]) if d[k] else None
         d.pop("computed_at")
-        d["counts"]["state"].pop("love")  # compared within 1e-6
+        d.pop("state")  # compared by _states
         out[int(d["member_id"])] = d
     return out
 
@@ -283,10 +286,81 @@ def test_incremental_refresh_sees_replies_stored_before_what_they_answer(store: 
     for k, want in fresh.items():
         assert kept[k]["love"] == pytest.approx(want["love"], rel=1e-9)
         assert {f: v for f, v in kept[k].items() if f != "love" and v != want[f]} == {}, k
-    bob, ivan = full[m["bob"]], full[m["ivan"]]
-    assert (bob["replies_received"], bob["reach"], bob["counts"]["state"]["thanked"]) == (2, 3, 1)
-    assert ivan["counts"]["state"]["answers"] == 1  # in a thread asking, known since
+    bob = full[m["bob"]]
+    assert (bob["replies_received"], bob["reach"], fresh[m["bob"]]["thanked"]) == (2, 3, 1)
+    assert fresh[m["ivan"]]["answers"] == 1  # in a thread asking, known since
 
+
+def test_a_new_identity_merged_into_a_member_adds_to_its_kept_state(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member who gains an identity created since the last refresh (a new identity
+    merged in) is measured from its kept state plus the new activities, not from its
+    whole history (and a new member starts from nothing); an old identity moving in
+    still makes it count everything again.
+    Either way every figure and what is kept equal a full refresh's."""
+    q = {"intent": "question", "keywords": '["pairing"]'}
+    first: list[Act] = [
+        ("forum", "p1", "post", "alice", 20, None, "How do I pair it?", q),
+        ("forum", "r1", "reply", "bob", 19, "p1", "Hold the button.", {}),
+        ("forum", "p2", "post", "carol", 15, None, "Kelvio news, @alice", {}),
+        ("forum", "r2", "reply", "alice", 14, "p2", "Great", {}),
+        ("forum", "p3", "post", "erin", 12, None, "Hello", {}),
+    ]
+    then: list[Act] = [
+        ("forum", "w1", "reply", "alice_work", 3, "r1", "Thanks, it works!", {"intent": "praise"}),
+        ("forum", "w2", "post", "alice_work", 2, None, "Pairing tips, @bob", q),
+        ("forum", "w3", "reply", "dave", 1, "w2", "Useful", {}),
+        ("forum", "w4", "reply", "alice_work", 1, "p2", "Indeed", {}),
+    ]
+    m = _put(store, first)
+    refresh(store.engine, BRAND, now=NOW)
+    m = _put(store, then, first)
+    recomputed: list[int] = []
+    real = engagement._recompute
+
+    def spy(conn: Any, ctx: Any, ids: Any, *args: Any) -> Any:
+        recomputed.extend(ids.tolist())
+        return real(conn, ctx, ids, *args)
+
+    monkeypatch.setattr(engagement, "_recompute", spy)
+    with store.engine.begin() as conn:  # as identity resolution merges alice_work into alice
+        conn.execute(
+            update(identities)
+            .where(identities.c.member_id == m["alice_work"])
+            .values(member_id=m["alice"])
+        )
+    asked = {m["alice"], m["alice_work"], m["dave"]}
+    refresh(store.engine, BRAND, now=NOW, member_ids=asked)
+    assert recomputed == []  # dave, new, starts from nothing
+    incremental, kept_ = _stats(store), _states(store)
+    refresh(store.engine, BRAND, now=NOW)
+    full, fresh = _stats(store), _states(store)
+    _same(incremental, full)
+    assert kept_[m["alice"]]["identities"] == fresh[m["alice"]]["identities"]
+    assert len(fresh[m["alice"]]["identities"]) == 2
+    for k, want in fresh.items():
+        got = kept_[k]
+        assert got["love"] == pytest.approx(want["love"], rel=1e-9)
+        for part in ("partners", "reach", "recent", "kinds", "channels", "mentioned_by"):
+            got[part], want[part] = sorted(got[part]), sorted(want[part])
+        assert {f: v for f, v in got.items() if f != "love" and v != want[f]} == {}, k
+    alice = full[m["alice"]]
+    assert alice["activity_count"] == 5 and alice["replies_given"] == 3
+
+    # an old identity (erin's) moving to alice: her kept state no longer holds
+    recomputed.clear()
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(identities)
+            .where(identities.c.member_id == m["erin"])
+            .values(member_id=m["alice"])
+        )
+    refresh(store.engine, BRAND, now=NOW, member_ids={m["erin"], m["alice"]})
+    assert m["alice"] in recomputed
+    incremental = _stats(store)
+    refresh(store.engine, BRAND, now=NOW)
+    _same(incremental, _stats(store))
 
 
 def test_incremental_refresh_counts_activities_stored_ahead_of_their_date(store: Store) -> None:
@@ -439,11 +513,15 @@ def test_incremental_refresh_equals_full(
 
 
 def _states(store: Store) -> dict[int, dict[str, Any]]:
+    """What each member keeps for the next refresh, as plain values."""
+    out: dict[int, dict[str, Any]] = {}
     with store.engine.connect() as conn:
-        return {
-            int(m): orjson.loads(c)["state"]
-            for m, c in conn.execute(select(member_stats.c.member_id, member_stats.c.counts))
-        }
+        for m, raw in conn.execute(select(member_stats.c.member_id, member_stats.c.state)):
+            k = kept.decode(raw, m)
+            out[int(m)] = {**k.numbers, "love": k.love, "team": k.team, "bot": k.bot,
+                           "topics": k.topics, "identities": k.identities,
+                           **{name: v.tolist() for name, v in k.lists.items()}}  # fmt: skip
+    return out
 
 
 def _same(incremental: dict[int, dict[str, Any]], full: dict[int, dict[str, Any]]) -> None:
@@ -490,9 +568,56 @@ def test_incremental_refreshes_after_several_ingests_equal_a_full_one(
     for m, want in fresh.items():
         got = kept[m]
         assert got["love"] == pytest.approx(want["love"], rel=1e-6, abs=1e-9), m
-        for part in ("partners", "reach", "recent", "kinds", "channels"):
+        for part in ("partners", "reach", "recent", "kinds", "channels", "mentioned_by"):
             got[part], want[part] = sorted(got[part]), sorted(want[part])
         assert {f: v for f, v in got.items() if f != "love" and v != want[f]} == {}, (m, want)
+
+
+def test_states_kept_in_counts_before_0019_move_to_their_own_column(
+    store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
+) -> None:
+    """Before migration 0019 each member's state was kept inside ``counts``; the
+    migration moves it to ``state`` as it was (byte for byte what a refresh writes now),
+    leaves ``counts`` what a person reads, and the next incremental refresh equals a
+    full one. A state that cannot be read is dropped: its member is counted again."""
+    lines, truth = generated
+    cut = int(len(lines) * 0.9)
+    _ingest(store, tmp_path, lines[:cut], truth)
+    now = _newest(lines)
+    refresh(store.engine, BRAND, now=now)
+    with store.engine.begin() as conn:
+        columns = select(member_stats.c.member_id, member_stats.c.counts, member_stats.c.state)
+        written = {int(m): (c, bytes(b)) for m, c, b in conn.execute(columns)}
+        legacy = []
+        for m, (c, b) in written.items():
+            k = kept.decode(b, m)
+            state = {**k.numbers, "love": k.love, "team": k.team, "bot": k.bot,
+                     "kinds": k.lists["kinds"].tolist(), "channels": k.lists["channels"].tolist(),
+                     "recent": k.lists["recent"].tolist(),
+                     "partners": k.lists["partners"].ravel().tolist(),
+                     "reach": k.lists["reach"].ravel().tolist(), "topics": k.topics}  # fmt: skip
+            counts = {**orjson.loads(c), "mentioned_by": k.lists["mentioned_by"].tolist(),
+                      "identities": k.identities, "state": state}  # fmt: skip
+            legacy.append({"m": m, "c": orjson.dumps(counts).decode()})
+        legacy[0]["c"] = orjson.dumps({"window": 0, "state": {"count": "x"}}).decode()
+        conn.execute(
+            update(member_stats)
+            .where(member_stats.c.member_id == bindparam("m"))
+            .values(counts=bindparam("c"), state=None),
+            legacy,
+        )
+        assert kept.convert(conn, batch=50) == len(written) - 1
+        moved = {int(m): (c, b) for m, c, b in conn.execute(columns)}
+    broken = legacy[0]["m"]
+    assert moved[broken] == ('{"window":0}', None)
+    assert {m: v for m, v in moved.items() if m != broken} == {
+        m: v for m, v in written.items() if m != broken
+    }
+    touched, excluded = _arrive(store, lines[cut:])
+    refresh(store.engine, BRAND, now=now, member_ids=touched | {broken})
+    incremental = {k: v for k, v in _stats(store).items() if k not in excluded}
+    refresh(store.engine, BRAND, now=now)
+    _same(incremental, {k: v for k, v in _stats(store).items() if k not in excluded})
 
 
 def test_incremental_refresh_as_time_goes_by(
@@ -623,26 +748,53 @@ def test_handles_looked_up_by_key_name_whom_a_scan_names(
         assert getattr(by_key, name).tolist() == getattr(scanned, name).tolist(), name
 
 
-def test_placing_reads_window_activity_from_its_column_or_from_counts(
+def test_the_ladder_counted_in_sql_places_members_as_ranking_everyone_does(
     store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
 ) -> None:
-    """Rows written before ``window_activities`` existed (NULL) are read from ``counts``."""
-    from veille.members.segments import read_stored
-
+    """After an incremental refresh the onion's cuts and the top quarter come from
+    counts per window activity in SQL (``segments.ladder``); every member gets the
+    layer, and the top quarter the cutoff, that sorting everyone gives, ties at the
+    cuts included (windows drawn from a few values make many)."""
     lines, truth = generated
     _ingest(store, tmp_path, lines, truth)
     refresh(store.engine, BRAND)
-    with store.engine.begin() as conn:
-        column = read_stored(conn)
-        assert column.window.sum() > 0
-        conn.execute(
-            update(member_stats)
-            .where(member_stats.c.member_id % 2 == 0)
-            .values(window_activities=None)
-        )
-        mixed = read_stored(conn)
-        conn.execute(update(member_stats).values(window_activities=None))
-        old = read_stored(conn)
-    for name in ("ids", "window", "first", "last", "onion", "cohort"):
-        assert getattr(column, name).tolist() == getattr(mixed, name).tolist(), name
-        assert getattr(column, name).tolist() == getattr(old, name).tolist(), name
+    rng = np.random.default_rng(7)
+    s = member_stats.c
+    for rules in (BRAND, MemberRules(onion_core=0.5, onion_regular=0.6, inactive_top_share=0.1)):
+        for spread in (3, 40):
+            with store.engine.connect() as conn, conn.begin() as tx:
+                query = select(s.member_id).where(s.segment.is_not(None)).order_by(s.member_id)
+                ids = np.array(conn.execute(query).scalars().all(), np.int64)
+                window = rng.integers(0, spread, len(ids)).astype(np.int64)
+                conn.execute(
+                    update(member_stats)
+                    .where(s.member_id == bindparam("m"))
+                    .values(window_activities=bindparam("w")),
+                    [{"m": int(i), "w": int(w)} for i, w in zip(ids, window, strict=True)],
+                )
+                measured = np.sort(rng.choice(ids, 40, replace=False))
+                at = np.searchsorted(ids, measured)
+                conn.execute(delete(member_stats).where(s.member_id.in_(measured.tolist())))
+                m = _measures(measured, window[at])
+                ladder = segments.ladder(conn, m, rules)
+                everyone = segments.Population(ids, window)
+                want = everyone.onion(rules)
+                assert ladder.layers(window, ids).tolist() == want.tolist()
+                assert ladder.rank(m, 0, rules).onion.tolist() == want[at].tolist()
+                assert ladder.cutoff == everyone.top_quarter(rules)
+                assert set(want.tolist()) == {-1, 0, 1, 2}  # three layers and outside
+                tx.rollback()
+
+
+def _measures(ids: np.ndarray[Any, Any], window: np.ndarray[Any, Any]) -> Measures:
+    """Measured members with these window counts and nothing else."""
+    n = len(ids)
+    values: dict[str, Any] = {
+        f.name: np.zeros(n, np.int64)
+        for f in dataclasses.fields(Measures)
+        if f.name not in ("state", "topics", "identities")
+    }
+    for name in ("team", "bot", "returning"):
+        values[name] = np.zeros(n, np.bool_)
+    values.update(ids=ids, window=window, love=np.zeros(n), last=np.full(n, -1, np.int64))
+    return Measures(**values, state=kept.State.empty())

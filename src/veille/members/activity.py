@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import orjson
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -43,7 +42,6 @@ from veille.store.schema import (
     enrichments,
     identities,
     identity_keys,
-    member_stats,
     members,
 )
 
@@ -339,7 +337,11 @@ def identities_of(conn: Connection, among: I64 | None) -> Grouped:
         if among is None
         else [stmt.where(identities.c.member_id.in_(c)) for c in chunks(among)]
     )
-    pairs = [np.array(conn.execute(q).all(), np.int64).reshape(-1, 2) for q in stmts]
+    # plain tuples: numpy probes each SQLAlchemy row for array attributes otherwise, a
+    # failed lookup per probe (most of the time of a full step's 1,000,000 identities)
+    pairs = [
+        np.array([tuple(r) for r in conn.execute(q)], np.int64).reshape(-1, 2) for q in stmts
+    ]
     both = np.concatenate([np.empty((0, 2), np.int64), *pairs])
     return Grouped.of(both[:, 0].copy(), both[:, 1].copy())
 
@@ -366,19 +368,6 @@ def owners(conn: Connection, identity_ids: I64) -> tuple[I64, I64]:
     return np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
 
 
-def stored_counts(conn: Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = {}
-    for chunk in chunks(sorted(ids)):
-        for mid, raw in conn.execute(
-            select(member_stats.c.member_id, member_stats.c.counts).where(
-                member_stats.c.member_id.in_(chunk)
-            )
-        ):
-            value = orjson.loads(raw) if raw else None
-            out[int(mid)] = value if isinstance(value, dict) else {}
-    return out
-
-
 def identities_owners(conn: Connection, identity_ids: list[int]) -> set[int]:
     found: set[int] = set()
     for chunk in chunks(identity_ids):
@@ -393,27 +382,20 @@ def identities_owners(conn: Connection, identity_ids: list[int]) -> set[int]:
     return found
 
 
-def known_mentions(conn: Connection, prior: dict[int, dict[str, Any]], ids: I64) -> Mentions:
-    """The mentions of members ``ids`` kept in ``member_stats`` (as identity pairs, so
-    that merges since move them with the identities)."""
-    pairs = {
-        (int(a), int(t)) for counts in prior.values() for a, t in counts.get("mentioned_by", [])
-    }
-    owner: dict[int, int] = {}
-    for chunk in chunks(sorted({i for p in pairs for i in p})):
-        for iid, mid in conn.execute(
-            select(identities.c.id, identities.c.member_id).where(identities.c.id.in_(chunk))
-        ):
-            if mid is not None:
-                owner[int(iid)] = int(mid)
-    wanted = set(ids.tolist())
-    return Mentions.of(
-        [
-            (-1, owner[a], a, owner[t], t)
-            for a, t in pairs
-            if a in owner and t in owner and owner[t] in wanted and owner[a] != owner[t]
-        ]
-    )
+def known_mentions(conn: Connection, pairs: I64, ids: I64) -> Mentions:
+    """The mentions of members ``ids`` among ``pairs`` kept in ``member_stats`` ((author
+    identity, identity mentioned): merges since move them with the identities)."""
+    pairs = np.unique(pairs.reshape(-1, 2), axis=0)
+    known, member = owners(conn, pairs.ravel())
+    pos = np.minimum(np.searchsorted(known, pairs), max(len(known) - 1, 0))
+    found = (known[pos] == pairs) if len(known) else np.zeros(pairs.shape, np.bool_)
+    who = np.where(found, member[pos] if len(known) else -1, -1)
+    ok = (who[:, 0] >= 0) & (who[:, 1] >= 0) & np.isin(who[:, 1], ids) & (who[:, 0] != who[:, 1])
+    n = int(ok.sum())
+    return Mentions(
+        np.full(n, -1, np.int64), who[ok, 0].copy(), pairs[ok, 0].copy(),
+        who[ok, 1].copy(), pairs[ok, 1].copy(),
+    )  # fmt: skip
 
 
 def mentions(

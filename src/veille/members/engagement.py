@@ -8,8 +8,8 @@ every member, and the rows are written.
 What is counted, per member (spam never counts, nor anything after ``now``):
 
 - ``activity_count``, ``counts`` (JSON: ``kinds`` and ``channels``, counts by kind and
-  by channel name; ``window``, the activities of the typology window; ``mentioned_by``
-  as pairs of identities; ``identities``; and ``state``, below), ``first_seen``/``last_seen``;
+  by channel name; ``window``, the activities of the typology window),
+  ``first_seen``/``last_seen``, and ``state`` (below, as bytes: :mod:`.kept`);
 - ``active_30``/``90``/``365``: distinct UTC days with activity in the last 30/90/365 days;
 - ``replies_given``/``replies_received``: replies (anything answering another member's
   activity but reactions, pingbacks and trackbacks) to and from other members; bots'
@@ -35,7 +35,8 @@ carries forward: ``love(t2) = love(t1) x 0.5 ** ((t2 - t1) / half_life)``), the 
 activities of the last ``horizon`` days (365, or a longer window) as (activity, time,
 flags: reaction, brand interaction, asks, asks the brand), partners and reach as
 *identity* ids (so a merge moves them: they are counted as distinct members at refresh
-time), and talent points per topic. Window counts and active days are time-relative:
+time), mentions received as pairs of identities, the member's identities, and talent
+points per topic. Window counts and active days are time-relative:
 they are derived at each refresh from the kept activities, never stored stale.
 
 **What was counted** is "activities with an id up to ``upto``, created up to ``now``",
@@ -52,11 +53,14 @@ given, the same rules, ``now`` not earlier; else it is a full one) reads only:
 counts every one of those as it is now and as it was before (without the new ones), and
 adds the difference to the states of the members they touch (authors, the members they
 answer and mention). Its cost follows the new activities and their threads, not the
-members' history. A member whose identities changed (merged or unmerged), whose
-team/bot flag changed, or who has no state yet is recomputed from all its activities
-and the direct replies to them (rare). The onion and the top quarter behind "recently
-inactive" are global: they are recomputed for everyone from ``member_stats`` and only
-rows that move are rewritten.
+members' history. A member made only of identities created since the last refresh
+starts from nothing; one who gained such identities (a new identity merged in) from
+its kept state: their activities are all new. A member whose identities changed
+otherwise (two known members merged, an unmerge), whose team/bot flag changed, or who
+has no state is recomputed from all its activities and the direct replies to them
+(rare). The onion and the top quarter behind "recently inactive" are global: they are
+counted in SQL per window activity (:func:`.segments.ladder`), and only the rows whose
+layer or cohort moved are rewritten (:func:`.segments.restack`).
 
 What an incremental refresh does not see, and a full refresh (nightly, say) catches up
 with: other members' time-relative figures (love, active days, window counts, cohorts)
@@ -68,17 +72,18 @@ making an old ``@handle`` name someone else.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import orjson
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, select
 
 from veille.enrich.intent import INTENTS
-from veille.members import segments
+from veille.members import kept as stored
+from veille.members import segments, stats
 from veille.members.activity import (
     DAY,
     F64,
@@ -100,8 +105,8 @@ from veille.members.activity import (
     owners,
     replies_to,
     rows_query,
-    stored_counts,
 )
+from veille.members.kept import Kept, State, distinct, load, merge, sums
 from veille.members.rules import KINDS, MemberRules
 from veille.store import state
 from veille.store.schema import activities, identities, member_stats
@@ -112,69 +117,12 @@ QUESTION = INTENTS.index("question")
 PRAISE = INTENTS.index("praise")
 SECTION = "members:engagement"
 VERSION = 1
+"""Of what is kept: a refresh after a change of it is a full one (migration 0019 moved
+the states to their own column as they were, so it stays 1)."""
 REACTED, BRAND, ASKS, TO_BRAND = 1, 2, 4, 8
 """Flags of a kept activity."""
-COUNTERS = ("count", "given", "received", "started", "joined", "answers", "thanked", "talent")
-SUMS = ("kinds", "channels", "topics")
-SETS = ("partners", "reach", "mentioned_by")
 
 __all__ = ["Measures", "Rows", "State", "refresh"]
-
-
-@dataclass
-class State:
-    """What is kept per member (sorted ``ids``) so that new activities add to it."""
-
-    ids: I64
-    count: I64
-    given: I64
-    received: I64
-    started: I64
-    joined: I64
-    answers: I64
-    thanked: I64
-    talent: I64
-    """Talent points, on any topic or none."""
-    first: I64
-    last: I64
-    love: F64
-    """As of the refresh's ``now``."""
-    kinds: Grouped
-    """Per member index: (kind code, count)."""
-    channels: Grouped
-    """(channel id, count)."""
-    topics: Grouped
-    """(topic number in the run's vocabulary, points)."""
-    recent: Grouped
-    """(activity, epoch seconds, flags) of the activities within the horizon."""
-    partners: Grouped
-    """(identity,) replied to or replied by."""
-    reach: Grouped
-    """(identity,) of community members who replied or mentioned."""
-    mentioned_by: Grouped
-    """(author identity, identity mentioned)."""
-
-    @classmethod
-    def empty(cls) -> State:
-        values: dict[str, Any] = {"ids": np.empty(0, np.int64), "love": np.empty(0)}
-        for name in (*COUNTERS, "first", "last"):
-            values[name] = np.empty(0, np.int64)
-        for name, width in (*((s, 2) for s in SUMS), ("recent", 3), ("partners", 1),
-                            ("reach", 1), ("mentioned_by", 2)):  # fmt: skip
-            values[name] = Grouped.empty(width)
-        return cls(**values)
-
-    def negated(self) -> State:
-        """The additive part with its sign changed (first, last and sets left out)."""
-        out = State.empty()
-        out.ids, out.love = self.ids, -self.love
-        for name in COUNTERS:
-            setattr(out, name, -getattr(self, name))
-        out.first = out.last = np.full(len(self.ids), -1, np.int64)
-        for name in SUMS:
-            g = getattr(self, name)
-            setattr(out, name, Grouped(g.keys, np.column_stack([g.values[:, 0], -g.values[:, 1]])))
-        return out
 
 
 @dataclass
@@ -245,6 +193,10 @@ def refresh(
         if now is None:  # an empty store
             return 0
         upto = int(conn.execute(select(func.coalesce(func.max(activities.c.id), 0))).scalar_one())
+        # Read after ``upto``: an identity above this one has only activities above it.
+        last_identity = int(
+            conn.execute(select(func.coalesce(func.max(identities.c.id), 0))).scalar_one()
+        )
         ctx = context(conn, rules, int(now.timestamp()), upto)
         mark = _mark(conn)
         vocabulary: dict[str, int] = {}
@@ -263,14 +215,20 @@ def refresh(
             member_ids = None
     words = list(vocabulary)
     with engine.begin() as conn:
-        stored = None if member_ids is None else segments.read_stored(conn).without(gone)
-        population = segments.population(measures, rules, stored)
-        ranks = segments.rank(measures, population, ctx.now, rules)
-        _write(conn, measures, ranks, ctx, words, computed_at, full=stored is None, gone=gone)
-        if stored is not None:
+        if member_ids is None:
+            conn.execute(delete(member_stats))
+            ranks = segments.rank(measures, segments.population(measures, rules), ctx.now, rules)
+        else:
+            for chunk in chunks(np.union1d(measures.ids, gone)):
+                conn.execute(delete(member_stats).where(member_stats.c.member_id.in_(chunk)))
+            ladder = segments.ladder(conn, measures, rules)
+            ranks = ladder.rank(measures, ctx.now, rules)
+        stats.write(conn, measures, ranks, ctx, words, computed_at)
+        if member_ids is not None:
             before = None if mark is None else mark.get("cutoff")
-            segments.restack(conn, stored, population, measures.ids, ctx.now, rules, before)
-        value = {"rules": fingerprint(rules), "upto": upto, "now": ctx.now, "cutoff": ranks.cutoff}
+            segments.restack(conn, ladder, measures.ids, ctx.now, rules, before)
+        value = {"rules": fingerprint(rules), "upto": upto, "now": ctx.now,
+                 "cutoff": ranks.cutoff, "identities": last_identity}  # fmt: skip
         state.write(conn, SECTION, value, by="veille.members.engagement")
     return len(measures.ids)
 
@@ -336,32 +294,36 @@ def _incremental(
 
     # Whose state can be added to, who must be recomputed, who is gone.
     wanted = np.union1d(asked, touched)
-    prior = stored_counts(conn, wanted.tolist())
+    prior = stored.read(conn, wanted.tolist())
     idents = identities_of(conn, wanted)
-    moved = [
-        i for m in asked.tolist() if m not in idents for i in prior.get(m, {}).get("identities", [])
-    ]
+    moved = [i for m in asked.tolist() if m not in idents and m in prior
+             for i in prior[m].identities]  # fmt: skip
     heirs = np.array(sorted(identities_owners(conn, moved) - set(wanted.tolist())), np.int64)
     if len(heirs):
-        prior.update(stored_counts(conn, heirs.tolist()))
+        prior.update(stored.read(conn, heirs.tolist()))
         idents += identities_of(conn, heirs)
     ids = np.unique(idents.keys)
     gone = np.setdiff1d(asked, ids)
     team, bots = set(ctx.team.tolist()), set(ctx.bots.tolist())
+    last_identity = int(mark.get("identities", -1))
 
     def usable(m: int) -> bool:
-        counts = prior.get(m, {})
-        state = counts.get("state")
-        return (
-            isinstance(state, dict)
-            and counts.get("identities") == idents.get(m)
-            and state.get("team") == (m in team)
-            and state.get("bot") == (m in bots)
-        )
+        """Whether the kept state of ``m`` plus what is new is its state now: same
+        flags, and the same identities but for ones created since (a new identity
+        merged in), whose activities are all new and counted as such. A member made of
+        identities created since starts from nothing."""
+        k = prior.get(m)
+        now = {int(i) for i in idents.get(m)}
+        if k is None:  # new: every activity of an identity created since is new
+            return 0 <= last_identity < min(now)
+        if k.team != (m in team) or k.bot != (m in bots):
+            return False
+        added = now - set(k.identities)
+        return set(k.identities) <= now and (not added or 0 <= last_identity < min(added))
 
     redo = np.array([m for m in ids.tolist() if not usable(m)], np.int64)
     keep = np.setdiff1d(ids, redo)
-    kept = _load(prior, keep, ctx, vocabulary)
+    kept = load(prior, keep, ctx.now, ctx.rules.half_life_days, vocabulary)
 
     # What the changed activities add: as they are now, less as they were before.
     dids = np.intersect1d(touched, keep)
@@ -371,12 +333,12 @@ def _incremental(
         old, np.isin(old.aid, changed.aid), Mentions.of([]), team_mentioned, dids, ctx
     )
     old_events[:, 2] *= -1
-    delta = _merge([now_state, old_state.negated()])
+    delta = merge([now_state, old_state.negated()])
     delta.topics = _topics(conn, np.concatenate([now_events, old_events]), vocabulary)
     parts_: list[State] = [kept, delta]
     if len(redo):
-        parts_.append(_recompute(conn, ctx, redo, prior, said, vocabulary))
-    state = _merge(parts_)
+        parts_.append(_recompute(conn, ctx, redo, prior, said, vocabulary, idents))
+    state = merge(parts_)
     state.recent = _recent_within(state.recent, ctx)
     who = np.unique(np.concatenate([state.partners.values[:, 0], state.reach.values[:, 0]]))
     m = derive(state, ctx, owners(conn, who), list(vocabulary))
@@ -399,12 +361,14 @@ def _recompute(
     conn: Connection,
     ctx: Context,
     ids: I64,
-    prior: dict[int, dict[str, Any]],
+    prior: dict[int, Kept],
     said: Mentions,
     vocabulary: dict[str, int],
+    idents: Grouped,
 ) -> State:
-    """The states of members ``ids`` from all their activities, the direct replies to
-    them, their mentions of others, and the mentions of them kept (and new, ``said``)."""
+    """The states of members ``ids`` (whose identities ``idents`` holds) from all their
+    activities, the direct replies to them, their mentions of others, and the mentions
+    of them kept (and new, ``said``)."""
     base = rows_query(conn, ctx)
     own = concat(
         [fetch(conn, base.where(activities.c.id < 0))]
@@ -413,7 +377,12 @@ def _recompute(
     rows = concat([own, replies_to(conn, ctx, own.aid)]).unique()
     theirs = mentions(conn, ctx, among=ids)
     team_mentioned = theirs.aid[np.isin(theirs.target, ctx.team)]
-    received = known_mentions(conn, prior, ids) + said.take(np.isin(said.target, ids))
+    pairs = np.concatenate(
+        [np.empty((0, 2), np.int64), *(k.lists["mentioned_by"] for k in prior.values())]
+    )
+    # kept by whoever held the identity mentioned then: only those now theirs count
+    pairs = pairs[np.isin(pairs[:, 1], idents.values[np.isin(idents.keys, ids)])]
+    received = known_mentions(conn, pairs, ids) + said.take(np.isin(said.target, ids))
     state, events = tally(
         rows, np.ones(len(rows.aid), np.bool_), theirs + received, team_mentioned, ids, ctx
     )
@@ -446,28 +415,6 @@ def _distinct(idx: I64, other: I64, n: int) -> I64:
     span = int(o.max()) - int(o.min()) + 1
     pairs = np.unique(i * span + (o - o.min()))
     return np.bincount(pairs // span, minlength=n).astype(np.int64)
-
-
-def _sums(keys: I64, codes: I64, counts: I64) -> Grouped:
-    """(code, summed count) per key, zeros left out."""
-    if not len(keys):
-        return Grouped.empty(2)
-    low = int(codes.min())
-    span = int(codes.max()) - low + 1
-    uniq, inverse = np.unique(keys * span + (codes - low), return_inverse=True)
-    total = np.zeros(len(uniq), np.int64)
-    np.add.at(total, inverse.ravel(), counts)
-    nz = total != 0
-    uniq = uniq[nz]
-    return Grouped(uniq // span, np.column_stack([uniq % span + low, total[nz]]))
-
-
-def _set(keys: I64, values: I64) -> Grouped:
-    """Distinct ``values`` rows per key."""
-    if not len(keys):
-        return Grouped.empty(values.shape[1] if values.ndim == 2 else 1)
-    table = np.unique(np.column_stack([keys, values]), axis=0)
-    return Grouped(table[:, 0].copy(), table[:, 1:].copy())
 
 
 def tally(
@@ -561,19 +508,19 @@ def tally(
         first=first,
         last=last,
         love=_count(own, n, love).astype(np.float64),
-        kinds=_sums(own[mine], rows.kind[mine].astype(np.int64), np.ones(int(mine.sum()), np.int64)),
-        channels=_sums(own[mine], rows.ch[mine].astype(np.int64), np.ones(int(mine.sum()), np.int64)),
+        kinds=sums(own[mine], rows.kind[mine].astype(np.int64), np.ones(int(mine.sum()), np.int64)),
+        channels=sums(own[mine], rows.ch[mine].astype(np.int64), np.ones(int(mine.sum()), np.int64)),
         topics=Grouped.empty(2),
         recent=Grouped.of(own[keep], np.column_stack([rows.aid[keep], rows.t[keep], flags[keep]])),
-        partners=_set(
+        partners=distinct(
             np.concatenate([own[replies], pidx[received]]),
             np.concatenate([rows.pident[replies], rows.ident[received]])[:, None],
         ),
-        reach=_set(
+        reach=distinct(
             np.concatenate([pidx[reach_src], target[heard & to]]),
             np.concatenate([rows.ident[reach_src], said.author_identity[heard & to]])[:, None],
         ),
-        mentioned_by=_set(
+        mentioned_by=distinct(
             target[to], np.column_stack([said.author_identity[to], said.target_identity[to]])
         ),
     )  # fmt: skip
@@ -594,54 +541,7 @@ def _topics(conn: Connection, events: I64, vocabulary: dict[str, int]) -> Groupe
         if p:
             out.extend((key // span, w, p) for w in words.get(key % span, ()))
     t = np.array(out, np.int64).reshape(-1, 3)
-    return _sums(t[:, 0], t[:, 1], t[:, 2])
-
-
-def _merge(parts: Sequence[State]) -> State:
-    """States added up (counters and sums added, first and last widened, sets joined,
-    kept activities of later parts replacing earlier ones)."""
-    ids = np.unique(np.concatenate([p.ids for p in parts]))
-    n = len(ids)
-    out = State.empty()
-    out.ids, out.love = ids, np.zeros(n)
-    for name in COUNTERS:
-        setattr(out, name, np.zeros(n, np.int64))
-    first, last = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
-    grouped: dict[str, list[tuple[I64, I64]]] = {
-        f.name: [] for f in fields(State) if f.type == "Grouped"
-    }
-    for k, p in enumerate(parts):
-        pos = np.searchsorted(ids, p.ids)
-        for name in COUNTERS:
-            getattr(out, name)[pos] += getattr(p, name)
-        out.love[pos] += p.love
-        ok = p.first >= 0
-        here = first[pos[ok]]
-        first[pos[ok]] = np.where(here >= 0, np.minimum(here, p.first[ok]), p.first[ok])
-        last[pos] = np.maximum(last[pos], p.last)
-        for name, found in grouped.items():
-            g = getattr(p, name)
-            values = (
-                g.values
-                if name != "recent"
-                else np.column_stack([g.values, np.full(len(g.keys), k)])
-            )
-            found.append((pos[g.keys], values))
-    out.first, out.last = first, last
-    for name, found in grouped.items():
-        keys = np.concatenate([f[0] for f in found])
-        values = np.concatenate([f[1] for f in found])
-        if name in SUMS:
-            setattr(out, name, _sums(keys, values[:, 0], values[:, 1]))
-        elif name in SETS:
-            setattr(out, name, _set(keys, values))
-        else:  # recent: one entry per activity, the last part's
-            order = np.lexsort((-values[:, 3], values[:, 0], keys))
-            keys, values = keys[order], values[order]
-            first_seen = np.ones(len(keys), np.bool_)
-            first_seen[1:] = (keys[1:] != keys[:-1]) | (values[1:, 0] != values[:-1, 0])
-            out.recent = Grouped(keys[first_seen], values[first_seen, :3])
-    return out  # fmt: skip
+    return sums(t[:, 0], t[:, 1], t[:, 2])
 
 
 def _recent_within(recent: Grouped, ctx: Context) -> Grouped:
@@ -712,125 +612,3 @@ def derive(state: State, ctx: Context, owner: tuple[I64, I64], words: list[str])
         best.sort(key=lambda ws: (-ws[1], ws[0]))
         del best[rules.talent_max_topics :]
     return m  # fmt: skip
-
-
-# -- the state in member_stats ----------------------------------------------------------
-def _load(
-    prior: dict[int, dict[str, Any]], ids: I64, ctx: Context, vocabulary: dict[str, int]
-) -> State:
-    """The kept states of members ``ids``, love carried forward to ``ctx.now``."""
-    out = State.empty()
-    out.ids = ids
-    n = len(ids)
-    values: dict[str, list[Any]] = {name: [] for name in (*COUNTERS, "first", "last", "love")}
-    lists: dict[str, list[list[int]]] = {f.name: [] for f in fields(State) if f.type == "Grouped"}
-    keys: dict[str, list[int]] = {name: [] for name in lists}
-    for i, m in enumerate(ids.tolist()):
-        s = prior[m]["state"]
-        for name in (*COUNTERS, "first", "last"):
-            values[name].append(int(s[name]))
-        age = ctx.now - int(s["at"])
-        values["love"].append(float(s["love"]) * 0.5 ** (age / (ctx.rules.half_life_days * DAY)))
-        found = {**{k: s[k] for k in ("kinds", "channels", "recent")},
-                 "partners": [[x] for x in s["partners"]], "reach": [[x] for x in s["reach"]],
-                 "mentioned_by": prior[m].get("mentioned_by", []),
-                 "topics": [[vocabulary.setdefault(w, len(vocabulary)), p]
-                            for w, p in s["topics"].items()]}  # fmt: skip
-        for name, items in found.items():
-            lists[name].extend(items)
-            keys[name].extend([i] * len(items))
-    for name in (*COUNTERS, "first", "last"):
-        setattr(out, name, np.array(values[name], np.int64).reshape(n))
-    out.love = np.array(values["love"], np.float64).reshape(n)
-    for name, items in lists.items():
-        width = getattr(out, name).values.shape[1]
-        setattr(
-            out,
-            name,
-            Grouped(np.array(keys[name], np.int64), np.array(items, np.int64).reshape(-1, width)),
-        )
-    return out
-
-
-def _write(
-    conn: Connection,
-    m: Measures,
-    ranks: segments.Ranks,
-    ctx: Context,
-    words: list[str],
-    computed_at: datetime,
-    *,
-    full: bool,
-    gone: I64,
-) -> None:
-    if full:
-        conn.execute(delete(member_stats))
-    else:
-        for chunk in chunks(np.union1d(m.ids, gone)):
-            conn.execute(delete(member_stats).where(member_stats.c.member_id.in_(chunk)))
-    assert m.identities is not None
-    s, n = m.state, len(m.ids)
-    at = {name: getattr(s, name).bounds(n) for name in (*SUMS, *SETS, "recent")}
-
-    def part(name: str, i: int) -> list[Any]:
-        return list(getattr(s, name).values[at[name][i] : at[name][i + 1]].tolist())
-
-    def when(t: int) -> datetime | None:
-        return None if t < 0 else datetime.fromtimestamp(t, UTC)
-
-    kinds, names = dict(enumerate(KINDS)), ctx.channel_names
-    team, bots = set(ctx.team.tolist()), set(ctx.bots.tolist())
-    step = 5000  # members placed, written and forgotten at a time
-    for lo in range(0, n, step):
-        hi = min(lo + step, n)
-        placed = segments.place(m, ranks, ctx.now, ctx.rules, lo, hi)
-        batch: list[dict[str, Any]] = []
-        for k, i in enumerate(range(lo, hi)):
-            mid = int(m.ids[i])
-            state: dict[str, Any] = {
-                name: int(getattr(s, name)[i]) for name in (*COUNTERS, "first", "last")
-            }
-            state.update(
-                at=ctx.now, love=float(s.love[i]), team=mid in team, bot=mid in bots,
-                kinds=part("kinds", i), channels=part("channels", i), recent=part("recent", i),
-                partners=[x for (x,) in part("partners", i)],
-                reach=[x for (x,) in part("reach", i)],
-                topics={words[w]: p for w, p in part("topics", i)},
-            )  # fmt: skip
-            counts = {
-                "kinds": {kinds.get(c, str(c)): c_n for c, c_n in state["kinds"]},
-                "channels": {names.get(c, str(c)): c_n for c, c_n in state["channels"]},
-                "window": int(m.window[i]),
-                "mentioned_by": part("mentioned_by", i),
-                "identities": m.identities.get(mid),
-                "state": state,
-            }
-            batch.append(
-                {
-                    "member_id": mid,
-                    "activity_count": int(m.activity_count[i]),
-                    "counts": orjson.dumps(counts).decode(),
-                    "first_seen": when(int(m.first[i])),
-                    "last_seen": when(int(m.last[i])),
-                    "active_30": int(m.active_30[i]),
-                    "active_90": int(m.active_90[i]),
-                    "active_365": int(m.active_365[i]),
-                    "replies_given": int(m.replies_given[i]),
-                    "replies_received": int(m.replies_received[i]),
-                    "partners": int(m.partners[i]),
-                    "threads_started": int(m.threads_started[i]),
-                    "brand_interactions": int(m.window_brand[i]),
-                    "love": round(float(m.love[i]), 4),
-                    "reach": int(m.reach[i]),
-                    "orbit_level": placed.orbit[k],
-                    "segment": placed.segment[k],
-                    "segment_reasons": orjson.dumps(placed.reasons[k]).decode(),
-                    "onion": placed.onion[k],
-                    "cohort": placed.cohort[k],
-                    "talent_topics": orjson.dumps([w for w, _ in m.topics.get(i, [])]).decode(),
-                    "computed_at": computed_at,
-                    "window_activities": int(m.window[i]),
-                }
-            )
-        if batch:
-            conn.execute(insert(member_stats), batch)

@@ -64,7 +64,12 @@ def profile(engine: Engine, member_id: int, recent: int = 5) -> dict[str, Any]:
                 else f"member {member_id}: has no identities"
             )
         stats = (
-            conn.execute(select(member_stats).where(member_stats.c.member_id == member_id))
+            conn.execute(
+                # ``state`` is what the next members step adds to (bytes), not a figure
+                select(*(c for c in member_stats.c if c.name != "state")).where(
+                    member_stats.c.member_id == member_id
+                )
+            )
             .mappings()
             .first()
         )

@@ -26,14 +26,15 @@ starting with what it explains (``segment networkers: ...``, ``orbit 2 (fans): .
   questions (an answer thanked by a reply of praise counts double), starts threads
   others join (reply to directly) and gets replies; at least 3 points, 5 topics at most.
 
-The onion and the top quarter depend on everyone: :func:`restack` recomputes them for
-all members from ``member_stats`` after an incremental refresh.
+The onion and the top quarter depend on everyone: after an incremental refresh
+:func:`ladder` counts everyone placed per window activity in SQL, and :func:`restack`
+rewrites the rows whose layer or cohort moved.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -41,16 +42,16 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 from sqlalchemy import (
-    JSON,
-    BigInteger,
     Connection,
     Engine,
-    Integer,
+    and_,
     bindparam,
     case,
-    cast,
     func,
+    null,
+    or_,
     select,
+    true,
     update,
 )
 
@@ -95,6 +96,12 @@ class Population:
             return 1
         k = max(1, int(np.ceil(len(counts) * rules.inactive_top_share)))
         return int(counts[k - 1])
+
+
+def population(m: Measures, rules: MemberRules) -> Population:
+    """Window activity of the placed members among ``m`` (everyone, at a full refresh)."""
+    placed = ~(m.team & (not rules.include_team)) & ~(m.bot & (not rules.include_bots))
+    return Population(m.ids[placed], m.window[placed])
 
 
 @dataclass
@@ -294,17 +301,35 @@ def keywords(conn: Connection, aids: I64, vocabulary: dict[str, int]) -> dict[in
         chunks = [aids[k : k + 500].tolist() for k in range(0, len(aids), 500)]
         result = (r for c in chunks for r in conn.execute(stmt.where(e.c.activity_id.in_(c))))
     out: dict[int, tuple[int, ...]] = {}
+    # the same lists recur (a community's few topics): each raw value is read once
+    seen: dict[str, tuple[int, ...] | None] = {}
     for aid, raw in result:
         if wanted is not None and aid not in wanted:
             continue
-        try:
-            phrases = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(phrases, list):
-            found = {p.strip().lower() for p in phrases if isinstance(p, str)} - {""}
-            out[int(aid)] = tuple(vocabulary.setdefault(w, len(vocabulary)) for w in found)
+        if raw in seen:
+            words = seen[raw]
+        else:
+            words = _words(raw, vocabulary)
+            if len(seen) < SEEN:
+                seen[raw] = words
+        if words is not None:
+            out[int(aid)] = words
     return out
+
+
+SEEN = 100_000
+"""Distinct keyword lists remembered per call (memory stays bounded on real texts)."""
+
+
+def _words(raw: str, vocabulary: dict[str, int]) -> tuple[int, ...] | None:
+    try:
+        phrases = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(phrases, list):
+        return None
+    found = {p.strip().lower() for p in phrases if isinstance(p, str)} - {""}
+    return tuple(vocabulary.setdefault(w, len(vocabulary)) for w in found)
 
 
 def _position(ids: I64, values: I64) -> I64:
@@ -315,108 +340,166 @@ def _position(ids: I64, values: I64) -> I64:
 
 
 # -- the global part, after an incremental refresh -----------------------------------
-def _window(conn: Connection) -> Any:
-    if conn.dialect.name == "sqlite":
-        return cast(func.json_extract(member_stats.c.counts, "$.window"), Integer)
-    return cast(func.json_extract_path_text(cast(member_stats.c.counts, JSON), "window"), Integer)
-
-
-def _epoch(conn: Connection, column: Any) -> Any:
-    if conn.dialect.name == "sqlite":
-        return func.coalesce(cast(func.strftime("%s", column), Integer), -1)
-    return func.coalesce(cast(func.floor(func.extract("epoch", column)), BigInteger), -1)
+Cut = tuple[int, int]
+"""(window activity, member id) of a member in the onion's order (most active first,
+equal counts by member id)."""
 
 
 @dataclass
-class Stored:
-    """The placed members as stored (sorted ids): window activity, first and last seen
-    (epoch seconds, -1 for none), onion and cohort codes (-1 for none)."""
+class Ladder:
+    """Where everyone placed stands, as the onion and the top quarter see them: the
+    first member past the core and past the regular layer (None: there is none), and
+    the least window activity still in the top quarter."""
 
-    ids: I64
-    window: I64
-    first: I64
-    last: I64
-    onion: I64
-    cohort: I64
+    core: Cut | None
+    regular: Cut | None
+    cutoff: int
 
-    def without(self, ids: I64) -> Stored:
-        keep = ~np.isin(self.ids, ids)
-        return Stored(*(getattr(self, f.name)[keep] for f in fields(self)))
-
-
-def read_stored(conn: Connection) -> Stored:
-    """Every placed member as stored, from the ``ix_member_stats_placed`` index alone (no
-    ``counts`` JSON read, but for rows written before ``window_activities`` existed)."""
-    s = member_stats.c
-    columns = (
-        s.member_id,
-        _epoch(conn, s.first_seen),
-        _epoch(conn, s.last_seen),
-        case({v: k for k, v in enumerate(ONION)}, value=s.onion, else_=-1),
-        case({v: k for k, v in enumerate(COHORTS)}, value=s.cohort, else_=-1),
-    )
-    placed = s.segment.is_not(None)
-    found = [tuple(r) for r in conn.execute(select(s.window_activities, *columns).where(placed))]
-    if any(r[0] is None for r in found):
-        json = dict(
-            conn.execute(
-                select(s.member_id, func.coalesce(_window(conn), 0)).where(
-                    placed, s.window_activities.is_(None)
-                )
-            ).all()
+    def layers(self, window: I64, ids: I64) -> I64:
+        """Onion layer codes (-1 outside) of members with these window counts."""
+        core, regular = (
+            self._before(self.core, window, ids),
+            self._before(self.regular, window, ids),
         )
-        found = [(json[r[1]], *r[1:]) if r[0] is None else r for r in found]
-    data = np.array(found, np.int64).reshape(-1, 6)[:, [1, 0, 2, 3, 4, 5]]
-    data = data[np.argsort(data[:, 0], kind="stable")]
-    return Stored(*(np.ascontiguousarray(data[:, j]) for j in range(6)))
+        out: I64 = np.where(core, 0, np.where(regular, 1, 2)).astype(np.int64)
+        out[window <= 0] = -1
+        return out
+
+    @staticmethod
+    def _before(cut: Cut | None, window: I64, ids: I64) -> Bools:
+        if cut is None:
+            return np.ones(len(window), np.bool_)
+        found: Bools = (window > cut[0]) | ((window == cut[0]) & (ids < cut[1]))
+        return found
+
+    def layer_sql(self, window: Any, member: Any) -> Any:
+        """The same in SQL, as the layer's name."""
+
+        def before(cut: Cut | None) -> Any:
+            return (
+                true()
+                if cut is None
+                else or_(window > cut[0], and_(window == cut[0], member < cut[1]))
+            )
+
+        return case((window <= 0, null()), (before(self.core), ONION[0]),
+                    (before(self.regular), ONION[1]), else_=ONION[2])  # fmt: skip
+
+    def rank(self, m: Measures, now: int, rules: MemberRules) -> Ranks:
+        placed = ~(m.team & (not rules.include_team)) & ~(m.bot & (not rules.include_bots))
+        layers = np.where(placed, self.layers(m.window, m.ids), -1)
+        groups = cohort_codes(m.first, m.last, m.window, m.returning, self.cutoff, now, rules)
+        return Ranks(layers, groups, self.cutoff)
 
 
-def population(m: Measures, rules: MemberRules, stored: Stored | None) -> Population:
-    """Window activity of every placed member: the measured ones and the ``stored`` ones
-    not measured now."""
+def ladder(conn: Connection, m: Measures, rules: MemberRules) -> Ladder:
+    """Everyone placed: the rows in ``member_stats`` (the measured members' deleted
+    first) and the measured members. Counted by window activity in SQL, on the
+    ``ix_member_stats_window`` index, instead of one entry per member read into Python:
+    the onion's cuts by cumulative share and the top quarter follow from the counts
+    per value; only the members of the one or two values where a layer is cut are
+    read, to cut between them by member id."""
+    s = member_stats.c
     placed = ~(m.team & (not rules.include_team)) & ~(m.bot & (not rules.include_bots))
-    ids, window = m.ids[placed], m.window[placed]
-    if stored is not None:
-        keep = ~np.isin(stored.ids, m.ids)
-        ids = np.concatenate([stored.ids[keep], ids])
-        window = np.concatenate([stored.window[keep], window])
-    order = np.argsort(ids, kind="stable")
-    return Population(ids[order], window[order])
+    mine = placed & (m.window > 0)
+    counts: dict[int, int] = {
+        int(w): int(n)
+        for w, n in conn.execute(
+            select(s.window_activities, func.count())
+            .where(s.window_activities > 0, s.segment.is_not(None))
+            .group_by(s.window_activities)
+        )
+    }
+    for w in m.window[mine].tolist():
+        counts[w] = counts.get(w, 0) + 1
+    values = sorted(counts, reverse=True)
+    total = sum(w * counts[w] for w in values)
+
+    def members_of(w: int) -> list[int]:
+        stored = conn.execute(
+            select(s.member_id).where(s.window_activities == w, s.segment.is_not(None))
+        ).scalars()
+        return sorted([int(x) for x in stored] + m.ids[mine & (m.window == w)].tolist())
+
+    def first_past(share: float) -> Cut | None:
+        # the share of activity before a member (as Population.onion computes it, in
+        # floating point) only grows along the order: find the first at ``share``
+        done = 0
+        for w in values:
+            n = counts[w]
+            if float(done + (n - 1) * w) / float(total) >= share:
+                lo, hi = 0, n - 1
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if float(done + mid * w) / float(total) >= share:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                return w, members_of(w)[lo]
+            done += n * w
+        return None
+
+    if not values:
+        return Ladder(None, None, 1)
+    k = max(1, int(np.ceil(sum(counts.values()) * rules.inactive_top_share)))
+    seen, cutoff = 0, values[-1]
+    for w in values:
+        seen += counts[w]
+        if seen >= k:
+            cutoff = w
+            break
+    return Ladder(first_past(rules.onion_core), first_past(rules.onion_regular), cutoff)
 
 
 def restack(
     conn: Connection,
-    stored: Stored,
-    population: Population,
+    ladder: Ladder,
     measured: I64,
     now: int,
     rules: MemberRules,
     cutoff_before: int | None = None,
 ) -> int:
-    """Rewrite the onion layer and cohort of the ``stored`` members (other than
+    """Rewrite the onion layer and cohort of the placed members (other than
     ``measured``) that the new figures moved (and the reasons of the recently inactive
     when the top quarter's cutoff they quote moved from ``cutoff_before``); return how
-    many rows changed."""
+    many rows changed. One pass in SQL over the ``ix_member_stats_placed`` index finds
+    them; only those are read."""
     s = member_stats.c
-    pos = _position(population.ids, stored.ids)
-    onion = np.where(pos >= 0, population.onion(rules)[np.maximum(pos, 0)], -1)
-    cutoff = population.top_quarter(rules)
-    returning = stored.cohort == COHORTS.index("returning")
-    group = cohort_codes(stored.first, stored.last, stored.window, returning, cutoff, now, rules)
-    moved = (onion != stored.onion) | (group != stored.cohort)
-    if cutoff != cutoff_before:
-        moved |= group == COHORTS.index("recently_inactive")
-    moved &= ~np.isin(stored.ids, measured)
+
+    def ago(days: int) -> datetime:
+        return datetime.fromtimestamp(now - days * DAY, UTC)
+
+    window = func.coalesce(s.window_activities, 0)
+    layer = ladder.layer_sql(window, s.member_id)
+    recent = s.last_seen > ago(rules.cohort_days)
+    group = case(
+        (s.last_seen.is_(None), null()),
+        (s.first_seen > ago(rules.cohort_days), "new"),
+        (and_(s.cohort == "returning", recent), "returning"),
+        (and_(s.last_seen <= ago(rules.inactive_min_days),
+              s.last_seen >= ago(rules.inactive_max_days), window >= ladder.cutoff),
+         "recently_inactive"),
+        (recent, "active"),
+        else_="churned",
+    )  # fmt: skip
+    moved = or_(layer.is_distinct_from(s.onion), group.is_distinct_from(s.cohort))
+    if ladder.cutoff != cutoff_before:
+        moved = or_(moved, group == "recently_inactive")
+    query = select(s.member_id, window, s.first_seen, s.last_seen, layer, group)
+    done = set(measured.tolist())
     changed: dict[int, tuple[str | None, str | None, str, str]] = {}
-    for k in np.flatnonzero(moved).tolist():
-        layer = ONION[onion[k]] if onion[k] >= 0 else None
-        name = COHORTS[group[k]] if group[k] >= 0 else None
-        first, last, window = int(stored.first[k]), int(stored.last[k]), int(stored.window[k])
-        changed[int(stored.ids[k])] = (
-            layer,
+    for mid, count, first_seen, last_seen, name_layer, name in conn.execute(
+        query.where(s.segment.is_not(None), moved)
+    ):
+        if int(mid) in done:
+            continue
+        first = -1 if first_seen is None else int(first_seen.timestamp())
+        last = -1 if last_seen is None else int(last_seen.timestamp())
+        changed[int(mid)] = (
+            name_layer,
             name,
-            onion_reason(layer, window, rules),
-            cohort_reason(name, first, last, window, cutoff, now, rules),
+            onion_reason(name_layer, int(count), rules),
+            cohort_reason(name, first, last, int(count), ladder.cutoff, now, rules),
         )
     if not changed:
         return 0
@@ -426,7 +509,7 @@ def restack(
         for mid, raw in conn.execute(
             select(s.member_id, s.segment_reasons).where(s.member_id.in_(ids[k : k + 500]))
         ):
-            layer, name, why_onion, why_cohort = changed[int(mid)]
+            name_layer, name, why_onion, why_cohort = changed[int(mid)]
             reasons = [
                 why_onion
                 if r.startswith("onion ")
@@ -436,7 +519,7 @@ def restack(
                 for r in (orjson.loads(raw) if raw else [])
             ]
             updates.append(
-                {"m": int(mid), "o": layer, "c": name, "r": orjson.dumps(reasons).decode()}
+                {"m": int(mid), "o": name_layer, "c": name, "r": orjson.dumps(reasons).decode()}
             )
     conn.execute(
         update(member_stats)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -342,6 +343,9 @@ member_stats = Table(
     # Activity in the typology window (also in ``counts``): the onion and the top
     # quarter rank every placed member by it after each ingest, from this index alone.
     Column("window_activities", Integer),
+    # What the next incremental step adds to (veille.members.kept): counters and lists
+    # as bytes, read and written only for the members a step touches.
+    Column("state", LargeBinary),
     Index(
         "ix_member_stats_placed",
         "segment",
@@ -352,6 +356,9 @@ member_stats = Table(
         "onion",
         "cohort",
     ),
+    # The onion and the top quarter count the placed members per window activity, and
+    # read the members of one value, from this index (veille.members.segments.ladder).
+    Index("ix_member_stats_window", "window_activities", "segment", "member_id"),
 )
 
 inbox_items = Table(
