@@ -57,7 +57,7 @@ def digest(store: Store) -> dict[str, str]:
             for row in conn.execute(text(query)):
                 values = list(row)
                 if kind == "s" and values[2]:
-                    # what a person reads: kept states moved to their own column (0019)
+                    # what a person reads: kept states moved to their own column (0020)
                     counts = json.loads(values[2])
                     values[2] = {k: counts.get(k) for k in ("kinds", "channels", "window")}
                 out[f"{kind}{row[0]}"] = hashlib.sha1(repr(tuple(values)).encode()).hexdigest()

@@ -573,10 +573,10 @@ def test_incremental_refreshes_after_several_ingests_equal_a_full_one(
         assert {f: v for f, v in got.items() if f != "love" and v != want[f]} == {}, (m, want)
 
 
-def test_states_kept_in_counts_before_0019_move_to_their_own_column(
+def test_states_kept_in_counts_before_0020_move_to_their_own_column(
     store: Store, tmp_path: Path, generated: tuple[list[bytes], list[dict[str, Any]]]
 ) -> None:
-    """Before migration 0019 each member's state was kept inside ``counts``; the
+    """Before migration 0020 each member's state was kept inside ``counts``; the
     migration moves it to ``state`` as it was (byte for byte what a refresh writes now),
     leaves ``counts`` what a person reads, and the next incremental refresh equals a
     full one. A state that cannot be read is dropped: its member is counted again."""

@@ -117,7 +117,7 @@ QUESTION = INTENTS.index("question")
 PRAISE = INTENTS.index("praise")
 SECTION = "members:engagement"
 VERSION = 1
-"""Of what is kept: a refresh after a change of it is a full one (migration 0019 moved
+"""Of what is kept: a refresh after a change of it is a full one (migration 0020 moved
 the states to their own column as they were, so it stays 1)."""
 REACTED, BRAND, ASKS, TO_BRAND = 1, 2, 4, 8
 """Flags of a kept activity."""

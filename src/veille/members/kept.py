@@ -317,7 +317,7 @@ def load(
     return out
 
 
-# -- states kept inside ``counts`` before migration 0019 ----------------------------------
+# -- states kept inside ``counts`` before migration 0020 ----------------------------------
 SHOWN = ("kinds", "channels", "window")
 """What ``counts`` keeps for a person to read."""
 
@@ -355,7 +355,7 @@ def from_counts(counts: dict[str, Any]) -> Kept | None:
 
 
 def convert(conn: Connection, batch: int = 5000) -> int:
-    """Move the states kept inside ``counts`` to ``state`` (migration 0019), ``batch``
+    """Move the states kept inside ``counts`` to ``state`` (migration 0020), ``batch``
     rows at a time; return how many moved. A row whose state cannot be read keeps no
     state: its member is measured again from its history at the next step."""
     s = member_stats.c

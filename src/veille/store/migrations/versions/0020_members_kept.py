@@ -12,8 +12,8 @@ After each incremental step the onion and the top quarter place the measured mem
 among everyone: they now count the placed members per window activity in SQL, on a new
 index (window activity, segment, member), instead of reading every member's entry.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 """
 
 import sqlalchemy as sa
@@ -21,8 +21,8 @@ from alembic import op
 
 from veille.members import kept
 
-revision = "0019"
-down_revision = "0018"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
