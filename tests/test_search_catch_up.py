@@ -73,6 +73,30 @@ def test_a_keyword_search_finds_what_was_stored_without_the_steps_after_the_writ
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_page_takes_on_a_batch_at_most_and_does_not_wait_for_an_ingest(
+    store: Store, tmp_path: Path
+) -> None:
+    """A keyword search indexes a bounded part of a backlog (the ingest that made it
+    indexes the rest), and when another writer holds the store it searches the index
+    as it is instead of waiting for the writer to end."""
+    _ingest(store, tmp_path / "a.ndjson", _records(0, 40), steps=False)
+    assert search.catch_up(store.engine, batch=6, most=10) == 12  # whole batches
+    assert _behind(store) and len(_found(store, "message")) == 12
+    other = store.engine.connect()
+    try:
+        other.exec_driver_sql("BEGIN IMMEDIATE")  # a writer holds the store
+        assert search.catch_up(store.engine, batch=6, wait_ms=50) == 0
+        assert listing(store.engine, keyword="message") == []  # answered, not an error
+    finally:
+        other.exec_driver_sql("ROLLBACK")
+        other.close()
+    assert search.catch_up(store.engine, batch=6, wait_ms=50) == 40 - 12
+    _sound(store, complete=True)
+    with store.engine.connect() as conn:  # the connection's own patience is back
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 30_000
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_edits_and_deletes_before_the_catch_up_keep_the_index_sound(
     store: Store, tmp_path: Path
 ) -> None:

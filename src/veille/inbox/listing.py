@@ -113,8 +113,11 @@ def listing(
                                 ("intent", intent), ("sentiment", sentiment),
                                 ("segment", segment), ("keyword", needle)) if v}  # fmt: skip
     newest = (inbox_items.c.received_at.desc(), inbox_items.c.activity_id.desc())
-    if words:  # what was stored since the last ingest's steps (or by a bare write)
-        search.catch_up(engine)
+    if words:
+        # An ingest indexes what it stored before the inbox takes it in: what may be
+        # behind here is an edit or a bare write. A page indexes a batch at most, and
+        # does not wait on an ingest holding the store (it indexes all at its end).
+        search.catch_up(engine, most=search.CATCH_UP_BATCH, wait_ms=LOCK_WAIT_MS)
     with engine.connect() as conn:
         if before is not None:
             at = conn.execute(
@@ -216,6 +219,10 @@ def listing(
         )
         return [item_of(r) for r in rows]
 
+
+#: How long a keyword search waits for an ingest holding the store before it searches
+#: the index as it is (SQLite).
+LOCK_WAIT_MS: Final = 200
 
 #: Up to this many activities found by a keyword, a page lists them first (SQLite); a
 #: keyword found more often (5% of 1,000,000) fills a page within the newest few hundred.

@@ -49,7 +49,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from sqlalchemy import Connection, Engine, Integer, column, text
+from sqlalchemy.exc import OperationalError
 
+from veille.store.engine import BUSY_TIMEOUT_MS
 from veille.watch.queries import words as folded_words
 
 TABLE: Final = "activity_words"
@@ -185,22 +187,43 @@ def index_pending(conn: Connection, limit: int = CATCH_UP_BATCH) -> int:
     return done + int(new[0])
 
 
-def catch_up(engine: Engine, batch: int = CATCH_UP_BATCH) -> int:
+def catch_up(
+    engine: Engine,
+    batch: int = CATCH_UP_BATCH,
+    most: int | None = None,
+    wait_ms: int | None = None,
+) -> int:
     """Index every activity the index does not hold (SQLite), ``batch`` a transaction;
     how many. Run after an ingest's writes and before a keyword search; when nothing is
-    behind, one read."""
+    behind, one read. ``most``: stop after about that many (a page must not take on an
+    ingest's whole backlog). ``wait_ms``: give up, indexing nothing more, when another
+    writer holds the store longer than that (an ingest under way) instead of waiting
+    for it."""
     if engine.dialect.name != "sqlite":
         return 0
     with engine.connect() as conn:
         if not behind(conn):
             return 0
     done = 0
-    while True:
-        with engine.begin() as conn:
-            n = index_pending(conn, batch)
+    while most is None or done < most:
+        with engine.connect() as conn:
+            if wait_ms is not None:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms)}")
+                conn.commit()  # the pragma began SQLAlchemy's transaction: end it
+            try:
+                with conn.begin():
+                    n = index_pending(conn, batch)
+            except OperationalError as exc:
+                if wait_ms is None or "locked" not in str(exc):
+                    raise
+                return done
+            finally:
+                if wait_ms is not None:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         done += n
         if n < batch:
-            return done
+            break
+    return done
 
 
 def behind(conn: Connection) -> bool:
