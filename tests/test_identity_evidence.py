@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 
 from tests.test_members import _h, _member, _rec, _write
+from tests.words import letters
 from veille.members import resolve as res
 from veille.members.identity import name_like, score
 from veille.members.rarity import rare_name
@@ -94,11 +95,11 @@ def test_a_name_transliterated_two_ways_at_one_address_is_one_person() -> None:
 def _community() -> Iterator[tuple[str, dict[str, str]]]:
     # 2,000 people with names of their own (all F. Nom...): the counts' community.
     for i in range(2000):
-        word = _word(i)
+        word = letters(i)
         yield "blog", {"name": f"Fille{word} Nom{word}", "email": f"p{i}@example.org"}
     # Forty Martins on the blog, one of them Claire; and a cmartin on the social channel.
     for i in range(40):
-        first = "Claire" if i == 0 else f"Cara{_word(i)}"
+        first = "Claire" if i == 0 else f"Cara{letters(i)}"
         yield "blog", {"name": f"{first} Martin", "email": f"m{i}@example.org"}
     yield "social", {"username": "cmartin"}
     # Henriette Quellbrunn on the blog; an hquellbrunn on the social channel.
@@ -112,15 +113,6 @@ def _community() -> Iterator[tuple[str, dict[str, str]]]:
     yield "list", {"name": "Ottilie Wendtland", "email": "ow@example.net"}
     yield "list", {"name": "Ottilie Wendtland", "email": "ow+lists@example.net"}
     yield "forum", {"name": "Ottilie Wendtland", "username": "otti"}
-
-
-def _word(i: int) -> str:
-    out = ""
-    while True:
-        i, r = divmod(i, 26)
-        out += chr(97 + r)
-        if not i:
-            return out
 
 
 def test_handles_made_with_an_initial_in_a_store(db_url: str, tmp_path: Path) -> None:

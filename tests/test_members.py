@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from tests.words import letters
 from veille.cli import cli
 from veille.generate import GenerateConfig, generate
 from veille.members import resolve as res
@@ -264,7 +265,7 @@ def test_a_rare_name_on_two_channels_merges_and_a_name_two_people_carry_does_not
     tmp_path: Path,
 ) -> None:
     # 2,000 other people with names of their own: the community the counts come from.
-    records = [_rec(i, "blog", {"name": f"Fille{_letters(i)} Nom{_letters(i)}",
+    records = [_rec(i, "blog", {"name": f"Fille{letters(i)} Nom{letters(i)}",
                                 "email": f"p{i}@example.org"}) for i in range(2000)]  # fmt: skip
     # One Ottilie Vanbrugh, on the blog and (name order and accents aside) the forum.
     records.append(_rec(3000, "blog", {"name": "Ottilie Vanbrügh", "email": "ov@example.net"}))
@@ -288,16 +289,6 @@ def test_a_rare_name_on_two_channels_merges_and_a_name_two_people_carry_does_not
     assert len(ottavias | {_member(store, "blog", "e:oq@example.net")}) == 3
     assert _member(store, "social", "u:ovanbrugh") != ottilie
     store.close()
-
-
-def _letters(i: int) -> str:
-    """A word of letters only for ``i`` (name words are letters: "Fille" + "bcd")."""
-    out = ""
-    while True:
-        i, r = divmod(i, 26)
-        out += chr(97 + r)
-        if not i:
-            return out
 
 
 def test_a_merge_never_grows_a_member_past_the_cap(tmp_path: Path) -> None:
