@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 
 from tests.test_members import _h, _member, _rec, _write
 from tests.words import letters
+from veille.members import blocking
 from veille.members import resolve as res
 from veille.members.identity import name_like, score
 from veille.members.rarity import rare_name
@@ -22,7 +23,7 @@ from veille.store.schema import identity_keys
 NAMED = 3000  # identities with a full name in the community these holders describe
 
 
-def _holders(counts: dict[tuple[str, str], int] | None = None) -> res.Holders:
+def _holders(counts: dict[tuple[str, str], int] | None = None) -> blocking.Holders:
     """Holders of a community of ``NAMED`` named identities where only the pair holds
     each key, except the ``(kind, value): n`` counts given."""
     table = counts or {}
@@ -138,14 +139,16 @@ def test_a_store_keyed_by_an_older_version_is_keyed_again(tmp_path: Path) -> Non
     with store.engine.begin() as conn:
         # What a store keyed before initials were counted looks like.
         conn.execute(delete(identity_keys).where(identity_keys.c.kind == "initial"))
-        state.write(conn, res.KEYS, {"version": 1})
+        state.write(conn, blocking.KEYS, {"version": 1})
     again = res.resolve(store.engine)
     assert again.keyed == len(records) and again.merged == 0  # nothing new to merge
     with store.engine.connect() as conn:
         initials = conn.execute(
             select(func.count()).where(identity_keys.c.kind == "initial")
         ).scalar_one()
-        assert initials > 0 and state.read(conn, res.KEYS) == {"version": res.KEYS_VERSION}
+        assert initials > 0 and state.read(conn, blocking.KEYS) == {
+            "version": blocking.KEYS_VERSION
+        }
     assert res.resolve(store.engine).keyed == 0  # and once only
     store.close()
 

@@ -478,7 +478,7 @@ def holders(conn: Connection, handles: dict[str, int]) -> list[tuple[int, int, s
         return [(int(a), int(b), str(c), int(d)) for a, b, c, d in result]
     keyed = conn.execute(select(func.max(k.c.identity_id))).scalar()
     found: dict[int, tuple[int, int, str, int]] = {}
-    # keys are cut at 400 characters (resolve's _key_new_identities)
+    # keys are cut at 400 characters (blocking.key_new_identities)
     values = sorted({h[:400] for h in handles})
     for chunk in chunks(values):
         by_key = stmt.join(k, k.c.identity_id == i.c.id).where(

@@ -346,7 +346,7 @@ def score(
 
     ``name_clash`` is the community's share of identities whose full name another
     identity of the same channel also has: a measure of how often two different people
-    carry one name there (see :func:`veille.members.resolve.name_clash`). ``named_count`` is
+    carry one name there (see :func:`veille.members.blocking.name_clash`). ``named_count`` is
     how many identities have a full name: with it, a full name's rarity is read from
     how common its words are (:func:`rare_name`); ``everyone`` is how many identities
     there are, named or not (anyone may make a handle of a name they never show).

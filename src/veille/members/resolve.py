@@ -3,7 +3,8 @@ above a confidence, suggestions below it, and a manager's merges, rejections and
 unmerges, each one recorded.
 
 Runs after every ingest (:func:`resolve`, incremental: only identities not yet keyed
-are looked up, against everyone) and on demand (``veille members resolve``). Merging
+are looked up, against everyone; the keys and candidate pairs are
+:mod:`veille.members.blocking`'s) and on demand (``veille members resolve``). Merging
 only re-points ``identities.member_id``; the absorbed member row stays, empty, so the
 record of the merge can name it and an unmerge can give the identity back to it.
 
@@ -26,7 +27,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
-    case,
     delete,
     func,
     insert,
@@ -36,23 +36,21 @@ from sqlalchemy import (
 )
 
 from veille.members.activity import chunks
-from veille.members.identity import Handles, Verdict, blocking_keys, handles, score
+from veille.members.blocking import (
+    KEYS,
+    KEYS_VERSION,
+    Holders,
+    candidates,
+    clash,
+    key_new_identities,
+    keys_of,
+)
+from veille.members.identity import Handles, Verdict, handles, score
 from veille.store import state
 from veille.store.schema import identities, identity_keys, identity_pairs, members, merges
 from veille.store.writer import _insert
 
 AUTO = "auto"
-CLASH = "members:name-clash"  # the settings row keeping the last name_clash() count
-NO_KEYS = ("none", "")  # marks an identity keyed that has no usable handle
-# Keys kept to count how common a name word or a name-made handle is, not to pair.
-COUNTED_ONLY = frozenset(
-    {"none", "word", "namehandle", "chname", "chnamemail", "initial", "chuser"}
-)
-# The settings row saying which blocking keys the store holds: when
-# ``identity.blocking_keys`` changes (2: initials counted), every identity is keyed
-# again, so counts are never read from a mix of old and new keys.
-KEYS = "members:keys"
-KEYS_VERSION = 2
 
 
 class ResolveError(ValueError):
@@ -109,189 +107,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-# -- keys ------------------------------------------------------------------------------
-def _key_new_identities(conn: Connection, batch: int = 20_000) -> list[int]:
-    """Write the blocking keys of identities that have none yet; their ids."""
-    done = conn.execute(select(func.max(identity_keys.c.identity_id))).scalar() or 0
-    new: list[int] = []
-    while True:
-        rows = conn.execute(
-            select(
-                identities.c.id,
-                identities.c.channel_id,
-                identities.c.name,
-                identities.c.username,
-                identities.c.email,
-                identities.c.url,
-            )
-            .where(identities.c.id > done)
-            .order_by(identities.c.id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            return new
-        keys: list[dict[str, Any]] = []
-        for row in rows:
-            h = handles(*row)
-            found = blocking_keys(h) or {NO_KEYS}
-            keys.extend(
-                {"identity_id": h.id, "kind": kind, "value": value[:400]} for kind, value in found
-            )
-            new.append(h.id)
-        conn.execute(
-            _insert(conn, identity_keys).on_conflict_do_nothing(
-                index_elements=["identity_id", "kind", "value"]
-            ),
-            keys,
-        )
-        done = rows[-1][0]
-
-
-class Holders:
-    """How many identities hold each key. Counted all at once (a GROUP BY over every
-    key) when most identities are new; else counted for the keys asked, by index, and
-    kept: an ingest of a few thousand identities never scans millions of keys."""
-
-    def __init__(self, conn: Connection, everything: bool) -> None:
-        self.conn = conn
-        self.complete = everything
-        self.counts: dict[tuple[str, str], int] = {}
-        self.totals: dict[str, int] = {}
-        if everything:
-            counted = conn.execute(
-                select(identity_keys.c.kind, identity_keys.c.value, func.count())
-                .group_by(identity_keys.c.kind, identity_keys.c.value)
-                .having(func.count() > 1)
-            )
-            self.counts = {(kind, value): int(n) for kind, value, n in counted}
-
-    def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
-        """Count these keys in a few indexed queries."""
-        if self.complete:
-            return
-        by_kind: dict[str, list[str]] = {}
-        for kind, value in set(keys):
-            if (kind, value) not in self.counts:
-                by_kind.setdefault(kind, []).append(value)
-        for kind, values in by_kind.items():
-            for chunk in chunks(values, 2000):
-                found = dict.fromkeys(chunk, 0)
-                for value, n in self.conn.execute(
-                    select(identity_keys.c.value, func.count())
-                    .where(and_(identity_keys.c.kind == kind, identity_keys.c.value.in_(chunk)))
-                    .group_by(identity_keys.c.value)
-                ):
-                    found[value] = int(n)
-                self.counts.update(((kind, v), n) for v, n in found.items())
-
-    def total(self, kind: str) -> int:
-        """How many identities hold a key of ``kind`` (counted once, by index)."""
-        if kind not in self.totals:
-            self.totals[kind] = int(
-                self.conn.execute(
-                    select(func.count()).where(identity_keys.c.kind == kind)
-                ).scalar_one()
-            )
-        return self.totals[kind]
-
-    def __call__(self, kind: str, value: str) -> int:
-        n = self.counts.get((kind, value))
-        if n is None:
-            if self.complete:
-                return 1
-            self.prefetch([(kind, value)])
-            n = self.counts[(kind, value)]
-        return max(n, 1)
-
-
-def name_clash(conn: Connection) -> float:
-    """The share of identities with a full name that another identity of the same
-    channel also carries: how often different people share a name in this community
-    (one person rarely has two identities on one channel)."""
-    per_channel = (
-        select(identities.c.channel_id, identity_keys.c.value, func.count().label("n"))
-        .join(identities, identities.c.id == identity_keys.c.identity_id)
-        .where(identity_keys.c.kind == "name")
-        .group_by(identities.c.channel_id, identity_keys.c.value)
-        .subquery()
-    )
-    total, shared = conn.execute(
-        select(
-            func.sum(per_channel.c.n),
-            func.sum(case((per_channel.c.n > 1, per_channel.c.n), else_=0)),
-        )
-    ).one()
-    return float(shared or 0) / float(total) if total else 0.0
-
-
-def _keys_of(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str, str]]:
-    out: list[tuple[int, str, str]] = []
-    for chunk in chunks(sorted(ids), 5000):
-        out += [
-            (int(i), str(k), str(v))
-            for i, k, v in conn.execute(
-                select(
-                    identity_keys.c.identity_id, identity_keys.c.kind, identity_keys.c.value
-                ).where(identity_keys.c.identity_id.in_(chunk))
-            )
-        ]
-    return out
-
-
-def _clash(conn: Connection, recount: bool) -> float:
-    """:func:`name_clash`, counted again when most identities are new (or never was),
-    else the value kept from the last count: it moves slowly, and counting it reads
-    every name."""
-    kept = state.read(conn, CLASH)
-    if kept is not None and not recount:
-        return float(kept["name_clash"])
-    value = name_clash(conn)
-    state.write(conn, CLASH, {"name_clash": value})
-    return value
-
-
-def _candidates(
-    conn: Connection, new: Sequence[int], holders: Holders, cap: int, report: ResolveReport
-) -> set[tuple[int, int]]:
-    """Pairs of identities (one of them new) that share a key held by at most ``cap``."""
-    pairs: set[tuple[int, int]] = set()
-    if not new:
-        return pairs
-    first = min(new)
-    keys = [(i, k, v) for i, k, v in _keys_of(conn, new) if k not in COUNTED_ONLY]
-    holders.prefetch((k, v) for _, k, v in keys)
-    # The keys of new identities that others share (but not too many), then everyone
-    # holding them.
-    wanted: dict[tuple[str, str], list[int]] = {}
-    too_common: set[tuple[str, str]] = set()
-    for ident, kind, value in keys:
-        n = holders(kind, value)
-        if n > cap:
-            too_common.add((kind, value))
-        elif n > 1:
-            wanted.setdefault((kind, value), []).append(ident)
-    report.skipped_keys = len(too_common)
-    by_kind: dict[str, list[str]] = {}
-    for kind, value in wanted:
-        by_kind.setdefault(kind, []).append(value)
-    for kind, values in by_kind.items():
-        for chunk in chunks(values, 2000):
-            groups: dict[str, list[int]] = {}
-            for ident, value in conn.execute(
-                select(identity_keys.c.identity_id, identity_keys.c.value).where(
-                    and_(identity_keys.c.kind == kind, identity_keys.c.value.in_(chunk))
-                )
-            ):
-                groups.setdefault(value, []).append(ident)
-            for members_ in groups.values():
-                members_.sort()
-                for i, a in enumerate(members_):
-                    for b in members_[i + 1 :]:
-                        if b >= first:  # at least one side is new
-                            pairs.add((a, b))
-    return pairs
-
-
 # -- resolving ---------------------------------------------------------------------------
 def resolve(
     engine: Engine, rules: ResolveRules | None = None, *, full: bool = False
@@ -305,17 +120,17 @@ def resolve(
         if full or not kept or kept.get("version") != KEYS_VERSION:
             conn.execute(delete(identity_keys))
             state.write(conn, KEYS, {"version": KEYS_VERSION})
-        new = _key_new_identities(conn)
+        new = key_new_identities(conn)
         report.keyed = len(new)
         if not new:
             return report
         total = conn.execute(select(func.count()).select_from(identities)).scalar_one()
         holders = Holders(conn, everything=len(new) * 5 >= total)
-        pairs = _candidates(conn, new, holders, rules.block_cap, report)
+        pairs, report.skipped_keys = candidates(conn, new, holders, rules.block_cap)
         decided = _decided_pairs(conn, pairs)
         pairs -= decided
         report.pairs = len(pairs)
-        verdicts = _score(conn, pairs, holders, rules, _clash(conn, holders.complete))
+        verdicts = _score(conn, pairs, holders, rules, clash(conn, holders.complete))
         _apply(conn, verdicts, rules, report, by=AUTO)
     return report
 
@@ -356,7 +171,7 @@ def _score(
                 select(channels.c.id).where(channels.c.name.in_(rules.trusted_channels))
             )
         }
-    holders.prefetch((k, v) for _, k, v in _keys_of(conn, ids))
+    holders.prefetch((k, v) for _, k, v in keys_of(conn, ids))
     for chunk in chunks(ids, 5000):
         for row in conn.execute(
             select(
