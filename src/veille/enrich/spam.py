@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from veille.settings import SpamSettings
 
 THRESHOLD = 0.8
+COMMENT_KINDS = ("comment", "reply")
+"""Activities the comment model reads (``models/spam_comments``, trained by
+:mod:`veille.enrich.spamtraining`); every other kind, mail included, is read by the
+careful ``spam`` model, which learnt long messages with links as ham."""
+COMMENT_MODEL = "spam_comments"
 MODEL_REASON = 0.5
 DUPLICATE_MIN_CHARS = 40
 """Shorter texts ("Thanks!", "+1") are said twice by honest people."""
