@@ -255,7 +255,7 @@ def test_spam_reads_the_features_sentiment_hashed_and_decides_the_same() -> None
     its decisions are those of the model asked about each text on its own."""
     from tests.conftest import SEED
     from veille.enrich.sentiment import SentimentEnricher
-    from veille.enrich.spam import COMMENT_MODEL, SpamEnricher, score
+    from veille.enrich.spam import SpamEnricher, score
     from veille.enrich.textmodel import shipped, transform_shared
 
     block, comments = _origin_parts(SEED)
@@ -269,8 +269,7 @@ def test_spam_reads_the_features_sentiment_hashed_and_decides_the_same() -> None
     assert transform_shared(spam.features, list(texts)) is hashed  # kept from sentiment
     SpamEnricher().enrich(subjects)
     assert transform_shared(spam.features, texts) is hashed  # spam did not hash again
-    # The subjects are comments: the comment model reads them (tests/test_spam_comments.py).
-    alone = shipped(COMMENT_MODEL).predict_proba([s.html or s.text for s in subjects])[:, 1]
+    alone = spam.predict_proba([s.html or s.text for s in subjects])[:, 1]
     for s, p in zip(subjects, alone.tolist(), strict=True):
         assert s.result.spam_score == score(s.result.spam_reasons or [], p)
     assert subjects[0].result.spam and not any(s.result.spam for s in subjects[1:5])

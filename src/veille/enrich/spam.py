@@ -35,8 +35,11 @@ if TYPE_CHECKING:
 THRESHOLD = 0.8
 COMMENT_KINDS = ("comment", "reply")
 """Activities the comment model reads (``models/spam_comments``, trained by
-:mod:`veille.enrich.spamtraining`); every other kind, mail included, is read by the
-careful ``spam`` model, which learnt long messages with links as ham."""
+:mod:`veille.enrich.spamtraining`) when the community turns it on (``[spam]
+comment_model = true``); every other kind, mail included, is read by the careful
+``spam`` model, which learnt long messages with links as ham. Off by default: it
+catches more YouTube-like comment spam but calls more ordinary comments spam
+(docs/models.md)."""
 COMMENT_MODEL = "spam_comments"
 MODEL_REASON = 0.5
 DUPLICATE_MIN_CHARS = 40
@@ -98,10 +101,12 @@ class SpamEnricher(Enricher):
         *,
         learned: bool = True,
         spam: SpamSettings | None = None,
+        comment_model: bool = False,
     ) -> None:
-        """``spam`` (the community's settings) gives ``rules`` and ``learned`` at once."""
+        """``spam`` (the community's settings) gives ``rules``, ``learned`` and
+        ``comment_model`` at once."""
         if spam is not None:
-            rules, learned = spam.rules, spam.learned
+            rules, learned, comment_model = spam.rules, spam.learned, spam.comment_model
         rules = rules or SpamRules()
         if lessons is not None and (lessons.spam_hosts or lessons.spam_emails):
             rules = replace(
@@ -113,11 +118,15 @@ class SpamEnricher(Enricher):
         self.lessons = lessons
         self.learned = learned
         """Off: the rules alone decide."""
+        self.comment_model = comment_model
+        """On: comments and replies are read by the comment model (off by default: see
+        :data:`COMMENT_KINDS`)."""
 
     def load(self) -> None:
         if self.learned:
             model("spam", self.lessons)
-            model(COMMENT_MODEL, self.lessons, taught="spam")
+            if self.comment_model:
+                model(COMMENT_MODEL, self.lessons, taught="spam")
 
     def _probabilities(self, subjects: Sequence[Subject]) -> list[float]:
         """The models' spam probability of each subject: the comment model's for comments
@@ -126,7 +135,7 @@ class SpamEnricher(Enricher):
         read (hashed once); the few with markup are read again as markup."""
         careful = model("spam", self.lessons)
         hashed = transform_shared(careful.features, [s.text for s in subjects])
-        short = np.array([s.kind in COMMENT_KINDS for s in subjects])
+        short = np.array([self.comment_model and s.kind in COMMENT_KINDS for s in subjects])
         out = np.zeros(len(subjects))
         for chosen, m in ((~short, careful), (short, None)):
             if not chosen.any():

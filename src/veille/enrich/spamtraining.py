@@ -267,8 +267,9 @@ def comment_card(
     lines = [
         f"# {COMMENT_MODEL} model",
         "",
-        "Classes: ham, spam. Read for comments and replies only (posts, pages, mail and "
-        "chat messages are read by the `spam` model).",
+        "Classes: ham, spam. Read for comments and replies only, when a community turns it "
+        "on (`[spam] comment_model = true`; posts, pages, mail and chat messages, and "
+        "everything by default, are read by the `spam` model).",
         f"Candidate `{info['candidate']}`: the mean of the logits of "
         f"{len(info['parts']) if isinstance(info['parts'], list) else 1} logistic "
         f"regression(s) over hashed features (`veille.enrich.textmodel`): {features}, "
