@@ -20,6 +20,7 @@ rule layer's lists and limits
     allowed_languages = ["fr", "en"]    # empty: every language is welcome
     flood_seconds = 15
     learned = true                      # false: the rules alone decide
+    comment_model = false               # true: comments and replies read by their own model
 
 A file is checked whole before anything is stored: an unknown section or key, a value
 of the wrong type or a regular expression that does not compile is an error naming the
@@ -66,13 +67,16 @@ class SpamSettings:
     rules: SpamRules = field(default_factory=SpamRules)
     history: HistoryRules = field(default_factory=HistoryRules)
     learned: bool = True
+    comment_model: bool = False
+    """Comments and replies read by the comment spam model (docs/models.md, "a model for
+    comments and replies"): more YouTube-like link spam caught, more false alarms."""
 
 
 _LISTS = {"link_kinds", "moderation_keys", "disallowed_keys", "patterns", "allowed_languages",
           "flood_kinds", "duplicate_kinds", "new_author_kinds"}  # fmt: skip
 _SETS = {"spam_hosts", "spam_emails"}
 _INTS = {"max_links", "flood_seconds"}
-_BOOLS = {"learned"}
+_BOOLS = {"learned", "comment_model"}
 
 
 def _spam_keys() -> set[str]:
@@ -129,6 +133,7 @@ def spam_from(values: dict[str, Any]) -> SpamSettings:
         rules=SpamRules(**{k: convert(k, v) for k, v in values.items() if k in rules}),
         history=HistoryRules(**{k: convert(k, v) for k, v in values.items() if k in history}),
         learned=bool(values.get("learned", True)),
+        comment_model=bool(values.get("comment_model", False)),
     )
 
 
@@ -361,6 +366,7 @@ def show(store: Store) -> dict[str, dict[str, Any]]:
                 sorted(v) if isinstance(v, frozenset) else list(v) if isinstance(v, tuple) else v
             )
     values["learned"] = current.learned
+    values["comment_model"] = current.comment_model
     resolve_rules, flag_rules = identity_rules(store)
     found: dict[str, Any] = {}
     for rules in (resolve_rules, flag_rules):

@@ -74,8 +74,16 @@ def _measure(data: Path) -> Any:
     from veille.enrich import language
 
     report = dict(_training().evaluate_all(data))
+    report["spam_comments"] = _spamtraining().evaluate_comment_spam(data)
     report["language"] = language.evaluate(data)
     return report
+
+
+def _spamtraining() -> Any:
+    _training()  # the same dependencies, the same message when they are missing
+    from veille.enrich import spamtraining
+
+    return spamtraining
 
 
 @models.command("eval")
@@ -101,6 +109,9 @@ def train(data: Path, out: Path | None) -> None:
     report = _measure(data)
     options = {} if out is None else {"out_dir": out}
     trained = training.train_all(data, report=report, **options)
+    trained["spam_comments"] = _spamtraining().train_comment_model(
+        data, report=report["spam_comments"], **options
+    )
     click.echo(report_text(report))
     for name, t in trained.items():
         click.echo(f"{name}: {t['path']} ({t['bytes']:,} bytes, {t['seconds']:.0f} s)")
@@ -123,6 +134,22 @@ def report_text(report: Any) -> str:
         f"  false alarms: {spam['false_alarms_mail']:.2%} of {spam['mail_held_out']:,} held-out "
         f"mailing-list messages, {spam['false_alarms_sites']:.2%} of {spam['sites']:,} site contents"
     )
+    comments = report.get("spam_comments")
+    if comments:
+        lines.append("spam, comments and replies: F1 by nested leave-one-video-out")
+        for f in comments["folds"]:
+            lines.append(
+                f"  {f['video']:<10} F1 {f['f1']:.4f}  precision {f['precision']:.4f}  "
+                f"recall {f['recall']:.4f}  (chosen inside: {f['chosen']})"
+            )
+        lines.append(
+            f"  mean       F1 {comments['mean_f1']:.4f}  (shipped candidate: {comments['chosen']})"
+        )
+        lines.append(
+            f"  false alarms: {comments['false_alarms_comments']:.2%} of "
+            f"{comments['comments']} site comments and replies (careful model: "
+            f"{comments['false_alarms_comments_careful']:.2%})"
+        )
     sentiment = report["sentiment"]
     lines.append(f"sentiment: macro-F1 on the held-out {sentiment['held_out']}")
     for code, value in sentiment["macro_f1"].items():

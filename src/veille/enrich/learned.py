@@ -47,21 +47,24 @@ _TAUGHT_KEEP = 4
 """Taught models kept per process (a long-running worker sees lessons change)."""
 
 
-def model(name: str, lessons: Lessons | None = None) -> TextModel:
-    """The model ``name`` (``spam`` or ``sentiment``) with ``lessons`` learnt."""
+def model(name: str, lessons: Lessons | None = None, taught: str | None = None) -> TextModel:
+    """The model ``name`` (``spam``, ``spam_comments`` or ``sentiment``) with the
+    ``lessons`` of model ``taught`` (by default its own) learnt: the comment spam model
+    learns the managers' spam labels as the careful one does."""
     base = _SHIPPED.get(name)
     if base is None:
         base = _SHIPPED[name] = shipped(name)
-    taught = lessons.of(name) if lessons is not None else ()
-    if not taught:
+    kind = taught or name
+    lessons_of = lessons.of(kind) if lessons is not None else ()
+    if not lessons_of:
         return base
     assert lessons is not None
-    key = (name, lessons.fingerprint(name))
+    key = (name, lessons.fingerprint(kind))
     found = _TAUGHT.get(key)
     if found is None:
         found = copy.deepcopy(base)  # a copy of its own: learning changes a model in place
         known = set(found.classes)
-        usable = [(t, y) for t, y in taught if y in known]
+        usable = [(t, y) for t, y in lessons_of if y in known]
         if usable:
             found.learn([t for t, _ in usable], [y for _, y in usable])
         while len(_TAUGHT) >= _TAUGHT_KEEP:

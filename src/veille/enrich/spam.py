@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
+
 from veille.enrich import Enricher, Subject
 from veille.enrich.learned import Lessons, model
 from veille.enrich.spamrules import SpamRules, links
@@ -31,6 +33,14 @@ if TYPE_CHECKING:
     from veille.settings import SpamSettings
 
 THRESHOLD = 0.8
+COMMENT_KINDS = ("comment", "reply")
+"""Activities the comment model reads (``models/spam_comments``, trained by
+:mod:`veille.enrich.spamtraining`) when the community turns it on (``[spam]
+comment_model = true``); every other kind, mail included, is read by the careful
+``spam`` model, which learnt long messages with links as ham. Off by default: it
+catches more YouTube-like comment spam but calls more ordinary comments spam
+(docs/models.md)."""
+COMMENT_MODEL = "spam_comments"
 MODEL_REASON = 0.5
 DUPLICATE_MIN_CHARS = 40
 """Shorter texts ("Thanks!", "+1") are said twice by honest people."""
@@ -91,10 +101,12 @@ class SpamEnricher(Enricher):
         *,
         learned: bool = True,
         spam: SpamSettings | None = None,
+        comment_model: bool = False,
     ) -> None:
-        """``spam`` (the community's settings) gives ``rules`` and ``learned`` at once."""
+        """``spam`` (the community's settings) gives ``rules``, ``learned`` and
+        ``comment_model`` at once."""
         if spam is not None:
-            rules, learned = spam.rules, spam.learned
+            rules, learned, comment_model = spam.rules, spam.learned, spam.comment_model
         rules = rules or SpamRules()
         if lessons is not None and (lessons.spam_hosts or lessons.spam_emails):
             rules = replace(
@@ -106,26 +118,44 @@ class SpamEnricher(Enricher):
         self.lessons = lessons
         self.learned = learned
         """Off: the rules alone decide."""
+        self.comment_model = comment_model
+        """On: comments and replies are read by the comment model (off by default: see
+        :data:`COMMENT_KINDS`)."""
 
     def load(self) -> None:
         if self.learned:
             model("spam", self.lessons)
+            if self.comment_model:
+                model(COMMENT_MODEL, self.lessons, taught="spam")
+
+    def _probabilities(self, subjects: Sequence[Subject]) -> list[float]:
+        """The models' spam probability of each subject: the comment model's for comments
+        and replies, the careful model's for the rest. Both read what a reader sees (the
+        text, with the links of the markup) through the features the sentiment model
+        read (hashed once); the few with markup are read again as markup."""
+        careful = model("spam", self.lessons)
+        hashed = transform_shared(careful.features, [s.text for s in subjects])
+        short = np.array([self.comment_model and s.kind in COMMENT_KINDS for s in subjects])
+        out = np.zeros(len(subjects))
+        for chosen, m in ((~short, careful), (short, None)):
+            if not chosen.any():
+                continue
+            if m is None:
+                m = model(COMMENT_MODEL, self.lessons, taught="spam")
+            column = m.classes.index("spam")
+            proba = m.predict_proba(hashed)[:, column]
+            marked = [i for i, s in enumerate(subjects) if s.html and chosen[i]]
+            if marked:
+                proba[marked] = m.predict_proba([subjects[i].html or "" for i in marked])[:, column]
+            out[chosen] = proba[chosen]
+        return out.tolist()
 
     def enrich(self, subjects: Sequence[Subject]) -> None:
         if not subjects:
             return
         probabilities = [0.0] * len(subjects)
         if self.learned:
-            m = model("spam", self.lessons)
-            column = m.classes.index("spam")
-            # The model reads what a reader sees: the text, with the links of the markup.
-            # The texts' features are those the sentiment model read (hashed once); the
-            # few with markup are read again as markup.
-            proba = m.predict_proba(transform_shared(m.features, [s.text for s in subjects]))
-            marked = [i for i, s in enumerate(subjects) if s.html]
-            if marked:
-                proba[marked] = m.predict_proba([subjects[i].html or "" for i in marked])
-            probabilities = proba[:, column].tolist()
+            probabilities = self._probabilities(subjects)
         for s, p in zip(subjects, probabilities, strict=True):
             reasons = self.rules.check(
                 s.text,
