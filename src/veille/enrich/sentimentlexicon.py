@@ -14,9 +14,12 @@ turns them into two *lexicon columns* over the model's own hashed buckets:
 
 A text's lexicon feature is then its hashed features times the column, which is
 linear: the logistic regression learns one weight per class for it, and that weight
-times the column folds into the ordinary weight matrix (:func:`fold`). The shipped
-model is a plain :class:`~veille.enrich.textmodel.TextModel`: predicting costs nothing
-more, and nothing of the lexicon is kept but its effect on the weights.
+times the column folds into the ordinary weight matrix (``training.fit_matrix``). A
+model trained so is a plain :class:`~veille.enrich.textmodel.TextModel`: predicting
+costs nothing more, and nothing of the lexicon is kept but its effect on the weights.
+
+It is a candidate of the sentiment tuning ("VADER lexicon"), not part of the shipped
+recipe: in cross-validation it did not beat it (docs/models.md, 2026-11-24).
 """
 
 from __future__ import annotations
