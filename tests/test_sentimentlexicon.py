@@ -3,6 +3,7 @@ hashed weights, so that the shipped model needs nothing more to predict."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -73,3 +74,30 @@ def test_texts_the_lexicon_features_cannot_misread() -> None:
     columns = sentimentlexicon.columns(Features(bits=12))
     x = training.design_matrix(Features(bits=12), ["", "😀" * 1000, "\ud800 x", "x" * 100_000])
     assert np.isfinite(x @ columns).all()
+
+
+def test_measuring_one_candidate_again_keeps_the_others_figures(tmp_path: Path) -> None:
+    def result(mean: float) -> training.TuneResult:
+        return training.TuneResult(
+            settings={}, macro_f1={"en": mean}, mean_macro_f1=mean, standard_error=0.01
+        )
+
+    def report(when: str, **candidates: float) -> training.TuneReport:
+        return training.TuneReport(
+            protocol="5-fold", folds=5, seed=1, measured_at=when, seconds=10.0,
+            candidates={n: result(m) for n, m in candidates.items()},
+            best=max(candidates, key=candidates.__getitem__),
+        )  # fmt: skip
+
+    path = tmp_path / "tuning.json"
+    assert training.merge_tuning(path, report("t2", lexicon=0.5)) == report("t2", lexicon=0.5)
+    path.write_text(json.dumps(report("t1", shipped=0.57, c1=0.56)), encoding="utf-8")
+    merged = training.merge_tuning(path, report("t2", lexicon=0.5))
+    assert list(merged["candidates"]) == ["shipped", "c1", "lexicon"]
+    assert merged["best"] == "shipped"
+    assert merged["measured_at"] == "t2 for lexicon, t1 for the others"
+    assert merged["seconds"] == 20.0
+    again = training.merge_tuning(path, report("t3", c1=0.58))
+    assert again["best"] == "c1" and again["candidates"]["c1"]["mean_macro_f1"] == 0.58
+    other = report("t3", c1=0.58) | {"seed": 2}
+    assert training.merge_tuning(path, other) == other  # another protocol: not mixed

@@ -749,7 +749,10 @@ def merge_tuning(path: Path, new: TuneReport) -> TuneReport:
         seed=new["seed"],
         candidates=candidates,
         best=max(candidates, key=lambda n: candidates[n]["mean_macro_f1"]),
-        measured_at=new["measured_at"],
+        measured_at=(  # when each was measured, as the model card quotes it
+            f"{new['measured_at']} for {', '.join(new['candidates'])}, "
+            f"{old['measured_at'].split(' for ')[0]} for the others"
+        ),
         seconds=old["seconds"] + new["seconds"],
     )
 
