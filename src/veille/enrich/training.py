@@ -248,6 +248,13 @@ class Recipe:
     balanced: bool = False
     """Weigh the classes equally, so that adding data of one class to the mix does not
     move the model's prior."""
+    lexicon: bool = False
+    """Learn a weight per class for VADER's lexicon columns and fold it into the weights
+    (:mod:`veille.enrich.sentimentlexicon`; naive-Bayes recipes only)."""
+
+    def __post_init__(self) -> None:
+        if self.lexicon and not self.naive_bayes:
+            raise ValueError(f"recipe {self.name}: the lexicon prior needs naive_bayes")
 
     def weights_of(self, data: Labelled) -> F64:
         table = dict(self.group_weights)
@@ -318,18 +325,37 @@ def fit_matrix(
     # into the weights, so the model reads the same features as any other.
     seen = x.copy()
     seen.data[:] = 1.0
+    columns, extra = _lexicon(recipe, x)
     rows, biases = [], []
     for k in range(len(recipe.classes)):
         pos = y == k
         p = np.asarray(seen[pos].T @ w[pos]).ravel() + 1.0
         q = np.asarray(seen[~pos].T @ w[~pos]).ravel() + 1.0
         ratio = np.log(p / p.sum()) - np.log(q / q.sum())
+        scaled = x @ sparse.diags(ratio)
+        if extra is not None:
+            scaled = sparse.hstack([scaled, extra], format="csr")
         clf = LogisticRegression(C=recipe.c, max_iter=3000)
-        clf.fit(x @ sparse.diags(ratio), pos.astype(int), sample_weight=w)
-        rows.append(clf.coef_[0] * ratio)
+        clf.fit(scaled, pos.astype(int), sample_weight=w)
+        coef = clf.coef_[0]
+        row = coef[: x.shape[1]] * ratio
+        if columns is not None:  # the lexicon's weights fold into the buckets' own
+            row = row + columns @ coef[x.shape[1] :]
+        rows.append(row)
         biases.append(float(clf.intercept_[0]))
     weights: F32 = np.asarray(rows, dtype=np.float32)
     return TextModel(recipe.classes, recipe.features, weights, np.array(biases), info=info)
+
+
+def _lexicon(recipe: Recipe, x: Any) -> tuple[F64 | None, Any]:
+    """The lexicon columns (buckets x 2) of ``recipe`` and the texts' values on them, or
+    ``(None, None)`` when the recipe reads no lexicon."""
+    if not recipe.lexicon:
+        return None, None
+    from veille.enrich import sentimentlexicon
+
+    columns = sentimentlexicon.columns(recipe.features)
+    return columns, sparse.csr_matrix(x @ columns)
 
 
 # -- measuring -----------------------------------------------------------------------
@@ -615,6 +641,7 @@ def sentiment_candidates() -> dict[str, Recipe]:
         "extra sets 0.1": extras(0.1),
         "extra sets 1.0": extras(1.0),
         "balanced classes": replace(base, balanced=True),
+        "VADER lexicon": replace(base, lexicon=True),
     }
 
 
@@ -683,6 +710,7 @@ def tune_sentiment(
                 "c": recipe.c,
                 "naive_bayes": recipe.naive_bayes,
                 "balanced": recipe.balanced,
+                "lexicon": recipe.lexicon,
                 "group_weights": dict(recipe.group_weights),
                 "features": recipe.features.to_json(),
             },
@@ -702,6 +730,30 @@ def tune_sentiment(
         best=max(results, key=lambda n: results[n]["mean_macro_f1"]),
         measured_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         seconds=time.perf_counter() - started,
+    )
+
+
+def merge_tuning(path: Path, new: TuneReport) -> TuneReport:
+    """``new``'s candidates added to (or replacing theirs in) the tuning file at ``path``,
+    when it was measured by the same protocol; the best is chosen again among all."""
+    if not path.is_file():
+        return new
+    old: TuneReport = json.loads(path.read_text(encoding="utf-8"))
+    if (old["protocol"], old["folds"], old["seed"]) != (new["protocol"], new["folds"], new["seed"]):
+        return new
+    candidates = {n: r for n, r in old["candidates"].items() if n not in new["candidates"]}
+    candidates |= new["candidates"]
+    return TuneReport(
+        protocol=new["protocol"],
+        folds=new["folds"],
+        seed=new["seed"],
+        candidates=candidates,
+        best=max(candidates, key=lambda n: candidates[n]["mean_macro_f1"]),
+        measured_at=(  # when each was measured, as the model card quotes it
+            f"{new['measured_at']} for {', '.join(new['candidates'])}, "
+            f"{old['measured_at'].split(' for ')[0]} for the others"
+        ),
+        seconds=old["seconds"] + new["seconds"],
     )
 
 
@@ -747,6 +799,10 @@ def train_all(
             "balanced": recipe.balanced,
             "group_weights": dict(recipe.group_weights),
         }
+        if recipe.lexicon:
+            from veille.enrich.sentimentlexicon import PROVENANCE
+
+            info["lexicon"] = PROVENANCE
         path = fit(recipe, data, info).save(out_dir / recipe.name)
         licences = data_licences(data_dir, SOURCES[recipe.name])
         card = model_card(recipe, info, licences, path.stat().st_size, report)
@@ -862,6 +918,11 @@ def model_card(
             if recipe.naive_bayes
             else "."
         ),
+        *(
+            [f"Lexicon prior folded into the weights: {info['lexicon']} (see below)."]
+            if "lexicon" in info
+            else []
+        ),
         f"File: `{recipe.name}.npz` ({size:,} bytes) and `{recipe.name}.json`.",
         "",
         f"Trained {info['trained_at']} with `{info['command']}`.",
@@ -880,14 +941,23 @@ def model_card(
 
 
 def main(argv: Sequence[str]) -> None:
-    """``python -m veille.enrich.training eval|train|tune [DATA_DIR]``: what ``veille
-    models`` runs, printed as JSON (``train`` measures first, for the model cards).
-    ``tune`` compares the sentiment candidates by cross-validation inside the training
-    data (slow: some minutes a candidate) and writes ``models/sentiment.tuning.json``."""
+    """``python -m veille.enrich.training eval|train|tune [DATA_DIR [CANDIDATE ...]]``:
+    what ``veille models`` runs, printed as JSON (``train`` measures first, for the
+    model cards). ``tune`` compares the sentiment candidates by cross-validation inside
+    the training data (slow: some minutes a candidate) and writes
+    ``models/sentiment.tuning.json``; naming candidates measures only those and keeps
+    the file's figures for the others."""
     command = argv[0] if argv else "eval"
     data_dir = Path(argv[1]) if len(argv) > 1 else Path.cwd().parent / "shared" / "data"
     if command == "tune":
-        tuned = tune_sentiment(data_dir)
+        names = argv[2:]
+        everything = sentiment_candidates()
+        unknown = sorted(set(names) - everything.keys())
+        if unknown:
+            raise SystemExit(f"no such candidate: {', '.join(unknown)}; known: {list(everything)}")
+        tuned = tune_sentiment(data_dir, {n: everything[n] for n in names} or None)
+        if names:  # measured again: these candidates; the file keeps the others' figures
+            tuned = merge_tuning(MODELS_DIR / TUNING_FILE, tuned)
         text = json.dumps(tuned, indent=2) + "\n"
         (MODELS_DIR / TUNING_FILE).write_text(text, encoding="utf-8")
         print(text, end="")
