@@ -28,6 +28,15 @@ COUNTED_ONLY = frozenset(
 # again, so counts are never read from a mix of old and new keys.
 KEYS = "members:keys"
 KEYS_VERSION = 2
+# What :func:`veille.members.identity.handles` reads of an identity, in its order.
+HANDLE_COLUMNS = (
+    identities.c.id,
+    identities.c.channel_id,
+    identities.c.name,
+    identities.c.username,
+    identities.c.email,
+    identities.c.url,
+)
 
 
 def key_new_identities(conn: Connection, batch: int = 20_000) -> list[int]:
@@ -36,14 +45,7 @@ def key_new_identities(conn: Connection, batch: int = 20_000) -> list[int]:
     new: list[int] = []
     while True:
         rows = conn.execute(
-            select(
-                identities.c.id,
-                identities.c.channel_id,
-                identities.c.name,
-                identities.c.username,
-                identities.c.email,
-                identities.c.url,
-            )
+            select(*HANDLE_COLUMNS)
             .where(identities.c.id > done)
             .order_by(identities.c.id)
             .limit(batch)

@@ -37,6 +37,7 @@ from sqlalchemy import (
 
 from veille.members.activity import chunks
 from veille.members.blocking import (
+    HANDLE_COLUMNS,
     KEYS,
     KEYS_VERSION,
     Holders,
@@ -173,16 +174,7 @@ def _score(
         }
     holders.prefetch((k, v) for _, k, v in keys_of(conn, ids))
     for chunk in chunks(ids, 5000):
-        for row in conn.execute(
-            select(
-                identities.c.id,
-                identities.c.channel_id,
-                identities.c.name,
-                identities.c.username,
-                identities.c.email,
-                identities.c.url,
-            ).where(identities.c.id.in_(chunk))
-        ):
+        for row in conn.execute(select(*HANDLE_COLUMNS).where(identities.c.id.in_(chunk))):
             found[row[0]] = handles(*row)
 
     named = holders.total("name")
