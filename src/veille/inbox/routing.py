@@ -34,7 +34,7 @@ from veille.store.schema import (
     member_stats,
     members,
 )
-from veille.store.writer import _insert
+from veille.store.writer import dialect_insert
 
 SECTION: Final = "routing"
 NOT_ITEMS: Final = ("reaction",)
@@ -299,7 +299,7 @@ def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, 
     fresh = [r for r in rows if r["activity_id"] not in existing]
     for i in range(0, len(fresh), 5000):
         conn.execute(
-            _insert(conn, inbox_items).on_conflict_do_nothing(index_elements=["activity_id"]),
+            dialect_insert(conn, inbox_items).on_conflict_do_nothing(index_elements=["activity_id"]),
             fresh[i : i + 5000],
         )
     return fresh

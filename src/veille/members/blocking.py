@@ -15,7 +15,7 @@ from veille.members.activity import chunks
 from veille.members.identity import blocking_keys, handles
 from veille.store import state
 from veille.store.schema import identities, identity_keys
-from veille.store.writer import _insert
+from veille.store.writer import dialect_insert
 
 CLASH = "members:name-clash"  # the settings row keeping the last name_clash() count
 NO_KEYS = ("none", "")  # marks an identity keyed that has no usable handle
@@ -61,7 +61,7 @@ def key_new_identities(conn: Connection, batch: int = 20_000) -> list[int]:
             )
             new.append(h.id)
         conn.execute(
-            _insert(conn, identity_keys).on_conflict_do_nothing(
+            dialect_insert(conn, identity_keys).on_conflict_do_nothing(
                 index_elements=["identity_id", "kind", "value"]
             ),
             keys,

@@ -49,7 +49,7 @@ from veille.members.blocking import (
 from veille.members.identity import Handles, Verdict, handles, score
 from veille.store import state
 from veille.store.schema import identities, identity_keys, identity_pairs, members, merges
-from veille.store.writer import _insert
+from veille.store.writer import dialect_insert
 
 AUTO = "auto"
 
@@ -342,7 +342,7 @@ def _sizes(conn: Connection, member_ids: set[int]) -> dict[int, int]:
 def _write_pairs(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    stmt = _insert(conn, identity_pairs)
+    stmt = dialect_insert(conn, identity_pairs)
     stmt = stmt.on_conflict_do_update(
         index_elements=["identity_a", "identity_b"],
         set_={

@@ -33,7 +33,7 @@ class BatchCounts:
     unchanged: int = 0
 
 
-def _insert(conn: Connection, table: Any) -> Any:
+def dialect_insert(conn: Connection, table: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT on both SQLite and PostgreSQL."""
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
@@ -61,7 +61,7 @@ class Writer:
             return cached
         found = conn.execute(select(channels.c.id).where(channels.c.name == name)).scalar()
         if found is None:
-            stmt = _insert(conn, channels).values(
+            stmt = dialect_insert(conn, channels).values(
                 name=name, platform=platform, url=url, created_at=_now()
             )
             if conn.dialect.name in ("sqlite", "postgresql"):
@@ -119,7 +119,7 @@ class Writer:
                         "created_at": now,
                     }
                 )
-            stmt = _insert(conn, identities).on_conflict_do_nothing(
+            stmt = dialect_insert(conn, identities).on_conflict_do_nothing(
                 index_elements=["channel_id", "key"]
             )
             result = conn.execute(
@@ -385,7 +385,7 @@ class Writer:
                 "last_seen_at": now,
             }
         with self.engine.begin() as conn:
-            stmt = _insert(conn, quarantine)
+            stmt = dialect_insert(conn, quarantine)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["key"],
                 set_={"last_seen_at": stmt.excluded.last_seen_at, "run_id": stmt.excluded.run_id},
@@ -402,7 +402,7 @@ def _insert_activities(conn: Connection, rows: list[dict[str, Any]]) -> None:
     reads back) and handed to the driver. Other databases go through SQLAlchemy.
     """
     if conn.dialect.name != "sqlite":
-        stmt = _insert(conn, activities).on_conflict_do_nothing(
+        stmt = dialect_insert(conn, activities).on_conflict_do_nothing(
             index_elements=["channel_id", "native_id"]
         )
         conn.execute(stmt, rows)
@@ -493,7 +493,7 @@ def insert_or_update(conn: Connection, table: Any, rows: list[dict[str, Any]], *
     """Insert ``rows`` into ``table``, replacing the rows with the same ``key``."""
     if not rows:
         return
-    stmt = _insert(conn, table)
+    stmt = dialect_insert(conn, table)
     columns = [c for c in rows[0] if c != key]
     conn.execute(
         stmt.on_conflict_do_update(
