@@ -24,15 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
-from veille.enrich import textmodel, training
+from veille.enrich import datasets, textmodel, training
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 N = 100_000
 
 
 def tweets(n: int) -> list[str]:
-    pool = training.load_tweeteval(DATA, "test").texts
-    for part in training.load_umsab(DATA, "train").values():
+    pool = datasets.load_tweeteval(DATA, "test").texts
+    for part in datasets.load_umsab(DATA, "train").values():
         pool += part.texts
     return list(itertools.islice(itertools.cycle(pool), n))
 
@@ -102,9 +102,9 @@ def vader() -> None:
         return "positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral"
 
     scores = {}
-    for code, part in training.load_umsab(DATA, "val").items():
+    for code, part in datasets.load_umsab(DATA, "val").items():
         predicted = [label(t) for t in part.texts]
-        scores[code] = training.macro_f1(part.labels, predicted, training.SENTIMENT_CLASSES)
+        scores[code] = training.macro_f1(part.labels, predicted, datasets.SENTIMENT_CLASSES)
         print(f"VADER macro-F1 {code}: {scores[code]:.4f}")
     print(f"VADER mean macro-F1 over the 8 languages: {np.mean(list(scores.values())):.4f}")
     texts = tweets(10_000)
@@ -115,7 +115,7 @@ def vader() -> None:
 
 
 def nested() -> None:
-    videos = training.load_youtube(DATA)
+    videos = datasets.load_youtube(DATA)
     grid = [
         (ngrams, c)
         for ngrams in ((1, 2, 3, 4, 5), (2, 3, 4), (2, 3, 4, 5), (3, 4, 5))
@@ -124,10 +124,10 @@ def nested() -> None:
 
     def f1(setting: tuple[tuple[int, ...], float], train: list[str], test: str) -> float:
         recipe = training.Recipe(
-            "yt", training.SPAM_CLASSES, textmodel.Features(char_ngrams=setting[0]),
+            "yt", datasets.SPAM_CLASSES, textmodel.Features(char_ngrams=setting[0]),
             setting[1], False, (),
         )  # fmt: skip
-        model = training.fit(recipe, training.Labelled.join([videos[v] for v in train]))
+        model = training.fit(recipe, datasets.Labelled.join([videos[v] for v in train]))
         return training.f1_score(videos[test].labels, model.predict(videos[test].texts), "spam")
 
     outer = []

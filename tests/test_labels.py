@@ -201,11 +201,11 @@ def test_a_few_dozen_labels_teach_the_community_its_own_spam(
     saw any (trained here on YouTube comments alone) and misses most of its spam. A
     manager labels the model's mistakes as they come, 40 of them; the next messages,
     never seen, are caught far more often, and the ham stays ham."""
-    from veille.enrich import learned, training
+    from veille.enrich import datasets, learned, training
 
-    recipe = training.Recipe("yt", training.SPAM_CLASSES, training.SHARED_FEATURES, 30.0, False, ())
+    recipe = training.Recipe("yt", datasets.SPAM_CLASSES, training.SHARED_FEATURES, 30.0, False, ())
     youtube = training.fit(
-        recipe, training.Labelled.join(list(training.load_youtube(data_dir).values()))
+        recipe, datasets.Labelled.join(list(datasets.load_youtube(data_dir).values()))
     )
     monkeypatch.setattr(learned, "_SHIPPED", {"spam": youtube})
     monkeypatch.setattr(learned, "_TAUGHT", {})

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from veille.enrich import sentimentlexicon, training
+from veille.enrich import datasets, sentimentlexicon, training
 from veille.enrich.textmodel import Features
 
 pytest.importorskip("sklearn")
@@ -56,7 +56,7 @@ def test_the_folded_lexicon_knows_words_the_training_data_never_had(data_dir: Pa
     """Trained on French tweets only, the model has seen little English: with the lexicon
     folded in, English praise scores above English abuse; the lexicon's weights live in
     the ordinary weight matrix, so the model is a plain TextModel."""
-    reviews = training.load_umsab(data_dir, "train")["fr"]
+    reviews = datasets.load_umsab(data_dir, "train")["fr"]
     recipe = replace(training.SENTIMENT, group_weights=(), lexicon=True)
     with_lexicon = training.fit(recipe, reviews)
     without = training.fit(replace(recipe, lexicon=False), reviews)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import SEED
-from veille.enrich import textmodel, training
+from veille.enrich import datasets, textmodel, training
 from veille.enrich.textmodel import Features, TextModel, prepare, shipped
 
 NAMES = ["spam", "sentiment"]
@@ -149,10 +149,10 @@ def test_a_few_dozen_corrections_catch_a_communitys_own_spam(data_dir: Path) -> 
     community manager corrects its mistakes as messages come in, and after 40
     corrections it catches most of the Telegram spam it has not seen."""
     base = training.fit(
-        training.Recipe("yt", training.SPAM_CLASSES, training.SHARED_FEATURES, 30.0, False, ()),
-        training.Labelled.join(list(training.load_youtube(data_dir).values())),
+        training.Recipe("yt", datasets.SPAM_CLASSES, training.SHARED_FEATURES, 30.0, False, ()),
+        datasets.Labelled.join(list(datasets.load_youtube(data_dir).values())),
     )
-    telegram = training.load_telegram(data_dir)
+    telegram = datasets.load_telegram(data_dir)
     order = list(range(len(telegram)))
     random.Random(1).shuffle(order)
     stream, held = order[:1000], order[-2000:]

@@ -31,17 +31,15 @@ from typing import Any, TypedDict
 
 import numpy as np
 
+from veille.enrich.datasets import Labelled, data_licences, items_in, load_youtube
 from veille.enrich.textmodel import F32, F64, MODELS_DIR, TextModel
 from veille.enrich.training import (
     SPAM,
-    Labelled,
     Recipe,
     Trained,
-    data_licences,
     design_matrix,
     f1_score,
     fit_matrix,
-    load_youtube,
     spam_extras,
 )
 
@@ -108,10 +106,9 @@ def site_comments(data_dir: Path) -> list[str]:
     enricher reads them (markup first): ordinary site comments, never trained on."""
     from veille.enrich import subject_text
     from veille.enrich.spam import COMMENT_KINDS
-    from veille.enrich.training import _items
 
     folders = [data_dir / "formats" / "wordpress_wxr", data_dir / "formats" / "feeds_rss_atom"]
-    items = _items(folders)
+    items = items_in(folders)
     return [i.html or subject_text(i.title, i.text) for i in items if i.kind in COMMENT_KINDS]
 
 
