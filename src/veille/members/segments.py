@@ -98,10 +98,16 @@ class Population:
         return int(counts[k - 1])
 
 
+def placed(m: Measures, rules: MemberRules) -> Bools:
+    """Which of ``m`` are placed in segments: the team and bots only if the rules say."""
+    found: Bools = ~(m.team & (not rules.include_team)) & ~(m.bot & (not rules.include_bots))
+    return found
+
+
 def population(m: Measures, rules: MemberRules) -> Population:
     """Window activity of the placed members among ``m`` (everyone, at a full refresh)."""
-    placed = ~(m.team & (not rules.include_team)) & ~(m.bot & (not rules.include_bots))
-    return Population(m.ids[placed], m.window[placed])
+    chosen = placed(m, rules)
+    return Population(m.ids[chosen], m.window[chosen])
 
 
 @dataclass
@@ -386,8 +392,7 @@ class Ladder:
                     (before(self.regular), ONION[1]), else_=ONION[2])  # fmt: skip
 
     def rank(self, m: Measures, now: int, rules: MemberRules) -> Ranks:
-        placed = ~(m.team & (not rules.include_team)) & ~(m.bot & (not rules.include_bots))
-        layers = np.where(placed, self.layers(m.window, m.ids), -1)
+        layers = np.where(placed(m, rules), self.layers(m.window, m.ids), -1)
         groups = cohort_codes(m.first, m.last, m.window, m.returning, self.cutoff, now, rules)
         return Ranks(layers, groups, self.cutoff)
 
@@ -400,8 +405,7 @@ def ladder(conn: Connection, m: Measures, rules: MemberRules) -> Ladder:
     per value; only the members of the one or two values where a layer is cut are
     read, to cut between them by member id."""
     s = member_stats.c
-    placed = ~(m.team & (not rules.include_team)) & ~(m.bot & (not rules.include_bots))
-    mine = placed & (m.window > 0)
+    mine = placed(m, rules) & (m.window > 0)
     counts: dict[int, int] = {
         int(w): int(n)
         for w, n in conn.execute(
