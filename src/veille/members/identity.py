@@ -397,19 +397,17 @@ def score(
     if name_made_username:
         named.append((name_made_username, "same-username-made-of-a-name"))
         letters = letters_of(a.username or "")
-        for x in (a, b) if not any(_made_twice(h, letters, holders) for h in (a, b)) else ():
-            if (
-                letters_of(a.username or "") in x.name_handles
-                and holders("user", a.username or "") <= 2
-            ):
+        twice = any(_made_twice(h, letters, holders) for h in (a, b))
+        few = holders("user", a.username or "") <= 2
+        for x in (a, b) if not twice else ():
+            if letters in x.name_handles and few:
                 other = b if x is a else a
-                letters = letters_of(a.username or "")
                 rare.append((rare_name(x, other, holders, named_count, letters, everyone),
                              "rare-name-in-username"))  # fmt: skip
         if (
             not rare
-            and not any(_made_twice(h, letters, holders) for h in (a, b))
-            and holders("user", a.username or "") <= 2
+            and not twice
+            and few
             and holders("handle", letters) <= ONE_PERSONS_HANDLE
         ):
             # No one shows the name, and no one else holds the handle: the name's
