@@ -45,7 +45,9 @@ else:
     after = int(sys.argv[3]) if len(sys.argv) > 3 else None
     out = {"line": update(store, after).line(), "after": after}
 out["seconds"] = time.perf_counter() - t0
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+usage = resource.getrusage(resource.RUSAGE_SELF)
+out["peak_mb"] = usage.ru_maxrss / 1024
+out["cpu"] = usage.ru_utime + usage.ru_stime
 out["last_id"] = store.last_activity_id()
 print(json.dumps(out))
 """
@@ -85,7 +87,9 @@ def main() -> None:
             for n, line in enumerate(src):
                 (head if n < args.activities else tail).write(line)
     loaded = child(str(db), "ingest", str(base))
+    print(f"ingested in {loaded['seconds']:.0f} s", flush=True)
     full = child(str(db), "update")
+    print(f"full step {full['seconds']:.1f} s ({full['cpu']:.1f} s of processor)", flush=True)
     before = int(str(full["last_id"]))
     added = child(str(db), "ingest", str(more))
     if args.keep:  # the store as the incremental step finds it, to time other code on it
@@ -99,10 +103,12 @@ def main() -> None:
     print(f"Community: {args.members:,} members, {args.activities:,} activities (seed "
           f"{args.seed}); generated in {generated:.0f} s; ingested (no enrichment) in "
           f"{loaded['seconds']:.0f} s: {loaded['line']}")  # fmt: skip
-    print(f"Full members update: {full['seconds']:.1f} s, peak {full['peak_mb']:.0f} MB: "
+    print(f"Full members update: {full['seconds']:.1f} s ({full['cpu']:.1f} s of processor), "
+          f"peak {full['peak_mb']:.0f} MB: "
           f"{full['line']}")  # fmt: skip
     print(f"Then 10,000 new activities ({added['line']}); incremental update: "
-          f"{incremental['seconds']:.1f} s, peak {incremental['peak_mb']:.0f} MB: "
+          f"{incremental['seconds']:.1f} s ({incremental['cpu']:.1f} s of processor), "
+          f"peak {incremental['peak_mb']:.0f} MB: "
           f"{incremental['line']}")  # fmt: skip
 
 
