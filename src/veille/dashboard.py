@@ -22,8 +22,8 @@ from typing import Any, Final
 from sqlalchemy import Connection, Engine, and_, cast, func, literal_column, select
 from sqlalchemy.types import Date
 
+from veille.cache import Cache
 from veille.inbox import items as inbox
-from veille.kept import Kept
 from veille.members.segments import shares
 from veille.store.schema import activities, alerts, channels, enrichments, identities, members
 from veille.store.schema import inbox_items as inbox_table
@@ -136,13 +136,25 @@ def dashboard(engine: Engine, days: int = 14, *, end: datetime | None = None) ->
         names = {int(i): str(n) for i, n in conn.execute(select(channels.c.id, channels.c.name))}
         day = _day_of(conn).label("day")
         rows = conn.execute(
-            select(day, activities.c.channel_id, enrichments.c.language,
-                   enrichments.c.sentiment, enrichments.c.spam, func.count())  # fmt: skip
-            .select_from(activities.outerjoin(enrichments,
-                                              enrichments.c.activity_id == activities.c.id))
+            select(
+                day,
+                activities.c.channel_id,
+                enrichments.c.language,
+                enrichments.c.sentiment,
+                enrichments.c.spam,
+                func.count(),
+            )  # fmt: skip
+            .select_from(
+                activities.outerjoin(enrichments, enrichments.c.activity_id == activities.c.id)
+            )
             .where(and_(activities.c.created_at >= before, activities.c.created_at < end))
-            .group_by(literal_column("day"), activities.c.channel_id, enrichments.c.language,
-                      enrichments.c.sentiment, enrichments.c.spam)  # fmt: skip
+            .group_by(
+                literal_column("day"),
+                activities.c.channel_id,
+                enrichments.c.language,
+                enrichments.c.sentiment,
+                enrichments.c.spam,
+            )  # fmt: skip
         )
         for d, channel_id, language, sentiment, spam, n in rows:
             d, n = _as_date(d), int(n)
@@ -164,11 +176,20 @@ def dashboard(engine: Engine, days: int = 14, *, end: datetime | None = None) ->
         active = [_active_members(conn, a, b) for a, b in ((start, end), (before, start))]
         waits = [_median_wait(conn, a, b) for a, b in ((start, end), (before, start))]
         open_alerts = [
-            {"id": int(r.id), "kind": r.kind, "subject": r.subject, "observed": r.observed,
-             "baseline": r.baseline, "started_at": r.started_at, "status": r.status}  # fmt: skip
+            {
+                "id": int(r.id),
+                "kind": r.kind,
+                "subject": r.subject,
+                "observed": r.observed,
+                "baseline": r.baseline,
+                "started_at": r.started_at,
+                "status": r.status,
+            }  # fmt: skip
             for r in conn.execute(
-                select(alerts).where(and_(alerts.c.status == "open", alerts.c.backtest.is_(False)))
-                .order_by(alerts.c.started_at.desc()).limit(10)  # fmt: skip
+                select(alerts)
+                .where(and_(alerts.c.status == "open", alerts.c.backtest.is_(False)))
+                .order_by(alerts.c.started_at.desc())
+                .limit(10)  # fmt: skip
             )
         ]
     a, neg = totals["activities"], totals["negative"]
@@ -197,8 +218,14 @@ def dashboard(engine: Engine, days: int = 14, *, end: datetime | None = None) ->
         open_alerts=open_alerts,
         segments=[(s.name, s.members, s.share) for s in shares(engine)["segment"]],
         trends=[
-            {"term": t.term, "count": t.count, "baseline": t.baseline, "score": t.score,
-             "negative_share": t.negative_share, "languages": list(t.languages)}  # fmt: skip
+            {
+                "term": t.term,
+                "count": t.count,
+                "baseline": t.baseline,
+                "score": t.score,
+                "negative_share": t.negative_share,
+                "languages": list(t.languages),
+            }  # fmt: skip
             for t in trends(engine, "day", top=8, end=end)
         ],
     )
@@ -215,7 +242,7 @@ def _backlog(engine: Engine) -> dict[str, int]:
 
 
 class Cached:
-    """Dashboards kept for a while, per database and period (:class:`veille.kept.Kept`).
+    """Dashboards kept for a while, per database and period (:class:`veille.cache.Cache`).
 
     At a million activities a dashboard takes seconds to compute (the trends, the
     period's groups), and every manager opens it: pages are served from this copy, one
@@ -224,7 +251,7 @@ class Cached:
     server starts."""
 
     def __init__(self, max_age: float = 120.0) -> None:
-        self._kept: Kept[Dashboard] = Kept(max_age)
+        self._kept: Cache[Dashboard] = Cache(max_age)
 
     @property
     def max_age(self) -> float:

@@ -15,9 +15,9 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from veille import __version__
+from veille.cache import Cache
 from veille.dashboard import Cached, PeriodError
 from veille.inbox.items import Conflict, InboxError
-from veille.kept import Kept
 from veille.members.profile import UnknownMember
 from veille.members.resolve import ResolveError
 from veille.store import Store
@@ -79,7 +79,7 @@ def create_app(
     app.state.secure_cookies = secure_cookies
     app.state.presence = Presence()
     app.state.dashboards = Cached(dashboard_max_age)
-    app.state.trends = Kept(300.0)
+    app.state.trends = Cache(300.0)
     app.state.private_feeds = private_feeds
     app.state.syncing = threading.Lock()
     app.state.matching = threading.Lock()
@@ -107,7 +107,9 @@ def create_app(
     return app
 
 
-async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+async def _headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
     response = await call_next(request)
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"

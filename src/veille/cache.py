@@ -1,7 +1,7 @@
 """Results kept for a while and recomputed in the background when old.
 
 Some reads cost seconds on a large community (a dashboard, the trends) and many people
-ask for the same one. :class:`Kept` serves the copy it has; a copy older than
+ask for the same one. :class:`Cache` serves the copy it has; a copy older than
 ``max_age`` seconds is still served while one thread computes the next; only the first
 request for a key waits, and requests arriving during that first computation wait for
 it rather than computing it again."""
@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 V = TypeVar("V")
 
 
-class Kept(Generic[V]):
+class Cache(Generic[V]):
     def __init__(self, max_age: float = 120.0) -> None:
         self.max_age = max_age
         self._kept: dict[Hashable, tuple[float, V]] = {}
