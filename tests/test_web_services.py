@@ -280,3 +280,14 @@ def test_kept_values_are_computed_once_by_concurrent_first_requests() -> None:
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert kept.get("other", lambda: 7) == 7
+
+
+def test_a_forgotten_value_is_computed_again_at_the_next_request() -> None:
+    from veille.cache import Cache
+
+    kept: Cache[int] = Cache(max_age=3600)
+    assert kept.get("k", lambda: 1) == 1
+    assert kept.get("k", lambda: 2) == 1  # fresh: kept
+    kept.forget("k")
+    kept.forget("never asked")  # nothing kept: nothing to drop, no error
+    assert kept.get("k", lambda: 2) == 2

@@ -41,6 +41,12 @@ class Cache(Generic[V]):
             return done[1] if done is not None else self.get(key, compute)
         return self._compute(key, compute)
 
+    def forget(self, key: Hashable) -> None:
+        """Drop the copy of ``key``, after a change it must show: the next request
+        computes it again."""
+        with self._lock:
+            self._kept.pop(key, None)
+
     def _compute(self, key: Hashable, compute: Callable[[], V]) -> V:
         try:
             value = compute()
