@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import numpy as np
 
@@ -323,20 +323,3 @@ def comment_figures(report: CommentSpamReport | None) -> list[str]:
         f"{report['false_alarms_comments_careful']:.2%}).",
     ]
     return lines
-
-
-def main(argv: Sequence[str]) -> None:
-    """``python -m veille.enrich.spamtraining [eval|train] [DATA_DIR]``."""
-    command = argv[0] if argv else "eval"
-    data_dir = Path(argv[1]) if len(argv) > 1 else Path.cwd().parent / "shared" / "data"
-    report = evaluate_comment_spam(data_dir)
-    result: dict[str, Any] = {"report": report}
-    if command == "train":
-        result["trained"] = train_comment_model(data_dir, report=report)
-    print(json.dumps(result, indent=2))
-
-
-if __name__ == "__main__":
-    import sys
-
-    main(sys.argv[1:])
