@@ -264,9 +264,10 @@ def comment_card(
     lines = [
         f"# {COMMENT_MODEL} model",
         "",
-        "Classes: ham, spam. Read for comments and replies only, when a community turns it "
-        "on (`[spam] comment_model = true`; posts, pages, mail and chat messages, and "
-        "everything by default, are read by the `spam` model).",
+        "Classes: ham, spam. Read for comments and replies only, by default (`[spam] "
+        "comment_model = false` turns it off; posts, pages, mail and chat messages, and the "
+        "comments of the team, of known authors and those the site approved, are read by the "
+        "`spam` model: docs/models.md).",
         f"Candidate `{info['candidate']}`: the mean of the logits of "
         f"{len(info['parts']) if isinstance(info['parts'], list) else 1} logistic "
         f"regression(s) over hashed features (`veille.enrich.textmodel`): {features}, "
