@@ -53,7 +53,7 @@ from veille.enrich.spam import (
     score,
 )
 from veille.members.flags import BLOG_PLATFORMS, FlagRules, Matcher
-from veille.model import Author
+from veille.model import Author, clean_text
 from veille.store.schema import activities, channels, enrichments, identities, members
 
 if TYPE_CHECKING:
@@ -270,5 +270,5 @@ def _texts(conn: Connection, ids: list[int]) -> dict[int, tuple[str, str | None]
             a.c.id.in_(ids[start : start + 500])
         )
         for aid, title, text, html in conn.execute(query):
-            out[int(aid)] = (subject_text(title, text), html)
+            out[int(aid)] = (subject_text(title, text), clean_text(html) if html else None)
     return out
