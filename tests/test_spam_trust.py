@@ -129,3 +129,15 @@ def test_trust_settings_are_checked(tmp_path: Path) -> None:
     conf.write_text("[spam]\ntrust_team = 1\n", encoding="utf-8")
     with pytest.raises(settings.SettingsError, match="trust_team must be true or false"):
         settings.read_file(conf)
+
+
+def test_a_small_export_written_by_its_own_authors_is_ingested_whole(tmp_path: Path) -> None:
+    """The WordPress importer's wxr-simple.xml, every step: its only authors are the
+    site's own (the team, not placed in segments), so the members step measured members
+    among an empty population; it stopped on that before (found by bench/spam_sites.py)."""
+    export = DATA / "formats" / "wordpress_wxr" / "wordpress-importer" / "phpunit" / "data"
+    with Store(tmp_path / "s.db") as store:
+        report = ingest(store, [export / "wxr-simple.xml"])
+        assert report.added > 0 and not report.rejected
+        assert report.members
+        assert ingest(store, [export / "wxr-simple.xml"]).added == 0
