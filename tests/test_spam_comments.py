@@ -1,7 +1,7 @@
-"""The comment spam model: shipped with its card, read for comments and replies only
-when a community turns it on (``[spam] comment_model = true``; everything else, and
-everything by default, keeps the careful model), sparing the origin page's reader
-comments, and taught by the managers' spam labels like the careful one."""
+"""The comment spam model: shipped with its card, read for comments and replies by
+default (``[spam] comment_model = false`` turns it off; everything else keeps the
+careful model), sparing the origin page's reader comments, and taught by the managers'
+spam labels like the careful one."""
 
 from __future__ import annotations
 
@@ -62,30 +62,41 @@ def test_comments_and_replies_are_read_by_the_comment_model_when_turned_on() -> 
             assert s.result.spam_score == score(s.result.spam_reasons or [], float(p)), s.kind
 
 
-def test_a_community_turns_the_comment_model_on(db_url: str, tmp_path: Path) -> None:
-    """Off by default; ``[spam] comment_model = true`` and the next ingest reads comments
-    with it (posts still with the careful model)."""
-    rows = [
-        {"id": str(i), "channel": "blog", "kind": kind, "created_at": f"2026-01-0{i}T10:00:00Z",
-         "author": {"name": f"a{i}"}, "text": SOFT}
-        for i, kind in ((1, "comment"), (2, "post"))
-    ]  # fmt: skip
-    src = tmp_path / "a.ndjson"
-    src.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+def test_a_community_turns_the_comment_model_off(db_url: str, tmp_path: Path) -> None:
+    """On by default (comments by the comment model, posts by the careful one);
+    ``[spam] comment_model = false`` and the next ingest reads comments with the careful
+    model too."""
+
+    def source(name: str, first: int) -> Path:
+        rows = [
+            {"id": str(i), "channel": "blog", "kind": kind,
+             "created_at": f"2026-01-0{i}T10:00:00Z", "author": {"name": f"a{i}"}, "text": SOFT}
+            for i, kind in ((first, "comment"), (first + 1, "post"))
+        ]  # fmt: skip
+        path = tmp_path / name
+        path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+        return path
+
     careful, short = (
         float(shipped(n).predict_proba([SOFT])[0, 1]) for n in ("spam", COMMENT_MODEL)
     )
     path = tmp_path / "veille.toml"
-    path.write_text("[spam]\ncomment_model = true\n", encoding="utf-8")
+    path.write_text("[spam]\ncomment_model = false\n", encoding="utf-8")
     with Store(db_url) as store:
-        assert settings.spam(store).comment_model is False
-        assert settings.load(store, path, by="claire") == ["spam"]
         assert settings.spam(store).comment_model is True
-        assert settings.show(store)["spam"]["comment_model"] is True
-        ingest(store, [src])
+        ingest(store, [source("a.ndjson", 1)])
+        assert settings.load(store, path, by="claire") == ["spam"]
+        assert settings.spam(store).comment_model is False
+        assert settings.show(store)["spam"]["comment_model"] is False
+        ingest(store, [source("b.ndjson", 3)])
         got = {r["id"]: r["spam"]["score"] for r in records(store, "activities")}
     assert abs(careful - short) > 0.1
-    assert got == {"1": round(short, 4), "2": round(careful, 4)}
+    assert got == {
+        "1": round(short, 4),
+        "2": round(careful, 4),
+        "3": round(careful, 4),
+        "4": round(careful, 4),
+    }
 
 
 def test_the_comment_model_spares_the_origin_comments() -> None:

@@ -132,7 +132,14 @@ def _consume(
             # writer's work): before the inbox takes the new activities in.
             search.catch_up(store.engine)
         if enriched is not None:
-            history.review(store, since, enriched.history, rewritten_since=started)
+            history.review(
+                store,
+                since,
+                enriched.history,
+                rewritten_since=started,
+                comment_model=enriched.comment_model,
+                team=settings.identity_rules(store)[1],
+            )
         behind = since < (store.last_activity_id() or 0)
         if members and (report.added or report.updated or behind):
             from veille.inbox.routing import intake

@@ -20,7 +20,10 @@ rule layer's lists and limits
     allowed_languages = ["fr", "en"]    # empty: every language is welcome
     flood_seconds = 15
     learned = true                      # false: the rules alone decide
-    comment_model = false               # true: comments and replies read by their own model
+    comment_model = true                # false: the careful model reads comments too
+    trust_team = true                   # the team is not read by the model (enrich/trust.py)
+    trust_approved = true               # comments the site approved: the careful model
+    known_authors = "careful"           # "both", "comment": who decides for known authors
 
 A file is checked whole before anything is stored: an unknown section or key, a value
 of the wrong type or a regular expression that does not compile is an error naming the
@@ -42,6 +45,7 @@ from sqlalchemy import select
 
 from veille.enrich.history import HistoryRules
 from veille.enrich.spamrules import SpamRules
+from veille.enrich.trust import KNOWN_AUTHORS
 from veille.inbox.routing import AUTO_ASSIGN, InboxRules
 from veille.members.flags import FlagRules
 from veille.members.resolve import ResolveRules
@@ -67,16 +71,17 @@ class SpamSettings:
     rules: SpamRules = field(default_factory=SpamRules)
     history: HistoryRules = field(default_factory=HistoryRules)
     learned: bool = True
-    comment_model: bool = False
+    comment_model: bool = True
     """Comments and replies read by the comment spam model (docs/models.md, "a model for
-    comments and replies"): more YouTube-like link spam caught, more false alarms."""
+    comments and replies"), except those of the team and of known authors
+    (:mod:`veille.enrich.trust`); false: the careful model reads everything."""
 
 
 _LISTS = {"link_kinds", "moderation_keys", "disallowed_keys", "patterns", "allowed_languages",
           "flood_kinds", "duplicate_kinds", "new_author_kinds"}  # fmt: skip
 _SETS = {"spam_hosts", "spam_emails"}
 _INTS = {"max_links", "flood_seconds"}
-_BOOLS = {"learned", "comment_model"}
+_BOOLS = {"learned", "comment_model", "trust_team", "trust_approved"}
 
 
 def _spam_keys() -> set[str]:
@@ -100,6 +105,11 @@ def check_spam(values: dict[str, Any], where: str) -> dict[str, Any]:
         elif key in _BOOLS:
             if not isinstance(value, bool):
                 raise SettingsError(f"{where}: [spam] {key} must be true or false")
+        elif key == "known_authors":
+            if value not in KNOWN_AUTHORS:
+                raise SettingsError(
+                    f"{where}: [spam] known_authors must be one of {', '.join(KNOWN_AUTHORS)}"
+                )
         elif key in _LISTS or key in _SETS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise SettingsError(f"{where}: [spam] {key} must be a list of strings")
@@ -133,7 +143,7 @@ def spam_from(values: dict[str, Any]) -> SpamSettings:
         rules=SpamRules(**{k: convert(k, v) for k, v in values.items() if k in rules}),
         history=HistoryRules(**{k: convert(k, v) for k, v in values.items() if k in history}),
         learned=bool(values.get("learned", True)),
-        comment_model=bool(values.get("comment_model", False)),
+        comment_model=bool(values.get("comment_model", SpamSettings().comment_model)),
     )
 
 

@@ -69,10 +69,16 @@ def _training() -> Any:
     return training
 
 
-def _measure(data: Path) -> Any:
-    """Every figure: the learned models', and the language detector's."""
+ONLY_HELP = "Only the comment spam model (spam_comments): its figures, and its file."
+
+
+def _measure(data: Path, only: str | None = None) -> Any:
+    """Every figure: the learned models', and the language detector's (``only``: the
+    comment spam model's)."""
     from veille.enrich import language
 
+    if only == "spam_comments":
+        return {"spam_comments": _spamtraining().evaluate_comment_spam(data)}
     report = dict(_training().evaluate_all(data))
     report["spam_comments"] = _spamtraining().evaluate_comment_spam(data)
     report["language"] = language.evaluate(data)
@@ -90,9 +96,11 @@ def _spamtraining() -> Any:
 @click.option("--data", "data", required=True, envvar="VEILLE_TRAINING_DATA", type=click.Path(
     exists=True, file_okay=False, path_type=Path), help=DATA_HELP)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def evaluate(data: Path, as_json: bool) -> None:
+@click.option("--only", type=click.Choice(["spam_comments"]), help=ONLY_HELP)
+def evaluate(data: Path, as_json: bool, only: str | None) -> None:
     """Measure every model on data it was not trained on (the figures of docs/models.md)."""
-    click.echo(json.dumps(_measure(data), indent=2) if as_json else report_text(_measure(data)))
+    report = _measure(data, only)
+    click.echo(json.dumps(report, indent=2) if as_json else report_text(report))
 
 
 @models.command("train")
@@ -103,12 +111,13 @@ def evaluate(data: Path, as_json: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the models (default: the package's own models folder).",
 )
-def train(data: Path, out: Path | None) -> None:
+@click.option("--only", type=click.Choice(["spam_comments"]), help=ONLY_HELP)
+def train(data: Path, out: Path | None, only: str | None) -> None:
     """Measure, then train the shipped models on all their data, with model cards."""
     training = _training()
-    report = _measure(data)
+    report = _measure(data, only)
     options = {} if out is None else {"out_dir": out}
-    trained = training.train_all(data, report=report, **options)
+    trained = {} if only else training.train_all(data, report=report, **options)
     trained["spam_comments"] = _spamtraining().train_comment_model(
         data, report=report["spam_comments"], **options
     )
@@ -120,20 +129,21 @@ def train(data: Path, out: Path | None) -> None:
 def report_text(report: Any) -> str:
     """The figures of ``veille models eval``, for a person."""
     lines = []
-    spam = report["spam"]
-    lines.append("spam: F1 of the spam class, each YouTube video held out in turn")
-    for f in spam["folds"]:
+    spam = report.get("spam")
+    if spam:  # not with --only spam_comments
+        lines.append("spam: F1 of the spam class, each YouTube video held out in turn")
+        for f in spam["folds"]:
+            lines.append(
+                f"  {f['video']:<10} F1 {f['f1']:.4f}  precision {f['precision']:.4f}  "
+                f"recall {f['recall']:.4f}  (TF-IDF + LR {f['f1_baseline']:.4f})"
+            )
         lines.append(
-            f"  {f['video']:<10} F1 {f['f1']:.4f}  precision {f['precision']:.4f}  "
-            f"recall {f['recall']:.4f}  (TF-IDF + LR {f['f1_baseline']:.4f})"
+            f"  mean       F1 {spam['mean_f1']:.4f}  (TF-IDF + LR {spam['mean_f1_baseline']:.4f})"
         )
-    lines.append(
-        f"  mean       F1 {spam['mean_f1']:.4f}  (TF-IDF + LR {spam['mean_f1_baseline']:.4f})"
-    )
-    lines.append(
-        f"  false alarms: {spam['false_alarms_mail']:.2%} of {spam['mail_held_out']:,} held-out "
-        f"mailing-list messages, {spam['false_alarms_sites']:.2%} of {spam['sites']:,} site contents"
-    )
+        lines.append(
+            f"  false alarms: {spam['false_alarms_mail']:.2%} of {spam['mail_held_out']:,} held-out "
+            f"mailing-list messages, {spam['false_alarms_sites']:.2%} of {spam['sites']:,} site contents"
+        )
     comments = report.get("spam_comments")
     if comments:
         lines.append("spam, comments and replies: F1 by nested leave-one-video-out")
@@ -150,16 +160,17 @@ def report_text(report: Any) -> str:
             f"{comments['comments']} site comments and replies (careful model: "
             f"{comments['false_alarms_comments_careful']:.2%})"
         )
-    sentiment = report["sentiment"]
-    lines.append(f"sentiment: macro-F1 on the held-out {sentiment['held_out']}")
-    for code, value in sentiment["macro_f1"].items():
+    sentiment = report.get("sentiment")
+    if sentiment:
+        lines.append(f"sentiment: macro-F1 on the held-out {sentiment['held_out']}")
+        for code, value in sentiment["macro_f1"].items():
+            lines.append(
+                f"  {code}  {value:.4f}  (char TF-IDF + LR {sentiment['baseline_macro_f1'][code]:.4f})"
+            )
         lines.append(
-            f"  {code}  {value:.4f}  (char TF-IDF + LR {sentiment['baseline_macro_f1'][code]:.4f})"
+            f"  mean {sentiment['mean_macro_f1']:.4f}  (char TF-IDF + LR "
+            f"{sentiment['baseline_mean_macro_f1']:.4f})"
         )
-    lines.append(
-        f"  mean {sentiment['mean_macro_f1']:.4f}  (char TF-IDF + LR "
-        f"{sentiment['baseline_mean_macro_f1']:.4f})"
-    )
     language = report.get("language")
     if language:
         lines.append(f"language: share of items given their language ({language['source']})")

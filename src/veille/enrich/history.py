@@ -7,7 +7,9 @@
 - ``flood``: the same author's previous comment is less than :attr:`HistoryRules.
   flood_seconds` older (WordPress's comment flood interval, 15 s by default);
 - ``new-author-with-url``: the author's first activity, with a link in it (Discourse
-  limits new users' links; weighed low: newcomers share links too).
+  limits new users' links; weighed low: newcomers share links too);
+- then the team's and known authors' questioned activities are looked at again
+  (:mod:`veille.enrich.trust`).
 
 Each adds its reason and weight (:data:`veille.enrich.spam.WEIGHTS`) to the activity's
 spam score as one more piece of independent evidence. Activities a manager labelled
@@ -26,7 +28,9 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import aliased
 
 from veille.enrich import labels as labelling
+from veille.enrich import trust
 from veille.enrich.spam import THRESHOLD, score
+from veille.members.flags import FlagRules
 from veille.store import Store
 from veille.store.schema import activities, enrichments, identities
 
@@ -40,6 +44,16 @@ class HistoryRules:
     """Chat and mail come in quick bursts by nature; comment forms do not."""
     duplicate_kinds: tuple[str, ...] = ("post", "comment", "reply", "message", "mention")
     new_author_kinds: tuple[str, ...] = ("post", "comment", "reply", "message", "mention")
+    trust_team: bool = True
+    """The team's own accounts are not read by the spam model, nor held by the rules
+    that limit volume (:mod:`veille.enrich.trust`)."""
+    trust_approved: bool = True
+    """Comments the source says the site approved are read as a known author's."""
+    known_authors: str = "careful"
+    """Whose probability counts for the comments and replies of an author with an
+    earlier accepted activity, when the comment model reads comments: ``careful`` (the
+    careful model's), ``both`` (the lower of the two models'), ``comment`` (the comment
+    model's, as for a first-time author)."""
 
 
 def review(
@@ -47,12 +61,24 @@ def review(
     after_id: int = 0,
     rules: HistoryRules | None = None,
     rewritten_since: datetime | None = None,
+    *,
+    comment_model: bool = False,
+    team: FlagRules | None = None,
 ) -> int:
-    """Check the activities stored with an id above ``after_id``; re-apply the labels
-    (of every labelled activity, or, with ``rewritten_since``, of those whose enrichment
-    the run rewrote from that time: the cost then does not grow with the labels).
-    Return how many activities got a new reason."""
+    """Check the activities stored with an id above ``after_id``, then look again at
+    what the team and known authors wrote (:mod:`veille.enrich.trust`: ``team`` is the
+    ``[identities]`` settings, ``comment_model`` whether comments were read by the
+    comment model); re-apply the labels (of every labelled activity, or, with
+    ``rewritten_since``, of those whose enrichment the run rewrote from that time: the
+    cost then does not grow with the labels). Return how many activities changed."""
     rules = rules or HistoryRules()
+    if rules.known_authors not in trust.KNOWN_AUTHORS:
+        raise ValueError(
+            f"known_authors must be one of {', '.join(trust.KNOWN_AUTHORS)}, "
+            f"not {rules.known_authors!r}"
+        )
+    careful = comment_model and rules.known_authors != "comment"
+    lessons = labelling.lessons(store) if careful else None
     with store.engine.begin() as conn:
         found: dict[int, list[str]] = {}
         for activity_id, reason in [
@@ -61,7 +87,24 @@ def review(
             *_new_authors(conn, after_id, rules),
         ]:
             found.setdefault(activity_id, []).append(reason)
-        changed = _add_reasons(conn, found, labelling.labelled(conn))
+        if rules.trust_team and found:
+            # The team is not held by the limits on volume (duplicates, floods, new
+            # authors with links): its activities never get those reasons.
+            for aid in trust.by_team(conn, found, team):
+                found[aid] = [r for r in found[aid] if trust.family(r) not in trust.VOLUME]
+        keep = labelling.labelled(conn)
+        changed = _add_reasons(conn, found, keep)
+        changed += trust.rescore(
+            conn,
+            after_id,
+            team=team,
+            known_authors=rules.known_authors,
+            comment_model=comment_model,
+            lessons=lessons,
+            keep=keep,
+            trust_team=rules.trust_team,
+            trust_approved=rules.trust_approved,
+        )
         labelling.apply(conn, rewritten_since=rewritten_since)
     return changed
 

@@ -53,7 +53,14 @@ def enrich_stored(
             rows = conn.execute(query).all()
         if not rows:
             if first is not None:
-                history.review(store, first - 1, spam.history, rewritten_since=started)
+                history.review(
+                    store,
+                    first - 1,
+                    spam.history,
+                    rewritten_since=started,
+                    comment_model=spam.comment_model,
+                    team=settings.identity_rules(store)[1],
+                )
             return done
         subjects = [
             Subject(subject_text(title, text), html, Author(n, u, m, w), channel, kind)

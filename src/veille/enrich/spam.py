@@ -35,11 +35,11 @@ if TYPE_CHECKING:
 THRESHOLD = 0.8
 COMMENT_KINDS = ("comment", "reply")
 """Activities the comment model reads (``models/spam_comments``, trained by
-:mod:`veille.enrich.spamtraining`) when the community turns it on (``[spam]
-comment_model = true``); every other kind, mail included, is read by the careful
-``spam`` model, which learnt long messages with links as ham. Off by default: it
-catches more YouTube-like comment spam but calls more ordinary comments spam
-(docs/models.md)."""
+:mod:`veille.enrich.spamtraining`; ``[spam] comment_model = false`` turns it off); every
+other kind, mail included, is read by the careful ``spam`` model, which learnt long
+messages with links as ham. It catches more YouTube-like comment spam but, alone, calls
+more ordinary comments spam: once a batch is stored, the team's and known authors'
+comments are looked at again without it (:mod:`veille.enrich.trust`, docs/models.md)."""
 COMMENT_MODEL = "spam_comments"
 MODEL_REASON = 0.5
 DUPLICATE_MIN_CHARS = 40
@@ -89,6 +89,37 @@ def text_hash(text: str) -> str | None:
     return hashlib.blake2b(words.encode("utf-8", "replace"), digest_size=8).hexdigest()
 
 
+def probabilities(
+    subjects: Sequence[Subject], lessons: Lessons | None, comment_model: bool, only: str = ""
+) -> np.ndarray:
+    """The models' spam probability of each subject: the comment model's for comments
+    and replies (with ``comment_model``), the careful model's for the rest; ``only``
+    (a model's name) has that model read every subject. Both read what a reader sees
+    (the text, with the links of the markup) through the features the sentiment model
+    read (hashed once); the few with markup are read again as markup."""
+    if not subjects:
+        return np.zeros(0)
+    careful = model("spam", lessons)
+    hashed = transform_shared(careful.features, [s.text for s in subjects])
+    if only:
+        short = np.full(len(subjects), only == COMMENT_MODEL)
+    else:
+        short = np.array([comment_model and s.kind in COMMENT_KINDS for s in subjects], bool)
+    out = np.zeros(len(subjects))
+    for chosen, m in ((~short, careful), (short, None)):
+        if not chosen.any():
+            continue
+        if m is None:
+            m = model(COMMENT_MODEL, lessons, taught="spam")
+        column = m.classes.index("spam")
+        proba = m.predict_proba(hashed)[:, column]
+        marked = [i for i, s in enumerate(subjects) if s.html and chosen[i]]
+        if marked:
+            proba[marked] = m.predict_proba([subjects[i].html or "" for i in marked])[:, column]
+        out[chosen] = proba[chosen]
+    return out
+
+
 class SpamEnricher(Enricher):
     name: ClassVar[str] = "spam"
     takes: ClassVar[tuple[str, ...]] = ("lessons", "spam")
@@ -101,7 +132,7 @@ class SpamEnricher(Enricher):
         *,
         learned: bool = True,
         spam: SpamSettings | None = None,
-        comment_model: bool = False,
+        comment_model: bool = True,
     ) -> None:
         """``spam`` (the community's settings) gives ``rules``, ``learned`` and
         ``comment_model`` at once."""
@@ -119,7 +150,7 @@ class SpamEnricher(Enricher):
         self.learned = learned
         """Off: the rules alone decide."""
         self.comment_model = comment_model
-        """On: comments and replies are read by the comment model (off by default: see
+        """On (the default): comments and replies are read by the comment model (see
         :data:`COMMENT_KINDS`)."""
 
     def load(self) -> None:
@@ -129,26 +160,8 @@ class SpamEnricher(Enricher):
                 model(COMMENT_MODEL, self.lessons, taught="spam")
 
     def _probabilities(self, subjects: Sequence[Subject]) -> list[float]:
-        """The models' spam probability of each subject: the comment model's for comments
-        and replies, the careful model's for the rest. Both read what a reader sees (the
-        text, with the links of the markup) through the features the sentiment model
-        read (hashed once); the few with markup are read again as markup."""
-        careful = model("spam", self.lessons)
-        hashed = transform_shared(careful.features, [s.text for s in subjects])
-        short = np.array([self.comment_model and s.kind in COMMENT_KINDS for s in subjects])
-        out = np.zeros(len(subjects))
-        for chosen, m in ((~short, careful), (short, None)):
-            if not chosen.any():
-                continue
-            if m is None:
-                m = model(COMMENT_MODEL, self.lessons, taught="spam")
-            column = m.classes.index("spam")
-            proba = m.predict_proba(hashed)[:, column]
-            marked = [i for i, s in enumerate(subjects) if s.html and chosen[i]]
-            if marked:
-                proba[marked] = m.predict_proba([subjects[i].html or "" for i in marked])[:, column]
-            out[chosen] = proba[chosen]
-        return out.tolist()
+        found: list[float] = probabilities(subjects, self.lessons, self.comment_model).tolist()
+        return found
 
     def enrich(self, subjects: Sequence[Subject]) -> None:
         if not subjects:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import numpy as np
 
@@ -264,9 +264,10 @@ def comment_card(
     lines = [
         f"# {COMMENT_MODEL} model",
         "",
-        "Classes: ham, spam. Read for comments and replies only, when a community turns it "
-        "on (`[spam] comment_model = true`; posts, pages, mail and chat messages, and "
-        "everything by default, are read by the `spam` model).",
+        "Classes: ham, spam. Read for comments and replies only, by default (`[spam] "
+        "comment_model = false` turns it off; posts, pages, mail and chat messages, and the "
+        "comments of the team, of known authors and those the site approved, are read by the "
+        "`spam` model: docs/models.md).",
         f"Candidate `{info['candidate']}`: the mean of the logits of "
         f"{len(info['parts']) if isinstance(info['parts'], list) else 1} logistic "
         f"regression(s) over hashed features (`veille.enrich.textmodel`): {features}, "
@@ -323,20 +324,3 @@ def comment_figures(report: CommentSpamReport | None) -> list[str]:
         f"{report['false_alarms_comments_careful']:.2%}).",
     ]
     return lines
-
-
-def main(argv: Sequence[str]) -> None:
-    """``python -m veille.enrich.spamtraining [eval|train] [DATA_DIR]``."""
-    command = argv[0] if argv else "eval"
-    data_dir = Path(argv[1]) if len(argv) > 1 else Path.cwd().parent / "shared" / "data"
-    report = evaluate_comment_spam(data_dir)
-    result: dict[str, Any] = {"report": report}
-    if command == "train":
-        result["trained"] = train_comment_model(data_dir, report=report)
-    print(json.dumps(result, indent=2))
-
-
-if __name__ == "__main__":
-    import sys
-
-    main(sys.argv[1:])

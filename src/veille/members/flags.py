@@ -62,6 +62,45 @@ class FlagRules:
     bot_repeat_share: float = 0.8
 
 
+class Matcher:
+    """The tests of :class:`FlagRules` that read an identity's own handles (its name,
+    username and e-mail address), compiled once: the members step flags with them, and
+    the spam step (:mod:`veille.enrich.trust`) knows the team by them before any member
+    is flagged."""
+
+    def __init__(self, rules: FlagRules) -> None:
+        self.names = re.compile("|".join((*BOT_NAMES, *rules.bot_patterns)), re.IGNORECASE)
+        self.emails = {e.lower() for e in rules.team if "@" in e and not e.startswith("@")}
+        self.domains = {e[1:].lower() for e in rules.team if e.startswith("@")}
+        self.usernames = {e.lower().lstrip("@") for e in rules.team if "@" not in e.lstrip("@")}
+        self.team_names = (
+            re.compile("|".join(rules.team_patterns), re.IGNORECASE)
+            if rules.team_patterns
+            else None
+        )
+
+    def bot(self, name: str, username: str, email: str) -> str | None:
+        """``bot:name:...`` or ``bot:address:...`` when the handles are a bot's."""
+        hit = self.names.search(" ".join(x for x in (name, username, email) if x))
+        if hit:
+            return f"bot:name:{hit.group(0).strip()}"
+        _, local, role = normal_email(email) if email else (None, "", False)
+        if role and local.startswith(("noreply", "no-reply", "donotreply", "mailer")):
+            return f"bot:address:{email}"
+        return None
+
+    def team(self, name: str, username: str, email: str) -> str | None:
+        """``team:listed:...`` or ``team:name:...`` when the settings name the handles."""
+        email = email.lower()
+        if email and (email in self.emails or email.rpartition("@")[2] in self.domains):
+            return f"team:listed:{email}"
+        if username and username.lower() in self.usernames:
+            return f"team:listed:{username}"
+        if self.team_names and (found := self.team_names.search(f"{name} {username}")):
+            return f"team:name:{found.group(0)}"
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class _Identity:
     id: int
@@ -86,13 +125,7 @@ def flag(
     more than ``shared_above`` identities or a role mailbox (``shared:<address>``), and
     a member of ``large_from`` identities or more (``large:<n> identities``)."""
     rules = rules or FlagRules()
-    names = re.compile("|".join((*BOT_NAMES, *rules.bot_patterns)), re.IGNORECASE)
-    emails = {e.lower() for e in rules.team if "@" in e and not e.startswith("@")}
-    domains = {e[1:].lower() for e in rules.team if e.startswith("@")}
-    usernames = {e.lower().lstrip("@") for e in rules.team if "@" not in e.lstrip("@")}
-    team_names = (
-        re.compile("|".join(rules.team_patterns), re.IGNORECASE) if rules.team_patterns else None
-    )
+    matcher = Matcher(rules)
     with engine.begin() as conn:
         found = _identities(conn, member_ids)
         ids = [i.id for i in found]
@@ -106,22 +139,14 @@ def flag(
         sizes = Counter(i.member for i in found)
         for ident in found:
             why = reasons[ident.member]
-            handles = " ".join(x for x in (ident.name, ident.username, ident.email) if x)
-            hit = names.search(handles)
-            _, local, role = normal_email(ident.email) if ident.email else (None, "", False)
-            if hit:
-                why.append(f"bot:name:{hit.group(0).strip()}")
-            elif role and local.startswith(("noreply", "no-reply", "donotreply", "mailer")):
-                why.append(f"bot:address:{ident.email}")
+            _, _, role = normal_email(ident.email) if ident.email else (None, "", False)
+            if bot := matcher.bot(ident.name, ident.username, ident.email):
+                why.append(bot)
             if ident.id in repeaters:
                 why.append(f"bot:repeats:{repeaters[ident.id]:.0%}")
             email = (ident.email or "").lower()
-            if email and (email in emails or email.rpartition("@")[2] in domains):
-                why.append(f"team:listed:{email}")
-            elif ident.username and ident.username.lower() in usernames:
-                why.append(f"team:listed:{ident.username}")
-            elif team_names and (found_name := team_names.search(f"{ident.name} {ident.username}")):
-                why.append(f"team:name:{found_name.group(0)}")
+            if team := matcher.team(ident.name, ident.username, ident.email):
+                why.append(team)
             if ident.id in authors:
                 why.append("team:site-author")
             norm = normal_email(email)[0] if email else None

@@ -195,7 +195,12 @@ class Ranks:
 
 def rank(m: Measures, population: Population, now: int, rules: MemberRules) -> Ranks:
     pos = _position(population.ids, m.ids)
-    layers = np.where(pos >= 0, population.onion(rules)[np.maximum(pos, 0)], -1)
+    onion = population.onion(rules)
+    # An empty population (a small site whose only authors are its own team, who are
+    # not placed) has no layer to index: every measured member is outside it.
+    layers = (
+        np.where(pos >= 0, onion[np.maximum(pos, 0)], -1) if len(onion) else np.full(len(pos), -1)
+    )
     cutoff = population.top_quarter(rules)
     groups = cohort_codes(m.first, m.last, m.window, m.returning, cutoff, now, rules)
     return Ranks(layers, groups, cutoff)
