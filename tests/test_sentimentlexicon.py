@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from veille.enrich import datasets, sentimentlexicon, training
+from veille.enrich import datasets, sentimentlexicon, training, tuning
 from veille.enrich.textmodel import Features
 
 pytest.importorskip("sklearn")
@@ -77,27 +77,37 @@ def test_texts_the_lexicon_features_cannot_misread() -> None:
 
 
 def test_measuring_one_candidate_again_keeps_the_others_figures(tmp_path: Path) -> None:
-    def result(mean: float) -> training.TuneResult:
-        return training.TuneResult(
+    def result(mean: float) -> tuning.TuneResult:
+        return tuning.TuneResult(
             settings={}, macro_f1={"en": mean}, mean_macro_f1=mean, standard_error=0.01
         )
 
-    def report(when: str, **candidates: float) -> training.TuneReport:
-        return training.TuneReport(
+    def report(when: str, **candidates: float) -> tuning.TuneReport:
+        return tuning.TuneReport(
             protocol="5-fold", folds=5, seed=1, measured_at=when, seconds=10.0,
             candidates={n: result(m) for n, m in candidates.items()},
             best=max(candidates, key=candidates.__getitem__),
         )  # fmt: skip
 
     path = tmp_path / "tuning.json"
-    assert training.merge_tuning(path, report("t2", lexicon=0.5)) == report("t2", lexicon=0.5)
+    assert tuning.merge_tuning(path, report("t2", lexicon=0.5)) == report("t2", lexicon=0.5)
     path.write_text(json.dumps(report("t1", shipped=0.57, c1=0.56)), encoding="utf-8")
-    merged = training.merge_tuning(path, report("t2", lexicon=0.5))
+    merged = tuning.merge_tuning(path, report("t2", lexicon=0.5))
     assert list(merged["candidates"]) == ["shipped", "c1", "lexicon"]
     assert merged["best"] == "shipped"
     assert merged["measured_at"] == "t2 for lexicon, t1 for the others"
     assert merged["seconds"] == 20.0
-    again = training.merge_tuning(path, report("t3", c1=0.58))
+    again = tuning.merge_tuning(path, report("t3", c1=0.58))
     assert again["best"] == "c1" and again["candidates"]["c1"]["mean_macro_f1"] == 0.58
     other = report("t3", c1=0.58) | {"seed": 2}
-    assert training.merge_tuning(path, other) == other  # another protocol: not mixed
+    assert tuning.merge_tuning(path, other) == other  # another protocol: not mixed
+
+
+def test_tuning_an_unknown_candidate_is_refused_before_any_measuring(data_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from veille.cli import cli
+
+    result = CliRunner().invoke(cli, ["models", "tune", "--data", str(data_dir), "C 1", "C 99"])
+    assert result.exit_code == 2
+    assert "no such candidate: C 99" in result.output and "VADER lexicon" in result.output

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import SEED
-from veille.enrich import datasets, textmodel, training
+from veille.enrich import cards, datasets, textmodel, training
 from veille.enrich.textmodel import Features, TextModel, prepare, shipped
 
 NAMES = ["spam", "sentiment"]
@@ -56,12 +56,12 @@ def test_every_model_has_a_card_with_licences_and_figures(name: str) -> None:
 
 def test_sentiment_card_says_how_its_settings_were_chosen() -> None:
     """The settings come from a cross-validation inside the training data, recorded by
-    ``python -m veille.enrich.training tune``; the held-out split played no part."""
+    ``veille models tune``; the held-out split played no part."""
     card = (textmodel.MODELS_DIR / "sentiment.md").read_text(encoding="utf-8")
     section = card.split("## How the settings were chosen", 1)[1]
     assert "umsab val never read" in section
     assert "| shipped |" in section
-    tuned = (textmodel.MODELS_DIR / training.TUNING_FILE).read_text(encoding="utf-8")
+    tuned = (textmodel.MODELS_DIR / cards.TUNING_FILE).read_text(encoding="utf-8")
     assert '"shipped"' in tuned
 
 

@@ -1,4 +1,4 @@
-"""``veille label`` (a manager's correction) and ``veille models train|eval``."""
+"""``veille label`` (a manager's correction) and ``veille models train|eval|tune``."""
 
 from __future__ import annotations
 
@@ -124,6 +124,28 @@ def train(data: Path, out: Path | None, only: str | None) -> None:
     click.echo(report_text(report))
     for name, t in trained.items():
         click.echo(f"{name}: {t['path']} ({t['bytes']:,} bytes, {t['seconds']:.0f} s)")
+
+
+@models.command("tune")
+@click.option("--data", "data", required=True, envvar="VEILLE_TRAINING_DATA", type=click.Path(
+    exists=True, file_okay=False, path_type=Path), help=DATA_HELP)  # fmt: skip
+@click.argument("candidates", nargs=-1)
+def tune(data: Path, candidates: tuple[str, ...]) -> None:
+    """Compare sentiment settings by cross-validation inside the training data (never the
+    held-out split) and write models/sentiment.tuning.json, which the model card quotes.
+
+    Slow: some minutes a candidate. Naming CANDIDATES measures only those and keeps the
+    file's figures for the others."""
+    _training()
+    from veille.enrich import tuning
+
+    try:
+        tuned = tuning.tune(data, list(candidates))
+    except tuning.TuneError as exc:
+        raise click.UsageError(str(exc)) from None
+    for name, r in tuned["candidates"].items():
+        click.echo(f"{name:<20} mean macro-F1 {r['mean_macro_f1']:.4f} ± {r['standard_error']:.4f}")
+    click.echo(f"best: {tuned['best']}")
 
 
 def report_text(report: Any) -> str:

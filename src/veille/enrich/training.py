@@ -12,9 +12,9 @@ Every figure is measured on data the model being measured did not see:
 - sentiment: the multilingual tweets' ``val`` split is held out (324 tweets a language,
   balanced); models are trained on ``train`` (and the English and French extra sets).
   Settings were chosen by a seeded 5-fold cross-validation inside ``train``, never on
-  ``val``: ``python -m veille.enrich.training tune`` (:func:`tune_sentiment`) measures
-  the candidates again and writes ``models/sentiment.tuning.json``, which the model card
-  quotes.
+  ``val``: ``veille models tune`` (:mod:`veille.enrich.tuning`) measures the
+  candidates again and writes ``models/sentiment.tuning.json``, which the model card
+  quotes (:mod:`veille.enrich.cards`).
 
 The shipped models are then trained on everything, held-out splits included, with the
 same settings.
@@ -22,12 +22,11 @@ same settings.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
@@ -37,6 +36,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from veille.enrich.cards import TUNING_FILE, model_card, tuning_section
 from veille.enrich.datasets import (
     MAIL_HELD_OUT,
     MAIL_TRAIN,
@@ -445,147 +445,6 @@ def evaluate_all(data_dir: Path) -> Report:
     return Report(spam=evaluate_spam(data_dir), sentiment=evaluate_sentiment(data_dir))
 
 
-# -- choosing the sentiment settings ----------------------------------------------------
-
-
-TUNE_FOLDS = 5
-TUNE_SEED = 20261123
-TUNING_FILE = "sentiment.tuning.json"
-"""Where :func:`tune_sentiment` writes what it measured (beside the models)."""
-
-
-def sentiment_candidates() -> dict[str, Recipe]:
-    """The settings :func:`tune_sentiment` compares: the shipped recipe and its
-    neighbours, one setting changed at a time."""
-    base = SENTIMENT
-
-    def extras(weight: float) -> Recipe:
-        table = tuple((g, weight) for g, _ in base.group_weights)
-        return replace(base, group_weights=table)
-
-    return {
-        "shipped": base,
-        "C 1": replace(base, c=1.0),
-        "C 10": replace(base, c=10.0),
-        "extra sets 0.1": extras(0.1),
-        "extra sets 1.0": extras(1.0),
-        "balanced classes": replace(base, balanced=True),
-        "VADER lexicon": replace(base, lexicon=True),
-    }
-
-
-class TuneResult(TypedDict):
-    settings: dict[str, object]
-    macro_f1: dict[str, float]
-    mean_macro_f1: float
-    standard_error: float
-    """Of the mean, from the spread of the folds' means."""
-
-
-class TuneReport(TypedDict):
-    protocol: str
-    folds: int
-    seed: int
-    candidates: dict[str, TuneResult]
-    best: str
-    measured_at: str
-    seconds: float
-
-
-def tune_sentiment(
-    data_dir: Path, candidates: dict[str, Recipe] | None = None, folds: int = TUNE_FOLDS
-) -> TuneReport:
-    """Macro-F1 of each candidate by a seeded ``folds``-fold cross-validation inside the
-    training data of :func:`evaluate_sentiment`: the multilingual tweets' ``train`` split
-    is cut into folds per language, each fold is predicted by a model trained on the
-    rest (and the extra sets), less any copy of the fold's texts. The held-out ``val``
-    split is never read."""
-    started = time.perf_counter()
-    candidates = candidates or sentiment_candidates()
-    pool = sentiment_held_out(data_dir).train
-    rng = np.random.default_rng(TUNE_SEED)
-    groups = np.array(pool.groups)
-    fold = np.full(len(pool), -1)
-    for group in sorted({g for g in pool.groups if g.startswith("umsab:")}):
-        rows = np.flatnonzero(groups == group)
-        rng.shuffle(rows)
-        fold[rows] = np.arange(len(rows)) % folds
-    keys = [text_key(t) for t in pool.texts]
-    hashed: dict[Features, Any] = {}
-    results: dict[str, TuneResult] = {}
-    for name, recipe in candidates.items():
-        if recipe.features not in hashed:
-            hashed[recipe.features] = design_matrix(recipe.features, pool.texts)
-        x = hashed[recipe.features]
-        per_fold: list[dict[str, float]] = []
-        for k in range(folds):
-            test = fold == k
-            seen = {keys[i] for i in np.flatnonzero(test)}
-            train = ~test & np.array([key not in seen for key in keys])
-            model = fit_matrix(recipe, pool.where(train.tolist()), x[train])
-            part = pool.where(test.tolist())
-            predicted = model.predict(part.texts)
-            scores: dict[str, float] = {}
-            for group in sorted(set(part.groups)):
-                mine = [i for i, g in enumerate(part.groups) if g == group]
-                truth = [part.labels[i] for i in mine]
-                guess = [predicted[i] for i in mine]
-                scores[group.split(":", 1)[1]] = macro_f1(truth, guess, recipe.classes)
-            per_fold.append(scores)
-        languages = list(per_fold[0])
-        means = [float(np.mean(list(f.values()))) for f in per_fold]
-        results[name] = TuneResult(
-            settings={
-                "c": recipe.c,
-                "naive_bayes": recipe.naive_bayes,
-                "balanced": recipe.balanced,
-                "lexicon": recipe.lexicon,
-                "group_weights": dict(recipe.group_weights),
-                "features": recipe.features.to_json(),
-            },
-            macro_f1={c: float(np.mean([f[c] for f in per_fold])) for c in languages},
-            mean_macro_f1=float(np.mean(means)),
-            standard_error=float(np.std(means, ddof=1) / np.sqrt(folds)),
-        )
-    return TuneReport(
-        protocol=(
-            f"{folds}-fold cross-validation inside umsab train (seeded, per language); "
-            "trained on the other folds and the extra sets, less copies of the fold's "
-            "texts; umsab val never read"
-        ),
-        folds=folds,
-        seed=TUNE_SEED,
-        candidates=results,
-        best=max(results, key=lambda n: results[n]["mean_macro_f1"]),
-        measured_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-        seconds=time.perf_counter() - started,
-    )
-
-
-def merge_tuning(path: Path, new: TuneReport) -> TuneReport:
-    """``new``'s candidates added to (or replacing theirs in) the tuning file at ``path``,
-    when it was measured by the same protocol; the best is chosen again among all."""
-    if not path.is_file():
-        return new
-    old: TuneReport = json.loads(path.read_text(encoding="utf-8"))
-    if (old["protocol"], old["folds"], old["seed"]) != (new["protocol"], new["folds"], new["seed"]):
-        return new
-    candidates = {n: r for n, r in old["candidates"].items() if n not in new["candidates"]}
-    candidates |= new["candidates"]
-    return TuneReport(
-        protocol=new["protocol"],
-        folds=new["folds"],
-        seed=new["seed"],
-        candidates=candidates,
-        best=max(candidates, key=lambda n: candidates[n]["mean_macro_f1"]),
-        measured_at=(  # when each was measured, as the model card quotes it
-            f"{new['measured_at']} for {', '.join(new['candidates'])}, "
-            f"{old['measured_at'].split(' for ')[0]} for the others"
-        ),
-        seconds=old["seconds"] + new["seconds"],
-    )
-
-
 # -- the shipped models ------------------------------------------------------------------
 
 
@@ -636,7 +495,7 @@ def train_all(
         licences = data_licences(data_dir, SOURCES[recipe.name])
         card = model_card(recipe, info, licences, path.stat().st_size, report)
         if recipe.name == "sentiment":
-            card += _tuning_section(out_dir / TUNING_FILE)
+            card += tuning_section(out_dir / TUNING_FILE)
         path.with_suffix(".md").write_text(card, encoding="utf-8")
         out[recipe.name] = Trained(
             path=str(path),
@@ -645,160 +504,3 @@ def train_all(
             seconds=time.perf_counter() - started,
         )
     return out
-
-
-def _metrics(name: str, report: Report | None) -> list[str]:
-    if report is None:
-        return ["Not measured in this run: `veille models eval` prints them."]
-    if name == "spam":
-        s = report["spam"]
-        lines = [
-            "F1 of the spam class on a YouTube video held out from training (train on the",
-            "others, SMS, Telegram and the ham sets; test on it), `veille models eval`:",
-            "",
-            "| held-out video | comments | F1 | precision | recall | F1, unseen texts | F1, YouTube only | TF-IDF + LR |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        for f in s["folds"]:
-            lines.append(
-                f"| {f['video']} | {f['texts']} | {f['f1']:.4f} | {f['precision']:.4f} | "
-                f"{f['recall']:.4f} | {f['f1_unseen']:.4f} | {f['f1_youtube_only']:.4f} | "
-                f"{f['f1_baseline']:.4f} |"
-            )
-        lines.append(
-            f"| **mean** | | **{s['mean_f1']:.4f}** | | | {s['mean_f1_unseen']:.4f} | "
-            f"{s['mean_f1_youtube_only']:.4f} | {s['mean_f1_baseline']:.4f} |"
-        )
-        lines += [
-            "",
-            "False alarms of a model trained like this one, on real community text it never saw:",
-            "",
-            f"- held-out mailing lists ({s['mail_held_out']:,} messages of "
-            f"{', '.join(MAIL_HELD_OUT)}): {s['false_alarms_mail']:.2%} called spam",
-            f"- the recorded WordPress exports and feeds ({s['sites']:,} posts, pages, "
-            f"comments and entries): {s['false_alarms_sites']:.2%} called spam",
-        ]
-        return lines
-    r = report["sentiment"]
-    lines = [
-        f"Macro-F1 on the held-out {r['held_out']}, `veille models eval`:",
-        "",
-        "| language | macro-F1 | char n-gram TF-IDF + LR |",
-        "|---|---|---|",
-    ]
-    for code, value in r["macro_f1"].items():
-        lines.append(f"| {code} | {value:.4f} | {r['baseline_macro_f1'][code]:.4f} |")
-    lines += [
-        f"| **mean** | **{r['mean_macro_f1']:.4f}** | {r['baseline_mean_macro_f1']:.4f} |",
-        "",
-        f"- English tweets in no training set ({r['tweeteval_held_out']} of tweeteval's val): "
-        f"accuracy {r['tweeteval_accuracy']:.4f}, macro-F1 {r['tweeteval_macro_f1']:.4f}",
-        f"- French TV reviews, test split (positive or negative): accuracy "
-        f"{r['fr_tv_test_accuracy']:.4f}",
-    ]
-    return lines
-
-
-def _tuning_section(path: Path) -> str:
-    """The card's account of how the settings were chosen, from :func:`tune_sentiment`'s
-    file (written by ``python -m veille.enrich.training tune``)."""
-    lines = ["", "## How the settings were chosen", ""]
-    if not path.is_file():
-        lines.append("Not measured: `python -m veille.enrich.training tune` measures them.")
-        return "\n".join(lines) + "\n"
-    tuned = json.loads(path.read_text(encoding="utf-8"))
-    candidates = tuned["candidates"]
-    languages = list(next(iter(candidates.values()))["macro_f1"])
-    lines += [
-        f"Mean macro-F1 by {tuned['protocol']} (`python -m veille.enrich.training tune`, "
-        f"{tuned['measured_at']}); ± one standard error:",
-        "",
-        "| candidate | " + " | ".join(languages) + " | **mean** |",
-        "|---|" + "---|" * (len(languages) + 1),
-    ]
-    for name, r in candidates.items():
-        cells = " | ".join(f"{r['macro_f1'][c]:.4f}" for c in languages)
-        lines.append(
-            f"| {name} | {cells} | **{r['mean_macro_f1']:.4f}** ± {r['standard_error']:.4f} |"
-        )
-    lines += ["", f"Best: {tuned['best']}."]
-    return "\n".join(lines) + "\n"
-
-
-def model_card(
-    recipe: Recipe,
-    info: dict[str, object],
-    licences: dict[str, str],
-    size: int,
-    report: Report | None,
-) -> str:
-    """The model card: what the model is, what it learnt from under which licence, how
-    well it does on data it did not see, when and how it was made."""
-    texts = info["texts"]
-    assert isinstance(texts, dict)
-    lines = [
-        f"# {recipe.name} model",
-        "",
-        f"Classes: {', '.join(recipe.classes)}. A linear model over hashed features "
-        f"(`veille.enrich.textmodel`): {json.dumps(recipe.features.to_json())}.",
-        f"Logistic regression, C = {recipe.c}"
-        + (
-            ", features scaled by naive-Bayes log-count ratios, one-vs-rest."
-            if recipe.naive_bayes
-            else "."
-        ),
-        *(
-            [f"Lexicon prior folded into the weights: {info['lexicon']} (see below)."]
-            if "lexicon" in info
-            else []
-        ),
-        f"File: `{recipe.name}.npz` ({size:,} bytes) and `{recipe.name}.json`.",
-        "",
-        f"Trained {info['trained_at']} with `{info['command']}`.",
-        "",
-        "## Data",
-        "",
-        "| source | texts | sample weight |",
-        "|---|---|---|",
-    ]
-    weights = dict(recipe.group_weights)
-    lines += [f"| {k} | {v:,} | {weights.get(k, 1.0)} |" for k, v in texts.items()]
-    lines += ["", "## Licences of the data (from each folder's SOURCES.md)", ""]
-    lines += [f"- `{folder}`: {licence}" for folder, licence in licences.items()]
-    lines += ["", "## Held-out figures", ""] + _metrics(recipe.name, report)
-    return "\n".join(lines) + "\n"
-
-
-def main(argv: Sequence[str]) -> None:
-    """``python -m veille.enrich.training eval|train|tune [DATA_DIR [CANDIDATE ...]]``:
-    what ``veille models`` runs, printed as JSON (``train`` measures first, for the
-    model cards). ``tune`` compares the sentiment candidates by cross-validation inside
-    the training data (slow: some minutes a candidate) and writes
-    ``models/sentiment.tuning.json``; naming candidates measures only those and keeps
-    the file's figures for the others."""
-    command = argv[0] if argv else "eval"
-    data_dir = Path(argv[1]) if len(argv) > 1 else Path.cwd().parent / "shared" / "data"
-    if command == "tune":
-        names = argv[2:]
-        everything = sentiment_candidates()
-        unknown = sorted(set(names) - everything.keys())
-        if unknown:
-            raise SystemExit(f"no such candidate: {', '.join(unknown)}; known: {list(everything)}")
-        tuned = tune_sentiment(data_dir, {n: everything[n] for n in names} or None)
-        if names:  # measured again: these candidates; the file keeps the others' figures
-            tuned = merge_tuning(MODELS_DIR / TUNING_FILE, tuned)
-        text = json.dumps(tuned, indent=2) + "\n"
-        (MODELS_DIR / TUNING_FILE).write_text(text, encoding="utf-8")
-        print(text, end="")
-        return
-    report = evaluate_all(data_dir)
-    result: dict[str, object] = {"report": report}
-    if command == "train":
-        result["trained"] = train_all(data_dir, report=report)
-    print(json.dumps(result, indent=2))
-
-
-if __name__ == "__main__":
-    import sys
-
-    main(sys.argv[1:])
