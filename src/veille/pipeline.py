@@ -48,14 +48,16 @@ def ingest(
     parallel: bool | None = None,
     enrich: bool = True,
     members: bool = True,
+    index: bool | None = None,
 ) -> IngestReport:
     """Ingest files and folders (recursively; ``.gz`` transparently) into ``store``.
 
     ``parallel`` reads in a second process while this one writes; by default when the
     input is large and there is a core to spare. ``enrich`` runs the enrichers
-    (language, safe HTML, ...) on what is read; ``members`` then indexes the new
-    activities' words (:func:`veille.store.search.catch_up`; without it, the first
-    keyword search does), resolves identities, updates the members the run touched
+    (language, safe HTML, ...) on what is read; ``index`` (by default ``members``)
+    indexes the new activities' words as they are stored
+    (:func:`veille.store.search.catch_up`; without it, the first keyword search does);
+    ``members`` then resolves identities, updates the members the run touched
     (:func:`veille.members.upkeep.update`) and takes the new activities into the inbox
     (:func:`veille.inbox.routing.intake`).
     """
@@ -68,7 +70,15 @@ def ingest(
         parallel = (os.cpu_count() or 1) > 1 and _size(paths) >= PARALLEL_BYTES
     chunks = _in_a_second_process(spec) if parallel else spec.chunks()
     return _consume(
-        store, chunks, spec.paths, fmt, progress, on_rejection, spam if enrich else None, members
+        store,
+        chunks,
+        spec.paths,
+        fmt,
+        progress,
+        on_rejection,
+        spam if enrich else None,
+        members,
+        members if index is None else index,
     )
 
 
@@ -95,7 +105,15 @@ def ingest_documents(
     chain = default_chain(labelling.lessons(store), spam) if enrich else None
     chunks = read_chunks(documents, fixed, channel, batch_size, on_item, chain)
     return _consume(
-        store, chunks, list(label), fmt, progress, on_rejection, spam if enrich else None, members
+        store,
+        chunks,
+        list(label),
+        fmt,
+        progress,
+        on_rejection,
+        spam if enrich else None,
+        members,
+        members,
     )
 
 
@@ -108,10 +126,12 @@ def _consume(
     on_rejection: Callable[[Rejection], None] | None,
     enriched: SpamSettings | None = None,
     members: bool = True,
+    index: bool = True,
 ) -> IngestReport:
-    """The writing stage: commit each prepared chunk, keep the run's record; then, when
-    the run enriched (with the spam settings ``enriched``), the spam rules that read the
-    store run over what the run added; then members are brought up to date."""
+    """The writing stage: commit each prepared chunk, keep the run's record, and with
+    ``index``, index the words of what was stored every few chunks; then, when the run
+    enriched (with the spam settings ``enriched``), the spam rules that read the store
+    run over what the run added; then members are brought up to date."""
     report = IngestReport()
     run_id = store.start_run(label, fmt)
     before = store.last_activity_id()
@@ -125,11 +145,19 @@ def _consume(
     since = min(before or 0, done)
     started = datetime.now(UTC)
     try:
+        unindexed = 0
         for chunk in chunks:
-            _write(store, chunk, report, run_id, progress, on_rejection)
-        if members:
-            # The keyword index, the first step after the writes (it was half the
-            # writer's work): before the inbox takes the new activities in.
+            unindexed += _write(store, chunk, report, run_id, progress, on_rejection)
+            if index and unindexed >= search.CATCH_UP_BATCH:
+                # The keyword index in its own transactions, between the writer's: the
+                # reading process prepares the next chunks meanwhile, where a catch-up
+                # after the last write had the machine's other core idle (SQLite's one
+                # write lock lets no third process index beside the writes). All of
+                # them in one transaction: FTS5 merges fewer, larger segments.
+                search.catch_up(store.engine, batch=unindexed)
+                unindexed = 0
+        if index:
+            # The rest, before the inbox takes the new activities in.
             search.catch_up(store.engine)
         if enriched is not None:
             history.review(store, since, enriched.history, rewritten_since=started)
@@ -184,13 +212,16 @@ def _write(
     run_id: int,
     progress: ProgressHook | None,
     on_rejection: Callable[[Rejection], None] | None,
-) -> None:
+) -> int:
+    """Commit one chunk; how many activities it added or changed."""
     report.files += chunk.files
+    written = 0
     if chunk.batch.rows or chunk.batch.unchanged or chunk.batch.updated:
         counts = store.writer.commit(chunk.batch)
         report.added += counts.added
         report.updated += counts.updated
         report.unchanged += counts.unchanged
+        written = counts.added + counts.updated
     if chunk.rejections:
         store.quarantine(chunk.rejections, run_id)
         report.rejected += sum(1 for r in chunk.rejections if not r.fatal)
@@ -202,6 +233,7 @@ def _write(
                 on_rejection(r)
     if progress is not None:
         progress(chunk.document, chunk.seen)
+    return written
 
 
 def _in_a_second_process(spec: ReadSpec) -> Iterator[Chunk]:

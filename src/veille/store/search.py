@@ -7,11 +7,12 @@ jour"), case and accents aside. Words are runs of letters, digits and ``_``.
 - **SQLite**: an *external-content* FTS5 table (``activity_words``) over ``activities``
   (its ``title`` and ``text``, rowid = the activity's id), tokenised by ``unicode61``
   with accents removed and ``_`` a word character: SQLite folds case and accents, in C.
-  It keeps no copy of the texts. Indexing is a step after the writes, off the ingest's
-  path (it was half the writer's work on mailing lists): :func:`catch_up` indexes the
-  activities stored since, a few thousand a statement (SQLite reads and tokenises
-  them). The ingest's steps after the writes call it, and so does a keyword search
-  first (when nothing is behind, it only looks). What the index holds: every activity
+  It keeps no copy of the texts. Indexing is not the writer's work (it was half of it
+  on mailing lists): :func:`catch_up` indexes the activities stored since, a few
+  thousand a statement (SQLite reads and tokenises them), in transactions of its own.
+  An ingest calls it between its writes, every :data:`CATCH_UP_BATCH` activities or so
+  (its reading process reads on meanwhile), and once more after them; a keyword search
+  calls it first (when nothing is behind, it only looks). What the index holds: every activity
   up to the id in ``activity_words_upto``, except those in ``activity_words_pending``
   (edited since). Triggers on ``activities`` keep that true: an edit of the title or
   text, or a delete, takes the old words out of the index only when it holds them,
