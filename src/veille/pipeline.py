@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import IO
 
 from veille import settings
 from veille.connectors import Connector, Document, connector_class
@@ -242,23 +245,30 @@ def _in_a_second_process(spec: ReadSpec) -> Iterator[Chunk]:
     A new interpreter (``python -m veille.reading``), not a fork: the enrichers' native
     libraries keep thread pools that a forked child inherits broken, multiprocessing's
     "spawn" would re-run the caller's script, and a process that only gets plain values
-    is what a worker on another machine will be anyway. The pipe between the two
-    bounds the memory: the reader waits while the writer is behind.
+    is what a worker on another machine will be anyway. A thread takes the chunks off
+    the pipe as they come, :data:`AHEAD` at most: that bounds the memory (the reader
+    waits while the writer is that far behind) and lets the reader read on while the
+    writer indexes keywords.
     """
     process = subprocess.Popen(
         [sys.executable, "-m", "veille.reading"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
     assert process.stdin is not None and process.stdout is not None
+    frames: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
+    stopping = threading.Event()
+    receiver = threading.Thread(
+        target=_receive, args=(process.stdout, frames, stopping), daemon=True
+    )
     try:
         process.stdin.write(pickle.dumps(spec))
         process.stdin.close()
+        receiver.start()
         while True:
-            header = process.stdout.read(8)
-            if len(header) < 8:
+            frame = frames.get()
+            if frame is None:
                 raise RuntimeError(
                     f"the reading process stopped unexpectedly (exit code {process.wait()})"
                 )
-            frame = process.stdout.read(int.from_bytes(header, "little"))
             kind, payload = pickle.loads(frame)
             if kind == "chunk":
                 assert isinstance(payload, Chunk)
@@ -270,10 +280,38 @@ def _in_a_second_process(spec: ReadSpec) -> Iterator[Chunk]:
             else:
                 raise RuntimeError(f"the reading process failed:\n{payload}")
     finally:
+        stopping.set()
         if process.poll() is None:
             process.terminate()
         process.wait(timeout=10)
+        if receiver.is_alive():
+            receiver.join(timeout=10)
         process.stdout.close()
+
+
+AHEAD = 8
+"""Chunks the reading process may have sent that the writer has not taken yet (a few
+MB each): the writer's pauses to index keywords are read through, not waited out."""
+
+
+def _receive(
+    source: IO[bytes], frames: queue.Queue[bytes | None], stopping: threading.Event
+) -> None:
+    """Take the reading process's frames off the pipe as soon as they come (a thread:
+    the pipe alone holds less than one chunk, so the reader would wait for every
+    pause of the writer); ``None`` when the pipe ends before the last frame."""
+    while True:
+        header = source.read(8)
+        frame = source.read(int.from_bytes(header, "little")) if len(header) == 8 else b""
+        item = frame if len(header) == 8 and frame else None
+        while not stopping.is_set():
+            try:
+                frames.put(item, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        if item is None or stopping.is_set():
+            return
 
 
 def _size(paths: Sequence[str | os.PathLike[str]]) -> int:
