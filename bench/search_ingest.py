@@ -12,7 +12,9 @@ The keyword index is a step after the writes (``search.catch_up``): the ingest r
 without the steps after the writes, then the catch-up alone, its CPU seconds printed
 apart (on code from before revision 0019, which indexed in the writer, it finds
 nothing to do). ``--pgsz N`` and ``--automerge N`` set those FTS5 options on the new
-store's index first (FTS5's defaults: 1000 and 4).
+store's index first (FTS5's defaults: 1000 and 4). ``--as-it-stores``: the ingest
+indexes between its writes (``ingest(..., index=True)``, what ``veille ingest`` does);
+the catch-up after it then finds nothing left.
 
 Run: ``.venv/bin/python bench/search_ingest.py --path /work/shared/data/scale``.
 """
@@ -47,6 +49,7 @@ def main() -> None:
     ap.add_argument("--activities", type=int, default=50_000)
     ap.add_argument("--pgsz", type=int, help="FTS5's leaf size for the index")
     ap.add_argument("--automerge", type=int, help="FTS5's automerge (0: off)")
+    ap.add_argument("--as-it-stores", action="store_true", help="index between the writes")
     args = ap.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}")  # fmt: skip
@@ -67,7 +70,8 @@ def main() -> None:
                     )
         writer, reader = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        report = ingest(store, [source], enrich=False, members=False)
+        more = {"index": True} if args.as_it_stores else {}
+        report = ingest(store, [source], enrich=False, members=False, **more)
         wall = time.perf_counter() - t0
         writer = cpu(resource.RUSAGE_SELF) - writer
         index = cpu(resource.RUSAGE_SELF)

@@ -112,3 +112,26 @@ def test_reading_in_a_second_process_stores_the_same(tmp_path: Path, data_dir: P
     assert all(r["language"] for r in rows(there))
     here.close()
     there.close()
+
+
+def test_a_writer_that_stops_early_stops_the_reading_process_and_its_receiver(
+    data_dir: Path,
+) -> None:
+    """The chunks come off the reading process's pipe in a thread, ahead of the writer;
+    a writer that stops (an error, Ctrl-C) ends the process and that thread."""
+    import threading
+
+    from veille.pipeline import AHEAD, _in_a_second_process
+    from veille.reading import ReadSpec
+
+    before = threading.active_count()
+    folder = str(data_dir / "formats/perceval_fixtures/pipermail")
+    chunks = _in_a_second_process(ReadSpec([folder], "auto", None, 2, False))
+    first = next(chunks)
+    assert first.batch.rows
+    assert threading.active_count() == before + 1
+    chunks.close()  # what a writer's error does to the generator
+    assert threading.active_count() == before
+    # and one read to the end yields every chunk, more than the receiver holds at once
+    every = list(_in_a_second_process(ReadSpec([folder], "auto", None, 1, False)))
+    assert len(every) > AHEAD and threading.active_count() == before

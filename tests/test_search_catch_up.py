@@ -174,3 +174,37 @@ def test_revision_0019_keeps_the_index_and_its_downgrade_completes_it(
         conn.execute(activities.delete().where(activities.c.native_id == "m4"))
     _sound(store, complete=True)
     assert not _found(store, "hello")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_an_ingest_indexes_between_its_writes_and_leaves_the_index_whole(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ingest(..., index=True)`` indexes what it stored every few chunks, in
+    transactions of its own, while it still reads; edits among the new records (an
+    update of an activity indexed earlier in the same run) keep the index sound."""
+    monkeypatch.setattr(search, "CATCH_UP_BATCH", 10)
+    marks: list[int] = []
+
+    def mark(_document: str, _seen: int) -> None:
+        with store.engine.connect() as conn:
+            marks.append(int(conn.exec_driver_sql(f"SELECT upto FROM {search.UPTO}").scalar_one()))
+
+    recs = _records(0, 60)
+    recs += [{**r, "text": "changed words"} for r in _records(3, 6)]  # edits, later in the file
+    path = tmp_path / "a.ndjson"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs))
+    report = ingest(store, [path], fmt="ndjson", enrich=False, members=False, index=True,
+                    batch_size=7, progress=mark)  # fmt: skip
+    assert (report.added, report.updated) == (60, 3)
+    assert 0 < max(marks) < max(_ids(store).values())  # indexed part-way through the run
+    assert not _behind(store)
+    _sound(store, complete=True)
+    ids = _ids(store)
+    assert _found(store, "changed words") == {ids[f"m{i}"] for i in range(3, 6)}
+    assert _found(store, "message") == set(ids.values()) - {ids[f"m{i}"] for i in range(3, 6)}
+    with store.engine.connect() as conn:  # revision 0022: FTS5's larger buffer of words
+        size = conn.exec_driver_sql(
+            f"SELECT v FROM {search.TABLE}_config WHERE k = 'hashsize'"
+        ).scalar_one()
+    assert int(size) == search.HASH_SIZE

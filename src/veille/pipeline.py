@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import IO
 
 from veille import settings
 from veille.connectors import Connector, Document, connector_class
@@ -48,14 +51,16 @@ def ingest(
     parallel: bool | None = None,
     enrich: bool = True,
     members: bool = True,
+    index: bool | None = None,
 ) -> IngestReport:
     """Ingest files and folders (recursively; ``.gz`` transparently) into ``store``.
 
     ``parallel`` reads in a second process while this one writes; by default when the
     input is large and there is a core to spare. ``enrich`` runs the enrichers
-    (language, safe HTML, ...) on what is read; ``members`` then indexes the new
-    activities' words (:func:`veille.store.search.catch_up`; without it, the first
-    keyword search does), resolves identities, updates the members the run touched
+    (language, safe HTML, ...) on what is read; ``index`` (by default ``members``)
+    indexes the new activities' words as they are stored
+    (:func:`veille.store.search.catch_up`; without it, the first keyword search does);
+    ``members`` then resolves identities, updates the members the run touched
     (:func:`veille.members.upkeep.update`) and takes the new activities into the inbox
     (:func:`veille.inbox.routing.intake`).
     """
@@ -68,7 +73,15 @@ def ingest(
         parallel = (os.cpu_count() or 1) > 1 and _size(paths) >= PARALLEL_BYTES
     chunks = _in_a_second_process(spec) if parallel else spec.chunks()
     return _consume(
-        store, chunks, spec.paths, fmt, progress, on_rejection, spam if enrich else None, members
+        store,
+        chunks,
+        spec.paths,
+        fmt,
+        progress,
+        on_rejection,
+        spam if enrich else None,
+        members,
+        members if index is None else index,
     )
 
 
@@ -95,7 +108,15 @@ def ingest_documents(
     chain = default_chain(labelling.lessons(store), spam) if enrich else None
     chunks = read_chunks(documents, fixed, channel, batch_size, on_item, chain)
     return _consume(
-        store, chunks, list(label), fmt, progress, on_rejection, spam if enrich else None, members
+        store,
+        chunks,
+        list(label),
+        fmt,
+        progress,
+        on_rejection,
+        spam if enrich else None,
+        members,
+        members,
     )
 
 
@@ -108,10 +129,12 @@ def _consume(
     on_rejection: Callable[[Rejection], None] | None,
     enriched: SpamSettings | None = None,
     members: bool = True,
+    index: bool = True,
 ) -> IngestReport:
-    """The writing stage: commit each prepared chunk, keep the run's record; then, when
-    the run enriched (with the spam settings ``enriched``), the spam rules that read the
-    store run over what the run added; then members are brought up to date."""
+    """The writing stage: commit each prepared chunk, keep the run's record, and with
+    ``index``, index the words of what was stored every few chunks; then, when the run
+    enriched (with the spam settings ``enriched``), the spam rules that read the store
+    run over what the run added; then members are brought up to date."""
     report = IngestReport()
     run_id = store.start_run(label, fmt)
     before = store.last_activity_id()
@@ -125,11 +148,19 @@ def _consume(
     since = min(before or 0, done)
     started = datetime.now(UTC)
     try:
+        unindexed = 0
         for chunk in chunks:
-            _write(store, chunk, report, run_id, progress, on_rejection)
-        if members:
-            # The keyword index, the first step after the writes (it was half the
-            # writer's work): before the inbox takes the new activities in.
+            unindexed += _write(store, chunk, report, run_id, progress, on_rejection)
+            if index and unindexed >= search.CATCH_UP_BATCH:
+                # The keyword index in its own transactions, between the writer's: the
+                # reading process prepares the next chunks meanwhile, where a catch-up
+                # after the last write had the machine's other core idle (SQLite's one
+                # write lock lets no third process index beside the writes). All of
+                # them in one transaction: FTS5 merges fewer, larger segments.
+                search.catch_up(store.engine, batch=unindexed)
+                unindexed = 0
+        if index:
+            # The rest, before the inbox takes the new activities in.
             search.catch_up(store.engine)
         if enriched is not None:
             history.review(
@@ -191,13 +222,16 @@ def _write(
     run_id: int,
     progress: ProgressHook | None,
     on_rejection: Callable[[Rejection], None] | None,
-) -> None:
+) -> int:
+    """Commit one chunk; how many activities it added or changed."""
     report.files += chunk.files
+    written = 0
     if chunk.batch.rows or chunk.batch.unchanged or chunk.batch.updated:
         counts = store.writer.commit(chunk.batch)
         report.added += counts.added
         report.updated += counts.updated
         report.unchanged += counts.unchanged
+        written = counts.added + counts.updated
     if chunk.rejections:
         store.quarantine(chunk.rejections, run_id)
         report.rejected += sum(1 for r in chunk.rejections if not r.fatal)
@@ -209,6 +243,7 @@ def _write(
                 on_rejection(r)
     if progress is not None:
         progress(chunk.document, chunk.seen)
+    return written
 
 
 def _in_a_second_process(spec: ReadSpec) -> Iterator[Chunk]:
@@ -217,23 +252,30 @@ def _in_a_second_process(spec: ReadSpec) -> Iterator[Chunk]:
     A new interpreter (``python -m veille.reading``), not a fork: the enrichers' native
     libraries keep thread pools that a forked child inherits broken, multiprocessing's
     "spawn" would re-run the caller's script, and a process that only gets plain values
-    is what a worker on another machine will be anyway. The pipe between the two
-    bounds the memory: the reader waits while the writer is behind.
+    is what a worker on another machine will be anyway. A thread takes the chunks off
+    the pipe as they come, :data:`AHEAD` at most: that bounds the memory (the reader
+    waits while the writer is that far behind) and lets the reader read on while the
+    writer indexes keywords.
     """
     process = subprocess.Popen(
         [sys.executable, "-m", "veille.reading"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
     assert process.stdin is not None and process.stdout is not None
+    frames: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
+    stopping = threading.Event()
+    receiver = threading.Thread(
+        target=_receive, args=(process.stdout, frames, stopping), daemon=True
+    )
     try:
         process.stdin.write(pickle.dumps(spec))
         process.stdin.close()
+        receiver.start()
         while True:
-            header = process.stdout.read(8)
-            if len(header) < 8:
+            frame = frames.get()
+            if frame is None:
                 raise RuntimeError(
                     f"the reading process stopped unexpectedly (exit code {process.wait()})"
                 )
-            frame = process.stdout.read(int.from_bytes(header, "little"))
             kind, payload = pickle.loads(frame)
             if kind == "chunk":
                 assert isinstance(payload, Chunk)
@@ -245,10 +287,38 @@ def _in_a_second_process(spec: ReadSpec) -> Iterator[Chunk]:
             else:
                 raise RuntimeError(f"the reading process failed:\n{payload}")
     finally:
+        stopping.set()
         if process.poll() is None:
             process.terminate()
         process.wait(timeout=10)
+        if receiver.is_alive():
+            receiver.join(timeout=10)
         process.stdout.close()
+
+
+AHEAD = 8
+"""Chunks the reading process may have sent that the writer has not taken yet (a few
+MB each): the writer's pauses to index keywords are read through, not waited out."""
+
+
+def _receive(
+    source: IO[bytes], frames: queue.Queue[bytes | None], stopping: threading.Event
+) -> None:
+    """Take the reading process's frames off the pipe as soon as they come (a thread:
+    the pipe alone holds less than one chunk, so the reader would wait for every
+    pause of the writer); ``None`` when the pipe ends before the last frame."""
+    while True:
+        header = source.read(8)
+        frame = source.read(int.from_bytes(header, "little")) if len(header) == 8 else b""
+        item = frame if len(header) == 8 and frame else None
+        while not stopping.is_set():
+            try:
+                frames.put(item, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        if item is None or stopping.is_set():
+            return
 
 
 def _size(paths: Sequence[str | os.PathLike[str]]) -> int:
