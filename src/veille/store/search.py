@@ -108,7 +108,7 @@ HASH_SIZE: Final = 16 * 1024 * 1024
 """SQLite: bytes of new words FTS5 holds in memory before writing them out as a segment
 of the index (FTS5's default: 1 MiB). At 1 MiB a catch-up of 5,000 mails wrote a dozen
 small segments, which FTS5 then merged again and again: 16 MiB cut the catch-up of the
-63,278 messages of the scale lists from 3.8-5.9 to 3.1-3.3 s of CPU (revision 0022)."""
+63,278 messages of the scale lists from 3.8-5.9 to 3.1-3.3 s of CPU (revision 0021)."""
 CATCH_UP_BATCH: Final = 5_000
 """Activities indexed per transaction by :func:`catch_up` (about a quarter of a second
 of mail each: an ingest waiting for the store waits no longer)."""
@@ -133,7 +133,7 @@ def create(conn: Connection) -> None:
 
 
 def tune(conn: Connection, hash_size: int = HASH_SIZE) -> None:
-    """SQLite: FTS5's options, kept in the index itself (revision 0022)."""
+    """SQLite: FTS5's options, kept in the index itself (revision 0021)."""
     conn.exec_driver_sql(
         f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('hashsize', {int(hash_size)})"
     )

@@ -7,15 +7,15 @@ and again; with 16 MiB it makes one or two (see
 :data:`veille.store.search.HASH_SIZE`). The option is kept in the index's own
 ``_config`` table. PostgreSQL: unchanged (no FTS5 there).
 
-Revision ID: 0022
-Revises: 0020 (written beside another session's 0021; renumbered at the merge)
+Revision ID: 0021
+Revises: 0020
 """
 
 from alembic import op
 
 from veille.store import search
 
-revision = "0022"
+revision = "0021"
 down_revision = "0020"
 branch_labels = None
 depends_on = None
