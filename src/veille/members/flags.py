@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from typing import Final
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, distinct, func, select, update
+from sqlalchemy import Connection, Engine, and_, func, select, update
 
 from veille.members.activity import chunks
 from veille.members.identity import normal_email
+from veille.store import texts
 from veille.store.schema import (
     activities,
     channels,
-    enrichments,
     identities,
     identity_keys,
     members,
@@ -218,41 +218,20 @@ def _repeaters(
 ) -> dict[int, float]:
     """Identities with many activities that mostly repeat their own texts.
 
-    Incrementally, the identities' activities are first counted on the
-    ``(identity_id, created_at)`` index alone: only those with at least
-    ``bot_min_activities`` can be repeaters, and only their texts are read."""
-    query = (
-        select(
-            activities.c.identity_id,
-            func.count(),
-            func.count(distinct(enrichments.c.text_hash)),
-            func.count(enrichments.c.text_hash),
-        )
-        .join(enrichments, enrichments.c.activity_id == activities.c.id)
-        .group_by(activities.c.identity_id)
-        .having(func.count() >= rules.bot_min_activities)
-    )
+    Read from the texts counted per identity (:mod:`veille.store.texts`): counted again
+    for everyone, else the activities stored since the last step added to them."""
     if everyone:
-        rows = list(conn.execute(query))
+        texts.build(conn)
     else:
-        enough = select(activities.c.identity_id).group_by(activities.c.identity_id)
-        enough = enough.having(func.count() >= rules.bot_min_activities)
-        many = sorted(
-            int(r[0])
-            for c in chunks(sorted(ids))
-            for r in conn.execute(enough.where(activities.c.identity_id.in_(c)))
-        )
-        rows = [
-            r
-            for c in chunks(many)
-            for r in conn.execute(query.where(activities.c.identity_id.in_(c)))
-        ]
+        texts.catch_up(conn)
     out: dict[int, float] = {}
     wanted = set(ids)
-    for ident, n, distinct_texts, hashed in rows:
+    for ident, n, hashed, distinct_texts in texts.totals(
+        conn, None if everyone else ids, rules.bot_min_activities
+    ):
         if ident not in wanted or not hashed:
             continue
         repeated = (hashed - distinct_texts) / n
         if repeated >= rules.bot_repeat_share:
-            out[int(ident)] = repeated
+            out[ident] = repeated
     return out

@@ -296,6 +296,29 @@ identity_pairs = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+identity_texts = Table(
+    "identity_texts",
+    metadata,
+    # How many of an identity's activities carry each text (the enrichments'
+    # ``text_hash``), kept between members steps so the repeated-text bot test adds the
+    # new activities' texts instead of reading each author's whole history
+    # (veille.store.texts, which also keeps the per-identity sums below).
+    Column("identity_id", Id, ForeignKey("identities.id", ondelete="CASCADE"), primary_key=True),
+    Column("text_hash", String(16), primary_key=True),
+    Column("copies", Integer, nullable=False),
+)
+
+identity_text_totals = Table(
+    "identity_text_totals",
+    metadata,
+    # Per identity: activities with an enrichment row, those with a text hash, and their
+    # distinct hashes: the bot test's share of repeated texts without reading the rows above.
+    Column("identity_id", Id, ForeignKey("identities.id", ondelete="CASCADE"), primary_key=True),
+    Column("enriched", Integer, nullable=False),
+    Column("hashed", Integer, nullable=False),
+    Column("distinct_texts", Integer, nullable=False),
+)
+
 merges = Table(
     "merges",
     metadata,
