@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import Final
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from veille.members.activity import chunks
 from veille.members.identity import normal_email
 from veille.store import texts
 from veille.store.schema import (
+    POSTS,
     activities,
     channels,
     identities,
@@ -66,6 +67,7 @@ class FlagRules:
 class _Identity:
     id: int
     member: int
+    channel: int
     name: str
     username: str
     email: str
@@ -97,7 +99,7 @@ def flag(
         found = _identities(conn, member_ids)
         ids = [i.id for i in found]
         everyone = member_ids is None
-        authors = _site_authors(conn, ids, everyone) if rules.site_authors else set()
+        authors = _site_authors(conn, found, everyone) if rules.site_authors else set()
         repeaters = _repeaters(conn, ids, rules, everyone)
         # the addresses looked up below: normal_email of the lower-cased address
         mine = {normal_email(i.email.lower())[0] for i in found if i.email}
@@ -160,6 +162,7 @@ def _identities(conn: Connection, member_ids: Collection[int] | None) -> list[_I
     query = select(
         identities.c.id,
         identities.c.member_id,
+        identities.c.channel_id,
         identities.c.name,
         identities.c.username,
         identities.c.email,
@@ -173,7 +176,10 @@ def _identities(conn: Connection, member_ids: Collection[int] | None) -> list[_I
             rows += conn.execute(
                 query.where(identities.c.member_id.in_(wanted[i : i + 5000]))
             ).all()
-    return [_Identity(int(r[0]), int(r[1]), r[2] or "", r[3] or "", r[4] or "") for r in rows]
+    return [
+        _Identity(int(r[0]), int(r[1]), int(r[2]), r[3] or "", r[4] or "", r[5] or "")
+        for r in rows
+    ]
 
 
 def _shared_addresses(conn: Connection, above: int, among: set[str | None] | None) -> set[str]:
@@ -197,20 +203,28 @@ def _shared_addresses(conn: Connection, above: int, among: set[str | None] | Non
     }
 
 
-def _site_authors(conn: Connection, ids: list[int], everyone: bool) -> set[int]:
-    # By the channel index: the blog channels' activities. Looking up the touched blog
-    # identities' posts by identity instead reads the whole history of every blog
-    # commenter among them, slower at 1,000,000 and 3,000,000 activities.
-    blogs = select(channels.c.id).where(channels.c.platform.in_(BLOG_PLATFORMS))
-    query = (
-        select(activities.c.identity_id)
-        .distinct()
-        .where(and_(activities.c.kind == "post", activities.c.channel_id.in_(blogs)))
-    )
-    if not everyone and len(ids) <= SMALL:
-        query = query.where(activities.c.identity_id.in_(ids))
-    found = {int(r[0]) for r in conn.execute(query)}
-    return found & set(ids)
+def _site_authors(conn: Connection, found: list[_Identity], everyone: bool) -> set[int]:
+    """Identities of ``found`` that wrote posts on a blog channel. An identity is one
+    channel's: only those of blog channels are looked up, by the index of posts while
+    they are few (not their comments, nor the touched forum or list writers)."""
+    blogs = [
+        int(c)
+        for c in conn.execute(
+            select(channels.c.id).where(channels.c.platform.in_(BLOG_PLATFORMS))
+        ).scalars()
+    ]
+    mine = sorted(i.id for i in found if i.channel in blogs)
+    if not mine:
+        return set()
+    # The kind as a literal: SQLite uses the partial index of posts only then. The
+    # identities' own posts are on their (blog) channel: naming the channels as well
+    # made SQLite read the blogs' every activity by the channel index instead.
+    query = select(activities.c.identity_id).distinct().where(POSTS)
+    if everyone or len(mine) > SMALL:
+        query = query.where(activities.c.channel_id.in_(blogs))
+    else:
+        query = query.where(activities.c.identity_id.in_(mine))
+    return {int(r[0]) for r in conn.execute(query)} & set(mine)
 
 
 def _repeaters(

@@ -118,6 +118,7 @@ identities = Table(
 
 UNLINKED_PARENT = text("parent_native_id IS NOT NULL AND parent_activity_id IS NULL")
 UNLINKED_THREAD = text("thread_native_id IS NOT NULL AND thread_activity_id IS NULL")
+POSTS = text("kind = 'post'")
 
 activities = Table(
     "activities",
@@ -166,6 +167,9 @@ activities = Table(
         sqlite_where=UNLINKED_PARENT,
         postgresql_where=UNLINKED_PARENT,
     ),
+    # Each author's posts (an eighth of the activities): whether the touched identities
+    # of a blog wrote posts there (the site's authors), without their comments.
+    Index("ix_activities_posts", "identity_id", sqlite_where=POSTS, postgresql_where=POSTS),
     Index(
         "ix_activities_unlinked_thread",
         "channel_id",
