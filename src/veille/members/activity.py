@@ -292,6 +292,12 @@ def fetch(conn: Connection, stmt: Select[Any]) -> Rows:
     return Rows.of(columns)
 
 
+def no_rows() -> Rows:
+    """What :func:`fetch` returns for no rows, without asking the database: SQLite ran
+    ``id < 0`` with the query's ``id <= upto`` as a walk of every activity up to ``upto``."""
+    return Rows.of([np.empty(0, SMALL.get(c, np.int64)) for c in COLUMNS])
+
+
 def replies_to(conn: Connection, ctx: Context, aids: I64, upto: int | None = None) -> Rows:
     """The counted direct replies to activities ``aids`` (with ids up to ``upto``), by
     the parent index."""
@@ -308,7 +314,7 @@ def linked_to(
     if upto is not None:
         base = base.where(a.c.id <= upto)
     links = [a.c.parent_activity_id, *([a.c.thread_activity_id] if roots else [])]
-    parts = [fetch(conn, base.where(a.c.id < 0))]
+    parts = [no_rows()]
     for chunk in chunks(unique(np.asarray(aids, np.int64))):
         parts += [fetch(conn, base.where(link.in_(chunk))) for link in links]
     return concat(parts).unique()

@@ -102,6 +102,7 @@ from veille.members.activity import (
     known_mentions,
     linked_since,
     mentions,
+    no_rows,
     owners,
     replies_to,
     rows_query,
@@ -371,10 +372,8 @@ def _recompute(
     activities, the direct replies to them, their mentions of others, and the mentions
     of them kept (and new, ``said``)."""
     base = rows_query(conn, ctx)
-    own = concat(
-        [fetch(conn, base.where(activities.c.id < 0))]
-        + [fetch(conn, base.where(identities.c.member_id.in_(c))) for c in chunks(ids)]
-    )
+    parts = [fetch(conn, base.where(identities.c.member_id.in_(c))) for c in chunks(ids)]
+    own = concat([no_rows(), *parts])
     rows = concat([own, replies_to(conn, ctx, own.aid)]).unique()
     theirs = mentions(conn, ctx, among=ids)
     team_mentioned = theirs.aid[np.isin(theirs.target, ctx.team)]
