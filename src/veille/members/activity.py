@@ -360,7 +360,14 @@ def owners(conn: Connection, identity_ids: I64) -> tuple[I64, I64]:
     stmt = select(identities.c.id, identities.c.member_id)
     top = int(conn.execute(select(func.coalesce(func.max(identities.c.id), 0))).scalar_one())
     if len(wanted) * SCAN_SHARE > top:
-        found = list(conn.execute(stmt))
+        # by the driver's own cursor: a SQLAlchemy row per identity cost five times the
+        # read itself (the partners of the touched members can be most identities)
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute("SELECT id, member_id FROM identities")
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
     else:
         found = [
             r
