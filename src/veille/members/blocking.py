@@ -89,7 +89,10 @@ class Holders:
                 .group_by(identity_keys.c.kind, identity_keys.c.value)
                 .having(func.count() > 1)
             )
-            self.counts = {(kind, value): int(n) for kind, value, n in counted}
+            # read in slices (the driver's fetchmany): row by row cost more than counting
+            self.counts = {
+                (kind, value): int(n) for part in counted.partitions(20_000) for kind, value, n in part
+            }
 
     def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
         """Count these keys in a few indexed queries."""
@@ -195,7 +198,7 @@ def candidates(
             select(identity_keys.c.identity_id, identity_keys.c.kind, identity_keys.c.value)
             .where(identity_keys.c.identity_id >= first)
             .where(identity_keys.c.kind.not_in(sorted(COUNTED_ONLY)))
-        )
+        ).all()
         if i in wanted_ids
     ]
     holders.prefetch((k, v) for _, k, v in keys)
@@ -219,7 +222,7 @@ def candidates(
                 select(identity_keys.c.identity_id, identity_keys.c.value).where(
                     and_(identity_keys.c.kind == kind, identity_keys.c.value.in_(chunk))
                 )
-            ):
+            ).all():
                 groups.setdefault(value, []).append(ident)
             for members_ in groups.values():
                 members_.sort()

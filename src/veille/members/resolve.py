@@ -174,7 +174,7 @@ def _score(
     if not holders.complete:  # (complete, it knows every count: no keys to read)
         holders.prefetch((k, v) for _, k, v in keys_of(conn, ids))
     for chunk in chunks(ids, 5000):
-        for row in conn.execute(select(*HANDLE_COLUMNS).where(identities.c.id.in_(chunk))):
+        for row in conn.execute(select(*HANDLE_COLUMNS).where(identities.c.id.in_(chunk))).all():
             found[row[0]] = handles(*row)
 
     named = holders.total("name")
