@@ -9,7 +9,8 @@ digest of what it wrote, to compare two versions of the code on the same input.
 
 ``STORE`` (a store after a full members step, e.g. one ``bench/members.py --keep``
 made) is copied first and never written; the copy is opened (migrating it: timed
-apart), ``BATCH`` ingested without enrichment or members step, then
+apart), ``BATCH`` ingested without members step (and without enrichment, unless
+``--enrich``: then the new activities carry the text hashes the bot test counts), then
 ``veille.members.upkeep.update(store, after)`` timed (with ``--after``, the store
 already holds the batch, as ``bench/members.py --keep`` leaves ``before-incremental.db``
 with the id in ``before-incremental.json``: nothing is ingested; with ``--first``,
@@ -81,6 +82,9 @@ def main() -> None:
     ap.add_argument("--compare", nargs=2)
     ap.add_argument("--after", type=int, help="The batch is stored already, after this id.")
     ap.add_argument("--first", help="A batch ingested and stepped first, untimed.")
+    ap.add_argument(
+        "--enrich", action="store_true", help="Enrich the batches as they are ingested."
+    )
     args = ap.parse_args()
     if args.compare:
         compare(*args.compare)
@@ -98,12 +102,12 @@ def main() -> None:
     print(f"open (and migrate): {time.perf_counter() - t:.1f} s", flush=True)
     if args.first:
         before = store.last_activity_id()
-        ingest(store, [args.first], enrich=False, members=False)
+        ingest(store, [args.first], enrich=args.enrich, members=False)
         print(f"first batch, untimed: {update(store, before).line()}", flush=True)
     after = store.last_activity_id() if args.after is None else args.after
     if args.after is None:
         t = time.perf_counter()
-        report = ingest(store, [args.batch], enrich=False, members=False)
+        report = ingest(store, [args.batch], enrich=args.enrich, members=False)
         print(f"ingest: {time.perf_counter() - t:.1f} s: {report.line()}", flush=True)
     # processor time: on a machine other jobs share, wall-clock profiles mostly say
     # how long the process waited for a core

@@ -23,7 +23,7 @@ from veille.enrich import subject_text
 from veille.enrich.intent import INTENTS
 from veille.enrich.learned import Lessons
 from veille.enrich.spamrules import host_of, links
-from veille.store import Store
+from veille.store import Store, texts
 from veille.store.schema import activities, enrichments, identities, labels
 
 VALUES: dict[str, tuple[str, ...]] = {
@@ -180,6 +180,7 @@ def apply(
                     activity_id=activity_id, enriched_at=datetime.now(UTC), **values
                 )
             )
+            texts.restore(conn, [activity_id])  # one more enriched activity of its author
         applied += 1
     return applied
 

@@ -102,9 +102,11 @@ from veille.members.activity import (
     known_mentions,
     linked_since,
     mentions,
+    no_rows,
     owners,
     replies_to,
     rows_query,
+    unique,
 )
 from veille.members.kept import Kept, State, distinct, load, merge, sums
 from veille.members.rules import KINDS, MemberRules
@@ -208,7 +210,7 @@ def refresh(
             and int(mark.get("now", ctx.now + 1)) <= ctx.now
             and int(mark.get("upto", upto + 1)) <= upto
         ):
-            asked = np.unique(np.fromiter(member_ids, np.int64))
+            asked = unique(np.fromiter(member_ids, np.int64))
             measures, gone = _incremental(conn, ctx, asked, mark, vocabulary)
         else:
             measures = _full(conn, ctx, vocabulary)
@@ -244,7 +246,7 @@ def _full(conn: Connection, ctx: Context, vocabulary: dict[str, int]) -> Measure
     rows = fetch(conn, rows_query(conn, ctx))
     said = mentions(conn, ctx)
     idents = identities_of(conn, None)
-    ids = np.unique(idents.keys)
+    ids = unique(idents.keys)
     team_mentioned = said.aid[np.isin(said.target, ctx.team)]
     state, events = tally(rows, np.ones(len(rows.aid), np.bool_), said, team_mentioned, ids, ctx)
     del rows
@@ -290,7 +292,7 @@ def _incremental(
     said = said.take(np.isin(said.aid, new.aid))
     counted = np.isin(world.aid, changed.aid)
     touched = np.concatenate([world.mem[counted], world.pm[counted], said.target])
-    touched = np.unique(touched[touched >= 0])
+    touched = unique(touched[touched >= 0])
 
     # Whose state can be added to, who must be recomputed, who is gone.
     wanted = np.union1d(asked, touched)
@@ -302,7 +304,7 @@ def _incremental(
     if len(heirs):
         prior.update(stored.read(conn, heirs.tolist()))
         idents += identities_of(conn, heirs)
-    ids = np.unique(idents.keys)
+    ids = unique(idents.keys)
     gone = np.setdiff1d(asked, ids)
     team, bots = set(ctx.team.tolist()), set(ctx.bots.tolist())
     last_identity = int(mark.get("identities", -1))
@@ -340,7 +342,7 @@ def _incremental(
         parts_.append(_recompute(conn, ctx, redo, prior, said, vocabulary, idents))
     state = merge(parts_)
     state.recent = _recent_within(state.recent, ctx)
-    who = np.unique(np.concatenate([state.partners.values[:, 0], state.reach.values[:, 0]]))
+    who = unique(np.concatenate([state.partners.values[:, 0], state.reach.values[:, 0]]))
     m = derive(state, ctx, owners(conn, who), list(vocabulary))
     m.identities = idents
     return m, gone
@@ -370,10 +372,8 @@ def _recompute(
     activities, the direct replies to them, their mentions of others, and the mentions
     of them kept (and new, ``said``)."""
     base = rows_query(conn, ctx)
-    own = concat(
-        [fetch(conn, base.where(activities.c.id < 0))]
-        + [fetch(conn, base.where(identities.c.member_id.in_(c))) for c in chunks(ids)]
-    )
+    parts = [fetch(conn, base.where(identities.c.member_id.in_(c))) for c in chunks(ids)]
+    own = concat([no_rows(), *parts])
     rows = concat([own, replies_to(conn, ctx, own.aid)]).unique()
     theirs = mentions(conn, ctx, among=ids)
     team_mentioned = theirs.aid[np.isin(theirs.target, ctx.team)]
@@ -413,7 +413,7 @@ def _distinct(idx: I64, other: I64, n: int) -> I64:
         return np.zeros(n, np.int64)
     i, o = idx[keep], other[keep]
     span = int(o.max()) - int(o.min()) + 1
-    pairs = np.unique(i * span + (o - o.min()))
+    pairs = unique(i * span + (o - o.min()))
     return np.bincount(pairs // span, minlength=n).astype(np.int64)
 
 
@@ -442,7 +442,7 @@ def tally(
         | np.isin(rows.aid, team_mentioned)
     )
     asks = np.isin(rows.intent, [INTENTS.index(x) for x in rules.consultative_intents])
-    team_answered = np.unique(rows.pa[np.isin(rows.mem, ctx.team) & (rows.has_parent == 1)])
+    team_answered = unique(rows.pa[np.isin(rows.mem, ctx.team) & (rows.has_parent == 1)])
     to_brand = asks & (brand | ((rows.has_parent == 0) & np.isin(rows.aid, team_answered)))
     flags = (
         (rows.kind == REACTION) * REACTED + brand * BRAND + asks * ASKS + to_brand * TO_BRAND
@@ -468,15 +468,15 @@ def tally(
     # a thread others joined: its opening activity got a direct reply from someone else
     opens = (rows.pa == rows.ra) & (rows.kind != REACTION) & (rows.pm >= 0)
     opens &= rows.pm != rows.mem
-    joined_roots = np.unique(rows.pa[opens & ~np.isin(rows.mem, bots)])
-    thanks = np.unique(rows.pa[is_reply & (rows.intent == PRAISE)])
+    joined_roots = unique(rows.pa[opens & ~np.isin(rows.mem, bots)])
+    thanks = unique(rows.pa[is_reply & (rows.intent == PRAISE)])
     answer = is_reply & (rows.rint == QUESTION) & (rows.rm >= 0) & (rows.rm != rows.mem)
 
     # talents count bots' replies too: answers (+1 when thanked), threads others joined,
     # replies received, each on its activity's topics
     t_answer = plain & (rows.rint == QUESTION) & (rows.rm >= 0) & (rows.rm != rows.mem)
-    t_thanks = np.unique(rows.pa[plain & (rows.intent == PRAISE)])
-    starter = (rows.has_parent == 0) & np.isin(rows.aid, np.unique(rows.pa[opens]))
+    t_thanks = unique(rows.pa[plain & (rows.intent == PRAISE)])
+    starter = (rows.has_parent == 0) & np.isin(rows.aid, unique(rows.pa[opens]))
     one = np.ones_like(own)
     events = np.concatenate(
         [
@@ -485,7 +485,6 @@ def tally(
             np.stack([pidx, rows.pa, one], axis=1)[plain & (pidx >= 0)],
         ]
     ).astype(np.int64)
-
     keep = mine & (rows.t > now - horizon(rules) * DAY)
     reach_src = is_reply & ~np.isin(rows.mem, excluded) & (pidx >= 0)
     heard = ~np.isin(said.author, excluded)
@@ -535,7 +534,7 @@ def _topics(conn: Connection, events: I64, vocabulary: dict[str, int]) -> Groupe
     keys, inverse = np.unique(events[:, 0] * span + events[:, 1], return_inverse=True)
     points = np.zeros(len(keys), np.int64)
     np.add.at(points, inverse.ravel(), events[:, 2])
-    words = segments.keywords(conn, np.unique(keys % span), vocabulary)
+    words = segments.keywords(conn, unique(keys % span), vocabulary)
     out: list[tuple[int, int, int]] = []
     for key, p in zip(keys.tolist(), points.tolist(), strict=True):
         if p:

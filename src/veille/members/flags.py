@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from typing import Final
 
 import orjson
-from sqlalchemy import Connection, Engine, and_, distinct, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from veille.members.activity import chunks
 from veille.members.identity import normal_email
+from veille.store import texts
 from veille.store.schema import (
+    POSTS,
     activities,
     channels,
-    enrichments,
     identities,
     identity_keys,
     members,
@@ -105,6 +106,7 @@ class Matcher:
 class _Identity:
     id: int
     member: int
+    channel: int
     name: str
     username: str
     email: str
@@ -130,7 +132,7 @@ def flag(
         found = _identities(conn, member_ids)
         ids = [i.id for i in found]
         everyone = member_ids is None
-        authors = _site_authors(conn, ids, everyone) if rules.site_authors else set()
+        authors = _site_authors(conn, found, everyone) if rules.site_authors else set()
         repeaters = _repeaters(conn, ids, rules, everyone)
         # the addresses looked up below: normal_email of the lower-cased address
         mine = {normal_email(i.email.lower())[0] for i in found if i.email}
@@ -185,6 +187,7 @@ def _identities(conn: Connection, member_ids: Collection[int] | None) -> list[_I
     query = select(
         identities.c.id,
         identities.c.member_id,
+        identities.c.channel_id,
         identities.c.name,
         identities.c.username,
         identities.c.email,
@@ -198,7 +201,10 @@ def _identities(conn: Connection, member_ids: Collection[int] | None) -> list[_I
             rows += conn.execute(
                 query.where(identities.c.member_id.in_(wanted[i : i + 5000]))
             ).all()
-    return [_Identity(int(r[0]), int(r[1]), r[2] or "", r[3] or "", r[4] or "") for r in rows]
+    return [
+        _Identity(int(r[0]), int(r[1]), int(r[2]), r[3] or "", r[4] or "", r[5] or "")
+        for r in rows
+    ]
 
 
 def _shared_addresses(conn: Connection, above: int, among: set[str | None] | None) -> set[str]:
@@ -222,20 +228,28 @@ def _shared_addresses(conn: Connection, above: int, among: set[str | None] | Non
     }
 
 
-def _site_authors(conn: Connection, ids: list[int], everyone: bool) -> set[int]:
-    # By the channel index: the blog channels' activities. Looking up the touched blog
-    # identities' posts by identity instead reads the whole history of every blog
-    # commenter among them, slower at 1,000,000 and 3,000,000 activities.
-    blogs = select(channels.c.id).where(channels.c.platform.in_(BLOG_PLATFORMS))
-    query = (
-        select(activities.c.identity_id)
-        .distinct()
-        .where(and_(activities.c.kind == "post", activities.c.channel_id.in_(blogs)))
-    )
-    if not everyone and len(ids) <= SMALL:
-        query = query.where(activities.c.identity_id.in_(ids))
-    found = {int(r[0]) for r in conn.execute(query)}
-    return found & set(ids)
+def _site_authors(conn: Connection, found: list[_Identity], everyone: bool) -> set[int]:
+    """Identities of ``found`` that wrote posts on a blog channel. An identity is one
+    channel's: only those of blog channels are looked up, by the index of posts while
+    they are few (not their comments, nor the touched forum or list writers)."""
+    blogs = [
+        int(c)
+        for c in conn.execute(
+            select(channels.c.id).where(channels.c.platform.in_(BLOG_PLATFORMS))
+        ).scalars()
+    ]
+    mine = sorted(i.id for i in found if i.channel in blogs)
+    if not mine:
+        return set()
+    # The kind as a literal: SQLite uses the partial index of posts only then. The
+    # identities' own posts are on their (blog) channel: naming the channels as well
+    # made SQLite read the blogs' every activity by the channel index instead.
+    query = select(activities.c.identity_id).distinct().where(POSTS)
+    if everyone or len(mine) > SMALL:
+        query = query.where(activities.c.channel_id.in_(blogs))
+    else:
+        query = query.where(activities.c.identity_id.in_(mine))
+    return {int(r[0]) for r in conn.execute(query)} & set(mine)
 
 
 def _repeaters(
@@ -243,41 +257,20 @@ def _repeaters(
 ) -> dict[int, float]:
     """Identities with many activities that mostly repeat their own texts.
 
-    Incrementally, the identities' activities are first counted on the
-    ``(identity_id, created_at)`` index alone: only those with at least
-    ``bot_min_activities`` can be repeaters, and only their texts are read."""
-    query = (
-        select(
-            activities.c.identity_id,
-            func.count(),
-            func.count(distinct(enrichments.c.text_hash)),
-            func.count(enrichments.c.text_hash),
-        )
-        .join(enrichments, enrichments.c.activity_id == activities.c.id)
-        .group_by(activities.c.identity_id)
-        .having(func.count() >= rules.bot_min_activities)
-    )
+    Read from the texts counted per identity (:mod:`veille.store.texts`): counted again
+    for everyone, else the activities stored since the last step added to them."""
     if everyone:
-        rows = list(conn.execute(query))
+        texts.build(conn)
     else:
-        enough = select(activities.c.identity_id).group_by(activities.c.identity_id)
-        enough = enough.having(func.count() >= rules.bot_min_activities)
-        many = sorted(
-            int(r[0])
-            for c in chunks(sorted(ids))
-            for r in conn.execute(enough.where(activities.c.identity_id.in_(c)))
-        )
-        rows = [
-            r
-            for c in chunks(many)
-            for r in conn.execute(query.where(activities.c.identity_id.in_(c)))
-        ]
+        texts.catch_up(conn)
     out: dict[int, float] = {}
     wanted = set(ids)
-    for ident, n, distinct_texts, hashed in rows:
+    for ident, n, hashed, distinct_texts in texts.totals(
+        conn, None if everyone else ids, rules.bot_min_activities
+    ):
         if ident not in wanted or not hashed:
             continue
         repeated = (hashed - distinct_texts) / n
         if repeated >= rules.bot_repeat_share:
-            out[int(ident)] = repeated
+            out[ident] = repeated
     return out

@@ -26,7 +26,7 @@ import numpy as np
 import orjson
 from sqlalchemy import Connection, bindparam, select, update
 
-from veille.members.activity import DAY, F64, I64, Grouped
+from veille.members.activity import DAY, F64, I64, Grouped, unique, unique_rows
 from veille.store.schema import member_stats
 
 MAGIC = b"VK1"
@@ -121,14 +121,15 @@ def distinct(keys: I64, values: I64) -> Grouped:
     """Distinct ``values`` rows per key."""
     if not len(keys):
         return Grouped.empty(values.shape[1] if values.ndim == 2 else 1)
-    table = np.unique(np.column_stack([keys, values]), axis=0)
+    table = unique_rows(np.column_stack([keys, values]))
     return Grouped(table[:, 0].copy(), table[:, 1:].copy())
+
 
 
 def merge(parts: Sequence[State]) -> State:
     """States added up (counters and sums added, first and last widened, sets joined,
     kept activities of later parts replacing earlier ones)."""
-    ids = np.unique(np.concatenate([p.ids for p in parts]))
+    ids = unique(np.concatenate([p.ids for p in parts]))
     n = len(ids)
     out = State.empty()
     out.ids, out.love = ids, np.zeros(n)

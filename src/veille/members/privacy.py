@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy import Connection, Engine, delete, or_, select, update
 
 from veille.members.profile import UnknownMember, profile
-from veille.store import search
+from veille.store import search, texts
 from veille.store.schema import (
     activities,
     channels,
@@ -131,6 +131,7 @@ def erase(engine: Engine, member_id: int) -> Erased:
             # given again to another activity).
             for link in (activities.c.parent_activity_id, activities.c.thread_activity_id):
                 conn.execute(update(activities).where(link.in_(chunk)).values({link: None}))
+        texts.forget(conn, ids)
         conn.execute(delete(identity_keys).where(identity_keys.c.identity_id.in_(ids)))
         conn.execute(
             delete(identity_pairs).where(

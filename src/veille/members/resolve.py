@@ -130,7 +130,7 @@ def resolve(
         decided = _decided_pairs(conn, pairs)
         pairs -= decided
         report.pairs = len(pairs)
-        verdicts = _score(conn, pairs, holders, rules, clash(conn, holders.complete))
+        verdicts = _score(conn, pairs, holders, rules, clash(conn, holders.complete), total)
         _apply(conn, verdicts, rules, report, by=AUTO)
     return report
 
@@ -158,6 +158,7 @@ def _score(
     holders: Holders,
     rules: ResolveRules,
     clash: float,
+    everyone: int,
 ) -> list[tuple[int, int, Verdict]]:
     ids = sorted({i for pair in pairs for i in pair})
     found: dict[int, Handles] = {}
@@ -178,7 +179,6 @@ def _score(
             found[row[0]] = handles(*row)
 
     named = holders.total("name")
-    everyone = int(conn.execute(select(func.count()).select_from(identities)).scalar_one())
     out = []
     for a, b in sorted(pairs):
         ha, hb = found[a], found[b]

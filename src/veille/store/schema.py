@@ -118,6 +118,7 @@ identities = Table(
 
 UNLINKED_PARENT = text("parent_native_id IS NOT NULL AND parent_activity_id IS NULL")
 UNLINKED_THREAD = text("thread_native_id IS NOT NULL AND thread_activity_id IS NULL")
+POSTS = text("kind = 'post'")
 
 activities = Table(
     "activities",
@@ -166,6 +167,9 @@ activities = Table(
         sqlite_where=UNLINKED_PARENT,
         postgresql_where=UNLINKED_PARENT,
     ),
+    # Each author's posts (an eighth of the activities): whether the touched identities
+    # of a blog wrote posts there (the site's authors), without their comments.
+    Index("ix_activities_posts", "identity_id", sqlite_where=POSTS, postgresql_where=POSTS),
     Index(
         "ix_activities_unlinked_thread",
         "channel_id",
@@ -294,6 +298,29 @@ identity_pairs = Table(
     Column("status", String(10), nullable=False, index=True),
     Column("decided_by", String(200)),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+identity_texts = Table(
+    "identity_texts",
+    metadata,
+    # How many of an identity's activities carry each text (the enrichments'
+    # ``text_hash``), kept between members steps so the repeated-text bot test adds the
+    # new activities' texts instead of reading each author's whole history
+    # (veille.store.texts, which also keeps the per-identity sums below).
+    Column("identity_id", Id, ForeignKey("identities.id", ondelete="CASCADE"), primary_key=True),
+    Column("text_hash", String(16), primary_key=True),
+    Column("copies", Integer, nullable=False),
+)
+
+identity_text_totals = Table(
+    "identity_text_totals",
+    metadata,
+    # Per identity: activities with an enrichment row, those with a text hash, and their
+    # distinct hashes: the bot test's share of repeated texts without reading the rows above.
+    Column("identity_id", Id, ForeignKey("identities.id", ondelete="CASCADE"), primary_key=True),
+    Column("enriched", Integer, nullable=False),
+    Column("hashed", Integer, nullable=False),
+    Column("distinct_texts", Integer, nullable=False),
 )
 
 merges = Table(

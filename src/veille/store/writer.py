@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, sele
 from sqlalchemy.dialects import postgresql, sqlite
 
 from veille.model import Author, Item, Rejection
-from veille.store import search
+from veille.store import search, texts
 from veille.store.prepare import PreparedBatch, PreparedRow, clean, prepare
 from veille.store.schema import activities, channels, enrichments, identities, members, quarantine
 
@@ -227,10 +227,14 @@ class Writer:
                 counts.added += len(inserts)
             if updates:
                 values: dict[str, Any] = {k[2:]: bindparam(k) for k in updates[0] if k != "b_id"}
+                # an edited activity may change author: its text counts move with it
+                edited = [u["b_id"] for u in updates]
+                texts.retract(conn, edited)
                 conn.execute(
                     update(activities).where(activities.c.id == bindparam("b_id")).values(**values),
                     updates,
                 )
+                texts.restore(conn, edited)
                 counts.updated += len(updates)
             if rethread:
                 root = activities.alias("root")
@@ -485,8 +489,14 @@ def _sqlite_time(value: datetime) -> str:
 
 
 def upsert_enrichments(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert or replace the enrichment rows of activities (keyed by ``activity_id``)."""
+    """Insert or replace the enrichment rows of activities (keyed by ``activity_id``);
+    the texts counted per identity follow (for activities counted already)."""
+    if not rows:
+        return
+    ids = [int(r["activity_id"]) for r in rows]
+    texts.retract(conn, ids)
     insert_or_update(conn, enrichments, rows, key="activity_id")
+    texts.restore(conn, ids)
 
 
 def insert_or_update(conn: Connection, table: Any, rows: list[dict[str, Any]], *, key: str) -> None:
