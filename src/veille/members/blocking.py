@@ -7,7 +7,6 @@ scores the pairs."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, select
 
@@ -15,7 +14,6 @@ from veille.members.activity import chunks
 from veille.members.identity import blocking_keys, handles
 from veille.store import state
 from veille.store.schema import identities, identity_keys
-from veille.store.writer import dialect_insert
 
 CLASH = "members:name-clash"  # the settings row keeping the last name_clash() count
 NO_KEYS = ("none", "")  # marks an identity keyed that has no usable handle
@@ -39,6 +37,17 @@ HANDLE_COLUMNS = (
 )
 
 
+_INSERT_KEYS = (
+    "INSERT INTO identity_keys (identity_id, kind, value) VALUES ({m}, {m}, {m}) "
+    "ON CONFLICT (identity_id, kind, value) DO NOTHING"
+)
+
+
+def _mark(conn: Connection) -> str:
+    """The driver's placeholder for one value (``?`` for SQLite, ``%s`` for psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
 def key_new_identities(conn: Connection, batch: int = 20_000) -> list[int]:
     """Write the blocking keys of identities that have none yet; their ids."""
     done = conn.execute(select(func.max(identity_keys.c.identity_id))).scalar() or 0
@@ -52,20 +61,15 @@ def key_new_identities(conn: Connection, batch: int = 20_000) -> list[int]:
         ).all()
         if not rows:
             return new
-        keys: list[dict[str, Any]] = []
+        keys: list[tuple[int, str, str]] = []
         for row in rows:
             h = handles(*row)
             found = blocking_keys(h) or {NO_KEYS}
-            keys.extend(
-                {"identity_id": h.id, "kind": kind, "value": value[:400]} for kind, value in found
-            )
+            keys.extend((h.id, kind, value[:400]) for kind, value in found)
             new.append(h.id)
-        conn.execute(
-            dialect_insert(conn, identity_keys).on_conflict_do_nothing(
-                index_elements=["identity_id", "kind", "value"]
-            ),
-            keys,
-        )
+        # Through the driver: SQLAlchemy's per-row parameter processing cost more than
+        # the insert itself (a dozen keys an identity).
+        conn.exec_driver_sql(_INSERT_KEYS.format(m=_mark(conn)), keys)
         done = rows[-1][0]
 
 
@@ -85,7 +89,10 @@ class Holders:
                 .group_by(identity_keys.c.kind, identity_keys.c.value)
                 .having(func.count() > 1)
             )
-            self.counts = {(kind, value): int(n) for kind, value, n in counted}
+            # read in slices (the driver's fetchmany): row by row cost more than counting
+            self.counts = {
+                (kind, value): int(n) for part in counted.partitions(20_000) for kind, value, n in part
+            }
 
     def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
         """Count these keys in a few indexed queries."""
@@ -181,7 +188,19 @@ def candidates(
     if not new:
         return pairs, 0
     first = min(new)
-    keys = [(i, k, v) for i, k, v in keys_of(conn, new) if k not in COUNTED_ONLY]
+    # The new identities are (nearly) every one from ``first`` on, as
+    # :func:`key_new_identities` keys them in id order: one range read instead of
+    # thousands of lists of ids, without the keys only counted.
+    wanted_ids = set(new)
+    keys = [
+        (int(i), str(k), str(v))
+        for i, k, v in conn.execute(
+            select(identity_keys.c.identity_id, identity_keys.c.kind, identity_keys.c.value)
+            .where(identity_keys.c.identity_id >= first)
+            .where(identity_keys.c.kind.not_in(sorted(COUNTED_ONLY)))
+        ).all()
+        if i in wanted_ids
+    ]
     holders.prefetch((k, v) for _, k, v in keys)
     # The keys of new identities that others share (but not too many), then everyone
     # holding them.
@@ -203,7 +222,7 @@ def candidates(
                 select(identity_keys.c.identity_id, identity_keys.c.value).where(
                     and_(identity_keys.c.kind == kind, identity_keys.c.value.in_(chunk))
                 )
-            ):
+            ).all():
                 groups.setdefault(value, []).append(ident)
             for members_ in groups.values():
                 members_.sort()

@@ -84,6 +84,8 @@ _LETTERS: Final = re.compile(r"[^a-z]")
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case without accents: what people type when their keyboard makes it hard."""
+    if text.isascii():  # most handles: nothing to fold, and no normalising to pay for
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
     return "".join(c for c in text if not unicodedata.combining(c))
 

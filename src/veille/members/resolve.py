@@ -49,7 +49,6 @@ from veille.members.blocking import (
 from veille.members.identity import Handles, Verdict, handles, score
 from veille.store import state
 from veille.store.schema import identities, identity_keys, identity_pairs, members, merges
-from veille.store.writer import dialect_insert
 
 AUTO = "auto"
 
@@ -173,9 +172,10 @@ def _score(
                 select(channels.c.id).where(channels.c.name.in_(rules.trusted_channels))
             )
         }
-    holders.prefetch((k, v) for _, k, v in keys_of(conn, ids))
+    if not holders.complete:  # (complete, it knows every count: no keys to read)
+        holders.prefetch((k, v) for _, k, v in keys_of(conn, ids))
     for chunk in chunks(ids, 5000):
-        for row in conn.execute(select(*HANDLE_COLUMNS).where(identities.c.id.in_(chunk))):
+        for row in conn.execute(select(*HANDLE_COLUMNS).where(identities.c.id.in_(chunk))).all():
             found[row[0]] = handles(*row)
 
     named = holders.total("name")
@@ -306,20 +306,25 @@ def _apply(
     # Re-point identities of absorbed members to the member at the end of their chain,
     # recording which identities each merge moved.
     final = {gone: root(gone) for gone in moved}
+    owned: dict[int, list[int]] = {}
+    for chunk in chunks(sorted(final), 5000):
+        for ident, member in conn.execute(
+            select(identities.c.id, identities.c.member_id)
+            .where(identities.c.member_id.in_(chunk))
+            .order_by(identities.c.id)
+        ):
+            owned.setdefault(int(member), []).append(int(ident))
     for row in merge_rows:
         row["member_id"] = final[row["from_member_id"]]
-        row["identity_ids"] = orjson.dumps(
-            [
-                int(r[0])
-                for r in conn.execute(
-                    select(identities.c.id).where(identities.c.member_id == row["from_member_id"])
-                )
-            ]
-        ).decode()
-    for gone, keep in final.items():
-        conn.execute(
-            update(identities).where(identities.c.member_id == gone).values(member_id=keep)
+        row["identity_ids"] = orjson.dumps(owned.get(row["from_member_id"], [])).decode()
+    # Through the driver, one statement for all: a run merges tens of thousands. The
+    # order does not matter, as no member absorbed is at the end of a chain.
+    if final:
+        conn.exec_driver_sql(
+            f"UPDATE identities SET member_id = {_mark(conn)} WHERE member_id = {_mark(conn)}",
+            [(keep, gone) for gone, keep in final.items()],
         )
+    for gone, keep in final.items():
         report.members_touched.update((gone, keep))
     if merge_rows:
         conn.execute(insert(merges), merge_rows)
@@ -339,22 +344,45 @@ def _sizes(conn: Connection, member_ids: set[int]) -> dict[int, int]:
     return out
 
 
+_PAIR_COLUMNS = ("identity_a", "identity_b", "confidence", "reasons", "status", "decided_by",
+                 "updated_at")  # fmt: skip
+
+
 def _write_pairs(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert or update pairs, through the driver (SQLAlchemy's per-row parameter
+    processing cost more than the writing, for the hundreds of thousands of a full run)."""
     if not rows:
         return
-    stmt = dialect_insert(conn, identity_pairs)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["identity_a", "identity_b"],
-        set_={
-            "confidence": stmt.excluded.confidence,
-            "reasons": stmt.excluded.reasons,
-            "status": stmt.excluded.status,
-            "decided_by": stmt.excluded.decided_by,
-            "updated_at": stmt.excluded.updated_at,
-        },
+    m = _mark(conn)
+    sql = (
+        f"INSERT INTO identity_pairs ({', '.join(_PAIR_COLUMNS)}) "
+        f"VALUES ({', '.join([m] * len(_PAIR_COLUMNS))}) "
+        "ON CONFLICT (identity_a, identity_b) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in _PAIR_COLUMNS[2:])
     )
+    times: dict[datetime, Any] = {}
     for chunk in chunks(rows, 5000):
-        conn.execute(stmt, list(chunk))
+        params = []
+        for row in chunk:
+            at = row["updated_at"]
+            if at not in times:
+                times[at] = _driver_time(conn, at)
+            params.append((row["identity_a"], row["identity_b"], row["confidence"],
+                           row["reasons"], row["status"], row["decided_by"], times[at]))  # fmt: skip
+        conn.exec_driver_sql(sql, params)
+
+
+def _mark(conn: Connection) -> str:
+    """The driver's placeholder for one value (``?`` for SQLite, ``%s`` for psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _driver_time(conn: Connection, value: datetime) -> Any:
+    """A time as the ``UTCDateTime`` column keeps it: naive UTC text on SQLite."""
+    value = value.astimezone(UTC)
+    if conn.dialect.name == "sqlite":
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value
 
 
 def _refresh_names(conn: Connection, member_ids: set[int]) -> None:
@@ -370,8 +398,11 @@ def _refresh_names(conn: Connection, member_ids: set[int]) -> None:
             rank = (2 if name and len(name.split()) >= 2 else 1 if name else 0) * 1000 + len(shown)
             if member not in best or rank > best[member][0]:
                 best[member] = (rank, shown)
-        for member, (_, shown) in best.items():
-            conn.execute(update(members).where(members.c.id == member).values(display_name=shown))
+        if best:
+            conn.exec_driver_sql(
+                f"UPDATE members SET display_name = {_mark(conn)} WHERE id = {_mark(conn)}",
+                [(shown, member) for member, (_, shown) in best.items()],
+            )
 
 
 # -- a manager's decisions -----------------------------------------------------------------
