@@ -14,6 +14,7 @@ from veille.members.activity import chunks
 from veille.members.identity import blocking_keys, handles
 from veille.store import state
 from veille.store.schema import identities, identity_keys
+from veille.store.writer import placeholder
 
 CLASH = "members:name-clash"  # the settings row keeping the last name_clash() count
 NO_KEYS = ("none", "")  # marks an identity keyed that has no usable handle
@@ -43,11 +44,6 @@ _INSERT_KEYS = (
 )
 
 
-def _mark(conn: Connection) -> str:
-    """The driver's placeholder for one value (``?`` for SQLite, ``%s`` for psycopg)."""
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
 def key_new_identities(conn: Connection, batch: int = 20_000) -> list[int]:
     """Write the blocking keys of identities that have none yet; their ids."""
     done = conn.execute(select(func.max(identity_keys.c.identity_id))).scalar() or 0
@@ -69,7 +65,7 @@ def key_new_identities(conn: Connection, batch: int = 20_000) -> list[int]:
             new.append(h.id)
         # Through the driver: SQLAlchemy's per-row parameter processing cost more than
         # the insert itself (a dozen keys an identity).
-        conn.exec_driver_sql(_INSERT_KEYS.format(m=_mark(conn)), keys)
+        conn.exec_driver_sql(_INSERT_KEYS.format(m=placeholder(conn)), keys)
         done = rows[-1][0]
 
 
@@ -91,7 +87,9 @@ class Holders:
             )
             # read in slices (the driver's fetchmany): row by row cost more than counting
             self.counts = {
-                (kind, value): int(n) for part in counted.partitions(20_000) for kind, value, n in part
+                (kind, value): int(n)
+                for part in counted.partitions(20_000)
+                for kind, value, n in part
             }
 
     def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:

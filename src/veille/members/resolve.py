@@ -49,6 +49,7 @@ from veille.members.blocking import (
 from veille.members.identity import Handles, Verdict, handles, score
 from veille.store import state
 from veille.store.schema import identities, identity_keys, identity_pairs, members, merges
+from veille.store.writer import driver_time, placeholder
 
 AUTO = "auto"
 
@@ -320,8 +321,9 @@ def _apply(
     # Through the driver, one statement for all: a run merges tens of thousands. The
     # order does not matter, as no member absorbed is at the end of a chain.
     if final:
+        m = placeholder(conn)
         conn.exec_driver_sql(
-            f"UPDATE identities SET member_id = {_mark(conn)} WHERE member_id = {_mark(conn)}",
+            f"UPDATE identities SET member_id = {m} WHERE member_id = {m}",
             [(keep, gone) for gone, keep in final.items()],
         )
     for gone, keep in final.items():
@@ -353,7 +355,7 @@ def _write_pairs(conn: Connection, rows: list[dict[str, Any]]) -> None:
     processing cost more than the writing, for the hundreds of thousands of a full run)."""
     if not rows:
         return
-    m = _mark(conn)
+    m = placeholder(conn)
     sql = (
         f"INSERT INTO identity_pairs ({', '.join(_PAIR_COLUMNS)}) "
         f"VALUES ({', '.join([m] * len(_PAIR_COLUMNS))}) "
@@ -366,23 +368,10 @@ def _write_pairs(conn: Connection, rows: list[dict[str, Any]]) -> None:
         for row in chunk:
             at = row["updated_at"]
             if at not in times:
-                times[at] = _driver_time(conn, at)
+                times[at] = driver_time(conn, at)
             params.append((row["identity_a"], row["identity_b"], row["confidence"],
                            row["reasons"], row["status"], row["decided_by"], times[at]))  # fmt: skip
         conn.exec_driver_sql(sql, params)
-
-
-def _mark(conn: Connection) -> str:
-    """The driver's placeholder for one value (``?`` for SQLite, ``%s`` for psycopg)."""
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
-def _driver_time(conn: Connection, value: datetime) -> Any:
-    """A time as the ``UTCDateTime`` column keeps it: naive UTC text on SQLite."""
-    value = value.astimezone(UTC)
-    if conn.dialect.name == "sqlite":
-        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
-    return value
 
 
 def _refresh_names(conn: Connection, member_ids: set[int]) -> None:
@@ -399,8 +388,9 @@ def _refresh_names(conn: Connection, member_ids: set[int]) -> None:
             if member not in best or rank > best[member][0]:
                 best[member] = (rank, shown)
         if best:
+            m = placeholder(conn)
             conn.exec_driver_sql(
-                f"UPDATE members SET display_name = {_mark(conn)} WHERE id = {_mark(conn)}",
+                f"UPDATE members SET display_name = {m} WHERE id = {m}",
                 [(shown, member) for member, (_, shown) in best.items()],
             )
 

@@ -263,7 +263,8 @@ class Writer:
             if enriched:
                 self._store_enrichments(conn, enriched, now, new_ids)
             search.write(
-                conn, ((aid if aid is not None else new_ids[c][n][0], w) for c, n, aid, w in indexed)
+                conn,
+                ((aid if aid is not None else new_ids[c][n][0], w) for c, n, aid, w in indexed),
             )
         self._identities.update(identity_ids)
         self._channels.update(seen_channels)
@@ -301,7 +302,7 @@ class Writer:
             # lookup (a tenth of the writer's CPU on a fresh store, where none is found).
             rows = conn.exec_driver_sql(
                 "SELECT native_id, id, content_hash FROM activities "
-                f"WHERE channel_id = {_mark(conn)} AND native_id IN ({_marks(conn, chunk)})",
+                f"WHERE channel_id = {placeholder(conn)} AND native_id IN ({_marks(conn, chunk)})",
                 (cid, *chunk),
             )
             for nid, aid, h in rows:
@@ -317,7 +318,7 @@ class Writer:
         for chunk in _chunks(sorted(named), 900):
             sql = (
                 "SELECT native_id, id FROM activities "
-                f"WHERE channel_id = {_mark(conn)} AND native_id IN ({_marks(conn, chunk)})"
+                f"WHERE channel_id = {placeholder(conn)} AND native_id IN ({_marks(conn, chunk)})"
             )
             found.update((str(n), int(i)) for n, i in conn.exec_driver_sql(sql, (cid, *chunk)))
         return found
@@ -466,19 +467,26 @@ def _link_waiting(conn: Connection, cid: int, natives: list[str]) -> None:
                 f"UPDATE activities SET {link} = (SELECT named.id FROM activities AS named "
                 f"WHERE named.channel_id = activities.channel_id "
                 f"AND named.native_id = activities.{column}) "
-                f"WHERE channel_id = {_mark(conn)} AND {column} IN ({_marks(conn, chunk)}) "
+                f"WHERE channel_id = {placeholder(conn)} AND {column} IN ({_marks(conn, chunk)}) "
                 f"AND {link} IS NULL",
                 (cid, *chunk),
             )
 
 
-def _mark(conn: Connection) -> str:
-    """The driver's placeholder for one value (``?`` for SQLite, ``%s`` for psycopg)."""
+def placeholder(conn: Connection) -> str:
+    """The driver's placeholder for one value (``?`` for SQLite, ``%s`` for psycopg), for
+    statements sent through the driver (``exec_driver_sql``) in bulk."""
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
 def _marks(conn: Connection, values: list[str]) -> str:
-    return ", ".join([_mark(conn)] * len(values))
+    return ", ".join([placeholder(conn)] * len(values))
+
+
+def driver_time(conn: Connection, value: datetime) -> Any:
+    """A time as a ``UTCDateTime`` column keeps it, for statements sent through the
+    driver: naive UTC text on SQLite, the aware time itself on PostgreSQL."""
+    return _sqlite_time(value) if conn.dialect.name == "sqlite" else value.astimezone(UTC)
 
 
 def _sqlite_time(value: datetime) -> str:
