@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import orjson
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import aliased
 
 from veille.enrich import labels as labelling
@@ -213,16 +213,6 @@ def _add_reasons(conn: Connection, found: dict[int, list[str]], keep: Iterable[i
                     "spam_reasons": orjson.dumps(reasons + new).decode(),
                 }
             )
-        if updates:
-            conn.execute(
-                update(e)
-                .where(e.c.activity_id == bindparam("aid"))
-                .values(
-                    spam=bindparam("spam"),
-                    spam_score=bindparam("spam_score"),
-                    spam_reasons=bindparam("spam_reasons"),
-                ),
-                updates,
-            )
-            changed += len(updates)
+        trust.write_spam(conn, updates)
+        changed += len(updates)
     return changed

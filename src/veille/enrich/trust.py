@@ -137,17 +137,7 @@ def rescore(
             updates.append(_update(s, rules, prob))
     changed = [u for u in updates if u["changed"]]
     if changed:
-        e = enrichments
-        conn.execute(
-            update(e)
-            .where(e.c.activity_id == bindparam("aid"))
-            .values(
-                spam=bindparam("spam"),
-                spam_score=bindparam("spam_score"),
-                spam_reasons=bindparam("spam_reasons"),
-            ),
-            [{k: v for k, v in u.items() if k != "changed"} for u in changed],
-        )
+        write_spam(conn, [{k: v for k, v in u.items() if k != "changed"} for u in changed])
     return len(changed)
 
 
@@ -167,15 +157,15 @@ def by_team(conn: Connection, activity_ids: Iterable[int], rules: FlagRules | No
     store add no volume reason to them)."""
     ids = sorted(activity_ids)
     found = [
-        s for start in range(0, len(ids), 500) for s in _suspects(conn, ids=ids[start : start + 500])
+        s
+        for start in range(0, len(ids), 500)
+        for s in _suspects(conn, ids=ids[start : start + 500])
     ]
     ours = _team(conn, found, rules or FlagRules())
     return {s.id for s in found if s.member in ours}
 
 
-def _suspects(
-    conn: Connection, after_id: int = 0, ids: list[int] | None = None
-) -> list[_Suspect]:
+def _suspects(conn: Connection, after_id: int = 0, ids: list[int] | None = None) -> list[_Suspect]:
     """The questioned activities above ``after_id`` (or the activities ``ids``)."""
     a, e, i, c = activities, enrichments, identities, channels
     query = (
@@ -192,9 +182,20 @@ def _suspects(
     else:
         query = query.where(e.c.activity_id.in_(ids))
     out = []
-    for aid, kind, created, ident, member, name, username, email, platform, status, sc, why in (
-        conn.execute(query)
-    ):
+    for (
+        aid,
+        kind,
+        created,
+        ident,
+        member,
+        name,
+        username,
+        email,
+        platform,
+        status,
+        sc,
+        why,
+    ) in conn.execute(query):
         out.append(
             _Suspect(
                 id=int(aid),
@@ -272,3 +273,20 @@ def _texts(conn: Connection, ids: list[int]) -> dict[int, tuple[str, str | None]
         for aid, title, text, html in conn.execute(query):
             out[int(aid)] = (subject_text(title, text), clean_text(html) if html else None)
     return out
+
+
+def write_spam(conn: Connection, rows: list[dict[str, object]]) -> None:
+    """Store spam decisions again: rows of ``aid`` (the activity), ``spam``,
+    ``spam_score`` and ``spam_reasons`` (JSON text); the other enrichments stay."""
+    if rows:
+        e = enrichments
+        conn.execute(
+            update(e)
+            .where(e.c.activity_id == bindparam("aid"))
+            .values(
+                spam=bindparam("spam"),
+                spam_score=bindparam("spam_score"),
+                spam_reasons=bindparam("spam_reasons"),
+            ),
+            rows,
+        )
