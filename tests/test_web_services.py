@@ -38,23 +38,10 @@ COMMUNITY = [
     # this week (the 7 days before END)
     _rec(1, 1.5, "The new thermostat app is great, thank you so much for it!", ANA),
     _rec(2, 2.5, "This update is terrible, it broke my heating schedule, I am furious.", BO),
-    _rec(
-        3,
-        3.5,
-        "How do I pair a second sensor with the hub in the living room?",
-        ANA,
-        channel="mail",
-    ),
-    _rec(
-        4,
-        3.4,
-        "Pair it from the settings page of the hub, then wait a minute.",
-        BO,
-        parent_id="p3",
-        thread_id="p3",
-        kind="reply",
-        channel="mail",
-    ),
+    _rec(3, 3.5, "How do I pair a second sensor with the hub in the living room?", ANA,
+         channel="mail"),
+    _rec(4, 3.4, "Pair it from the settings page of the hub, then wait a minute.", BO,
+         parent_id="p3", thread_id="p3", kind="reply", channel="mail"),
     # the week before
     _rec(5, 8.5, "Is there a discount for ordering twenty thermostats for an office?", BO),
     _rec(6, 9.5, "Lovely product, my flat is warm and the bill went down.", ANA),
@@ -127,16 +114,12 @@ def test_a_member_is_exported_then_erased_everywhere(db_url: str, tmp_path: Path
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(activities)).scalar_one() == before - 3
         assert conn.execute(select(members.c.id).where(members.c.id == ana)).first() is None
-        assert not conn.execute(
-            select(identities.c.id).where(identities.c.email == "ana@example.org")
-        ).all()
+        assert not conn.execute(select(identities.c.id).where(identities.c.email == "ana@example.org")).all()
         left = conn.execute(select(func.count()).select_from(inbox_items)).scalar_one()
         events = conn.execute(select(func.count()).select_from(inbox_events)).scalar_one()
     assert left == len(COMMUNITY) - 3 and events >= 0
     # Bo's reply to Ana's erased question stays, and so does Bo.
-    assert [r.member_id for r in search(store.engine, "bo chen")] == [
-        _member_of_name(store, "Bo Chen")
-    ]
+    assert [r.member_id for r in search(store.engine, "bo chen")] == [_member_of_name(store, "Bo Chen")]
     with pytest.raises(UnknownMember):
         privacy.erase(store.engine, ana)
     with pytest.raises(UnknownMember):
@@ -172,9 +155,7 @@ def test_a_thread_comes_as_sanitised_html(tmp_path: Path) -> None:
     ]  # fmt: skip
     store = _store(str(tmp_path / "v.db"), tmp_path, hostile)
     with store.engine.connect() as conn:
-        reply = conn.execute(
-            select(activities.c.id).where(activities.c.native_id == "p2")
-        ).scalar_one()
+        reply = conn.execute(select(activities.c.id).where(activities.c.native_id == "p2")).scalar_one()
     thread = conversation.thread(store.engine, int(reply))
     assert [m.text or "" for m in thread][1] == "a reply" and len(thread) == 2
     html = thread[0].html or ""

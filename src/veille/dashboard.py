@@ -136,25 +136,13 @@ def dashboard(engine: Engine, days: int = 14, *, end: datetime | None = None) ->
         names = {int(i): str(n) for i, n in conn.execute(select(channels.c.id, channels.c.name))}
         day = _day_of(conn).label("day")
         rows = conn.execute(
-            select(
-                day,
-                activities.c.channel_id,
-                enrichments.c.language,
-                enrichments.c.sentiment,
-                enrichments.c.spam,
-                func.count(),
-            )  # fmt: skip
-            .select_from(
-                activities.outerjoin(enrichments, enrichments.c.activity_id == activities.c.id)
-            )
+            select(day, activities.c.channel_id, enrichments.c.language,
+                   enrichments.c.sentiment, enrichments.c.spam, func.count())  # fmt: skip
+            .select_from(activities.outerjoin(enrichments,
+                                              enrichments.c.activity_id == activities.c.id))
             .where(and_(activities.c.created_at >= before, activities.c.created_at < end))
-            .group_by(
-                literal_column("day"),
-                activities.c.channel_id,
-                enrichments.c.language,
-                enrichments.c.sentiment,
-                enrichments.c.spam,
-            )  # fmt: skip
+            .group_by(literal_column("day"), activities.c.channel_id, enrichments.c.language,
+                      enrichments.c.sentiment, enrichments.c.spam)  # fmt: skip
         )
         for d, channel_id, language, sentiment, spam, n in rows:
             d, n = _as_date(d), int(n)
@@ -176,20 +164,11 @@ def dashboard(engine: Engine, days: int = 14, *, end: datetime | None = None) ->
         active = [_active_members(conn, a, b) for a, b in ((start, end), (before, start))]
         waits = [_median_wait(conn, a, b) for a, b in ((start, end), (before, start))]
         open_alerts = [
-            {
-                "id": int(r.id),
-                "kind": r.kind,
-                "subject": r.subject,
-                "observed": r.observed,
-                "baseline": r.baseline,
-                "started_at": r.started_at,
-                "status": r.status,
-            }  # fmt: skip
+            {"id": int(r.id), "kind": r.kind, "subject": r.subject, "observed": r.observed,
+             "baseline": r.baseline, "started_at": r.started_at, "status": r.status}  # fmt: skip
             for r in conn.execute(
-                select(alerts)
-                .where(and_(alerts.c.status == "open", alerts.c.backtest.is_(False)))
-                .order_by(alerts.c.started_at.desc())
-                .limit(10)  # fmt: skip
+                select(alerts).where(and_(alerts.c.status == "open", alerts.c.backtest.is_(False)))
+                .order_by(alerts.c.started_at.desc()).limit(10)  # fmt: skip
             )
         ]
     a, neg = totals["activities"], totals["negative"]
@@ -218,14 +197,8 @@ def dashboard(engine: Engine, days: int = 14, *, end: datetime | None = None) ->
         open_alerts=open_alerts,
         segments=[(s.name, s.members, s.share) for s in shares(engine)["segment"]],
         trends=[
-            {
-                "term": t.term,
-                "count": t.count,
-                "baseline": t.baseline,
-                "score": t.score,
-                "negative_share": t.negative_share,
-                "languages": list(t.languages),
-            }  # fmt: skip
+            {"term": t.term, "count": t.count, "baseline": t.baseline, "score": t.score,
+             "negative_share": t.negative_share, "languages": list(t.languages)}  # fmt: skip
             for t in trends(engine, "day", top=8, end=end)
         ],
     )
