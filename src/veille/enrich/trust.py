@@ -54,7 +54,14 @@ from veille.enrich.spam import (
 )
 from veille.members.flags import BLOG_PLATFORMS, FlagRules, Matcher
 from veille.model import Author, clean_text
-from veille.store.schema import activities, channels, enrichments, identities, members
+from veille.store.schema import (
+    POSTS,
+    activities,
+    channels,
+    enrichments,
+    identities,
+    members,
+)
 
 if TYPE_CHECKING:
     from veille.enrich.learned import Lessons
@@ -229,11 +236,13 @@ def _team(conn: Connection, suspects: list[_Suspect], rules: FlagRules) -> set[i
         flagged = select(m.c.id).where(m.c.id.in_(part), or_(m.c.is_team, m.c.is_bot))
         ours.update(int(r[0]) for r in conn.execute(flagged))
         if rules.site_authors:
+            # As flags' site authors: the identities of blog channels and the partial
+            # index of posts (the kind as a literal, or SQLite does not use it).
             authors = (
                 select(i.c.member_id)
                 .distinct()
                 .join(a, a.c.identity_id == i.c.id)
-                .where(i.c.member_id.in_(part), a.c.kind == "post", a.c.channel_id.in_(blogs))
+                .where(i.c.member_id.in_(part), i.c.channel_id.in_(blogs), POSTS)
             )
             ours.update(int(r[0]) for r in conn.execute(authors))
     return ours
