@@ -309,8 +309,7 @@ def _receive(
     pause of the writer); ``None`` when the pipe ends before the last frame."""
     while True:
         header = source.read(8)
-        frame = source.read(int.from_bytes(header, "little")) if len(header) == 8 else b""
-        item = frame if len(header) == 8 and frame else None
+        item = source.read(int.from_bytes(header, "little")) or None if len(header) == 8 else None
         while not stopping.is_set():
             try:
                 frames.put(item, timeout=0.1)
