@@ -444,9 +444,6 @@ def tally(
     asks = np.isin(rows.intent, [INTENTS.index(x) for x in rules.consultative_intents])
     team_answered = unique(rows.pa[np.isin(rows.mem, ctx.team) & (rows.has_parent == 1)])
     to_brand = asks & (brand | ((rows.has_parent == 0) & np.isin(rows.aid, team_answered)))
-    flags = (
-        (rows.kind == REACTION) * REACTED + brand * BRAND + asks * ASKS + to_brand * TO_BRAND
-    ).astype(np.int64)
 
     weight = np.array([rules.weights.get(k, 0.0) for k in KINDS] + [0.0])[rows.kind]
     if ctx.channel_weight:
@@ -454,7 +451,12 @@ def tally(
         for cid, w in ctx.channel_weight.items():
             lookup[cid] = w
         weight = weight * lookup[rows.ch]
-    love = weight * 0.5 ** ((now - rows.t) / (rules.half_life_days * DAY))
+    # in place: a full step holds every activity of the community in these columns
+    decay = (now - rows.t) / (rules.half_life_days * DAY)
+    np.power(0.5, decay, out=decay)
+    decay *= weight
+    love = _count(own, n, decay).astype(np.float64)
+    del weight, decay
 
     first = np.full(n, -1, np.int64)
     last = np.full(n, -1, np.int64)
@@ -477,15 +479,28 @@ def tally(
     t_answer = plain & (rows.rint == QUESTION) & (rows.rm >= 0) & (rows.rm != rows.mem)
     t_thanks = unique(rows.pa[plain & (rows.intent == PRAISE)])
     starter = (rows.has_parent == 0) & np.isin(rows.aid, unique(rows.pa[opens]))
-    one = np.ones_like(own)
+    answered, opened, heard_from = t_answer & mine, starter & mine, plain & (pidx >= 0)
     events = np.concatenate(
         [
-            np.stack([own, rows.ra, 1 + np.isin(rows.aid, t_thanks)], axis=1)[t_answer & mine],
-            np.stack([own, rows.aid, one], axis=1)[starter & mine],
-            np.stack([pidx, rows.pa, one], axis=1)[plain & (pidx >= 0)],
+            np.stack(
+                [own[answered], rows.ra[answered], 1 + np.isin(rows.aid[answered], t_thanks)],
+                axis=1,
+            ),
+            np.stack([own[opened], rows.aid[opened], np.ones(int(opened.sum()), np.int64)], 1),
+            np.stack(
+                [pidx[heard_from], rows.pa[heard_from], np.ones(int(heard_from.sum()), np.int64)],
+                axis=1,
+            ),
         ]
     ).astype(np.int64)
+    del answered, opened, heard_from
     keep = mine & (rows.t > now - horizon(rules) * DAY)
+    flags = (
+        (rows.kind[keep] == REACTION) * REACTED
+        + brand[keep] * BRAND
+        + asks[keep] * ASKS
+        + to_brand[keep] * TO_BRAND
+    ).astype(np.int64)
     reach_src = is_reply & ~np.isin(rows.mem, excluded) & (pidx >= 0)
     heard = ~np.isin(said.author, excluded)
     target = _index(ids, said.target)
@@ -506,11 +521,11 @@ def tally(
         talent=_count(events[:, 0], n, events[:, 2].astype(np.float64)).astype(np.int64),
         first=first,
         last=last,
-        love=_count(own, n, love).astype(np.float64),
+        love=love,
         kinds=sums(own[mine], rows.kind[mine].astype(np.int64), np.ones(int(mine.sum()), np.int64)),
         channels=sums(own[mine], rows.ch[mine].astype(np.int64), np.ones(int(mine.sum()), np.int64)),
         topics=Grouped.empty(2),
-        recent=Grouped.of(own[keep], np.column_stack([rows.aid[keep], rows.t[keep], flags[keep]])),
+        recent=Grouped.of(own[keep], np.column_stack([rows.aid[keep], rows.t[keep], flags])),
         partners=distinct(
             np.concatenate([own[replies], pidx[received]]),
             np.concatenate([rows.pident[replies], rows.ident[received]])[:, None],

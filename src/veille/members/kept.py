@@ -195,39 +195,78 @@ class Kept:
 
 
 class Packer:
-    """The stored bytes of each member of ``state`` (``words``: the run's topics)."""
+    """The stored bytes of the members of ``state`` (``words``: the run's topics), a
+    batch at a time: the lists of a batch are turned into bytes once and cut per member,
+    and the counters read as Python numbers once (a million members are written in a
+    full step; a numpy scalar per counter per member was most of the writing)."""
 
     def __init__(self, state: State, words: list[str]) -> None:
         self.state, self.words = state, words
         n = len(state.ids)
         self.at = {name: getattr(state, name).bounds(n) for name in ("topics", *dict(LISTS))}
 
-    def part(self, name: str, i: int) -> Any:
-        return getattr(self.state, name).values[self.at[name][i] : self.at[name][i + 1]]
+    def parts(self, name: str, lo: int, hi: int) -> list[list[Any]]:
+        """The rows of list ``name`` of each member ``lo`` to ``hi``, as Python lists."""
+        at = self.at[name][lo : hi + 1]
+        rows = getattr(self.state, name).values[at[0] : at[-1]].tolist()
+        cut = (at - at[0]).tolist()
+        return [rows[cut[k] : cut[k + 1]] for k in range(hi - lo)]
 
-    def pack(self, i: int, now: int, team: bool, bot: bool, identities: list[int]) -> bytes:
+    def batch(
+        self, lo: int, hi: int, now: int, team: list[bool], bot: list[bool],
+        identities: list[list[int]],
+    ) -> list[bytes]:  # fmt: skip
+        """The state of each member ``lo`` to ``hi`` (flags and identities in order)."""
         s = self.state
-        numbers = {name: int(getattr(s, name)[i]) for name in (*COUNTERS, "first", "last")}
-        numbers["at"] = now
-        topics = {self.words[w]: int(p) for w, p in self.part("topics", i).tolist()}
-        lists = {name: self.part(name, i) for name, _ in LISTS}
-        return encode(Kept(numbers, float(s.love[i]), team, bot, topics, identities, lists))
+        numbers = {name: getattr(s, name)[lo:hi].tolist() for name in (*COUNTERS, "first", "last")}
+        love = s.love[lo:hi].tolist()
+        topics = self.parts("topics", lo, hi)
+        cut: dict[str, list[int]] = {}
+        body: dict[str, bytes] = {}
+        for name, width in LISTS:
+            at = self.at[name][lo : hi + 1]
+            values = getattr(s, name).values[at[0] : at[-1]]
+            body[name] = np.ascontiguousarray(values, LITTLE).tobytes()
+            cut[name] = ((at - at[0]) * (8 * width)).tolist()
+        out = []
+        for k in range(hi - lo):
+            head = {name: column[k] for name, column in numbers.items()}
+            head["at"] = now
+            rows = {name: (cut[name][k + 1] - cut[name][k]) // (8 * w) for name, w in LISTS}
+            out.append(
+                _bytes(
+                    head, love[k], team[k], bot[k],
+                    {self.words[w]: p for w, p in topics[k]}, identities[k], rows,
+                    b"".join(body[name][cut[name][k] : cut[name][k + 1]] for name, _ in LISTS),
+                )
+            )  # fmt: skip
+        return out
+
+
+def _bytes(
+    numbers: dict[str, int], love: float, team: bool, bot: bool, topics: dict[str, int],
+    identities: list[int], rows: dict[str, int], body: bytes,
+) -> bytes:  # fmt: skip
+    head = orjson.dumps(
+        {
+            "numbers": numbers,
+            "love": love,
+            "team": team,
+            "bot": bot,
+            "topics": topics,
+            "identities": identities,
+            "rows": rows,
+        }
+    )
+    return MAGIC + struct.pack("<I", len(head)) + head + body
 
 
 def encode(kept: Kept) -> bytes:
-    head = orjson.dumps(
-        {
-            "numbers": kept.numbers,
-            "love": kept.love,
-            "team": kept.team,
-            "bot": kept.bot,
-            "topics": kept.topics,
-            "identities": kept.identities,
-            "rows": {name: len(kept.lists[name]) for name, _ in LISTS},
-        }
-    )
     body = b"".join(np.ascontiguousarray(kept.lists[name], LITTLE).tobytes() for name, _ in LISTS)
-    return MAGIC + struct.pack("<I", len(head)) + head + body
+    rows = {name: len(kept.lists[name]) for name, _ in LISTS}
+    return _bytes(
+        kept.numbers, kept.love, kept.team, kept.bot, kept.topics, kept.identities, rows, body
+    )
 
 
 def decode(raw: bytes, member_id: int) -> Kept:
