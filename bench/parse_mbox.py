@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from veille.connectors import mbox
+from veille.connectors import mail
 from veille.connectors.base import Document, iter_documents
 from veille.connectors.mbox import MboxConnector
 from veille.model import Item
@@ -25,7 +25,7 @@ DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "scale"
 
 
 def run(folder: Path) -> tuple[Counter[str], int, float, float]:
-    for cache in (mbox._AUTHORS, mbox._DAYS_SEEN, mbox._CODECS):
+    for cache in (mail.AUTHORS, mail.DAYS_SEEN, mail.CODECS):
         cache.clear()
     counts: Counter[str] = Counter()
     rejected = 0

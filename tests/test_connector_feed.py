@@ -13,7 +13,8 @@ import pytest
 
 from veille.connectors import detect
 from veille.connectors.base import Document
-from veille.connectors.feed import FeedConnector, html_to_text
+from veille.connectors.feed import FeedConnector
+from veille.connectors.text import html_to_text
 from veille.model import ActivityKind, Item, Rejection
 
 FEEDS = Path("formats") / "feeds_rss_atom"

@@ -33,64 +33,49 @@ package only reads multipart and ``message/*`` bodies. Decisions:
 
 from __future__ import annotations
 
-import binascii
-import codecs
 import dataclasses
-import email
-import email.policy
 import hashlib
 import re
 import zlib
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import BinaryIO, ClassVar
 
-from veille.connectors.base import Connector, Document, excerpt, parse_rfc2822
-from veille.connectors.text import html_to_text
-from veille.model import ActivityKind, Author, Item, JSONValue, Rejection
+from veille.connectors.base import Connector, Document, excerpt
+from veille.connectors.mail import (
+    AUTHORS,
+    MONTHS,
+    SEP_LINE,
+    decode_bytes,
+    decode_words,
+    fast_date,
+    first_id,
+    headers,
+    last_id,
+    message_author,
+    message_body,
+    message_date,
+    split_headers,
+    unfold,
+)
+from veille.model import ActivityKind, Item, JSONValue, Rejection
 
 CHUNK = 1 << 20
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_NUM = {m: i for i, m in enumerate(_MONTHS, 1)}
-_MONTHS_B = frozenset(m.encode() for m in _MONTHS)
+_MONTHS_B = frozenset(m.encode() for m in MONTHS)
 _DAYS_B = frozenset((b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"))
-_ASCTIME = (
-    rb"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-    rb" +(\d{1,2}) +(\d{1,2}):(\d\d)(?::(\d\d))?(?: +[A-Z]{1,5}| +[+-]\d{4})? +(\d{4})"
-)
-_ASCTIME_RE = re.compile(_ASCTIME)
-_SEP_LINE = re.compile(
-    rb"From (.*?) +(" + _ASCTIME + rb"|(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4}"
-    rb" \d\d:\d\d(?::\d\d)?(?: [+-]\d{4})?)(?: +[+-]\d{4})?[ \t\r]*\Z"
-)
 _GIT_MARKER = b"Mon Sep 17 00:00:00 2001"
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:")
 _KNOWN_HEADERS = re.compile(
     rb"(?im)^(?:from|date|subject|message-id|received|return-path|to|delivered-to):"
 )
-_HEADER = re.compile(r"^([!-9;-~]+)[ \t]*:[ \t]*(.*(?:\n[ \t].*)*)", re.M)
 _VALUE = rb"[^\n]*(?:\n[ \t][^\n]*)*"  # a header value and its continuation lines
 _PIPERMAIL_HEAD = re.compile(
     rb"From:[ \t]*(%s)\nDate:[ \t]*(%s)\nSubject:[ \t]*(%s)\n(?:In-Reply-To:[ \t]*(%s)\n)?"
     rb"(?:References:[ \t]*(%s)\n)?Message-ID:[ \t]*(%s)(?:\n\n|\n?\Z)" % ((_VALUE,) * 6)
 )
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _MONTH_FILE = re.compile(r"\d{4}-(?:\d\d|[A-Za-z]+)(?:\.txt|\.mbox)?$")
 _PLACEHOLDER = "bogus@does.not.exist.com"
 _MESSAGE = ActivityKind.MESSAGE
-
-# Caches shared by every read (bounded): one Author per From value, one UTC midnight
-# per (day, zone), codecs by label. Tables for the time of day: building a timedelta
-# costs more than looking one up.
-_AUTHORS: dict[str, Author] = {}
-_DAYS_SEEN: dict[str, datetime] = {}
-_OFFSETS: dict[str, timedelta] = {}
-_CODECS: dict[str, str | None] = {}
-_HOURS = {f"{h:02d}": timedelta(0, 3600 * h) for h in range(24)}
-_MINUTES_SECONDS = {  # "MM:SS"; second 60 for a leap second
-    f"{m:02d}:{s:02d}": timedelta(0, 60 * m + s) for m in range(60) for s in range(61)
-}
 
 # _item builds Item positionally (matching 18 keywords cost more than a microsecond a
 # message): fail at import, not with shuffled fields, if the model changes.
@@ -112,7 +97,7 @@ class MboxConnector(Connector):
         text = head.lstrip(b"\r\n\xef\xbb\xbf")
         if text.startswith(b"From "):
             line = text.split(b"\n", 1)[0].rstrip(b"\r")
-            if _SEP_LINE.match(line):
+            if SEP_LINE.match(line):
                 return 95
             return 70 if named or _HEADER_LINE.match(text[len(line) + 1 :]) else 40
         if _HEADER_LINE.match(text):
@@ -268,7 +253,7 @@ class _Reader:
                 and (tail != _GIT_MARKER or self.git_series)
             ):
                 return True
-        m = _SEP_LINE.match(buf, s, e)
+        m = SEP_LINE.match(buf, s, e)
         if m is None:
             return False
         if m.group(2).startswith(_GIT_MARKER) and not self.git_series:
@@ -278,10 +263,10 @@ class _Reader:
 
     def _default_channel(self, head: bytes) -> str:
         end = head.find(b"\n\n")
-        block = _decode_bytes(head[: end if end >= 0 else len(head)], None)[0]
-        for hname, value in _split_headers(block):
+        block = decode_bytes(head[: end if end >= 0 else len(head)], None)[0]
+        for hname, value in split_headers(block):
             if hname.lower() == "list-id":
-                label = _list_label(_unfold(value))
+                label = _list_label(unfold(value))
                 if label:
                     return "mailing-list:" + label
         return "mailing-list:" + _folder_channel(self.doc.name)
@@ -325,23 +310,23 @@ class _Reader:
             hend = buf.find(b"\n\n", max(nl, start), end)
             if hend < 0:
                 hend = end
-            block, used = _decode_bytes(buf[nl + 1 : hend], None)
+            block, used = decode_bytes(buf[nl + 1 : hend], None)
             if used:
                 extra["charset_fallback"] = used
-            raw_headers, first = _headers(block)
+            raw_headers, first = headers(block)
             get = first.get
             sender, date, subject = get("from"), get("date"), get("subject")
             reply_to, refs, mid = get("in-reply-to"), get("references"), get("message-id")
-            text, html, body, used = _body(first, buf[hend + 2 : stop], buf, nl, end)
+            text, html, body, used = message_body(first, buf[hend + 2 : stop], buf, nl, end)
             if used:
                 extra["charset_fallback"] = used
 
-        author = _AUTHORS.get(sender) if sender else None
+        author = AUTHORS.get(sender) if sender else None
         if author is None:
-            author = _author(sender, unixfrom)
-        created = _fast_date(date) if date else None
+            author = message_author(sender, unixfrom)
+        created = fast_date(date) if date else None
         if created is None:
-            created = _date(date, unixfrom)
+            created = message_date(date, unixfrom)
         if author is None or created is None:
             problems = (
                 ["no sender (no From:, no address on the 'From ' line)"] if not author else []
@@ -365,19 +350,19 @@ class _Reader:
         elif reply_to[0] == "<" and reply_to[-1] == ">" and reply_to.count("<") == 1:
             parent = reply_to[1:-1]
         else:
-            parent = _first_id(reply_to)
-        thread = _first_id(refs) if refs and "<" in refs else None
+            parent = first_id(reply_to)
+        thread = first_id(refs) if refs and "<" in refs else None
         if thread is None:
             thread = parent
         elif parent is None and refs:
-            parent = _last_id(refs)
+            parent = last_id(refs)
         if parent == mid:
             parent = None
         if thread == mid:
             thread = None
 
         if subject is not None and ("=?" in subject or "\n" in subject):
-            subject = _unfold(_decode_words(subject))
+            subject = unfold(decode_words(subject))
         if author.email == _PLACEHOLDER:
             extra["placeholder"] = "mailman"
         raw: dict[str, JSONValue] = {"unixfrom": unixfrom.decode("utf-8", "replace")}
@@ -401,74 +386,13 @@ class _Reader:
         )
 
 
-# --- headers -------------------------------------------------------------------------
+# --- sniffing and channel names ------------------------------------------------------
 
 
 def _known_headers(data: bytes) -> set[bytes]:
     end = data.find(b"\n\n")
     block = data[: end if end >= 0 else len(data)]
     return {m.group(0).lower() for m in _KNOWN_HEADERS.finditer(block)}
-
-
-def _headers(block: str) -> tuple[dict[str, JSONValue], dict[str, str]]:
-    """(name as received -> value, or [values] when repeated; lower-case name -> first)."""
-    pairs: list[tuple[str, str]] = _HEADER.findall(block)
-    lines = block.count("\n") + 1
-    if lines != len(pairs):
-        # every line that does not start with blank space must have been read
-        starts = lines - block.count("\n ") - block.count("\n\t")
-        if block[:1] in (" ", "\t") or starts != len(pairs):
-            pairs = _split_headers(block)
-    raw: dict[str, JSONValue] = dict(pairs)
-    if len(raw) != len(pairs):
-        raw = {}
-        for hname, value in pairs:
-            prior = raw.get(hname)
-            if prior is None:
-                raw[hname] = value
-            elif isinstance(prior, list):
-                prior.append(value)
-            else:
-                raw[hname] = [prior, value]
-    return raw, {k.lower(): v for k, v in reversed(pairs)}
-
-
-def _split_headers(block: str) -> list[tuple[str, str]]:
-    """The slow path of :func:`_headers`: damaged lines go under ``(unparsed)``."""
-    pairs: list[tuple[str, str]] = []
-    for line in block.split("\n"):
-        if not line:
-            continue
-        if line[0] in " \t":
-            if pairs:
-                pairs[-1] = (pairs[-1][0], pairs[-1][1] + "\n" + line)
-            continue
-        hname, sep, value = line.partition(":")
-        hname = hname.rstrip()
-        if sep and hname and " " not in hname:
-            pairs.append((hname, value.strip()))
-        else:
-            pairs.append(("(unparsed)", line))
-    return pairs
-
-
-def _unfold(value: str) -> str:
-    return re.sub(r"\n[ \t]+", " ", value).replace("\n", "") if "\n" in value else value
-
-
-def _first_id(value: str) -> str | None:
-    i = value.find("<")
-    if i >= 0:
-        j = value.find(">", i)
-        return (value[i + 1 : j].strip() if j > i else "") or None
-    v = value.strip()
-    return v if v and " " not in v else None
-
-
-def _last_id(value: str) -> str | None:
-    j = value.rfind(">")
-    i = value.rfind("<", 0, j)
-    return (value[i + 1 : j].strip() if 0 <= i < j else "") or None
 
 
 def _folder_channel(name: str) -> str:
@@ -492,259 +416,3 @@ def _list_label(value: str) -> str | None:
     m = _ANGLE_ID.search(value)
     ident = m.group(1) if m else value.strip()
     return ident.split(".", 1)[0].strip().lower() or None
-
-
-# --- charsets and encoded words ------------------------------------------------------
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    key = label.strip().strip("\"'").lower()
-    if key not in _CODECS:
-        try:
-            _CODECS[key] = codecs.lookup(key).name
-        except LookupError:
-            _CODECS[key] = None
-    return _CODECS[key]
-
-
-def _decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
-    """Text, and the codec used when it was a fallback (None when all went as declared)."""
-    declared = _codec(charset)
-    if declared is not None and declared != "utf-8":
-        try:
-            return data.decode(declared), None
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), "utf-8" if charset and declared != "utf-8" else None
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def _decode_words(value: str) -> str:
-    """RFC 2047: decode ``=?charset?Q|B?...?=`` words; blank space between two is dropped."""
-    if "=?" not in value:
-        return value
-    out: list[str] = []
-    run: list[tuple[str, bytes]] = []  # adjacent words: a character may span two
-    pos = 0
-    for m in _ENCODED_WORD.finditer(value):
-        between = value[pos : m.start()]
-        pos = m.end()
-        if run and between and not between.isspace():
-            out.append(_decode_run(run))
-            run = []
-        if not run:
-            out.append(between)
-        raw = m.group(3).encode("ascii", "replace")
-        try:
-            if m.group(2) in "Qq":
-                data = binascii.a2b_qp(raw, header=True)
-            else:
-                data = binascii.a2b_base64(raw + b"=" * (-len(raw) % 4))
-        except (binascii.Error, ValueError):
-            if run:
-                out.append(_decode_run(run))
-                run = []
-            out.append(m.group(0))
-            continue
-        run.append((m.group(1).split("*", 1)[0], data))
-    if run:
-        out.append(_decode_run(run))
-    out.append(value[pos:])
-    return "".join(out)
-
-
-def _decode_run(run: list[tuple[str, bytes]]) -> str:
-    parts: list[str] = []
-    charset, data = run[0]
-    for cs, more in run[1:]:
-        if cs.lower() == charset.lower():
-            data += more
-        else:
-            parts.append(_decode_bytes(data, charset)[0])
-            charset, data = cs, more
-    parts.append(_decode_bytes(data, charset)[0])
-    return "".join(parts)
-
-
-# --- sender and date -----------------------------------------------------------------
-
-
-def _author(value: str | None, unixfrom: bytes) -> Author | None:
-    if value:
-        name, addr = _address(value)
-        if name or addr:
-            if len(_AUTHORS) > 100_000:
-                _AUTHORS.clear()
-            found = _AUTHORS[value] = Author(name=name, email=addr)
-            return found
-    m = _SEP_LINE.match(unixfrom) if unixfrom else None
-    if m is not None and m.group(1) not in (b"", b"-"):
-        addr = _address(m.group(1).decode("utf-8", "replace"))[1]
-        if addr:
-            return Author(email=addr)
-    return None
-
-
-def _address(value: str) -> tuple[str | None, str | None]:
-    """(name, e-mail) of ``"Name" <addr>``, ``Name <addr>``, ``addr (Name)`` or ``addr``."""
-    v = _unfold(value).strip()
-    name, addr = "", v
-    if v.endswith(">") and "<" in v:
-        i = v.rfind("<")
-        addr, name = v[i + 1 : -1], v[:i]
-    elif v.endswith(")") and "(" in v:
-        i = v.find("(")
-        addr, name = v[:i], v[i + 1 : -1]
-    addr = addr.strip()
-    if "@" not in addr and " at " in addr:
-        addr = addr.replace(" at ", "@", 1)  # pipermail's obfuscation
-    name = name.strip()
-    if len(name) > 1 and name[0] == '"' and name[-1] == '"':
-        name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-    name = _decode_words(name).strip()
-    if "@" in addr and " " not in addr and "\t" not in addr:
-        return name or None, addr
-    return (name or _decode_words(addr) or None), None
-
-
-def _fast_date(value: str) -> datetime | None:
-    """``[Day,] DD Mon YYYY HH:MM:SS +hhmm [(Zone)]``, what nearly every mailer writes.
-
-    The UTC midnight of each (day, zone) is cached under the value with its time of day
-    cut out; the time of day comes from two tables.
-    """
-    i = value.find(":")
-    if i < 3:
-        return None
-    key = value[: i - 2] + value[i + 6 :]
-    midnight = _DAYS_SEEN.get(key)
-    if midnight is None:
-        p = key.split()
-        if p and p[-1][0] == "(":  # a zone comment: "(PDT)"
-            del p[-1]
-        if len(p) == 5:  # the day of the week
-            del p[0]
-        midnight = _midnight(*p) if len(p) == 4 else None
-        if midnight is None:
-            return None
-        if len(_DAYS_SEEN) > 50_000:
-            _DAYS_SEEN.clear()
-        _DAYS_SEEN[key] = midnight
-    hour = _HOURS.get(value[i - 2 : i])
-    rest = _MINUTES_SECONDS.get(value[i + 1 : i + 6])
-    if hour is None or rest is None or value[i - 3] != " ":
-        return None
-    try:
-        return midnight + hour + rest
-    except OverflowError:
-        return None
-
-
-def _midnight(day: str, mon: str, year: str, tz: str) -> datetime | None:
-    """The UTC instant of 00:00 on that day in zone ``+hhmm``, or None."""
-    month = _MONTH_NUM.get(mon)
-    if month is None or len(year) != 4 or len(tz) != 5 or tz[0] not in "+-":
-        return None
-    if not (tz[1:].isdigit() and year.isdigit() and day.isdigit()):
-        return None
-    offset = _OFFSETS.get(tz)
-    if offset is None:
-        minutes = int(tz[1:3]) * 60 + int(tz[3:5])
-        offset = _OFFSETS[tz] = timedelta(0, 60 * (-minutes if tz[0] == "-" else minutes))
-    try:
-        return datetime(int(year), month, int(day), 0, 0, 0, 0, UTC) - offset
-    except (ValueError, OverflowError):
-        return None
-
-
-def _date(value: str | None, unixfrom: bytes) -> datetime | None:
-    """The Date header in any RFC 2822 form, else the "From " line's date read as UTC."""
-    if value:
-        parsed = parse_rfc2822(_unfold(value))
-        if parsed is not None:
-            return parsed
-    a = _ASCTIME_RE.search(unixfrom) if unixfrom else None
-    if a is not None:
-        mon_b, day_b, hh_b, mm_b, ss_b, year_b = a.groups()
-        try:
-            return datetime(
-                int(year_b), _MONTH_NUM[mon_b.decode()], int(day_b), 0, 0, 0, 0, UTC
-            ) + timedelta(0, int(hh_b) * 3600 + int(mm_b) * 60 + int(ss_b or 0))
-        except (ValueError, OverflowError):
-            return None
-    tail = unixfrom.split(b" ", 2)
-    return parse_rfc2822(tail[2].decode("ascii", "replace")) if len(tail) == 3 else None
-
-
-# --- bodies --------------------------------------------------------------------------
-
-
-def _body(
-    first: dict[str, str], body_bytes: bytes, buf: bytes, nl: int, end: int
-) -> tuple[str | None, str | None, str, str | None]:
-    """(text, html, body as received, charset fallback) of a message read the long way.
-
-    ``buf[nl + 1 : end]`` is the message after its "From " line, for MIME.
-    """
-    ctype = first.get("content-type")
-    cte = first.get("content-transfer-encoding")
-    charset = None
-    if ctype is not None:
-        m = re.search(r"""(?i)charset\s*=\s*["']?([^"';\s]+)""", ctype)
-        charset = m.group(1) if m else None
-    body, used = _decode_bytes(body_bytes, charset)
-    if ctype is None and cte is None:
-        return body, None, body, used
-    mime = ctype.split(";", 1)[0].strip().lower() if ctype else "text/plain"
-    if mime.startswith(("multipart/", "message/")):
-        text, html, part_used = _mime_parts(buf[nl + 1 : end])
-        return text, html, body, part_used or used
-    encoding = (cte or "").strip().lower()
-    payload = body_bytes
-    try:
-        if encoding == "quoted-printable":
-            payload = binascii.a2b_qp(body_bytes)
-        elif encoding == "base64":
-            payload = binascii.a2b_base64(body_bytes)
-    except (binascii.Error, ValueError):
-        payload = body_bytes
-    decoded, part_used = (body, used) if payload is body_bytes else _decode_bytes(payload, charset)
-    if mime == "text/html":
-        return html_to_text(decoded), decoded, body, part_used
-    return decoded.rstrip("\n"), None, body, part_used
-
-
-def _mime_parts(data: bytes) -> tuple[str | None, str | None, str | None]:
-    """The first text/plain part (else the first text/html one, as text) and the html."""
-    text: str | None = None
-    html: str | None = None
-    used: str | None = None
-    try:
-        for part in email.message_from_bytes(data, policy=email.policy.compat32).walk():
-            ctype = part.get_content_type()
-            if ctype not in ("text/plain", "text/html") or part.is_multipart():
-                continue
-            if (part.get("Content-Disposition") or "").lower().startswith("attachment"):
-                continue
-            payload = part.get_payload(decode=True)
-            if not isinstance(payload, bytes):
-                continue
-            if ctype == "text/plain" and text is None:
-                decoded, fallback = _decode_bytes(payload, part.get_content_charset())
-                text, used = decoded.rstrip("\n"), used or fallback
-            elif ctype == "text/html" and html is None:
-                html, fallback = _decode_bytes(payload, part.get_content_charset())
-                used = used or fallback
-    except Exception:  # noqa: BLE001 - the email package raises many kinds on bad MIME
-        return None, None, None
-    if text is None and html is not None:
-        text = html_to_text(html)
-    return text, html, used

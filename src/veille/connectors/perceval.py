@@ -57,7 +57,7 @@ import orjson
 from veille.connectors.base import Connector, Document, excerpt, parse_iso8601, parse_rfc2822
 from veille.model import ActivityKind, Author, Item, JSONValue, Rejection, SourceStatus
 
-# -- what every backend reader shares (the readers live in perceval_backends) ----------
+# -- what every backend reader shares (readers: perceval_backends, _conversations) -----
 JSONObject = dict[str, JSONValue]
 FORMAT = "perceval"
 
