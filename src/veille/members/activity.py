@@ -215,6 +215,26 @@ def epoch(conn: Connection, column: Any) -> ColumnElement[int]:
     return cast(func.floor(func.extract("epoch", column)), BigInteger)
 
 
+def keyword(ctx: Context, a: Any) -> ColumnElement[int]:
+    """1 when the activity's text or title names a brand keyword (any case), else 0."""
+    words = ctx.rules.brand_keywords
+    if not words:
+        return literal(0)
+    return case(
+        (
+            or_(
+                *(
+                    func.lower(func.coalesce(col, "")).contains(w.lower(), autoescape=True)
+                    for w in words
+                    for col in (a.c.text, a.c.title)
+                )
+            ),
+            1,
+        ),
+        else_=0,
+    )
+
+
 def rows_query(conn: Connection, ctx: Context) -> Select[Any]:
     """Every counted activity (not spam, of a member, created up to ``ctx.now``, id up to
     ``ctx.upto``); callers add conditions."""
@@ -223,24 +243,6 @@ def rows_query(conn: Connection, ctx: Context) -> Select[Any]:
     r, ri, re_ = activities.alias("r"), identities.alias("ri"), enrichments.alias("re")
     kinds = {k: n for n, k in enumerate(KINDS)}
     intents = {k: n for n, k in enumerate(INTENTS)}
-    words = ctx.rules.brand_keywords
-    keyword: ColumnElement[int] = (
-        case(
-            (
-                or_(
-                    *(
-                        func.lower(func.coalesce(col, "")).contains(w.lower(), autoescape=True)
-                        for w in words
-                        for col in (a.c.text, a.c.title)
-                    )
-                ),
-                1,
-            ),
-            else_=0,
-        )
-        if words
-        else literal(0)
-    )
     return (
         select(
             a.c.id,
@@ -249,7 +251,7 @@ def rows_query(conn: Connection, ctx: Context) -> Select[Any]:
             case(kinds, value=a.c.kind, else_=-1),
             a.c.channel_id,
             epoch(conn, a.c.created_at),
-            keyword,
+            keyword(ctx, a),
             case(intents, value=e.c.intent, else_=-1),
             case((a.c.parent_native_id.is_(None), 0), else_=1),
             func.coalesce(p.c.id, -1),

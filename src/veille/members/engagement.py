@@ -110,6 +110,7 @@ from veille.members.activity import (
 )
 from veille.members.kept import Kept, State, distinct, load, merge, sums
 from veille.members.rules import KINDS, MemberRules
+from veille.members.scan import every_row
 from veille.store import state
 from veille.store.schema import activities, identities, member_stats
 
@@ -243,7 +244,7 @@ def _mark(conn: Connection) -> dict[str, Any] | None:
 
 # -- full and incremental ---------------------------------------------------------------
 def _full(conn: Connection, ctx: Context, vocabulary: dict[str, int]) -> Measures:
-    rows = fetch(conn, rows_query(conn, ctx))
+    rows = every_row(conn, ctx)
     said = mentions(conn, ctx)
     idents = identities_of(conn, None)
     ids = unique(idents.keys)

@@ -511,3 +511,13 @@ def _skeleton(word: str) -> str:
 def _fuzzy_holders(a: Handles, b: Handles, holders: Holders) -> int:
     """For two names that are close but not equal, the larger of their holder counts."""
     return max(holders("name", n) for n in (a.full_name, b.full_name) if n)
+
+
+def forget() -> None:
+    """Drop the folded words and name skeletons remembered while resolving. A full step
+    churns through millions of them: the few tens of thousands kept are spread over the
+    memory its pairs and handles used, and kept that memory from being given back
+    before the engagement step needs its own."""
+    fold.cache_clear()
+    _skeleton.cache_clear()
+

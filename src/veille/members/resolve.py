@@ -46,7 +46,7 @@ from veille.members.blocking import (
     key_new_identities,
     keys_of,
 )
-from veille.members.identity import Handles, Verdict, handles, score
+from veille.members.identity import Handles, Verdict, forget, handles, score
 from veille.store import state
 from veille.store.schema import identities, identity_keys, identity_pairs, members, merges
 from veille.store.writer import driver_time, placeholder
@@ -132,7 +132,9 @@ def resolve(
         pairs -= decided
         report.pairs = len(pairs)
         verdicts = _score(conn, pairs, holders, rules, clash(conn, holders.complete), total)
+        del pairs, holders
         _apply(conn, verdicts, rules, report, by=AUTO)
+    forget()
     return report
 
 
