@@ -10,9 +10,12 @@ segment for a generated community, from scratch and then incrementally.
    ingested the same way, then ``update(store, after)`` in a fresh process: the
    incremental case.
 
-Run: ``.venv/bin/python bench/members.py [--members N --activities M] [--keep DIR]``;
-with ``--keep``, the store as step 3 finds it is kept too (``before-incremental.db``,
-and the id to pass in ``before-incremental.json``), to time other code on it.
+Run: ``.venv/bin/python bench/members.py [--members N --activities M] [--keep DIR]
+[--base STORE]``; with ``--keep``, the store as step 3 finds it is kept too
+(``before-incremental.db``, and the id to pass in ``before-incremental.json``), to time
+other code on it. With ``--base``, step 1's ingest is replaced by a copy of ``STORE``, a
+store a run ingested before (``--keep`` keeps it as ``base.db``): the members steps of
+two versions of the code are then timed on the same store without ingesting again.
 Prints lines to paste into docs/benchmarks.md.
 """
 
@@ -66,6 +69,7 @@ def main() -> None:
     ap.add_argument("--activities", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=21)
     ap.add_argument("--keep", help="Folder to work in (kept), instead of a temporary one.")
+    ap.add_argument("--base", help="A store holding the first M activities already.")
     args = ap.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="veille-members-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -86,7 +90,18 @@ def main() -> None:
         with data.open("rb") as src, base.open("wb") as head, more.open("wb") as tail:
             for n, line in enumerate(src):
                 (head if n < args.activities else tail).write(line)
-    loaded = child(str(db), "ingest", str(base))
+    if args.base:
+        for suffix in ("", "-wal"):
+            if Path(f"{db}{suffix}").exists():
+                Path(f"{db}{suffix}").unlink()
+        shutil.copyfile(args.base, db)
+        loaded = {"seconds": 0.0, "line": f"copied from {args.base}"}
+    else:
+        if db.exists():
+            raise SystemExit(f"{db} exists: remove it, or pass it as --base")
+        loaded = child(str(db), "ingest", str(base))
+        if args.keep:  # the store before any members step, for --base
+            shutil.copyfile(db, work / "base.db")
     print(f"ingested in {loaded['seconds']:.0f} s", flush=True)
     full = child(str(db), "update")
     print(f"full step {full['seconds']:.1f} s ({full['cpu']:.1f} s of processor)", flush=True)

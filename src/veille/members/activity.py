@@ -286,7 +286,7 @@ def stream(conn: Connection, stmt: Select[Any], size: int) -> Iterator[Sequence[
     server-side cursor it opens for streaming. Only for statements whose columns and
     parameters need no conversion (integers and text)."""
     if conn.dialect.name != "sqlite":
-        result = conn.execution_options(stream_results=True, yield_per=size).execute(stmt)
+        result = conn.execute(stmt.execution_options(stream_results=True, yield_per=size))
         yield from result.partitions()
         return
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})

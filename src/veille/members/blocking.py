@@ -7,6 +7,7 @@ scores the pairs."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, select
 
@@ -190,21 +191,25 @@ def candidates(
     # :func:`key_new_identities` keys them in id order: one range read instead of
     # thousands of lists of ids, without the keys only counted.
     wanted_ids = set(new)
-    keys = [
-        (int(i), str(k), str(v))
-        for i, k, v in conn.execute(
-            select(identity_keys.c.identity_id, identity_keys.c.kind, identity_keys.c.value)
-            .where(identity_keys.c.identity_id >= first)
-            .where(identity_keys.c.kind.not_in(sorted(COUNTED_ONLY)))
-        ).all()
-        if i in wanted_ids
-    ]
-    holders.prefetch((k, v) for _, k, v in keys)
+    found = conn.execute(
+        select(identity_keys.c.identity_id, identity_keys.c.kind, identity_keys.c.value)
+        .where(identity_keys.c.identity_id >= first)
+        .where(identity_keys.c.kind.not_in(sorted(COUNTED_ONLY)))
+        .execution_options(yield_per=20_000)  # this statement's only (not the connection's)
+    )
+    keys: Iterable[Any] = found
+    if not holders.complete:  # a few new identities: their keys counted in a few queries
+        keys = [(i, k, v) for i, k, v in found if i in wanted_ids]
+        holders.prefetch((k, v) for _, k, v in keys)
+    # (else read as they come: a full step's keys, a list of them was gigabytes at
+    # 10,000,000 activities)
     # The keys of new identities that others share (but not too many), then everyone
     # holding them.
     wanted: dict[tuple[str, str], list[int]] = {}
     too_common: set[tuple[str, str]] = set()
     for ident, kind, value in keys:
+        if ident not in wanted_ids:
+            continue
         n = holders(kind, value)
         if n > cap:
             too_common.add((kind, value))
