@@ -54,14 +54,9 @@ def write(
         f"VALUES ({', '.join([placeholder(conn)] * len(COLUMNS))})"
     )
     stamp = driver_time(conn, computed_at)
-    times: dict[int, Any] = {}
 
     def when(t: int) -> Any:
-        if t < 0:
-            return None
-        if t not in times:
-            times[t] = driver_time(conn, datetime.fromtimestamp(t, UTC))
-        return times[t]
+        return None if t < 0 else driver_time(conn, datetime.fromtimestamp(t, UTC))
 
     kinds, names = dict(enumerate(KINDS)), ctx.channel_names
     team, bots = set(ctx.team.tolist()), set(ctx.bots.tolist())
