@@ -10,15 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
-import pytest
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from veille.generate import GenerateConfig, generate
 from veille.members import resolve as res
-from veille.members.blocking import key_new_identities
 from veille.pipeline import ingest
 from veille.store import Store
-from veille.store.engine import CACHE_KIB
 from veille.store.schema import identities, identity_pairs, members, merges
 
 # What a full resolve of this community gave with row-by-row writes (before the bulk
@@ -75,28 +72,4 @@ def test_a_full_resolve_writes_the_same_merges_on_both_databases(
     # Resolving everything again merges nothing more and changes no pair.
     again = res.resolve(store.engine, full=True)
     assert again.merged == 0 and _digest(store) == EXPECTED
-    store.close()
-
-
-def test_keying_every_identity_uses_a_roomy_cache_then_gives_the_usual_one_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    data, truth = io.StringIO(), io.StringIO()
-    generate(GenerateConfig(members=200, activities=1500, seed=12), data, truth)
-    src = tmp_path / "g.ndjson"
-    src.write_text(data.getvalue())
-    store = Store(tmp_path / "s.db")
-    ingest(store, [src], enrich=False, members=False)
-    seen: list[int] = []
-
-    def watched(conn: Connection) -> list[int]:
-        seen.append(int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one()))
-        return key_new_identities(conn)
-
-    monkeypatch.setattr(res, "key_new_identities", watched)
-    res.resolve(store.engine, full=True)  # every identity keyed anew
-    res.resolve(store.engine)  # nothing new: the usual cache
-    assert seen == [-res.ROOMY_MIB * 1024, -CACHE_KIB]
-    with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -CACHE_KIB
     store.close()

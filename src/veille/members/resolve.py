@@ -18,7 +18,6 @@ any pair joining the two people it separated.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -49,7 +48,6 @@ from veille.members.blocking import (
 )
 from veille.members.identity import Handles, Verdict, forget, handles, score
 from veille.store import state
-from veille.store.engine import roomy_cache
 from veille.store.schema import identities, identity_keys, identity_pairs, members, merges
 from veille.store.writer import driver_time, placeholder
 
@@ -106,10 +104,6 @@ class Suggestion:
     reasons: list[str]
 
 
-ROOMY_MIB = 1024
-"""SQLite's page cache while every identity is keyed again (MiB)."""
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -122,37 +116,26 @@ def resolve(
     the others as suggestions. ``full`` looks at every identity again."""
     rules = rules or ResolveRules()
     report = ResolveReport()
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         kept = state.read(conn, KEYS)
-        anew = full or not kept or kept.get("version") != KEYS_VERSION
-        conn.rollback()
-        # Keying every identity writes a dozen keys each into an index far larger than
-        # SQLite's usual cache (14,000,000 keys at 10,000,000 activities): with room for
-        # the whole transaction, each page is written once (keying 150 -> 100 s there).
-        with roomy_cache(conn, ROOMY_MIB) if anew else nullcontext(), conn.begin():
-            _resolve(conn, rules, report, anew)
+        if full or not kept or kept.get("version") != KEYS_VERSION:
+            conn.execute(delete(identity_keys))
+            state.write(conn, KEYS, {"version": KEYS_VERSION})
+        new = key_new_identities(conn)
+        report.keyed = len(new)
+        if not new:
+            return report
+        total = conn.execute(select(func.count()).select_from(identities)).scalar_one()
+        holders = Holders(conn, everything=len(new) * 5 >= total)
+        pairs, report.skipped_keys = candidates(conn, new, holders, rules.block_cap)
+        decided = _decided_pairs(conn, pairs)
+        pairs -= decided
+        report.pairs = len(pairs)
+        verdicts = _score(conn, pairs, holders, rules, clash(conn, holders.complete), total)
+        del pairs, holders
+        _apply(conn, verdicts, rules, report, by=AUTO)
     forget()
     return report
-
-
-def _resolve(conn: Connection, rules: ResolveRules, report: ResolveReport, anew: bool) -> None:
-    """Key (every identity again when ``anew``), pair, score, merge and suggest."""
-    if anew:
-        conn.execute(delete(identity_keys))
-        state.write(conn, KEYS, {"version": KEYS_VERSION})
-    new = key_new_identities(conn)
-    report.keyed = len(new)
-    if not new:
-        return
-    total = conn.execute(select(func.count()).select_from(identities)).scalar_one()
-    holders = Holders(conn, everything=len(new) * 5 >= total)
-    pairs, report.skipped_keys = candidates(conn, new, holders, rules.block_cap)
-    decided = _decided_pairs(conn, pairs)
-    pairs -= decided
-    report.pairs = len(pairs)
-    verdicts = _score(conn, pairs, holders, rules, clash(conn, holders.complete), total)
-    del pairs, holders
-    _apply(conn, verdicts, rules, report, by=AUTO)
 
 
 def _decided_pairs(conn: Connection, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -6,15 +6,11 @@ never runs a migration by hand; a check of the recorded revision keeps that chea
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -58,46 +54,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    cur.execute("PRAGMA cache_size=-65536")
     cur.execute("PRAGMA temp_store=MEMORY")
     # Checkpoint every ~64 MB of log instead of 4 MB: fewer fsyncs during an ingest.
     cur.execute("PRAGMA wal_autocheckpoint=16000")
     cur.close()
-
-
-CACHE_KIB = 65536
-"""SQLite's page cache per connection, in KiB (``PRAGMA cache_size`` = minus this)."""
-
-
-@contextmanager
-def roomy_cache(conn: Connection, mib: int) -> Iterator[None]:
-    """A SQLite page cache of ``mib`` MiB on ``conn`` while the block runs (it should
-    hold a whole transaction: a bulk write into an index larger than the usual cache
-    wrote and read back the same pages again and again), then the usual cache, its
-    memory given back to the system. Nothing on other databases."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{mib * 1024}")
-    conn.commit()  # (SQLAlchemy began a transaction for the pragma; the block has its own)
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
-        conn.exec_driver_sql("PRAGMA shrink_memory")
-        conn.commit()
-        _give_back()
-
-
-def _give_back() -> None:
-    """Return freed heap memory to the system (glibc keeps it otherwise: a gigabyte of
-    page cache freed stayed in the process). A no-op where there is no glibc."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim(0)
 
 
 def make_engine(url: str) -> Engine:
