@@ -384,22 +384,23 @@ def owners(conn: Connection, identity_ids: I64) -> tuple[I64, I64]:
     if len(wanted) * SCAN_SHARE > top:
         # by the driver's own cursor: a SQLAlchemy row per identity cost five times the
         # read itself (the partners of the touched members can be most identities)
+        # (the member as -1 for none in SQL, in id order: no Python pass over the rows)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute("SELECT id, member_id FROM identities")
-            found = cursor.fetchall()
+            cursor.execute("SELECT id, COALESCE(member_id, -1) FROM identities ORDER BY id")
+            pairs = np.array(cursor.fetchall(), np.int64).reshape(-1, 2)
         finally:
             cursor.close()
+        pairs = pairs[np.isin(pairs[:, 0], wanted)]
     else:
         found = [
             r
             for c in chunks(wanted, BY_KEY)
             for r in conn.execute(stmt.where(identities.c.id.in_(c)))
         ]
-    pairs = np.array([(i, -1 if m is None else m) for i, m in found], np.int64).reshape(-1, 2)
-    pairs = pairs[np.argsort(pairs[:, 0])]
-    if len(wanted) * SCAN_SHARE > top:
-        pairs = pairs[np.isin(pairs[:, 0], wanted)]
+        pairs = np.array([(i, -1 if m is None else m) for i, m in found], np.int64)
+        pairs = pairs.reshape(-1, 2)
+        pairs = pairs[np.argsort(pairs[:, 0])]
     return np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
 
 
