@@ -52,8 +52,8 @@ logistic regression on the averaged vectors alone, three languages), 64 did as w
 STRENGTH = 10.0
 """How loud the vectors' columns are in training: each is scaled to this over the
 square root of the number of texts. Louder is a weaker prior and a slower solver (on
-the French tweets alone: unit spread, 7 times the solver's time of the plain model; at
-this strength, 1.3 to 2 times)."""
+the French tweets alone: at unit spread, the solver took 7 times as long as without the
+vectors; at this strength, the whole fit takes about twice as long)."""
 F32 = npt.NDArray[np.float32]
 _ROWS_PER_CHUNK, _CHUNKS, _WIDTH = 7530, 17, 512
 """The layout of the package's quantised table (17 interleaved chunks of 7,530 rows)."""

@@ -123,6 +123,7 @@ SENTIMENT = Recipe(
     c=3.0,
     naive_bayes=True,
     group_weights=(("tweeteval", 0.3), ("uci", 0.3), ("fr_tv", 0.3)),
+    embedding=True,
 )
 
 

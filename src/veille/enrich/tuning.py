@@ -48,7 +48,7 @@ def sentiment_candidates() -> dict[str, Recipe]:
         "extra sets 1.0": extras(1.0),
         "balanced classes": replace(base, balanced=True),
         "VADER lexicon": replace(base, lexicon=True),
-        "USE word vectors": replace(base, embedding=True),
+        "without USE word vectors": replace(base, embedding=False),
     }
 
 
