@@ -57,7 +57,7 @@ def test_the_folded_lexicon_knows_words_the_training_data_never_had(data_dir: Pa
     folded in, English praise scores above English abuse; the lexicon's weights live in
     the ordinary weight matrix, so the model is a plain TextModel."""
     reviews = datasets.load_umsab(data_dir, "train")["fr"]
-    recipe = replace(training.SENTIMENT, group_weights=(), lexicon=True)
+    recipe = replace(training.SENTIMENT, group_weights=(), lexicon=True, embedding=False)
     with_lexicon = training.fit(recipe, reviews)
     without = training.fit(replace(recipe, lexicon=False), reviews)
     assert with_lexicon.features == without.features == recipe.features

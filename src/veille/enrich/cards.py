@@ -121,6 +121,14 @@ def model_card(
             if "lexicon" in info
             else []
         ),
+        *(
+            [
+                f"Word vectors folded into the weights: {info['embedding']}; "
+                "their licence is Apache-2.0 (the package's METADATA and LICENSE)."
+            ]
+            if "embedding" in info
+            else []
+        ),
         f"File: `{recipe.name}.npz` ({size:,} bytes) and `{recipe.name}.json`.",
         "",
         f"Trained {info['trained_at']} with `{info['command']}`.",

@@ -76,7 +76,7 @@ def read_lexicon(lexicon: Path, emoji: Path) -> dict[str, float]:
     return out
 
 
-def _word_buckets(features: Features, entries: list[str], ngrams: int) -> list[list[int]]:
+def word_buckets(features: Features, entries: list[str], ngrams: int) -> list[list[int]]:
     """The buckets of each entry's words (``ngrams`` 1) or word bigrams (2), as the
     model's own hashing places them."""
     words_only = Features(
@@ -105,14 +105,14 @@ def lexicon_columns(features: Features, valence: dict[str, float]) -> tuple[F64,
     column = np.zeros(features.size)
     entries = list(valence)
     single = []
-    for entry, buckets in zip(entries, _word_buckets(features, entries, 1), strict=True):
+    for entry, buckets in zip(entries, word_buckets(features, entries, 1), strict=True):
         if len(buckets) == 1:
             column[buckets[0]] += valence[entry]
             if entry.isalpha():
                 single.append(entry)
     pairs = [f"{negator} {word}" for negator in NEGATORS for word in single]
     flipped = [-(1 + NEGATION_DAMPING) * valence[word] for _ in NEGATORS for word in single]
-    for value, buckets in zip(flipped, _word_buckets(features, pairs, 2), strict=True):
+    for value, buckets in zip(flipped, word_buckets(features, pairs, 2), strict=True):
         if len(buckets) == 1:
             column[buckets[0]] += value
     return np.maximum(column, 0.0), np.maximum(-column, 0.0)

@@ -80,10 +80,13 @@ class Recipe:
     lexicon: bool = False
     """Learn a weight per class for VADER's lexicon columns and fold it into the weights
     (:mod:`veille.enrich.sentimentlexicon`; naive-Bayes recipes only)."""
+    embedding: bool = False
+    """Learn weights for pretrained multilingual word vectors' columns and fold them into
+    the weights (:mod:`veille.enrich.sentimentembedding`; naive-Bayes recipes only)."""
 
     def __post_init__(self) -> None:
-        if self.lexicon and not self.naive_bayes:
-            raise ValueError(f"recipe {self.name}: the lexicon prior needs naive_bayes")
+        if (self.lexicon or self.embedding) and not self.naive_bayes:
+            raise ValueError(f"recipe {self.name}: a folded prior needs naive_bayes")
 
     def weights_of(self, data: Labelled) -> F64:
         table = dict(self.group_weights)
@@ -120,6 +123,7 @@ SENTIMENT = Recipe(
     c=3.0,
     naive_bayes=True,
     group_weights=(("tweeteval", 0.3), ("uci", 0.3), ("fr_tv", 0.3)),
+    embedding=True,
 )
 
 
@@ -154,7 +158,8 @@ def fit_matrix(
     # into the weights, so the model reads the same features as any other.
     seen = x.copy()
     seen.data[:] = 1.0
-    columns, extra = _lexicon(recipe, x)
+    priors = _priors(recipe, data, x)
+    extra = sparse.hstack([p.values for p in priors], format="csr") if priors else None
     rows, biases = [], []
     for k in range(len(recipe.classes)):
         pos = y == k
@@ -168,23 +173,56 @@ def fit_matrix(
         clf.fit(scaled, pos.astype(int), sample_weight=w)
         coef = clf.coef_[0]
         row = coef[: x.shape[1]] * ratio
-        if columns is not None:  # the lexicon's weights fold into the buckets' own
-            row = row + columns @ coef[x.shape[1] :]
+        intercept = float(clf.intercept_[0])
+        at = x.shape[1]
+        for prior in priors:  # a prior's weights fold into the buckets' own
+            mine = coef[at : at + prior.columns.shape[1]]
+            row[prior.buckets] += prior.columns @ mine
+            intercept -= float(prior.offset @ mine)
+            at += len(mine)
         rows.append(row)
-        biases.append(float(clf.intercept_[0]))
+        biases.append(intercept)
     weights: F32 = np.asarray(rows, dtype=np.float32)
     return TextModel(recipe.classes, recipe.features, weights, np.array(biases), info=info)
 
 
-def _lexicon(recipe: Recipe, x: Any) -> tuple[F64 | None, Any]:
-    """The lexicon columns (buckets x 2) of ``recipe`` and the texts' values on them, or
-    ``(None, None)`` when the recipe reads no lexicon."""
-    if not recipe.lexicon:
-        return None, None
-    from veille.enrich import sentimentlexicon
+@dataclass(slots=True)
+class _Prior:
+    """A folded prior: the buckets it puts values on, its columns there (buckets x k),
+    the texts' values on the columns (sparse, n x k), and the offset that centred them
+    (what the bias gives back)."""
 
-    columns = sentimentlexicon.columns(recipe.features)
-    return columns, sparse.csr_matrix(x @ columns)
+    buckets: Any
+    columns: F64
+    values: Any
+    offset: F64
+
+
+def _priors(recipe: Recipe, data: Labelled, x: Any) -> list[_Prior]:
+    """The folded priors of ``recipe``, read on ``x``, the features of ``data``."""
+    out: list[_Prior] = []
+    if recipe.lexicon:
+        from veille.enrich import sentimentlexicon
+
+        columns = sentimentlexicon.columns(recipe.features)
+        buckets = np.flatnonzero(columns.any(axis=1))
+        values = sparse.csr_matrix(x[:, buckets] @ columns[buckets])
+        out.append(_Prior(buckets, columns[buckets], values, np.zeros(columns.shape[1])))
+    if recipe.embedding:
+        from veille.enrich import sentimentembedding
+
+        buckets, columns = sentimentembedding.columns(recipe.features, data.texts)
+        dense = np.asarray(x[:, buckets] @ columns)
+        # Dense columns of unit spread slow the solver down sevenfold: centred, and
+        # scaled to STRENGTH / sqrt(texts) (the penalty against the data then stays
+        # the same whatever the number of texts), they cost a third more. Both are
+        # linear, so they still fold (the centring into the bias).
+        mean = dense.mean(axis=0)
+        spread = np.maximum(dense.std(axis=0), 1e-9)
+        spread /= sentimentembedding.STRENGTH / np.sqrt(max(len(dense), 1))
+        values = sparse.csr_matrix((dense - mean) / spread)
+        out.append(_Prior(buckets, columns / spread, values, mean / spread))
+    return out
 
 
 # -- measuring -----------------------------------------------------------------------
@@ -491,6 +529,10 @@ def train_all(
             from veille.enrich.sentimentlexicon import PROVENANCE
 
             info["lexicon"] = PROVENANCE
+        if recipe.embedding:
+            from veille.enrich import sentimentembedding
+
+            info["embedding"] = sentimentembedding.PROVENANCE
         path = fit(recipe, data, info).save(out_dir / recipe.name)
         licences = data_licences(data_dir, SOURCES[recipe.name])
         card = model_card(recipe, info, licences, path.stat().st_size, report)

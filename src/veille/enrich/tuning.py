@@ -48,6 +48,7 @@ def sentiment_candidates() -> dict[str, Recipe]:
         "extra sets 1.0": extras(1.0),
         "balanced classes": replace(base, balanced=True),
         "VADER lexicon": replace(base, lexicon=True),
+        "without USE word vectors": replace(base, embedding=False),
     }
 
 
@@ -117,6 +118,7 @@ def tune_sentiment(
                 "naive_bayes": recipe.naive_bayes,
                 "balanced": recipe.balanced,
                 "lexicon": recipe.lexicon,
+                "embedding": recipe.embedding,
                 "group_weights": dict(recipe.group_weights),
                 "features": recipe.features.to_json(),
             },
