@@ -298,7 +298,7 @@ def _date(t: int) -> str:
     return datetime.fromtimestamp(t, UTC).date().isoformat() if t >= 0 else "never"
 
 
-# -- talents (scored by :func:`veille.members.engagement.tally`) ----------------------
+# -- talents (scored by :func:`veille.members.tally.tally`) ----------------------
 def keywords(conn: Connection, aids: I64, vocabulary: dict[str, int]) -> dict[int, tuple[int, ...]]:
     """The keywords of activities ``aids``, as numbers in ``vocabulary`` (which grows)."""
     e = enrichments
