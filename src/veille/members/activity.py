@@ -382,9 +382,9 @@ def owners(conn: Connection, identity_ids: I64) -> tuple[I64, I64]:
     stmt = select(identities.c.id, identities.c.member_id)
     top = int(conn.execute(select(func.coalesce(func.max(identities.c.id), 0))).scalar_one())
     if len(wanted) * SCAN_SHARE > top:
-        # by the driver's own cursor: a SQLAlchemy row per identity cost five times the
-        # read itself (the partners of the touched members can be most identities)
-        # (the member as -1 for none in SQL, in id order: no Python pass over the rows)
+        # by the driver's own cursor, the member as -1 for none and in id order: a
+        # SQLAlchemy row, or a Python pass, per identity cost several times the read
+        # itself (the partners of the touched members can be most identities)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute("SELECT id, COALESCE(member_id, -1) FROM identities ORDER BY id")
