@@ -52,6 +52,8 @@ Small = npt.NDArray[np.signedinteger[Any]]
 
 DAY = 86400
 CHUNK = 500
+BLOCK = 50_000
+"""Rows read from the driver at a time."""
 BY_KEY = 5000
 """Primary keys looked up per query (a bound parameter each)."""
 SCAN_SHARE = 8
@@ -241,25 +243,23 @@ def rows_query(conn: Connection, ctx: Context) -> Select[Any]:
     a, i, e = activities, identities, enrichments
     p, pi = activities.alias("p"), identities.alias("pi")
     r, ri, re_ = activities.alias("r"), identities.alias("ri"), enrichments.alias("re")
-    kinds = {k: n for n, k in enumerate(KINDS)}
-    intents = {k: n for n, k in enumerate(INTENTS)}
     return (
         select(
             a.c.id,
             i.c.member_id,
             i.c.id,
-            case(kinds, value=a.c.kind, else_=-1),
+            kind_code(a),
             a.c.channel_id,
             epoch(conn, a.c.created_at),
             keyword(ctx, a),
-            case(intents, value=e.c.intent, else_=-1),
-            case((a.c.parent_native_id.is_(None), 0), else_=1),
+            intent_code(e.c.intent),
+            has_parent(a),
             func.coalesce(p.c.id, -1),
             func.coalesce(pi.c.member_id, -1),
             func.coalesce(pi.c.id, -1),
             func.coalesce(r.c.id, -1),
             func.coalesce(ri.c.member_id, -1),
-            case(intents, value=re_.c.intent, else_=-1),
+            intent_code(re_.c.intent),
         )
         .select_from(
             a.join(i, i.c.id == a.c.identity_id)
@@ -301,17 +301,45 @@ def stream(conn: Connection, stmt: Select[Any], size: int) -> Iterator[Sequence[
 
 
 def fetch(conn: Connection, stmt: Select[Any]) -> Rows:
-    # column by column, in the narrowest type: ten million activities must fit
-    parts: list[list[Any]] = [[np.empty(0, SMALL.get(c, np.int64))] for c in COLUMNS]
-    for part in stream(conn, stmt, 50_000):
-        block = np.array([tuple(row) for row in part], np.int64).reshape(-1, len(COLUMNS))
-        for j, name in enumerate(COLUMNS):
-            parts[j].append(block[:, j].astype(SMALL.get(name, np.int64)))
-    columns = []
-    for j in range(len(COLUMNS)):
-        columns.append(np.concatenate(parts[j]))
+    return Rows.of(read_columns(conn, stmt, tuple(SMALL.get(c, np.int64) for c in COLUMNS)))
+
+
+def read_columns(
+    conn: Connection, stmt: Select[Any], types: tuple[Any, ...], keep: Any = None
+) -> list[Any]:
+    """The integer columns of ``stmt`` as arrays of ``types``, read a block at a time,
+    column by column in the narrowest type (ten million activities must fit); with
+    ``keep``, only the rows of each block it says (a mask of the block's columns)."""
+    width = len(types)
+    parts: list[list[Any]] = [[np.empty(0, t)] for t in types]
+    for part in stream(conn, stmt, BLOCK):
+        if part and type(part[0]) is not tuple:  # numpy probes SQLAlchemy rows, slowly
+            part = [tuple(row) for row in part]
+        block = np.array(part, np.int64).reshape(-1, width)
+        columns = [block[:, j] for j in range(width)]
+        mask = None if keep is None else keep(columns)
+        for j in range(width):
+            parts[j].append((columns[j] if mask is None else columns[j][mask]).astype(types[j]))
+    out = []
+    for j in range(width):
+        out.append(np.concatenate(parts[j]))
         parts[j] = []
-    return Rows.of(columns)
+    return out
+
+
+def kind_code(a: Any) -> ColumnElement[int]:
+    """An activity's kind as its number in ``KINDS`` (-1 for another)."""
+    return case({k: n for n, k in enumerate(KINDS)}, value=a.c.kind, else_=-1)
+
+
+def intent_code(column: Any) -> ColumnElement[int]:
+    """An enrichment's intent as its number in ``INTENTS`` (-1 for none)."""
+    return case({k: n for n, k in enumerate(INTENTS)}, value=column, else_=-1)
+
+
+def has_parent(a: Any) -> ColumnElement[int]:
+    """1 when the activity answers another (stored or not), else 0."""
+    return case((a.c.parent_native_id.is_(None), 0), else_=1)
 
 
 def no_rows() -> Rows:

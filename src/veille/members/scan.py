@@ -17,12 +17,20 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, case, func, select
 
-from veille.enrich.intent import INTENTS
-from veille.members.activity import COLUMNS, I64, SMALL, Context, Rows, epoch, keyword, stream
-from veille.members.rules import KINDS
+from veille.members.activity import (
+    COLUMNS,
+    I64,
+    SMALL,
+    Context,
+    Rows,
+    epoch,
+    has_parent,
+    intent_code,
+    keyword,
+    kind_code,
+    read_columns,
+)
 from veille.store.schema import activities, enrichments, identities
-
-BLOCK = 50_000
 
 
 def every_row(conn: Connection, ctx: Context) -> Rows:
@@ -30,20 +38,19 @@ def every_row(conn: Connection, ctx: Context) -> Rows:
     to ``ctx.upto``), as :func:`~veille.members.activity.fetch` returns them."""
     upto = ctx.upto
     # by identity id: its member (-1: none)
-    iid, member = _read(
+    iid, member = read_columns(
         conn, select(identities.c.id, func.coalesce(identities.c.member_id, -1)), (np.int64,) * 2
     )
     member_of = np.full(int(iid.max()) + 1 if len(iid) else 1, -1, np.int64)
     member_of[iid] = member
     del iid, member
     # by activity id: its intent, whether it is spam, and (below) its identity
-    intents = {k: n for n, k in enumerate(INTENTS)}
     e = enrichments
-    eid, intent, spam = _read(
+    eid, intent, spam = read_columns(
         conn,
         select(
             e.c.activity_id,
-            case(intents, value=e.c.intent, else_=-1),
+            intent_code(e.c.intent),
             case((e.c.spam.is_(True), 1), else_=0),
         ).where(e.c.activity_id <= upto),
         (np.int64, np.int8, np.int8),
@@ -56,17 +63,16 @@ def every_row(conn: Connection, ctx: Context) -> Rows:
     ident_of = np.full(upto + 1, -1, np.int64)
 
     a = activities
-    kinds = {k: n for n, k in enumerate(KINDS)}
-    aid, ident, kind, ch, t, kw, has_parent, parent, root = _read(
+    aid, ident, kind, ch, t, kw, answers, parent, root = read_columns(
         conn,
         select(
             a.c.id,
             a.c.identity_id,
-            case(kinds, value=a.c.kind, else_=-1),
+            kind_code(a),
             a.c.channel_id,
             epoch(conn, a.c.created_at),
             keyword(ctx, a),
-            case((a.c.parent_native_id.is_(None), 0), else_=1),
+            has_parent(a),
             func.coalesce(a.c.parent_activity_id, -1),
             func.coalesce(a.c.thread_activity_id, -1),
         ).where(a.c.id <= upto),
@@ -83,7 +89,7 @@ def every_row(conn: Connection, ctx: Context) -> Rows:
     del root, _
     rint = np.where(ra >= 0, intent_of[np.maximum(ra, 0)], -1)
     values = {"aid": aid, "mem": member_of[ident], "ident": ident, "kind": kind, "ch": ch,
-              "t": t, "kw": kw, "intent": intent_of[aid], "has_parent": has_parent, "pa": pa,
+              "t": t, "kw": kw, "intent": intent_of[aid], "has_parent": answers, "pa": pa,
               "pm": pm, "pident": pident, "ra": ra, "rm": rm, "rint": rint}  # fmt: skip
     del intent_of, ident_of, member_of
     return Rows.of([values.pop(c).astype(SMALL.get(c, np.int64), copy=False) for c in COLUMNS])
@@ -104,22 +110,3 @@ def _linked(ids: I64, upto: int, ident_of: I64, member_of: I64) -> tuple[I64, I6
     who[ok] = ident_of[ids[ok]]
     ok = who >= 0
     return np.where(ok, ids, -1), np.where(ok, member_of[np.maximum(who, 0)], -1), who
-
-
-def _read(conn: Connection, stmt: Any, types: tuple[Any, ...], keep: Any = None) -> list[Any]:
-    """The integer columns of ``stmt`` as arrays of ``types``, read a block at a time;
-    with ``keep``, only the rows of each block it says (a mask of the block's columns)."""
-    width = len(types)
-    parts: list[list[Any]] = [[np.empty(0, types[j])] for j in range(width)]
-    for part in stream(conn, stmt, BLOCK):
-        block = np.array(part, np.int64).reshape(-1, width)
-        columns = [block[:, j] for j in range(width)]
-        mask = None if keep is None else keep(columns)
-        for j in range(width):
-            column = columns[j] if mask is None else columns[j][mask]
-            parts[j].append(column.astype(types[j]))
-    out = []
-    for j in range(width):
-        out.append(np.concatenate(parts[j]))
-        parts[j] = []
-    return out
