@@ -538,7 +538,7 @@ def holders(conn: Connection, handles: dict[str, int]) -> list[tuple[int, int, s
         i.c.username.is_not(None), i.c.member_id.is_not(None)
     )
     if len(handles) > HANDLES_BY_KEY:
-        result = conn.execution_options(yield_per=50_000).execute(stmt.order_by(i.c.id))
+        result = conn.execute(stmt.order_by(i.c.id).execution_options(yield_per=50_000))
         return [(int(a), int(b), str(c), int(d)) for a, b, c, d in result]
     keyed = conn.execute(select(func.max(k.c.identity_id))).scalar()
     found: dict[int, tuple[int, int, str, int]] = {}
@@ -551,7 +551,7 @@ def holders(conn: Connection, handles: dict[str, int]) -> list[tuple[int, int, s
         for a, b, c, d in conn.execute(by_key):
             found[int(a)] = (int(a), int(b), str(c), int(d))
     late = stmt if keyed is None else stmt.where(i.c.id > keyed)
-    for a, b, c, d in conn.execution_options(yield_per=50_000).execute(late):
+    for a, b, c, d in conn.execute(late.execution_options(yield_per=50_000)):
         found[int(a)] = (int(a), int(b), str(c), int(d))
     return [found[a] for a in sorted(found)]
 

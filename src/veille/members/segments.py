@@ -307,7 +307,7 @@ def keywords(conn: Connection, aids: I64, vocabulary: dict[str, int]) -> dict[in
     result: Iterable[Any]
     if len(aids) > 200_000:  # many: one pass over all, keeping the wanted
         wanted = set(aids.tolist())
-        result = conn.execution_options(stream_results=True, yield_per=50_000).execute(stmt)
+        result = conn.execute(stmt.execution_options(stream_results=True, yield_per=50_000))
     else:
         chunks = [aids[k : k + 500].tolist() for k in range(0, len(aids), 500)]
         result = (r for c in chunks for r in conn.execute(stmt.where(e.c.activity_id.in_(c))))

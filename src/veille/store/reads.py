@@ -200,7 +200,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
         .order_by(a.c.id)
     )
     with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+        result = conn.execute(query.execution_options(stream_results=True, yield_per=batch))
         for row in result:
             (aid, nid, channel, platform, kind, created, name, username, email, url,
              text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd,
