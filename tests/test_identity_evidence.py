@@ -167,3 +167,15 @@ def test_a_handle_may_be_anyones_and_particles_are_run_together() -> None:
     assert not name_like("zqxvw", holders)
     same = score(_h(1, username="cdacosta"), _h(2, 2, username="cdacosta"), holders, 0.0, NAMED)
     assert "same-username-made-of-a-name" in same.reasons[0] and same.confidence < 0.9
+
+
+def test_a_short_word_of_a_family_name_does_not_hide_the_others() -> None:
+    # "St-Jean" is two words, "st" too short to be counted: the name is weighed by
+    # "jean" (as common as a first name here), not left without evidence.
+    holders = _holders({("word", "lucia"): 3, ("word", "jean"): 30})
+    forum = _h(2, 2, name="Lucia St-Jean", username="lucia_s")
+    blog = _h(1, name="Lucia St-Jean")
+    worth = rare_name(blog, forum, holders, NAMED)
+    assert 0.0 < worth < rare_name(blog, forum, _holders({("word", "lucia"): 3}), NAMED)
+    # A name with no family-name word long enough to count says nothing of rarity.
+    assert rare_name(_h(1, name="Lucia St"), _h(2, 2, name="Lucia St"), holders, NAMED) == 0.0

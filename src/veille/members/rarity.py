@@ -123,14 +123,17 @@ def rare_name(
     with that letter (:func:`initial_share`), unless ``other`` writes the first name
     beside it ("Claire D." as ``cdubois``). A handle may be anyone's, named or not: its
     people are ``everyone`` (all identities) / 1.3, not only those who show a name.
-    Zero when the counts cannot say: the two on
-    one channel, a word too short to be counted, or two identities of one channel
+    Zero when the counts cannot say: the two on one channel, a first name or every
+    family-name word too short to be counted, or two identities of one channel
     carrying the name (two people, then)."""
     full = named.full_name
     if not count or not full or named.channel == other.channel:
         return 0.0
-    first, rest = named.words[0], [w for w in named.words[1:] if w != named.words[0]]
-    if len(first) < 3 or not rest or min(len(w) for w in rest) < 3:
+    first, written = named.words[0], [w for w in named.words[1:] if w != named.words[0]]
+    # A short word of the family name ("St-Jean", "Ó Briain") is not counted; the
+    # others are, which can only make the name look commoner than it is.
+    rest = [w for w in written if len(w) >= 3]
+    if len(first) < 3 or not rest:
         return 0.0
     sides = (named, other) if other.full_name == full else (named,)
     accounts = max(other_accounts(h, holders) for h in sides)
@@ -145,12 +148,12 @@ def rare_name(
     # says); only the first makes the pair one person whichever account it is.
     alone = 1.0 if not accounts else SEVERAL_ADDRESSES / (SEVERAL_ADDRESSES + others)
     if handle and not any(
-        handle in (first + last, last + first) for last in ("".join(rest), rest[-1])
+        handle in (first + last, last + first) for last in ("".join(written), written[-1])
     ):
         # Made with an initial: only the word spelled out is known, and what the other
         # shows of the first name.
         if handle.startswith(first):  # claired
-            others = people * first_share * initial_share("l", rest[0][0], holders, count)
+            others = people * first_share * initial_share("l", written[0][0], holders, count)
         else:  # cdubois, duboisc
             initial = min(initial_share("f", first[0], holders, count),
                           _first_shown(first[0], (other,), holders, count, first))  # fmt: skip
