@@ -30,6 +30,7 @@ from veille.members.segments import shares
 from veille.model import ActivityKind, Author, Item
 from veille.pipeline import ingest
 from veille.store import Store
+from veille.store.reads import newest_activity
 from veille.store.schema import activities, channels, identities, member_stats, members
 from veille.store.writer import upsert_enrichments
 
@@ -210,6 +211,21 @@ def test_onion_and_cohorts(store: Store) -> None:
     )
     assert s["e"]["segment"] == "participants"  # 5 posts on 5 days: medium engagement
     assert shares(store.engine)["onion"][0].members == 2
+
+
+def test_a_post_scheduled_years_ahead_does_not_make_everyone_dormant(store: Store) -> None:
+    # A WordPress export carries its scheduled posts (the theme unit test data has one
+    # dated 2030): the store's present is its newest activity that has happened.
+    scheduled = ("kelvio-blog", "soon", "post", "brand", -365 * 50, None, "x", {})
+    m = _put(store, _series("b", [0, *range(31, 60)]) + _series("e", [60, 61, 62]) + [scheduled])
+    with store.engine.connect() as conn:
+        assert newest_activity(conn) == NOW
+        assert newest_activity(conn, NOW - timedelta(days=1)) == NOW - timedelta(days=31)
+    refresh(store.engine)  # the present as the store says it
+    by_default = _stats(store)
+    assert (by_default[m["b"]]["cohort"], by_default[m["e"]]["cohort"]) == ("active", "churned")
+    refresh(store.engine, now=NOW)
+    assert _stats(store) == by_default
 
 
 def test_consultative_member_asks_the_brand(store: Store) -> None:

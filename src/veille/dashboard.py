@@ -25,6 +25,7 @@ from sqlalchemy.types import Date
 from veille.cache import Cache
 from veille.inbox import items as inbox
 from veille.members.segments import shares
+from veille.store.reads import newest_activity
 from veille.store.schema import activities, alerts, channels, enrichments, identities, members
 from veille.store.schema import inbox_items as inbox_table
 from veille.watch.trends import trends
@@ -114,7 +115,7 @@ def period_end(engine: Engine, now: datetime | None = None) -> datetime:
     """The end of the day of the newest activity, or of today if nothing is newer."""
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
-        newest = conn.execute(select(func.max(activities.c.created_at))).scalar()
+        newest = newest_activity(conn, now)
     last = min(newest, now) if newest is not None else now
     return datetime.combine(last.date() + timedelta(days=1), time(), UTC)
 

@@ -122,6 +122,7 @@ from veille.members.tally import (
     tally,
 )
 from veille.store import state
+from veille.store.reads import newest_activity
 from veille.store.schema import activities, identities, member_stats
 
 SECTION = "members:engagement"
@@ -184,14 +185,15 @@ def refresh(
     those the activities new since the last refresh touch; return how many rows were
     written.
 
-    ``now`` defaults to the newest activity's time (stored data lies in the past)."""
+    ``now`` defaults to the store's present (:func:`veille.store.reads.newest_activity`:
+    stored data lies in the past, except posts scheduled ahead)."""
     rules = rules or MemberRules()
     if now is not None and now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     computed_at = datetime.now(UTC)
     with engine.connect() as conn:
         if now is None:
-            now = conn.execute(select(func.max(activities.c.created_at))).scalar()
+            now = newest_activity(conn)
         if now is None:  # an empty store
             return 0
         upto = int(conn.execute(select(func.coalesce(func.max(activities.c.id), 0))).scalar_one())

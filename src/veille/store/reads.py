@@ -30,6 +30,18 @@ ExportRecord = dict[str, Any]
 """A JSON-ready record for ``veille export``; its keys are the documented interface."""
 
 
+def newest_activity(conn: Connection, now: datetime | None = None) -> datetime | None:
+    """The store's present: the time of its newest activity that is not after ``now``
+    (default: the wall clock). Stored data lies in the past, except what a source
+    schedules ahead: a WordPress export's scheduled post dated 2030 must not make every
+    member dormant and every window empty. When every activity lies ahead (a clock set
+    wrong, test data), the newest one; None for an empty store."""
+    now = now or datetime.now(UTC)
+    newest = select(func.max(activities.c.created_at))
+    found = conn.execute(newest.where(activities.c.created_at <= now)).scalar()
+    return found if found is not None else conn.execute(newest).scalar()
+
+
 @dataclass
 class ChannelStats:
     name: str

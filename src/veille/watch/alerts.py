@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, u
 
 from veille.notify import queue
 from veille.store import Store, state
+from veille.store.reads import newest_activity
 from veille.store.schema import (
     activities,
     alerts,
@@ -65,7 +66,7 @@ def _now() -> datetime:
 
 
 def _newest_hour(conn: Connection) -> int | None:
-    newest = conn.execute(select(func.max(activities.c.created_at))).scalar()
+    newest = newest_activity(conn)
     return int(newest.timestamp()) // HOUR if newest else None
 
 

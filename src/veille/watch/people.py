@@ -32,6 +32,7 @@ from sqlalchemy import ColumnElement, Connection, func, insert, or_, select, upd
 
 from veille.notify import queue
 from veille.store import Store, state
+from veille.store.reads import newest_activity
 from veille.store.schema import activities, alerts, identities, member_stats, members
 
 KINDS: Final = ("first-contribution", "member-back", "member-silent", "vip-active")
@@ -118,7 +119,7 @@ def member_alerts(
     report = MemberAlertReport()
     on = set(rules.member_alerts)
     with store.engine.begin() as conn:
-        newest = conn.execute(select(func.max(activities.c.created_at))).scalar()
+        newest = newest_activity(conn)
         if newest is None:
             return report
         recent = newest - timedelta(hours=rules.recent_hours)

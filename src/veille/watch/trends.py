@@ -23,9 +23,10 @@ from datetime import datetime, timedelta
 from typing import Final
 
 import orjson
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, or_, select
 
 from veille.members.identity import fold
+from veille.store.reads import newest_activity
 from veille.store.schema import activities, enrichments
 
 WINDOWS: Final = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
@@ -59,13 +60,14 @@ def trends(
     top: int = 20,
     end: datetime | None = None,
 ) -> list[Trend]:
-    """The terms trending in the window ending at ``end`` (default: the newest activity)."""
+    """The terms trending in the window ending at ``end`` (default: the newest activity
+    that has happened, :func:`veille.store.reads.newest_activity`)."""
     if window not in WINDOWS:
         raise ValueError(f"no window {window!r} (known: {', '.join(WINDOWS)})")
     size = WINDOWS[window]
     with engine.connect() as conn:
         if end is None:
-            end = conn.execute(select(func.max(activities.c.created_at))).scalar()
+            end = newest_activity(conn)
             if end is None:
                 return []
             end = end + timedelta(seconds=1)

@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 
 from veille.store import Store
+from veille.store.reads import newest_activity
 from veille.store.schema import (
     activities,
     campaigns,
@@ -464,7 +465,7 @@ def report(engine: Engine, kind: str, name: str, days: int = 30) -> dict[str, An
         if named.starts is not None and named.ends is not None:
             start, end = named.starts, named.ends
         else:
-            newest = conn.execute(select(func.max(activities.c.created_at))).scalar()
+            newest = newest_activity(conn)
             end = (newest or _now()) + timedelta(seconds=1)
             start = end - timedelta(days=days)
         length = end - start
