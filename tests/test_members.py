@@ -84,6 +84,15 @@ def test_a_pair_is_scored_with_its_reasons() -> None:
     differ = score(_h(1, name="Claire Dubois", username="cd"), _h(2, 2, name="Omar Haddad",
                                                                      username="cd"), _unique)  # fmt: skip
     assert differ.confidence == 0.0 and "names-differ" in differ.reasons
+    # An initial the full name writes as one ("O'Houlihan", "Derrick J Brashear")
+    # agrees with it; one it does not have still differs.
+    mail = "a.ohoulihan@brightwell.co.uk"
+    for short, full in (("Allan O.", "Allan O'Houlihan"), ("Derrick J.", "Derrick J Brashear")):
+        agree = score(_h(1, name=short, email=mail), _h(2, 2, name=full, email=mail), _unique)
+        assert agree.confidence >= 0.95 and "names-differ" not in agree.reasons
+    other = score(_h(1, name="Allan K.", email=mail), _h(2, 2, name="Allan O'Houlihan", email=mail),
+                  _unique)  # fmt: skip
+    assert other.confidence < 0.9 and "names-differ" in other.reasons
 
 
 def test_a_name_alone_never_merges_and_a_common_name_weighs_little() -> None:

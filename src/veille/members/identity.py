@@ -466,6 +466,9 @@ def _names_agree(a: Handles, b: Handles) -> bool | None:
         return False
     if short.initials and full.full_name:
         rest = {x[0] for x in full.words if not any(_similar(w, x) for w in short.words)}
+        # the full name's own initials too: "Allan O." is Allan O'Houlihan, "Derrick J."
+        # Derrick J Brashear
+        rest.update(full.initials)
         if not rest & set(short.initials):
             return False
     return None
