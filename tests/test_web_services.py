@@ -3,6 +3,7 @@ member search, threads as sanitised HTML), and the pages themselves on PostgreSQ
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from veille.pipeline import ingest
 from veille.store import Store
 from veille.store.schema import activities, identities, inbox_events, inbox_items, members
 from veille.web import create_app
+from veille.web.i18n import Language
+from veille.web.render import environment
 
 END = datetime(2024, 3, 15, tzinfo=UTC)
 ANA = {"name": "Ana Lima", "email": "ana@example.org"}
@@ -272,3 +275,13 @@ def test_a_forgotten_value_is_computed_again_at_the_next_request() -> None:
     kept.forget("k")
     kept.forget("never asked")  # nothing kept: nothing to drop, no error
     assert kept.get("k", lambda: 2) == 2
+
+
+def test_a_figure_up_from_nothing_says_new_in_the_users_language() -> None:
+    delta = environment().get_template("macros.html").module.delta  # type: ignore[attr-defined]
+    shown = {
+        lang: re.sub(r"<[^>]+>", "", str(delta(Language(lang), Delta(6, 0)))).strip()
+        for lang in ("en", "fr")
+    }
+    assert shown == {"en": "▲ new", "fr": "▲ nouveau"}  # not "+∞"
+    assert "▲ +50" in str(delta(Language("en"), Delta(3, 2)))
