@@ -124,3 +124,15 @@ def test_python_dash_m_and_env_db(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "added 2, updated 0, unchanged 0, rejected 0"
     assert (tmp_path / "env.db").exists()
+
+
+def test_counts_are_worded_in_the_singular_and_wide_names_keep_the_columns() -> None:
+    from veille.summary import columns, noun
+
+    assert [noun(n, "activity") for n in (0, 1, 2)] == ["activities", "activity", "activities"]
+    assert (noun(1, "person", "people"), noun(7, "person", "people"), noun(2, "day")) == (
+        "person",
+        "people",
+        "days",
+    )
+    assert (columns("wordpress:🚀-science.com"), columns("abc")) == (24, 3)  # the rocket: 2

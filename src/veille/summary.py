@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -59,12 +60,13 @@ def render(store: Store, fmt: str = "text", top: int = 10) -> str:
         "",
         "Channels",
     ]
-    width = max((len(c.name) for c in s.channels), default=10)
+    width = max((columns(c.name) for c in s.channels), default=10)
     for c in s.channels:
         span = f"{_day(c.first)} → {_day(c.last)}"
+        name = c.name + " " * (width - columns(c.name))
         lines.append(
-            f"  {c.name:<{width}}  {c.platform:<13} {c.activities:>9,} activities "
-            f"{c.identities:>7,} people  {span}"
+            f"  {name}  {c.platform:<13} {c.activities:>9,} {noun(c.activities, 'activity'):<10} "
+            f"{c.identities:>7,} {noun(c.identities, 'person', 'people'):<6}  {span}"
         )
     lines += ["", "Kinds"]
     lines += [f"  {k:<10} {n:>9,}  {_pct(n, s.activities)}" for k, n in s.kinds.items()]
@@ -105,6 +107,21 @@ def render(store: Store, fmt: str = "text", top: int = 10) -> str:
     if s.quarantined:
         lines += ["", f"{s.quarantined:,} rejected records in quarantine (veille quarantine)"]
     return "\n".join(lines)
+
+
+def noun(n: int, one: str, many: str | None = None) -> str:
+    """The noun for ``n`` of it: "1 activity", "2 activities" (``many`` defaults to the
+    English regular plural)."""
+    if n == 1:
+        return one
+    if many is not None:
+        return many
+    return one[:-1] + "ies" if one.endswith("y") and one[-2:-1] not in "aeiou" else one + "s"
+
+
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: wide characters (emoji, CJK) two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _rows(rows: Any) -> list[tuple[str, int, float]]:

@@ -143,10 +143,13 @@ def members_show(ctx: click.Context, member: int, as_json: bool) -> None:
 
 
 def render_profile(p: dict[str, Any]) -> str:
+    from veille.summary import noun
+
     flags = ", ".join(p["flags"]) or "none"
     lines = [f"Member {p['member_id']}: {p['display_name']}", f"  flags: {flags}", "  identities:"]
     for i in p["identities"]:
-        lines.append(f"    [{i['identity_id']}] {_identity(i)} ({i['activities']} activities)")
+        n = i["activities"]
+        lines.append(f"    [{i['identity_id']}] {_identity(i)} ({n} {noun(n, 'activity')})")
     s = p["stats"]
     if s:
         lines += [
