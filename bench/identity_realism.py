@@ -9,7 +9,8 @@ distinct sender:
 - **name forms**: of the addresses shown with several display names, what differs
   (case or accents only, word order, a middle name or initial, other words);
 - **local parts**: how often an address's local part is made of its owner's name
-  (``first.last``, ``flast``, ``firstlast``, ``first``, ``last``, ...);
+  (``first.last``, ``flast``, ``firstlast``, ``first``, ``last``, ...), and of the
+  others (nicknames), how often another person's has the same letters;
 - **name frequencies**: how many people share a first name, a family name, a full name.
 
 Then the same figures on the mailing-list identities of a community made by
@@ -165,8 +166,27 @@ def measure(senders: Counter[Sender]) -> dict[str, float]:
     for kind, n in kinds.most_common():
         out[f"  local part: {kind}"] = n / max(1, total)
     out["local part made of the name"] = 1 - (kinds["other"] + kinds["initials"]) / max(1, total)
+    out["of the others, letters another person's too"] = shared_nicknames(senders, names_of)
     out["people (distinct full names)"] = len(addresses_of)
     return out
+
+
+def shared_nicknames(senders: Counter[Sender], names_of: dict[str, set[str]]) -> float:
+    """Of the local parts made of nothing of the name (nicknames, words of one's own),
+    the share whose letters (digits dropped) another person's local part has too: how
+    crowded the space of nicknames is."""
+    stems: list[tuple[str, tuple[str, ...]]] = []
+    for address, forms in names_of.items():
+        best = max(forms, key=lambda f: (senders[(f, address)], f))
+        words = full_name(best)
+        local = address.partition("@")[0]
+        stem = re.sub(r"[^a-z]", "", letters_of(local))
+        if words and len(stem) >= 3 and local_kind(local, words) == "other":
+            stems.append((stem, tuple(sorted(words))))
+    people: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for stem, person in stems:
+        people[stem].add(person)
+    return sum(len(people[stem]) > 1 for stem, _ in stems) / max(1, len(stems))
 
 
 def _difference(forms: set[str]) -> str:

@@ -129,7 +129,7 @@ def _place(p: Person, top: float, rng: Rng, taken: set[str]) -> None:
     for c in others[:extra]:
         p.channels[c] = 0.4 / extra
     if rng.random() < 0.2:
-        p.nick = rng.one(T.NICKS)
+        p.nick = nickname(rng)
     p.emails = [f"{_local_part(p, rng)}@{rng.one(T.MAIL_DOMAINS[p.origin])}"]
     f, last = handle(p.first), handle(p.last)
     if rng.random() < 0.3:
@@ -164,10 +164,10 @@ def _local_part(p: Person, rng: Rng) -> str:
     kind = _LOCAL_KINDS[rng.index(_LOCAL_CUM)]
     if kind == "more":
         return rng.one((f"{f}{last}{rng.randint(1, 99)}", f"{f}.{last}{rng.randint(60, 99)}",
-                        f"{f}{rng.randint(1, 999)}", f"{f}.{last}.{rng.one(T.NICKS)}"))  # fmt: skip
+                        f"{f}{rng.randint(1, 999)}", f"{f}.{last}.{nickname(rng)}"))  # fmt: skip
     if kind == "other":
         # A nickname or words of one's own: nothing of the name.
-        nick = p.nick or f"{rng.one(T.NICKS)}{rng.one(_WORDS)}"
+        nick = p.nick or nickname(rng)
         return nick if rng.random() < 0.5 else f"{nick}{rng.randint(1, 99)}"
     return {"first.last": f"{f}.{last}", "flast": f"{f[:1]}{last}", "firstlast": f"{f}{last}",
             "first": f, "last": last, "firstl": f"{f}{l1}", "lastfirst": f"{last}{f}",
@@ -178,6 +178,24 @@ def _local_part(p: Person, rng: Rng) -> str:
 
 _WORDS = ("42", "x", "dev", "home", "box", "mail", "net", "geek", "fan", "pro", "man", "girl",
           "lab", "web", "tech", "bzh", "max", "ace", "zen", "art", "run", "sky", "sun")  # fmt: skip
+
+
+# Some words are picked far more often than others (blue, dark, fox, wolf), as in real
+# handles: weights fall with the rank as (rank + 4) ** -1, set against the real lists.
+_NICK_HEAD_CUM = cum(tuple((k + 4) ** -1.0 for k in range(len(T.NICK_HEADS))))
+_NICK_TAIL_CUM = cum(tuple((k + 4) ** -1.0 for k in range(len(T.NICK_TAILS))))
+
+
+def nickname(rng: Rng) -> str:
+    """A nickname of one's own: two words run together (``bluefox``, ``gatonegro``),
+    syllables (``zorvak``), sometimes with a word of the net (``bluefoxdev``)."""
+    r = rng.random()
+    if r < 0.55:
+        head, tail = rng.index(_NICK_HEAD_CUM), rng.index(_NICK_TAIL_CUM)
+        nick = f"{T.NICK_HEADS[head]}{T.NICK_TAILS[tail]}"
+    else:
+        nick = "".join(rng.one(T.NICK_SYLLABLES) for _ in range(rng.randint(2, 3)))
+    return f"{nick}{rng.one(_WORDS)}" if rng.random() < 0.2 else nick
 
 
 def _unique(address: str, taken: set[str], rng: Rng) -> str:

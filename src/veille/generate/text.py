@@ -137,9 +137,40 @@ MAIL_DOMAINS = {
     "hi": ("gmail.com", "rediffmail.com", "yahoo.co.in"),
 }
 SITE_TLDS = {"en": "com", "fr": "fr", "de": "de", "es": "es", "it": "it", "pt": "com.br"}
-NICKS = ("bluefox", "nightowl", "greenhome", "pixelcat", "heatwave", "cozyhouse", "solarpunk",
-         "moustik", "kaffeesatz", "tortuga", "gatonegro", "lupo", "fjordkid", "tinkerer",
-         "thermonerd", "radiateur", "hibou", "sunnyside")  # fmt: skip
+# Nicknames (handles and address local parts made of nothing of the name): a word of
+# each list run together ("bluefox", "gatonegro"), or syllables ("zorvak"). The space
+# is large, as real people's is: on the real mailing lists, 6.9% of such local parts
+# share their letters with another person's (bench/identity_realism.py).
+NICK_HEADS = ("blue", "night", "green", "pixel", "heat", "cozy", "solar", "red", "black",
+              "white", "silver", "golden", "dark", "wild", "lazy", "happy", "crazy", "little",
+              "big", "old", "young", "quiet", "rapid", "lucky", "iron", "stone", "cloud",
+              "storm", "snow", "rain", "moon", "star", "sea", "river", "forest", "mountain",
+              "desert", "urban", "retro", "cyber", "techno", "turbo", "mega", "ultra", "hyper",
+              "super", "micro", "nano", "electro", "magic", "mystic", "cosmic", "atomic",
+              "sonic", "neon", "velvet", "crystal", "copper", "amber", "coral", "maple",
+              "cedar", "oak", "pine", "willow", "thunder", "shadow", "frost", "ember", "spark",
+              "gato", "lupo", "petit", "grand", "rouge", "noir", "vert", "bleu", "blanc",
+              "schwarz", "weiss", "rot", "gruen", "blau", "klein", "gross", "alt", "neu",
+              "negro", "blanco", "rojo", "verde", "azul", "loco", "rosso", "nero", "bianco",
+              "azzurro", "preto", "branco", "vermelho", "feliz", "sol", "luna", "mar",
+              "ciel", "terre", "vent", "feu", "nord", "sud", "ost", "west", "fjord", "bzh")  # fmt: skip
+NICK_TAILS = ("fox", "owl", "home", "cat", "wave", "house", "punk", "wolf", "bear", "hawk",
+              "eagle", "tiger", "lion", "dog", "bird", "fish", "frog", "bee", "ant", "moth",
+              "rabbit", "otter", "badger", "raven", "crow", "swan", "duck", "goat", "horse",
+              "dragon", "ninja", "pirate", "rider", "runner", "walker", "hunter", "maker",
+              "coder", "hacker", "builder", "tinker", "dreamer", "seeker", "wizard", "knight",
+              "monk", "poet", "chef", "smith", "pilot", "sailor", "nomad", "ghost", "robot",
+              "byte", "bit", "pixel", "node", "loop", "root", "shell", "kernel", "socket",
+              "stack", "box", "lab", "garden", "field", "hill", "lake", "bay", "port",
+              "tree", "leaf", "seed", "bloom", "stone", "rock", "sand", "dust", "light",
+              "flame", "spark", "storm", "wind", "sky", "sun", "moon", "star", "tortue",
+              "hibou", "loup", "chat", "renard", "ours", "fuchs", "katze", "hund", "vogel",
+              "baer", "gato", "lobo", "zorro", "oso", "pajaro", "volpe", "gatto", "lupo",
+              "orso", "raposa", "coruja", "macaco", "tortuga", "moustik", "kaffee", "satz")  # fmt: skip
+NICK_SYLLABLES = ("ka", "zo", "mi", "ra", "vel", "tor", "lin", "dar", "ko", "za", "nu", "ri",
+                  "bo", "sha", "ter", "mon", "lu", "xi", "pa", "gor", "fen", "jo", "qui",
+                  "dro", "sel", "vak", "tix", "mo", "ne", "lo", "bra", "kel", "vin", "sa",
+                  "dun", "rek", "yu", "ti", "wa", "har")  # fmt: skip
 
 # Spam, in the manner of the link block on top of the origin page: each link is
 # followed by its anchor words, in several languages at once.

@@ -24,9 +24,11 @@ IDENTITIES_PER_PERSON: Final = 1.3
 # one else is expected to carry it, and how much more often a first and a family name
 # go together than their counts alone say (names are drawn within a culture: a
 # Portuguese first name comes with a Portuguese family name far more often than the
-# community's mix would have it).
+# community's mix would have it). 15 left the community (80,000 members, seed
+# 11 of bench/identities.py) at a precision of 0.989 to 0.990 from one generated draw to
+# the next; 20 keeps it above 0.99 (docs/benchmarks.md, identity resolution).
 RARE_NAME: Final = 0.98
-NAME_CORRELATION: Final = 15.0
+NAME_CORRELATION: Final = 20.0
 # The share of full names that real senders show at two or more addresses of one list
 # (a work and a home address: bench/identity_realism.py on the real archives).
 SEVERAL_ADDRESSES: Final = 0.07
