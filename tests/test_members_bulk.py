@@ -20,8 +20,10 @@ from veille.store.schema import identities, identity_pairs, members, merges
 
 # What a full resolve of this community gave with row-by-row writes (before the bulk
 # writes): the counts, and a digest of every pair, merge and owner. A change to the
-# scoring changes them: check why, then write the new values here.
-EXPECTED = (50, 138, "590f495dd8b73ff6")
+# scoring changes them: check why, then write the new values here. (Since 2026-11-24,
+# night: the generator's nicknames drawn from a large space, and rare names weighed with
+# rarity.NAME_CORRELATION 20: a new community, and fewer sure merges on names.)
+EXPECTED = (49, 161, "2612daae96e9a798")
 
 
 def _digest(store: Store) -> tuple[int, int, str]:

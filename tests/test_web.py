@@ -19,6 +19,7 @@ from starlette.routing import Route
 from veille import users
 from veille.store import Store
 from veille.store.schema import activities, identities, inbox_items, members
+from veille.watch.people import MemberAlertRules, member_alerts
 from veille.web import create_app
 
 PASSWORD = "a long enough password"
@@ -702,6 +703,18 @@ def test_every_table_page_downloads_as_csv_and_xlsx(store: Store) -> None:
     from veille.watch import alerts
 
     item, _ = _item_in(store, DEPARTMENT)
+    # An open alert whatever the draw of the community: its newest author as a VIP.
+    with store.engine.connect() as conn:
+        newest, member = conn.execute(
+            select(activities.c.id, identities.c.member_id)
+            .join(identities, identities.c.id == activities.c.identity_id)
+            .join(members, members.c.id == identities.c.member_id)
+            .where(members.c.is_team.is_(False), members.c.is_bot.is_(False))
+            .order_by(activities.c.created_at.desc(), activities.c.id.desc())
+            .limit(1)
+        ).one()
+    vip = MemberAlertRules(vip=(f"member:{member}",), member_alerts=("vip-active",))
+    assert member_alerts(store, newest - 1, vip).new == 1
     attack = "=HYPERLINK(\"http://evil.example\", \"click\")"
     with store.engine.begin() as conn:  # what a member wrote, as the first thing in a cell
         conn.execute(activities.update().where(activities.c.id == item).values(text=attack))
