@@ -135,3 +135,43 @@ def test_a_writer_that_stops_early_stops_the_reading_process_and_its_receiver(
     # and one read to the end yields every chunk, more than the receiver holds at once
     every = list(_in_a_second_process(ReadSpec([folder], "auto", None, 1, False)))
     assert len(every) > AHEAD and threading.active_count() == before
+
+
+def test_the_garbage_collector_is_paused_while_an_ingest_writes_and_back_after(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading and writing run with Python's cyclic collector paused (it ran every few
+    hundred allocations, a tenth of the work), collected every few chunks instead; the
+    collector is back on after the writes, and after a writer that stops early."""
+    import gc
+
+    from veille import reading
+    from veille.store import writer
+
+    monkeypatch.setattr(reading, "GC_EVERY", 2)
+    collections: list[int] = []
+    monkeypatch.setattr(reading.gc, "collect", lambda *a: collections.append(1) or 0)
+    during: list[bool] = []
+    commit = writer.Writer.commit
+
+    def watched(self: writer.Writer, batch: object) -> object:
+        during.append(gc.isenabled())
+        return commit(self, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer.Writer, "commit", watched)
+    folder = data_dir / "formats/perceval_fixtures/pipermail"
+    store = Store(tmp_path / "a.db")
+    assert gc.isenabled()
+    report = ingest(store, [folder], parallel=False, enrich=False, batch_size=2)
+    assert report.added == 8 and len(during) == 4 and not any(during)
+    assert len(collections) >= 2  # every second chunk (one chunk per commit, or none)
+    assert gc.isenabled()
+
+    def failing(self: writer.Writer, batch: object) -> object:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(writer.Writer, "commit", failing)
+    with pytest.raises(RuntimeError):
+        ingest(Store(tmp_path / "b.db"), [folder], parallel=False, enrich=False, batch_size=2)
+    assert gc.isenabled()
+    store.close()

@@ -203,8 +203,7 @@ def test_an_ingest_indexes_between_its_writes_and_leaves_the_index_whole(
     ids = _ids(store)
     assert _found(store, "changed words") == {ids[f"m{i}"] for i in range(3, 6)}
     assert _found(store, "message") == set(ids.values()) - {ids[f"m{i}"] for i in range(3, 6)}
-    with store.engine.connect() as conn:  # revision 0021: FTS5's larger buffer of words
-        size = conn.exec_driver_sql(
-            f"SELECT v FROM {search.TABLE}_config WHERE k = 'hashsize'"
-        ).scalar_one()
-    assert int(size) == search.HASH_SIZE
+    with store.engine.connect() as conn:  # revisions 0021 and 0023: FTS5's options
+        options = dict(conn.exec_driver_sql(f"SELECT k, v FROM {search.TABLE}_config").all())
+    assert int(options["hashsize"]) == search.HASH_SIZE
+    assert int(options["automerge"]) == search.AUTOMERGE

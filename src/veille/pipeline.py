@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 from typing import IO
 
@@ -26,7 +27,7 @@ from veille.connectors import Connector, Document, connector_class
 from veille.enrich import default_chain, history
 from veille.enrich import labels as labelling
 from veille.model import IngestReport, Item, Rejection
-from veille.reading import Chunk, ReadSpec, read_chunks
+from veille.reading import Chunk, ReadSpec, few_collections, read_chunks
 from veille.settings import SpamSettings
 from veille.store import Store, search, state
 
@@ -149,16 +150,18 @@ def _consume(
     started = datetime.now(UTC)
     try:
         unindexed = 0
-        for chunk in chunks:
-            unindexed += _write(store, chunk, report, run_id, progress, on_rejection)
-            if index and unindexed >= search.CATCH_UP_BATCH:
-                # The keyword index in its own transactions, between the writer's: the
-                # reading process prepares the next chunks meanwhile, where a catch-up
-                # after the last write had the machine's other core idle (SQLite's one
-                # write lock lets no third process index beside the writes). All of
-                # them in one transaction: FTS5 merges fewer, larger segments.
-                search.catch_up(store.engine, batch=unindexed)
-                unindexed = 0
+        with closing(few_collections(chunks)) as paced:
+            for chunk in paced:
+                unindexed += _write(store, chunk, report, run_id, progress, on_rejection)
+                if index and unindexed >= search.CATCH_UP_BATCH:
+                    # The keyword index in its own transactions, between the writer's:
+                    # the reading process prepares the next chunks meanwhile, where a
+                    # catch-up after the last write had the machine's other core idle
+                    # (SQLite's one write lock lets no third process index beside the
+                    # writes). All of them in one transaction: FTS5 merges fewer,
+                    # larger segments.
+                    search.catch_up(store.engine, batch=unindexed)
+                    unindexed = 0
         if index:
             # The rest, before the inbox takes the new activities in.
             search.catch_up(store.engine)

@@ -43,29 +43,55 @@ def shrink_raw(item: Item) -> Any:
     raw = item.raw
     if not isinstance(raw, dict):
         return raw
-    big = {v: k for k, v in (("text", item.text), ("html", item.html)) if v and len(v) > 64}
-    if not big:
+    # Once per item on the reading hot path: no dict of the big values, no set of
+    # lengths; a value is compared only when its length matches (mail keeps the body
+    # itself as the text, so an identity check settles it), html before text, as when
+    # the two are equal the marker names the html.
+    text, html = item.text, item.html
+    if text is not None and len(text) <= 64:
+        text = None
+    if html is not None and len(html) <= 64:
+        html = None
+    if text is None and html is None:
         return raw
-    lengths = {len(v) for v in big}
-    out: dict[str, Any] = {}
-    changed = False
+    n_text = -1 if text is None else len(text)
+    n_html = -1 if html is None else len(html)
+    out: dict[str, Any] | None = None
     for k, v in raw.items():
         if type(v) is str:
-            if len(v) in lengths and v in big:
-                v = {"$veille": big[v]}
-                changed = True
+            n = len(v)
+            if n == n_html and (v is html or v == html):
+                marker = _HTML
+            elif n == n_text and (v is text or v == text):
+                marker = _TEXT
+            else:
+                continue
+            if out is None:
+                out = dict(raw)
+            out[k] = {"$veille": marker}
         elif type(v) is dict:
-            inner = None
+            inner: dict[str, Any] | None = None
             for k2, v2 in v.items():
-                if type(v2) is str and len(v2) in lengths and v2 in big:
-                    if inner is None:
-                        inner = dict(v)
-                    inner[k2] = {"$veille": big[v2]}
+                if type(v2) is not str:
+                    continue
+                n = len(v2)
+                if n == n_html and (v2 is html or v2 == html):
+                    marker = _HTML
+                elif n == n_text and (v2 is text or v2 == text):
+                    marker = _TEXT
+                else:
+                    continue
+                if inner is None:
+                    inner = dict(v)
+                inner[k2] = {"$veille": marker}
             if inner is not None:
-                v = inner
-                changed = True
-        out[k] = v
-    return out if changed else raw
+                if out is None:
+                    out = dict(raw)
+                out[k] = inner
+    return raw if out is None else out
+
+
+_TEXT, _HTML = "text", "html"
 
 
 def content_hash(values: dict[str, Any], author: Author) -> str:

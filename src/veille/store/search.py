@@ -109,6 +109,13 @@ HASH_SIZE: Final = 16 * 1024 * 1024
 of the index (FTS5's default: 1 MiB). At 1 MiB a catch-up of 5,000 mails wrote a dozen
 small segments, which FTS5 then merged again and again: 16 MiB cut the catch-up of the
 63,278 messages of the scale lists from 3.8-5.9 to 3.1-3.3 s of CPU (revision 0021)."""
+AUTOMERGE: Final = 16
+"""SQLite: how many segments of a size FTS5 lets pile up before it merges them into one
+(FTS5's default: 4; revision 0023). Each catch-up writes a segment (5,000 mails or so);
+merging four at a time rewrote every word's entries again and again: at 16 the catch-up
+of the scale lists' 63,278 messages took 2.3-2.6 s of CPU instead of 3.0-3.1 s (42-47 s
+instead of 60-63 s for a million mails), and keyword searches took as long. Merges come
+in larger steps: the longest catch-up of 5,000 in a million took 2.7 s, not 1.35 s."""
 CATCH_UP_BATCH: Final = 5_000
 """Activities indexed per transaction by :func:`catch_up` (about a quarter of a second
 of mail each: an ingest waiting for the store waits no longer)."""
@@ -136,6 +143,13 @@ def tune(conn: Connection, hash_size: int = HASH_SIZE) -> None:
     """SQLite: FTS5's options, kept in the index itself (revision 0021)."""
     conn.exec_driver_sql(
         f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('hashsize', {int(hash_size)})"
+    )
+
+
+def tune_merges(conn: Connection, automerge: int = AUTOMERGE) -> None:
+    """SQLite: FTS5's ``automerge``, kept in the index itself (revision 0023)."""
+    conn.exec_driver_sql(
+        f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('automerge', {int(automerge)})"
     )
 
 
