@@ -47,6 +47,36 @@ def test_the_columns_hold_a_vector_for_words_of_the_texts_and_of_the_vocabulary(
     assert common in held  # a word of the vocabulary the texts never had
 
 
+def test_the_pairs_are_veilles_word_bigrams_less_links_and_handles() -> None:
+    pairs = sentimentembedding.pairs_of(SMALL, ["Not good!! http://x.y/z @bob", "", "très bien"])
+    assert pairs == [("not", "good"), ("good", "!"), ("!", "!"), ("très", "bien")]
+
+
+def test_more_dimensions_keep_the_first_ones() -> None:
+    """The directions are the table's principal ones, in order: asking for more adds
+    columns and leaves the first ones pointing the same way."""
+    few = sentimentembedding.vectors().of(["bueno", "malo", "table"])
+    more = sentimentembedding.vectors(128).of(["bueno", "malo", "table"])
+    assert more.shape == (3, 128)
+    for a, b in zip(few, more[:, : sentimentembedding.DIMENSIONS], strict=True):
+        assert _cosine(a, b) > 0.999
+    with pytest.raises(ValueError, match="dimensions: 600"):
+        sentimentembedding.vectors(600)
+
+
+def test_a_bigram_of_the_texts_gets_the_mean_of_its_words_vectors() -> None:
+    text = "zorblaxian wonderfulness"
+    buckets, columns = sentimentembedding.columns(SMALL, [text], bigrams=True)
+    plain, plain_columns = sentimentembedding.columns(SMALL, [text])
+    [[pair]] = word_buckets(SMALL, [text], 2)
+    assert pair in buckets.tolist()
+    # The pair's bucket may also hold a word of the vocabulary: what the pair added.
+    before = plain_columns[plain.tolist().index(pair)] if pair in plain.tolist() else 0.0
+    added = columns[buckets.tolist().index(pair)] - before
+    first, second = sentimentembedding.vectors().of(["zorblaxian", "wonderfulness"])
+    assert np.allclose(added, (first + second) / 2, atol=1e-5)
+
+
 def test_a_table_of_another_layout_is_named(tmp_path: Path) -> None:
     path = tmp_path / "weights.npz"
     np.savez(path, q1=np.zeros((3, 3), np.uint8))

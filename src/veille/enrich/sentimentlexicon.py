@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -88,13 +89,14 @@ def word_buckets(features: Features, entries: list[str], ngrams: int) -> list[li
         meta_weight=0.0,
     )
     out: list[list[int]] = [[] for _ in entries]
-    for block in words_only.transform(entries).blocks:
-        # A block lists every text's words, then (for bigrams) every text's pairs, each
-        # part in text order: where the text number drops, the pairs begin.
-        drop = np.flatnonzero(np.diff(block.doc) < 0)
-        start = int(drop[0]) + 1 if ngrams == 2 and len(drop) else 0
-        if ngrams == 2 and not len(drop):
-            start = len(block.doc)
+    blocks = words_only.transform(entries).blocks
+    # A block lists every text's words, then (for bigrams) every text's pairs: the
+    # pairs begin after as many items as the same block holds without them.
+    starts = [0] * len(blocks)
+    if ngrams == 2:
+        single = replace(words_only, word_ngrams=1).transform(entries).blocks
+        starts = [len(b.doc) for b in single]
+    for block, start in zip(blocks, starts, strict=True):
         for d, b in zip(block.doc[start:].tolist(), block.bucket[start:].tolist(), strict=True):
             out[block.offset + d].append(b)
     return out

@@ -56,6 +56,7 @@ from veille.enrich.datasets import (
     load_umsab,
     load_youtube,
 )
+from veille.enrich.sentimentembedding import DIMENSIONS, STRENGTH
 from veille.enrich.textmodel import F32, F64, MODELS_DIR, Features, TextModel
 
 # -- fitting -------------------------------------------------------------------------
@@ -83,6 +84,13 @@ class Recipe:
     embedding: bool = False
     """Learn weights for pretrained multilingual word vectors' columns and fold them into
     the weights (:mod:`veille.enrich.sentimentembedding`; naive-Bayes recipes only)."""
+    embedding_dimensions: int = DIMENSIONS
+    """How many of the vectors' principal directions become columns."""
+    embedding_strength: float = STRENGTH
+    """How loud the vectors' columns are: each is scaled to this over the square root of
+    the number of texts (louder is a weaker prior, and a slower solver)."""
+    embedding_bigrams: bool = False
+    """Give each word bigram of the training texts the mean of its two words' vectors."""
 
     def __post_init__(self) -> None:
         if (self.lexicon or self.embedding) and not self.naive_bayes:
@@ -211,15 +219,17 @@ def _priors(recipe: Recipe, data: Labelled, x: Any) -> list[_Prior]:
     if recipe.embedding:
         from veille.enrich import sentimentembedding
 
-        buckets, columns = sentimentembedding.columns(recipe.features, data.texts)
+        buckets, columns = sentimentembedding.columns(
+            recipe.features, data.texts, recipe.embedding_dimensions, recipe.embedding_bigrams
+        )
         dense = np.asarray(x[:, buckets] @ columns)
         # Dense columns of unit spread slow the solver down sevenfold: centred, and
-        # scaled to STRENGTH / sqrt(texts) (the penalty against the data then stays
+        # scaled to the recipe's strength / sqrt(texts) (the penalty against the data then stays
         # the same whatever the number of texts), they cost a third more. Both are
         # linear, so they still fold (the centring into the bias).
         mean = dense.mean(axis=0)
         spread = np.maximum(dense.std(axis=0), 1e-9)
-        spread /= sentimentembedding.STRENGTH / np.sqrt(max(len(dense), 1))
+        spread /= recipe.embedding_strength / np.sqrt(max(len(dense), 1))
         values = sparse.csr_matrix((dense - mean) / spread)
         out.append(_Prior(buckets, columns / spread, values, mean / spread))
     return out

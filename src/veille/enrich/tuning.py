@@ -49,6 +49,11 @@ def sentiment_candidates() -> dict[str, Recipe]:
         "balanced classes": replace(base, balanced=True),
         "VADER lexicon": replace(base, lexicon=True),
         "without USE word vectors": replace(base, embedding=False),
+        "USE 128 dimensions": replace(base, embedding_dimensions=128),
+        "USE 256 dimensions": replace(base, embedding_dimensions=256),
+        "USE strength 3": replace(base, embedding_strength=3.0),
+        "USE strength 30": replace(base, embedding_strength=30.0),
+        "USE on word bigrams": replace(base, embedding_bigrams=True),
     }
 
 
@@ -119,6 +124,9 @@ def tune_sentiment(
                 "balanced": recipe.balanced,
                 "lexicon": recipe.lexicon,
                 "embedding": recipe.embedding,
+                "embedding_dimensions": recipe.embedding_dimensions,
+                "embedding_strength": recipe.embedding_strength,
+                "embedding_bigrams": recipe.embedding_bigrams,
                 "group_weights": dict(recipe.group_weights),
                 "features": recipe.features.to_json(),
             },
