@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from veille.enrich import datasets, textmodel, training
+from veille.enrich import datasets, features, textmodel, training
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 N = 100_000
@@ -85,7 +85,7 @@ def shared(rounds: int = 3, batch: int = 2000) -> None:
                 part = subjects[i : i + batch]
                 sentiment.enrich(part)
                 if label == "hashed twice":
-                    textmodel._last_batch = None
+                    features._last_batch = None
                 spam.enrich(part)
             best[label] = min(best[label], time.perf_counter() - started)
     for label, seconds in best.items():
@@ -124,7 +124,7 @@ def nested() -> None:
 
     def f1(setting: tuple[tuple[int, ...], float], train: list[str], test: str) -> float:
         recipe = training.Recipe(
-            "yt", datasets.SPAM_CLASSES, textmodel.Features(char_ngrams=setting[0]),
+            "yt", datasets.SPAM_CLASSES, features.Features(char_ngrams=setting[0]),
             setting[1], False, (),
         )  # fmt: skip
         model = training.fit(recipe, datasets.Labelled.join([videos[v] for v in train]))

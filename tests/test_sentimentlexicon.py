@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from veille.enrich import datasets, sentimentlexicon, training, tuning
-from veille.enrich.textmodel import Features
+from veille.enrich.features import Features
 
 pytest.importorskip("sklearn")
 FEATURES = training.SHARED_FEATURES

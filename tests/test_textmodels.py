@@ -12,7 +12,9 @@ import pytest
 
 from tests.conftest import SEED
 from veille.enrich import cards, datasets, textmodel, training
-from veille.enrich.textmodel import Features, TextModel, prepare, shipped
+from veille.enrich import features as feature_hashing
+from veille.enrich.features import Features, Hashed, prepare
+from veille.enrich.textmodel import TextModel, shipped
 
 NAMES = ["spam", "sentiment"]
 
@@ -79,12 +81,12 @@ def test_features_of_a_text_do_not_depend_on_its_batch(monkeypatch: pytest.Monke
     features = Features()
     texts = ["Hello World!", "", "😀 @bob http://x.y/z", "مرحبا 123", "x" * 50]
 
-    def triples(i: int, hashed: textmodel.Hashed) -> list[tuple[int, float]]:
+    def triples(i: int, hashed: Hashed) -> list[tuple[int, float]]:
         doc, bucket, value = hashed.coo()
         return sorted(zip(bucket[doc == i].tolist(), value[doc == i].tolist(), strict=True))
 
     alone = [triples(0, features.transform([t])) for t in texts]
-    monkeypatch.setattr(textmodel, "CHUNK_CHARS", 10)  # one chunk per text or two
+    monkeypatch.setattr(feature_hashing, "CHUNK_CHARS", 10)  # one chunk per text or two
     batch = features.transform(texts)
     assert [triples(i, batch) for i in range(len(texts))] == alone
 

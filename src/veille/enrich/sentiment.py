@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from veille.enrich import Enricher, Subject
+from veille.enrich.features import transform_shared
 from veille.enrich.learned import Lessons, model
-from veille.enrich.textmodel import TextModel, transform_shared
+from veille.enrich.textmodel import TextModel
 
 TRAINED_LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "hi", "it", "pt"})
 """The languages the sentiment model was trained and measured on (docs/models.md)."""

@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from veille.enrich.features import F64, OTHER, SEP, WORD, Features, prepare
 from veille.enrich.sentimentlexicon import word_buckets
-from veille.enrich.textmodel import F64, OTHER, SEP, WORD, Features, prepare
 
 PROVENANCE = (
     "the input word-piece embeddings of Google's Universal Sentence Encoder multilingual "

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from veille.enrich.textmodel import F64, Features
+from veille.enrich.features import F64, Features
 
 PROVENANCE = (
     "VADER's vader_lexicon.txt and emoji_utf8_lexicon.txt (vaderSentiment 3.3.2, MIT "

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from veille.enrich import Enricher, Subject
+from veille.enrich.features import transform_shared
 from veille.enrich.learned import Lessons, model
 from veille.enrich.spamrules import SpamRules, links
-from veille.enrich.textmodel import transform_shared
 
 if TYPE_CHECKING:
     from veille.settings import SpamSettings

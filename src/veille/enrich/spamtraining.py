@@ -32,7 +32,8 @@ from typing import TypedDict
 import numpy as np
 
 from veille.enrich.datasets import Labelled, data_licences, items_in, load_youtube
-from veille.enrich.textmodel import F32, F64, MODELS_DIR, TextModel
+from veille.enrich.features import F32, F64
+from veille.enrich.textmodel import MODELS_DIR, TextModel
 from veille.enrich.training import (
     SPAM,
     Recipe,

@@ -56,10 +56,11 @@ from veille.enrich.datasets import (
     load_umsab,
     load_youtube,
 )
+from veille.enrich.features import F32, F64, Features
 from veille.enrich.sentimentembedding import DIMENSIONS, STRENGTH
-from veille.enrich.textmodel import F32, F64, MODELS_DIR, Features, TextModel
 
 # -- fitting -------------------------------------------------------------------------
+from veille.enrich.textmodel import MODELS_DIR, TextModel
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from typing import Any, TypedDict
 import numpy as np
 
 from veille.enrich.cards import TUNING_FILE
-from veille.enrich.textmodel import MODELS_DIR, Features
+from veille.enrich.features import Features
+from veille.enrich.textmodel import MODELS_DIR
 from veille.enrich.training import (
     SENTIMENT,
     Recipe,

@@ -32,7 +32,8 @@ import numpy as np
 import orjson
 from sqlalchemy import ColumnElement, Connection, and_, func, select
 
-from veille.enrich.textmodel import Corrections, Features, TextModel
+from veille.enrich.features import Features
+from veille.enrich.textmodel import Corrections, TextModel
 from veille.inbox.rules import Facts
 from veille.store import state
 from veille.store.schema import (
