@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,14 +167,21 @@ def vectors(dimensions: int = DIMENSIONS) -> Vectors:
     return out
 
 
+def _batches(texts: Iterable[str], size: int = 5000) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def words_of(features: Features, texts: Iterable[str]) -> list[str]:
     """The distinct words and symbols veille's tokeniser reads in ``texts``."""
     seen: dict[str, None] = {}
-    batch: list[str] = []
-
-    def flush() -> None:
-        if not batch:
-            return
+    for batch in _batches(texts):
         cp, cls = prepare(batch, features.max_chars)
         # Word characters stay, symbols stand alone, everything else splits.
         keep = np.where(cls == WORD, cp, np.uint32(ord(" ")))
@@ -182,13 +189,6 @@ def words_of(features: Features, texts: Iterable[str]) -> list[str]:
         seen.update(dict.fromkeys(line.split()))
         symbols = cp[cls == OTHER].astype(np.uint32).tobytes()
         seen.update(dict.fromkeys(symbols.decode("utf-32-le", "surrogatepass")))
-        batch.clear()
-
-    for text in texts:
-        batch.append(text)
-        if len(batch) == 5000:
-            flush()
-    flush()
     # The private-use stand-ins for links, addresses and handles are no words.
     return [w for w in seen if not any(0xE000 <= ord(c) <= 0xF8FF for c in w)]
 
@@ -198,12 +198,8 @@ def pairs_of(features: Features, texts: Iterable[str]) -> list[tuple[str, str]]:
     reads in ``texts``: its word bigrams. Pairs with a link, address or handle are left
     out."""
     seen: dict[tuple[str, str], None] = {}
-    batch: list[str] = []
     space = np.uint32(ord(" "))
-
-    def flush() -> None:
-        if not batch:
-            return
+    for batch in _batches(texts):
         cp, cls = prepare(batch, features.max_chars)
         # Word characters stay, a symbol stands alone (a space either side), a text
         # ends with a line break, everything else splits.
@@ -218,13 +214,6 @@ def pairs_of(features: Features, texts: Iterable[str]) -> list[tuple[str, str]]:
         for line in lines.split("\n"):
             tokens = line.split()
             seen.update(dict.fromkeys(zip(tokens, tokens[1:], strict=False)))
-        batch.clear()
-
-    for text in texts:
-        batch.append(text)
-        if len(batch) == 5000:
-            flush()
-    flush()
     return [p for p in seen if not any(0xE000 <= ord(c) <= 0xF8FF for c in p[0] + p[1])]
 
 
