@@ -56,39 +56,36 @@ def shrink_raw(item: Item) -> Any:
         return raw
     n_text = -1 if text is None else len(text)
     n_html = -1 if html is None else len(html)
+    marked = _marked(raw, text, n_text, html, n_html, nested=True)
+    return raw if marked is None else marked
+
+
+def _marked(
+    fields: dict[str, Any], text: str | None, n_text: int, html: str | None, n_html: int,
+    nested: bool,
+) -> dict[str, Any] | None:  # fmt: skip
+    """A copy of ``fields`` with the values equal to ``html`` or ``text`` (and, when
+    ``nested``, those one dict down) replaced by their markers; None when none is."""
     out: dict[str, Any] | None = None
-    for k, v in raw.items():
+    for k, v in fields.items():
         if type(v) is str:
             n = len(v)
             if n == n_html and (v is html or v == html):
-                marker = _HTML
+                value: Any = {"$veille": _HTML}
             elif n == n_text and (v is text or v == text):
-                marker = _TEXT
+                value = {"$veille": _TEXT}
             else:
                 continue
-            if out is None:
-                out = dict(raw)
-            out[k] = {"$veille": marker}
-        elif type(v) is dict:
-            inner: dict[str, Any] | None = None
-            for k2, v2 in v.items():
-                if type(v2) is not str:
-                    continue
-                n = len(v2)
-                if n == n_html and (v2 is html or v2 == html):
-                    marker = _HTML
-                elif n == n_text and (v2 is text or v2 == text):
-                    marker = _TEXT
-                else:
-                    continue
-                if inner is None:
-                    inner = dict(v)
-                inner[k2] = {"$veille": marker}
-            if inner is not None:
-                if out is None:
-                    out = dict(raw)
-                out[k] = inner
-    return raw if out is None else out
+        elif nested and type(v) is dict:
+            value = _marked(v, text, n_text, html, n_html, nested=False)
+            if value is None:
+                continue
+        else:
+            continue
+        if out is None:
+            out = dict(fields)
+        out[k] = value
+    return out
 
 
 _TEXT, _HTML = "text", "html"
