@@ -157,32 +157,30 @@ def measure(senders: Counter[Sender]) -> dict[str, float]:
         out[f"  forms differ by: {reason}"] = n / max(1, len(variants))
     # Local parts against the name most used with the address.
     kinds: Counter[str] = Counter()
+    nicknames: list[tuple[str, tuple[str, ...]]] = []  # (letters, whose) of the "other"
     for address, forms in names_of.items():
         best = max(forms, key=lambda f: (senders[(f, address)], f))
         words = full_name(best)
         if words:
-            kinds[local_kind(address.partition("@")[0], words)] += 1
+            local = address.partition("@")[0]
+            kind = local_kind(local, words)
+            kinds[kind] += 1
+            stem = re.sub(r"[^a-z]", "", letters_of(local))
+            if kind == "other" and len(stem) >= 3:
+                nicknames.append((stem, tuple(sorted(words))))
     total = sum(kinds.values())
     for kind, n in kinds.most_common():
         out[f"  local part: {kind}"] = n / max(1, total)
     out["local part made of the name"] = 1 - (kinds["other"] + kinds["initials"]) / max(1, total)
-    out["of the others, letters another person's too"] = shared_nicknames(senders, names_of)
+    out["of the others, letters another person's too"] = shared_nicknames(nicknames)
     out["people (distinct full names)"] = len(addresses_of)
     return out
 
 
-def shared_nicknames(senders: Counter[Sender], names_of: dict[str, set[str]]) -> float:
-    """Of the local parts made of nothing of the name (nicknames, words of one's own),
-    the share whose letters (digits dropped) another person's local part has too: how
-    crowded the space of nicknames is."""
-    stems: list[tuple[str, tuple[str, ...]]] = []
-    for address, forms in names_of.items():
-        best = max(forms, key=lambda f: (senders[(f, address)], f))
-        words = full_name(best)
-        local = address.partition("@")[0]
-        stem = re.sub(r"[^a-z]", "", letters_of(local))
-        if words and len(stem) >= 3 and local_kind(local, words) == "other":
-            stems.append((stem, tuple(sorted(words))))
+def shared_nicknames(stems: list[tuple[str, tuple[str, ...]]]) -> float:
+    """Of the local parts made of nothing of the name (nicknames, words of one's own:
+    their letters, digits dropped, and whose they are), the share whose letters another
+    person's local part has too: how crowded the space of nicknames is."""
     people: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for stem, person in stems:
         people[stem].add(person)
