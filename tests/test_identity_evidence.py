@@ -12,13 +12,13 @@ from sqlalchemy import delete, func, select
 
 from tests.test_members import _h, _member, _rec, _write
 from tests.words import letters
-from veille.members import blocking
+from veille.members import blocking, identity
 from veille.members import resolve as res
 from veille.members.identity import name_like, score
 from veille.members.rarity import rare_name
 from veille.pipeline import ingest
 from veille.store import Store, state
-from veille.store.schema import identity_keys
+from veille.store.schema import identities, identity_keys
 
 NAMED = 3000  # identities with a full name in the community these holders describe
 
@@ -179,3 +179,56 @@ def test_a_short_word_of_a_family_name_does_not_hide_the_others() -> None:
     assert 0.0 < worth < rare_name(blog, forum, _holders({("word", "lucia"): 3}), NAMED)
     # A name with no family-name word long enough to count says nothing of rarity.
     assert rare_name(_h(1, name="Lucia St"), _h(2, 2, name="Lucia St"), holders, NAMED) == 0.0
+
+
+def test_one_persons_tagged_addresses_are_not_a_shared_mailbox() -> None:
+    # Seven tagged addresses of one person (as on the gpsd-users list): seven holders of
+    # one address, which alone would look like a shared mailbox.
+    tagged = _holders({("email", "wolfgang@dailyplanet.example"): 7})
+    a = _h(1, name="Wolfgang S. Rupprecht", email="wolfgang+gnus20050808@dailyplanet.example")
+    b = _h(2, name="Wolfgang S. Rupprecht", email="wolfgang+gnus20050810@dailyplanet.example")
+    assert score(a, b, tagged, 0.0, NAMED).confidence >= 0.99
+    # Without the same full name, seven holders are still a mailbox several people use.
+    c = _h(3, email="wolfgang+gnus200512@dailyplanet.example")
+    assert score(a, c, tagged, 0.0, NAMED).confidence < 0.9
+    shared = _holders({("email", "bogus@does.not.exist.com"): 8})
+    d = _h(4, name="Perry Hutchison", email="bogus@does.not.exist.com")
+    e = _h(5, name="Dave Stubbs", email="bogus@does.not.exist.com")
+    assert score(d, e, shared, 0.0, NAMED).confidence == 0.0
+
+
+def test_one_mailbox_at_a_host_and_at_its_domain_is_one_account() -> None:
+    # A name three holders share (one person's three addresses) says little alone.
+    three = _holders({("name", "eric raymond"): 3})
+    host = _h(1, name="Eric S. Raymond", email="esr@snark.thyrsus.com")
+    domain = _h(2, name="Eric S. Raymond", email="esr@thyrsus.com")
+    verdict = score(host, domain, three, 0.0, NAMED)
+    assert verdict.confidence >= 0.9 and "same-mailbox-other-host" in verdict.reasons[0]
+    # Two hosts that share only a public suffix are two organisations.
+    assert not identity._host_of("john@jcu.me.uk", "john@devereux.me.uk")
+    assert not identity._host_of("david@dastekcom.com.au", "david@davsoft.com.au")
+    # Names that cannot be one person's still veto the pair.
+    other = _h(3, name="Edward Quist", email="esr@thyrsus.com")
+    assert score(host, other, three, 0.0, NAMED).confidence == 0.0
+
+
+def test_one_persons_addresses_on_a_real_list_become_one_member(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    # gpsd-users, four months: Eric S. Raymond writes from esr@thyrsus.com and
+    # esr@snark.thyrsus.com; Wolfgang S. Rupprecht from seven tagged addresses.
+    folder = data_dir / "scale" / "gpsd-users-maillist"
+    months = ["2005-July", "2005-August", "2005-December", "2006-May"]
+    with Store(tmp_path / "gpsd.db") as store:
+        ingest(store, [folder / f"{m}.txt.gz" for m in months], enrich=False)
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(identities.c.email, identities.c.member_id)).all()
+    member = {email: m for email, m in rows}
+    esr = {member[e] for e in member if e.startswith("esr@") and e.endswith("thyrsus.com")}
+    wolfgang = {member[e] for e in member if e.startswith("wolfgang+")}
+    assert len([e for e in member if e.startswith("wolfgang+")]) == 7
+    assert len(esr) == 1 and len(wolfgang) == 1
+    # No one else joins Eric's member.
+    assert sum(1 for m in member.values() if m in esr) == len(
+        [e for e in member if e.startswith("esr@")]
+    )

@@ -314,6 +314,10 @@ SAME_GITHUB: Final = 0.99
 SAME_URL: Final = 0.97
 SAME_USERNAME: Final = 0.92
 SAME_NAME: Final = 0.85
+# One mailbox name at a host and at its parent domain (esr@snark.thyrsus.com and
+# esr@thyrsus.com): one organisation's mail, where a mailbox name is one account, as
+# sure as one username on one platform.
+SAME_MAILBOX_OTHER_HOST: Final = 0.92
 NAME_IN_HANDLE: Final = 0.75
 # One person rarely shows one address or site on more identities than this.
 PERSONAL_HOLDERS: Final = 6
@@ -355,7 +359,15 @@ def score(
     """
     evidence: list[tuple[float, str]] = []
     if a.email and a.email == b.email:
-        evidence.append((_personal(SAME_EMAIL, holders("email", a.email)), "same-email"))
+        held = holders("email", a.email)
+        if a.full_name and a.full_name == b.full_name:
+            # One person's tagged addresses (wolfgang+gnus20050808@..., one a message)
+            # pile up on one address without it being shared: under one full name the
+            # many holders are that person, not a shared mailbox.
+            held = min(held, PERSONAL_HOLDERS)
+        evidence.append((_personal(SAME_EMAIL, held), "same-email"))
+    elif a.local and a.local == b.local and a.email and b.email and _host_of(a.email, b.email):
+        evidence.append((SAME_MAILBOX_OTHER_HOST, "same-mailbox-other-host"))
     if a.github and a.github in (b.github, b.username) or b.github and b.github == a.username:
         evidence.append((SAME_GITHUB, "same-github"))
     if a.url and a.url == b.url:
@@ -441,6 +453,14 @@ def score(
     if not evidence:
         return Verdict(0.0, ())
     return _combine(evidence, (), 1.0 if personal else max(NAME_ONLY_CAP, best_rare[0]))
+
+
+def _host_of(one: str, other: str) -> bool:
+    """Whether one address's domain is a host of the other's (``snark.thyrsus.com``
+    of ``thyrsus.com``). Two hosts under one parent are not enough: ``jcu.me.uk`` and
+    ``devereux.me.uk`` share only a public suffix."""
+    a, b = one.rpartition("@")[2], other.rpartition("@")[2]
+    return a != b and (a.endswith("." + b) or b.endswith("." + a))
 
 
 def _combine(evidence: list[tuple[float, str]], extra: tuple[str, ...], cap: float) -> Verdict:
