@@ -410,6 +410,11 @@ def test_pages_speak_the_users_language(store: Store) -> None:
     assert '<html lang="fr">' in page and "Tableau de bord" in page and "Membres actifs" in page
     inbox = client.get("/inbox").text
     assert "Boîte de réception" in inbox and re.search(r"il y a \d+", inbox)
+    # Intents are offered by name, in the user's language, and shown so on each item.
+    assert '<option value="complaint" >réclamation</option>' in inbox
+    shown = re.findall(r" · (problème|idée|question|réclamation|compliment|achat|emploi|presse"
+                       r"|partenariat|autre)\s+</span>", inbox)  # fmt: skip
+    assert shown and not re.search(r" · (bug|idea|complaint|praise|other)\s+</span>", inbox)
 
 
 def test_every_response_carries_the_security_headers(store: Store) -> None:

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from veille.enrich.intent import INTENTS
 from veille.web.i18n import Language
 
 
@@ -21,6 +22,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.globals["intents"] = INTENTS  # the inbox's filter offers them by name
     return env
 
 

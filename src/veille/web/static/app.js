@@ -21,8 +21,14 @@
       line: { color: "#1f3b73" } }]), layout(), config);
     const seg = document.getElementById("chart-segments");
     if (seg) {
-      window.Plotly.newPlot(seg, [{ type: "pie", hole: 0.5, labels: Object.keys(data.segments),
-        values: Object.values(data.segments), textinfo: "label+percent" }],
+      // Slices under 4% get no label (they piled up unreadably at the top); their
+      // figures are in the table below and in the tooltip.
+      const names = Object.keys(data.segments), counts = Object.values(data.segments);
+      const total = counts.reduce((a, b) => a + b, 0) || 1;
+      const text = counts.map((n, i) => (n / total >= 0.04
+        ? `${names[i]}<br>${(100 * n / total).toFixed(1)}%` : ""));
+      window.Plotly.newPlot(seg, [{ type: "pie", hole: 0.5, labels: names, values: counts,
+        text, textinfo: "text", textposition: "inside", hoverinfo: "label+value+percent" }],
         layout({ height: 240, showlegend: false }), config);
     }
     const langs = document.getElementById("chart-languages");
