@@ -330,6 +330,11 @@ def test_bots_and_the_team_are_flagged_with_the_reason(tmp_path: Path) -> None:
         _rec(2, "list", {"name": "GitHub", "email": "noreply@github.com"}),
         _rec(3, "forum", {"name": "Liam (Kelvio)", "username": "liam_kelvio"}),
         _rec(4, "social", {"name": "Ana", "username": "ana"}),
+        # People named like CI services are people; the services are bots.
+        _rec(6, "list", {"name": "Brian Jenkins", "email": "brian.jenkins@example.org"}),
+        _rec(7, "list", {"name": "Travis Hampton", "email": "travis@example.net"}),
+        _rec(8, "forum", {"name": "Travis CI", "username": "travis-ci"}),
+        _rec(9, "forum", {"name": "jenkins", "username": "jenkins"}),
         {
             **_rec(5, "blog", {"name": "Laura Clarke", "email": "laura@kelvio.example"}),
             "platform": "blog",
@@ -354,6 +359,8 @@ def test_bots_and_the_team_are_flagged_with_the_reason(tmp_path: Path) -> None:
     assert rows["Liam (Kelvio)"][1] and rows["Laura Clarke"][1]
     assert "team:site-author" in rows["Laura Clarke"][2]
     assert not rows["Ana"][0] and not rows["Ana"][1]
+    assert not rows["Brian Jenkins"][0] and not rows["Travis Hampton"][0]
+    assert rows["Travis CI"][0] and rows["jenkins"][0]
     store.close()
 
 

@@ -39,8 +39,13 @@ BOT_NAMES: Final = (
     r"[-_.]bot\b",
     r"\bbot[-_.]",
     r"\b(status|notifications?|automation|autoresponder|mailer-daemon)\b",
-    r"\b(github-actions|dependabot|renovate|travis|jenkins|circleci)\b",
+    r"\b(github-actions|dependabot|renovate(-bot)?|circleci)\b",
+    # Travis and Jenkins are people's names too (Travis Hampton, Brian Jenkins on the
+    # real lists): the CI services only with their "ci", or as a whole handle below.
+    r"\b(travis|jenkins)[-_. ]?ci\b",
 )
+# Handles that are a CI service's when they are the whole name or username.
+BOT_HANDLES: Final = frozenset({"travis", "jenkins", "buildbot", "github", "gitlab"})
 BLOG_PLATFORMS: Final = ("blog", "wordpress")
 # Up to this many identities, site authors are looked for among them; more, all.
 SMALL: Final = 5000
@@ -88,6 +93,9 @@ class Matcher:
         _, local, role = normal_email(email) if email else (None, "", False)
         if role and local.startswith(("noreply", "no-reply", "donotreply", "mailer")):
             return f"bot:address:{email}"
+        for handle in (name, username):  # (travis@ is a Travis's mailbox)
+            if handle and handle.strip().lower().lstrip("@") in BOT_HANDLES:
+                return f"bot:name:{handle.strip()}"
         return None
 
     def team(self, name: str, username: str, email: str) -> str | None:
