@@ -3,7 +3,7 @@ not a test).
 
     python bench/language.py [--activities N] [--anchor N] [--batch N]
 
-Three sets of texts, as the enricher sees them (``subject_text``):
+Three sets of texts, as the enricher sees them (the author's own words, ``views``):
 
 * generator: ``veille generate`` (N activities, default 20,000; the text of every record
   that has one), with the language the generator wrote each in, so its accuracy too;
@@ -37,7 +37,7 @@ from typing import Any
 
 import orjson
 
-from veille.enrich import subject_text
+from veille.enrich import views
 from veille.enrich.language import (
     LANGUAGES,
     MULTIPLE,
@@ -107,9 +107,14 @@ def generator_texts(activities: int) -> tuple[list[str], list[str | None]]:
     for line in out.getvalue().splitlines():
         rec = orjson.loads(line)
         if rec.get("text") or rec.get("title"):
-            texts.append(subject_text(rec.get("title"), rec.get("text")))
+            texts.append(_read(rec.get("title"), rec.get("text"), rec["author"].get("name")))
             langs.append(written.get(rec["id"]))
     return texts, langs
+
+
+def _read(title: str | None, text: str | None, signer: str | None) -> str:
+    full, words = views(title, text, signer)
+    return full if words is None else words
 
 
 def tweets() -> list[str]:
@@ -131,7 +136,7 @@ def mails(limit: int = 3000) -> list[str]:
             if isinstance(doc, Document) and doc.name.endswith((".txt", ".gz")):
                 for value in connector.read(doc):
                     if isinstance(value, Item):
-                        out.append(subject_text(value.title, value.text))
+                        out.append(_read(value.title, value.text, value.author.name))
             if len(out) >= limit:
                 return out[:limit]
     return out

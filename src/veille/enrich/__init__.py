@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import orjson
 
+from veille.enrich.prose import own_words, topic
 from veille.model import Author, Item, clean_text
 
 if TYPE_CHECKING:
@@ -80,12 +81,20 @@ class Enrichment:
 class Subject:
     """One activity as the enrichers see it."""
 
+    #: Title and body as received (bounded): what the spam layers and sentiment read.
     text: str
     html: str | None
     author: Author
     channel: str
     kind: str
+    #: The author's own words, when they differ from ``text`` (see :func:`views`).
+    words: str | None = None
     result: Enrichment = field(default_factory=Enrichment)
+
+    @property
+    def own(self) -> str:
+        """What the author wrote: what language, intent and keywords read."""
+        return self.text if self.words is None else self.words
 
 
 class Enricher(ABC):
@@ -133,9 +142,28 @@ def default_chain(
 
 
 def subject_text(title: str | None, text: str | None) -> str:
-    """The words an enricher reads: title and body, bounded."""
+    """The words the spam layers read: title and body as received, bounded."""
     joined = "\n".join(p for p in (title, text) if p)
     return clean_text(joined[:TEXT_LIMIT])
+
+
+def views(title: str | None, text: str | None, signer: str | None = None) -> tuple[str, str | None]:
+    """:func:`subject_text`, and the author's own words when they differ from it: the
+    title without reply prefixes and list tag (:func:`.prose.topic`) and the body less
+    the quoted message, signature and list boilerplate (:func:`.prose.own_words`),
+    bounded. A reply that quotes a long message first still
+    has its own words read (up to five times the bound); ``signer`` is the author's
+    name, so that a last line of only that name goes too. Language, intent and
+    keywords read what the author said, not what they quoted; the spam layers read the
+    message as received, which is what their models were trained on, and so does
+    sentiment (docs/models.md says why)."""
+    full = subject_text(title, text)
+    subject = topic(title) if title else title
+    sliced = text[: 5 * TEXT_LIMIT] if text else text
+    body = own_words(sliced, signer) if sliced else sliced
+    if body is sliced and subject is title:
+        return full, None
+    return full, clean_text("\n".join(p for p in (subject, body) if p)[:TEXT_LIMIT])
 
 
 def run(chain: Sequence[Enricher], subjects: Sequence[Subject]) -> None:
@@ -145,18 +173,22 @@ def run(chain: Sequence[Enricher], subjects: Sequence[Subject]) -> None:
 
 def enrich_items(chain: Sequence[Enricher], items: Sequence[Item]) -> list[Enrichment]:
     """Run ``chain`` over freshly read items; one :class:`Enrichment` per item."""
-    subjects = [
-        Subject(
-            subject_text(i.title, i.text),
-            clean_text(i.html) if i.html else None,
-            i.author,
-            i.channel,
-            i.kind.value,
-        )
-        for i in items
-    ]
+    subjects = []
+    for i in items:
+        full, words = views(i.title, i.text, i.author.name)
+        html = clean_text(i.html) if i.html else None
+        subjects.append(Subject(full, html, i.author, i.channel, i.kind.value, words))
     run(chain, subjects)
     return [s.result for s in subjects]
 
 
-__all__ = ["BUILTIN", "Enricher", "Enrichment", "Subject", "default_chain", "enrich_items", "run"]
+__all__ = [
+    "BUILTIN",
+    "Enricher",
+    "Enrichment",
+    "Subject",
+    "default_chain",
+    "enrich_items",
+    "run",
+    "views",
+]

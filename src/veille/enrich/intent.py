@@ -138,4 +138,4 @@ class IntentEnricher(Enricher):
 
     def enrich(self, subjects: Sequence[Subject]) -> None:
         for s in subjects:
-            s.result.intent, s.result.intent_score = classify(s.text[:5000])
+            s.result.intent, s.result.intent_score = classify(s.own[:5000])

@@ -100,4 +100,4 @@ class KeywordEnricher(Enricher):
 
     def enrich(self, subjects: Sequence[Subject]) -> None:
         for s in subjects:
-            s.result.keywords = key_phrases(s.text, s.result.language)
+            s.result.keywords = key_phrases(s.own, s.result.language)

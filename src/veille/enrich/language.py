@@ -326,7 +326,7 @@ class LanguageEnricher(Enricher):
 
     def enrich(self, subjects: Sequence[Subject]) -> None:
         for s, (code, confidence) in zip(
-            subjects, self.detect([s.text for s in subjects]), strict=True
+            subjects, self.detect([s.own for s in subjects]), strict=True
         ):
             s.result.language = code
             s.result.language_confidence = confidence

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from veille.enrich import Enricher, Subject, default_chain, history, run, subject_text
+from veille.enrich import Enricher, Subject, default_chain, history, run, views
 from veille.enrich import labels as labelling
 from veille.model import Author
 from veille.store import Store
@@ -62,10 +62,10 @@ def enrich_stored(
                     team=settings.identity_rules(store)[1],
                 )
             return done
-        subjects = [
-            Subject(subject_text(title, text), html, Author(n, u, m, w), channel, kind)
-            for _, title, text, html, kind, channel, n, u, m, w in rows
-        ]
+        subjects = []
+        for _, title, text, html, kind, channel, n, u, m, w in rows:
+            full, words = views(title, text, n)
+            subjects.append(Subject(full, html, Author(n, u, m, w), channel, kind, words))
         run(chain, subjects)
         now = datetime.now(UTC)
         values = [
