@@ -16,6 +16,11 @@ SAMPLES = {
     "wxr": "formats/wordpress_wxr/wordpress-importer/phpunit/data/small-export.xml",
     "feed": "formats/feeds_rss_atom/rsparser/natasha.xml",
     "mbox": "formats/perceval_fixtures/pipermail/pipermail_2016_april.mbox",
+    "slack": "formats/slack_exports/slack-export-viewer_testarchive.zip",
+    "discord": "formats/chat_exports/discord/SV_5A_5M.json",
+    "telegram": "formats/chat_exports/telegram/DM_2A_7M.json",
+    "whatsapp": "formats/chat_exports/whatsapp/4A_11M.zip",
+    "messenger": "formats/chat_exports/messenger/2A_7M.json",
 }
 NDJSON = (
     b'{"id": "1", "kind": "post", "created_at": "2026-01-01T10:00:00+02:00", '

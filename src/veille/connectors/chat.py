@@ -219,7 +219,7 @@ def open_tree(document: Document, root_file: str | None = None) -> Tree | None:
     """
     if document.folder is not None:
         base = document.folder
-        files = {
+        files: dict[str, Any] = {
             p.relative_to(base).as_posix(): p
             for p in sorted(base.rglob("*"))
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(base).parts)
@@ -244,12 +244,12 @@ def open_tree(document: Document, root_file: str | None = None) -> Tree | None:
         )
         if roots:
             prefix = roots[0][: -len(root_file)]
-    files = {
+    members: dict[str, Any] = {
         i.filename[len(prefix) :]: i
         for i in infos
         if i.filename.startswith(prefix) and not i.filename.startswith("__MACOSX/")
     }
-    return Tree(files, archive.read)
+    return Tree(members, archive.read)
 
 
 def zip_names(head: bytes, document: Document) -> list[str]:

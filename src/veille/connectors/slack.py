@@ -194,9 +194,13 @@ class _Reading:
             yield Rejection(self._file(name), "file", reason, fatal=True)
             return
         for position, record in export.records:
-            where = f"message {position}" + (f" (ts {obj(record).get('ts')})" if obj(record) else "")
+            where = f"message {position}" + (
+                f" (ts {obj(record).get('ts')})" if obj(record) else ""
+            )
             if not isinstance(record, dict):
-                yield Rejection(self._file(name), where, "not a JSON object", record_excerpt(record))
+                yield Rejection(
+                    self._file(name), where, "not a JSON object", record_excerpt(record)
+                )
                 continue
             try:
                 item = self._item(record, conversation, channel, f"{self._file(name)}:{where}")
@@ -260,10 +264,7 @@ class _Reading:
         self, user_id: str | None, user: JSONObject, message: JSONObject
     ) -> tuple[Author, dict[str, str]]:
         extra: dict[str, str] = {"user_id": user_id} if user_id else {}
-        if user:
-            profile = obj(user.get("profile"))
-        else:
-            profile = obj(message.get("user_profile"))
+        profile = obj(user.get("profile")) if user else obj(message.get("user_profile"))
         display = text_of(profile.get("display_name"))
         title = text_of(profile.get("title"))
         extra |= {k: v for k, v in (("display_name", display), ("title", title)) if v}
@@ -273,11 +274,7 @@ class _Reading:
             if bot is None:
                 raise RecordError("no user (the message has no author)")
             return author_of(name=bot, username=bot), extra
-        name = (
-            text_of(user.get("real_name"))
-            or text_of(profile.get("real_name"))
-            or display
-        )
+        name = text_of(user.get("real_name")) or text_of(profile.get("real_name")) or display
         handle = text_of(user.get("name")) or text_of(profile.get("name")) or user_id
         email = plausible_email(text_of(profile.get("email")))
         return author_of(name=name, username=handle, email=email), extra
