@@ -249,6 +249,23 @@ def test_whatsapp_multiline_system_deleted_and_bad_dates(tmp_path: Path) -> None
     assert detect(Document.from_bytes("x.txt", b"hello\n")) is None
 
 
+def test_whatsapp_iphone_system_lines_and_media(tmp_path: Path) -> None:
+    # As iPhones write them: a mark before the date of media lines, and the group's
+    # name as the author of system lines, whose text starts with a mark.
+    path = tmp_path / "_chat.txt"
+    path.write_text(
+        "[09/12/2020, 23:55:02] Cool group: \u200eMessages and calls are end-to-end encrypted.\n"
+        "[09/12/2020, 23:55:03] Cool group: \u200eAna added Bo\n"
+        "\u200e[09/12/2020, 23:56:00] Ana: \u200eimage omitted\n"
+        "[09/12/2020, 23:56:10] \u202aBo\u202c: hi \u200e<This message was edited>\n",
+        encoding="utf-8",
+    )
+    items, rejections = _read("whatsapp", path)
+    assert rejections == []
+    assert [(i.author.name, i.text) for i in items] == [("Ana", "image omitted"), ("Bo", "hi")]
+    assert items[0].created_at == datetime(2020, 12, 9, 23, 56, tzinfo=UTC)
+
+
 # -- Messenger ---------------------------------------------------------------------------
 def test_messenger_messages_and_mojibake(data_dir: Path, tmp_path: Path) -> None:
     path = data_dir / CHATS / "messenger/2A_7M.json"

@@ -197,11 +197,22 @@ def record_excerpt(record: JSONValue) -> str | None:
 
 # -- the files of an export: a .zip or its unpacked folder -------------------------------
 class Tree:
-    """The files of an export, by their path inside it (``general/2016-01-14.json``)."""
+    """The files of an export, by their path inside it (``general/2016-01-14.json``).
 
-    def __init__(self, files: dict[str, Any], reader: Any) -> None:
+    A context manager: leaving it closes the archive file it reads.
+    """
+
+    def __init__(self, files: dict[str, Any], reader: Any, closer: Any = None) -> None:
         self.files = files
         self._reader = reader
+        self._closer = closer
+
+    def __enter__(self) -> Tree:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._closer is not None:
+            self._closer()
 
     def names(self) -> list[str]:
         return sorted(self.files)
@@ -226,15 +237,23 @@ def open_tree(document: Document, root_file: str | None = None) -> Tree | None:
         }
         return Tree(files, lambda p: p.read_bytes())
     try:
-        data = document.read_bytes()
+        stream = document.open()
     except OSError:
         return None
-    if not data.startswith(ZIP_MAGIC):
-        return None
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        if not stream.read(len(ZIP_MAGIC)).startswith(ZIP_MAGIC):
+            stream.close()
+            return None
+        # A file on disk is read where it lies (an export can be large); only a stream
+        # that cannot seek (a .zip.gz, bytes from HTTP) is read into memory first.
+        if stream.seekable():
+            stream.seek(0)
+        else:
+            stream = io.BytesIO(ZIP_MAGIC + stream.read())
+        archive = zipfile.ZipFile(stream)
         infos = [i for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        stream.close()
         return None
     prefix = ""
     if root_file is not None:
@@ -249,7 +268,7 @@ def open_tree(document: Document, root_file: str | None = None) -> Tree | None:
         for i in infos
         if i.filename.startswith(prefix) and not i.filename.startswith("__MACOSX/")
     }
-    return Tree(members, archive.read)
+    return Tree(members, archive.read, stream.close)
 
 
 def zip_names(head: bytes, document: Document) -> list[str]:
@@ -257,7 +276,10 @@ def zip_names(head: bytes, document: Document) -> list[str]:
     if not head.startswith(ZIP_MAGIC):
         return []
     tree = open_tree(document)
-    return tree.names() if tree is not None else []
+    if tree is None:
+        return []
+    with tree:
+        return tree.names()
 
 
 def fix_mojibake(value: str) -> str:

@@ -111,16 +111,17 @@ class SlackConnector(Connector):
 
     def read(self, document: Document) -> Iterator[Item | Rejection]:
         tree = open_tree(document, "channels.json")
-        if tree is None or not {"channels.json", "users.json"} <= set(tree.files):
-            yield Rejection(
-                document.name,
-                "file",
-                "not a Slack export (a .zip or folder with channels.json and users.json)",
-                fatal=True,
-            )
-            return
-        reading = _Reading(self, document, tree)
-        yield from reading.run()
+        if tree is not None:
+            with tree:
+                if {"channels.json", "users.json"} <= set(tree.files):
+                    yield from _Reading(self, document, tree).run()
+                    return
+        yield Rejection(
+            document.name,
+            "file",
+            "not a Slack export (a .zip or folder with channels.json and users.json)",
+            fatal=True,
+        )
 
 
 class _Reading:
@@ -194,9 +195,8 @@ class _Reading:
             yield Rejection(self._file(name), "file", reason, fatal=True)
             return
         for position, record in export.records:
-            where = f"message {position}" + (
-                f" (ts {obj(record).get('ts')})" if obj(record) else ""
-            )
+            ts = obj(record).get("ts")
+            where = f"message {position}" + (f" (ts {ts})" if isinstance(ts, str) else "")
             if not isinstance(record, dict):
                 yield Rejection(
                     self._file(name), where, "not a JSON object", record_excerpt(record)

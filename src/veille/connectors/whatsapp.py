@@ -18,7 +18,9 @@ Decisions worth knowing:
 - Dates: the phone's local time, without a zone in the file, taken as UTC.
 - System lines (encryption notice, "Alice created group", "Bob added you", changes of
   subject or of security code) have no author and are skipped, as are the placeholders
-  of deleted messages. ``<Media omitted>`` messages are kept: they are activity.
+  of deleted messages. The iPhone writes its system lines with the group's name as
+  author and a left-to-right mark before the text; such a line is skipped too, unless
+  it is a media placeholder (``image omitted``, ``<attached: ...>``). ``<Media omitted>`` messages are kept: they are activity.
 - Native id: WhatsApp writes none. ``<date and minute>/<author>/<n>``, n counting the
   author's messages in that minute, so a re-export of the same chat gives the same ids,
   and a message edited since (``<This message was edited>``, which is taken off the
@@ -49,6 +51,8 @@ _CLOCK = r"(?:\s?([AaPp])\.?\s?[Mm]\.?)?"
 ANDROID = re.compile(_DATE + _CLOCK + r"\s[-–]\s(.*)")
 IOS = re.compile(r"\[" + _DATE + _CLOCK + r"\]\s(.*)")
 INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202c\ufeff"), None)
+LEADING = "\u200e\u200f\ufeff "
+MEDIA = re.compile(r"omitted\s*$|^\u200e?<attached: ", re.IGNORECASE)
 SPACES = dict.fromkeys(map(ord, "\u202f\u00a0"), " ")
 AUTHOR = re.compile(r"([^:]{1,80}?): (.*)", re.DOTALL)
 DELETED = frozenset({"this message was deleted", "you deleted this message", "null"})
@@ -83,21 +87,22 @@ class WhatsappConnector(Connector):
 
     def read(self, document: Document) -> Iterator[Item | Rejection]:
         name = document.stem
-        tree = open_tree(document)
         try:
-            if tree is not None:
-                member = _chat_member(tree.names())
+            tree = open_tree(document)
+            if tree is None:
+                data = document.read_bytes()
+            else:
+                with tree:
+                    member = _chat_member(tree.names())
+                    data = tree.read(member) if member is not None else b""
                 if member is None:
                     yield Rejection(
                         document.name, "file", "no chat .txt in the archive", fatal=True
                     )
                     return
-                data = tree.read(member)
                 stem = PurePosixPath(member).stem
                 name = stem if stem != "_chat" else document.stem.removesuffix(".zip")
-            else:
-                data = document.read_bytes()
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, EOFError) as exc:
             yield Rejection(document.name, "file", f"could not be read: {exc}", fatal=True)
             return
         found = CHAT_NAME.fullmatch(name.removesuffix(".txt"))
@@ -118,13 +123,16 @@ def _chat_member(names: list[str]) -> str | None:
 
 def _lines(text: str) -> Iterator[tuple[Line | None, int, str]]:
     for number, raw in enumerate(text.splitlines(), 1):
-        clean = raw.translate(INVISIBLE)
-        probe = clean.translate(SPACES)
+        # Only the marks before the date go: iPhone exports put one after "Name: " on
+        # system lines (see _messages). SPACES keeps every character's place.
+        lead = raw.lstrip(LEADING)
+        probe = lead.translate(SPACES)
         found = ANDROID.match(probe) or IOS.match(probe)
         if found is None:
-            yield None, number, clean
+            yield None, number, raw.translate(INVISIBLE)
             continue
-        a, b, c, hour, minute, second, half, rest = found.groups()
+        a, b, c, hour, minute, second, half, _ = found.groups()
+        rest = lead[found.start(8) :]
         parsed = Line(
             number,
             (int(a), int(b), int(c)),
@@ -132,7 +140,7 @@ def _lines(text: str) -> Iterator[tuple[Line | None, int, str]]:
             (int(hour), int(minute), int(second or 0), (half or "").lower()),
             rest,
         )
-        yield parsed, number, clean
+        yield parsed, number, raw
 
 
 def _day_first(lines: list[Line]) -> bool:
@@ -197,7 +205,11 @@ def _messages(document: Document, text: str, channel: str) -> Iterator[Item | Re
         said = AUTHOR.fullmatch(line.rest)
         if said is None:
             continue  # a system line: no author
-        current = (line, when, said.group(1).strip(), [said.group(2)])
+        content = said.group(2)
+        if content.startswith("\u200e") and not MEDIA.search(content):
+            continue  # an iPhone system line: "Group name: \u200eAna added Bo"
+        author = said.group(1).translate(INVISIBLE).strip()
+        current = (line, when, author, [content.translate(INVISIBLE)])
     if current is not None:
         last = _item(document, channel, current, seen)
         if last is not None:
