@@ -12,11 +12,12 @@ Decisions worth knowing:
   DMs and group DMs, whose guild is "Direct Messages", are ``discord:dm:<channel name>``.
   ``extra`` keeps the guild and channel ids, which survive renames.
 - Native id: the message ``id`` (a snowflake, unique across Discord). A message listed
-  twice in one file (the exporter repeats one at a page boundary) is read once.
+  twice in one file is read once.
 - What is conversation: messages of type ``Default`` and ``Reply`` (and
   ``ThreadStarterMessage``). Other types are events: calls, joins, pins, name and icon
-  changes, boosts... skipped without a rejection. Bot authors (``isBot``) are kept, with
-  ``extra["bot"]``: on Discord they are often the community's own tools answering.
+  changes, boosts... skipped without a rejection. So are messages from bots
+  (``isBot``: welcome messages, level-ups, feeds), as in Slack exports: they are not
+  members talking, and veille's bot flag on members only knows names and repetition.
 - Replies: ``reference.messageId`` is the parent and the kind ``reply``; the thread is
   the parent's thread when the parent came earlier in the file, else the parent.
 - Authors: username = ``name`` (``name#discriminator`` when the discriminator is not
@@ -130,6 +131,8 @@ def _item(
     person = obj(message.get("author"))
     if not person:
         raise RecordError("no author")
+    if person.get("isBot") is True:
+        return None
     handle = text_of(person.get("name"))
     discriminator = text_of(person.get("discriminator"))
     if handle and discriminator and discriminator.strip("0"):
@@ -140,8 +143,6 @@ def _item(
     user_id = ident(person.get("id"))
     if user_id:
         extra["user_id"] = user_id
-    if person.get("isBot") is True:
-        extra["bot"] = "true"
     reactions = sum(
         c for r in objs(message.get("reactions")) if isinstance(c := r.get("count"), int)
     )

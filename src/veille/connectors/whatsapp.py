@@ -27,8 +27,9 @@ Decisions worth knowing:
   text and noted in ``extra["edited"]``) is an update, not a new message.
 - Channel: ``whatsapp:<chat name>``, from the file's name (``WhatsApp Chat with Alice``
   → ``whatsapp:Alice``; the ``.zip``'s name for ``_chat.txt``).
-- Authors: the name (or phone number) as the line gives it; the author is the person
-  who exported when it is ``You``. Messages have no replies in this format.
+- Authors: the name (or phone number) as the exporting phone's contacts show it, so the
+  same person can be named differently in two people's exports; there are no ids.
+  Replies are not marked in this format.
 - A line with a date that is no date (``31/31/20``) is rejected with its line number.
 """
 
