@@ -201,7 +201,7 @@ def test_rerun_adds_nothing_and_an_edit_is_an_update(
 ) -> None:
     copy = tmp_path / "export"
     shutil.copytree(data_dir / SLACKDUMP / "source_export_dir", copy)
-    first = ingest(store, [copy])
+    first = ingest(store, [copy], parallel=True)  # the folder read in a second process
     assert (first.added, first.rejected) == (13, 0)
     again = ingest(store, [copy])
     assert (again.added, again.updated, again.unchanged) == (0, 0, 13)
