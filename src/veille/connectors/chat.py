@@ -11,11 +11,11 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import PurePosixPath
-from typing import Any
 
 from veille.connectors.base import Document, excerpt
 from veille.model import Author, JSONValue, Rejection
@@ -87,12 +87,6 @@ def plausible_email(value: str | None) -> str | None:
     if value and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()):
         return value.strip()
     return None
-
-
-def raw_of(value: Any) -> JSONValue:
-    """``value`` as JSON, as the connectors keep it in ``Item.raw``."""
-    loaded: JSONValue = json.loads(json.dumps(value, ensure_ascii=False, default=str))
-    return loaded
 
 
 # -- JSON that survives a cut ------------------------------------------------------------
@@ -202,9 +196,10 @@ class Tree:
     A context manager: leaving it closes the archive file it reads.
     """
 
-    def __init__(self, files: dict[str, Any], reader: Any, closer: Any = None) -> None:
+    def __init__(
+        self, files: dict[str, Callable[[], bytes]], closer: Callable[[], None] | None = None
+    ) -> None:
         self.files = files
-        self._reader = reader
         self._closer = closer
 
     def __enter__(self) -> Tree:
@@ -218,8 +213,7 @@ class Tree:
         return sorted(self.files)
 
     def read(self, name: str) -> bytes:
-        data: bytes = self._reader(self.files[name])
-        return data
+        return self.files[name]()
 
 
 def open_tree(document: Document, root_file: str | None = None) -> Tree | None:
@@ -230,12 +224,12 @@ def open_tree(document: Document, root_file: str | None = None) -> Tree | None:
     """
     if document.folder is not None:
         base = document.folder
-        files: dict[str, Any] = {
-            p.relative_to(base).as_posix(): p
+        files: dict[str, Callable[[], bytes]] = {
+            p.relative_to(base).as_posix(): p.read_bytes
             for p in sorted(base.rglob("*"))
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(base).parts)
         }
-        return Tree(files, lambda p: p.read_bytes())
+        return Tree(files)
     try:
         stream = document.open()
     except OSError:
@@ -263,12 +257,12 @@ def open_tree(document: Document, root_file: str | None = None) -> Tree | None:
         )
         if roots:
             prefix = roots[0][: -len(root_file)]
-    members: dict[str, Any] = {
-        i.filename[len(prefix) :]: i
+    members: dict[str, Callable[[], bytes]] = {
+        i.filename[len(prefix) :]: partial(archive.read, i)
         for i in infos
         if i.filename.startswith(prefix) and not i.filename.startswith("__MACOSX/")
     }
-    return Tree(members, archive.read, stream.close)
+    return Tree(members, stream.close)
 
 
 def zip_names(head: bytes, document: Document) -> list[str]:
