@@ -224,6 +224,8 @@ def test_whatsapp_counts_authors_and_the_zip(data_dir: Path) -> None:
         (["[03/04/2021, 9:05:07 PM] A: x"], datetime(2021, 4, 3, 21, 5, 7)),
         (["\u200e[2021-04-03 09:05:07] A: x"], datetime(2021, 4, 3, 9, 5, 7)),
         (["3/4/21, 12:30\u202fAM - A: x"], datetime(2021, 3, 4, 0, 30)),
+        (["[12.3.2022 klo 14.08.18] A: x"], datetime(2022, 3, 12, 14, 8, 18)),
+        (["09.12.20, 23:55 - A: x", "10.12.20, 00:01 - B: y"], datetime(2020, 12, 9, 23, 55)),
     ],
 )
 def test_whatsapp_date_order_is_decided_from_the_whole_file(

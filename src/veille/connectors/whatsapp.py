@@ -3,7 +3,8 @@
 One line starts each message: the phone's date and time in its locale's format, then
 the author and the text. Android writes ``12/9/20, 23:55 - Alice: hello`` (``12:55 PM``
 with a 12-hour clock), iOS ``[12/09/2020, 23:55:02] Alice: hello``; the separators may
-be ``/``, ``.`` or ``-``, and some locales put the year first (``2020-12-09``). A line
+be ``/``, ``.`` or ``-``, some locales put the year first (``2020-12-09``) or a word
+before the time (``[12.3.2022 klo 14.08.18]``). A line
 that does not start with a date continues the message above (multi-line messages).
 The ``.zip`` holds the text as ``_chat.txt`` (iOS) or ``WhatsApp Chat with X.txt``
 (Android) beside the media; only the text is read.
@@ -47,7 +48,11 @@ from veille.connectors.base import Connector, Document, excerpt
 from veille.connectors.chat import decode, open_tree, zip_names
 from veille.model import ActivityKind, Author, Item, Rejection
 
-_DATE = r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4}),?\s+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"
+# Some locales put a short word between date and time (Finnish "12.3.2022 klo 14.08.18").
+_DATE = (
+    r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4}),?\s+(?:[^\d\s\]-]{1,4}\s+)?"
+    r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"
+)
 _CLOCK = r"(?:\s?([AaPp])\.?\s?[Mm]\.?)?"
 ANDROID = re.compile(_DATE + _CLOCK + r"\s[-–]\s(.*)")
 IOS = re.compile(r"\[" + _DATE + _CLOCK + r"\]\s(.*)")
