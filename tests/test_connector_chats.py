@@ -170,9 +170,7 @@ def test_telegram_replies_account_export_and_bad_records(data_dir: Path, tmp_pat
     messages[6]["edited_unixtime"] = "1654898900"
     del messages[6]["from"], messages[6]["from_id"]
     path = tmp_path / "result.json"
-    path.write_text(
-        json.dumps({"about": "x", "personal_information": {}, "chats": {"list": [chat]}})
-    )
+    path.write_text(json.dumps({"about": "x", "chats": {"about": "y", "list": [chat]}}))
     assert detect(Document.from_path(path)) is connector_class("telegram")
     items, rejections = _read("telegram", path)
     by_id = {i.native_id: i for i in items}

@@ -64,7 +64,10 @@ CHAT_TYPES = (
     b"private_channel|bot_chat|saved_messages|public_group"
 )
 SIGNATURE = re.compile(rb'"type"\s*:\s*"(?:' + CHAT_TYPES + rb')"')
-ACCOUNT = re.compile(rb'"(?:about|personal_information|chats)"\s*:')
+# "Export Telegram data" writes "about" first, then what was chosen to export.
+ACCOUNT = re.compile(
+    rb'^\{\s*"about"\s*:.*"(?:personal_information|contacts|chats)"\s*:', re.DOTALL
+)
 MEDIA = (
     ("photo", "[photo]"),
     ("media_type", "[{}]"),
@@ -88,7 +91,7 @@ class TelegramConnector(Connector):
             return 0
         if SIGNATURE.search(start) and b'"messages"' in start:
             return 90
-        if ACCOUNT.search(start) and b'"personal_information"' in start:
+        if ACCOUNT.search(start):
             return 85
         return 0
 
@@ -132,7 +135,7 @@ class TelegramConnector(Connector):
 
 def _account_chats(text: str) -> list[Export] | None:
     """The chats of a whole-account export, or None when ``text`` is not one."""
-    if not ACCOUNT.search(text[:4096].encode("utf-8", "replace")):
+    if not ACCOUNT.search(text[:4096].lstrip("\ufeff \t\r\n").encode("utf-8", "replace")):
         return None
     try:
         whole = json.loads(text)
