@@ -85,8 +85,8 @@ class WhatsappConnector(Connector):
         names = zip_names(head, document)
         if names:
             return 90 if _chat_member(names) is not None else 0
-        text = head.decode("utf-8", "replace").translate(INVISIBLE).lstrip()
-        first = text.split("\n", 1)[0].translate(SPACES).strip()
+        line = head.lstrip(b"\xef\xbb\xbf\xe2\x80\x8e \t\r\n").split(b"\n", 1)[0]
+        first = line.decode("utf-8", "replace").translate(INVISIBLE).translate(SPACES).strip()
         if ANDROID.fullmatch(first) or IOS.fullmatch(first):
             return 85
         return 0
