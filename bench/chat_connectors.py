@@ -9,7 +9,8 @@
    ``PYTHONPATH`` on the code before the chat connectors and once after, alternately, to
    see what their sniffing costs every ingest.
 
-``PYTHONPATH=src .venv/bin/python bench/chat_connectors.py [--messages 100000]``
+``PYTHONPATH=src .venv/bin/python bench/chat_connectors.py [--messages 100000] [--only FORMAT]``
+(``--only``: one format per process, for its peak memory; the generation is included).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -79,7 +81,7 @@ def _whatsapp(path: Path, messages: int) -> Document:
     return Document.from_path(path)
 
 
-def reading(messages: int) -> None:
+def reading(messages: int, only: str | None) -> None:
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "slack"
@@ -90,10 +92,15 @@ def reading(messages: int) -> None:
             "whatsapp": _whatsapp(Path(tmp) / "chat.txt", messages),
         }
         for fmt, doc in docs.items():
+            if only is not None and fmt != only:
+                continue
             start = time.process_time()
             n = sum(1 for v in connector_class(fmt)().read(doc) if isinstance(v, Item))
             cpu = time.process_time() - start
-            print(f"{fmt:9s} {n:>9,} messages  {cpu:6.2f} s CPU  {n / cpu:>9,.0f}/s")
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            print(
+                f"{fmt:9s} {n:>9,} messages  {cpu:6.2f} s CPU  {n / cpu:>9,.0f}/s  peak {peak} MB"
+            )
 
 
 def detection() -> None:
@@ -111,11 +118,12 @@ def detection() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--only", choices=["slack", "discord", "whatsapp"], help="one format")
     args = parser.parse_args()
-    if SCALE.is_dir():
+    if SCALE.is_dir() and args.only is None:
         detection()  # first: it measures the connectors' imports
     if "slack" in BUILTIN:  # the code before the chat connectors has none to read with
-        reading(args.messages)
+        reading(args.messages, args.only)
 
 
 if __name__ == "__main__":
