@@ -66,7 +66,7 @@ EDITED = "<This message was edited>"
 CHAT_NAME = re.compile(r"WhatsApp Chat (?:with |- )?(.+)", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     number: int
     numbers: tuple[int, int, int]
