@@ -16,6 +16,11 @@ SAMPLES = {
     "wxr": "formats/wordpress_wxr/wordpress-importer/phpunit/data/small-export.xml",
     "feed": "formats/feeds_rss_atom/rsparser/natasha.xml",
     "mbox": "formats/perceval_fixtures/pipermail/pipermail_2016_april.mbox",
+    "slack": "formats/slack_exports/slack-export-viewer_testarchive.zip",
+    "discord": "formats/chat_exports/discord/SV_5A_5M.json",
+    "telegram": "formats/chat_exports/telegram/DM_2A_7M.json",
+    "whatsapp": "formats/chat_exports/whatsapp/4A_11M.zip",
+    "messenger": "formats/chat_exports/messenger/2A_7M.json",
 }
 NDJSON = (
     b'{"id": "1", "kind": "post", "created_at": "2026-01-01T10:00:00+02:00", '
@@ -23,7 +28,13 @@ NDJSON = (
 )
 CSV = b"id,created_at,author.name,text\n1,2026-01-01T10:00:00Z,Ana,hola\n"
 
-GARBAGE = [b"", b"\x00\x01\x02\xff" * 100, b"<html><body>not a feed</body></html>", b"{]"]
+GARBAGE = [
+    b"",
+    b"\x00\x01\x02\xff" * 100,
+    b"<html><body>not a feed</body></html>",
+    b"{]",
+    b"PK\x03\x04" + b"\x00" * 100,
+]
 
 
 def _perceval_sample(tmp: Path) -> Path:
@@ -85,7 +96,9 @@ def test_channel_override(name: str, data_dir: Path, tmp_path: Path) -> None:
     assert items and {i.channel for i in items} == {"mine"}
 
 
-@pytest.mark.parametrize("garbage", GARBAGE, ids=["empty", "binary", "html", "broken-json"])
+@pytest.mark.parametrize(
+    "garbage", GARBAGE, ids=["empty", "binary", "html", "broken-json", "broken-zip"]
+)
 def test_garbage_is_rejected_not_raised(name: str, garbage: bytes) -> None:
     cls = connector_class(name)
     doc = Document.from_bytes("garbage.dat", garbage)
@@ -95,3 +108,12 @@ def test_garbage_is_rejected_not_raised(name: str, garbage: bytes) -> None:
     assert all(isinstance(v, Rejection) for v in values), values
     for r in values:
         assert isinstance(r, Rejection) and r.file == "garbage.dat" and r.reason
+
+
+def test_only_folder_readers_claim_a_folder(name: str, data_dir: Path) -> None:
+    # An unpacked Slack export is one document; its bytes are empty, its files are read
+    # by the connector that declares it reads folders, and no other claims it.
+    folder = data_dir / "formats/slack_exports/slackdump_fixtures/source_export_dir"
+    doc = Document.from_folder(folder)
+    cls = connector_class(name)
+    assert (cls.sniff(doc, doc.head()) > 0) == cls.reads_folders

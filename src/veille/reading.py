@@ -44,7 +44,7 @@ class ReadSpec:
     def chunks(self) -> Iterator[Chunk]:
         fixed = None if self.fmt == "auto" else connector_class(self.fmt)
         chain = default_chain(self.lessons, self.spam) if self.enrich else None
-        documents = iter_documents(self.paths)
+        documents = iter_documents(self.paths, bundles=fixed is None or fixed.reads_folders)
         return read_chunks(documents, fixed, self.channel, self.batch_size, None, chain)
 
 

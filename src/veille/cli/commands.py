@@ -53,7 +53,8 @@ def ingest(
 ) -> None:
     """Ingest files or folders (recursively; .gz and .bz2 transparently).
 
-    Ends with one line: added N, updated N, unchanged N, rejected N. Exit status 0 when
+    A folder holding an unpacked Slack export (channels.json, users.json) is read as
+    one export. Ends with one line: added N, updated N, unchanged N, rejected N. Exit status 0 when
     everything was read, 1 when records were rejected, 2 when nothing could be read.
     """
     from veille.pipeline import ingest as run_ingest

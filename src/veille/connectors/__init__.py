@@ -15,6 +15,11 @@ BUILTIN: dict[str, str] = {
     "feed": "veille.connectors.feed:FeedConnector",
     "mbox": "veille.connectors.mbox:MboxConnector",
     "perceval": "veille.connectors.perceval:PercevalConnector",
+    "slack": "veille.connectors.slack:SlackConnector",
+    "discord": "veille.connectors.discord:DiscordConnector",
+    "telegram": "veille.connectors.telegram:TelegramConnector",
+    "whatsapp": "veille.connectors.whatsapp:WhatsappConnector",
+    "messenger": "veille.connectors.messenger:MessengerConnector",
     "ndjson": "veille.connectors.ndjson:NdjsonConnector",
     "csv": "veille.connectors.ndjson:CsvConnector",
 }

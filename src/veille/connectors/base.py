@@ -38,11 +38,18 @@ class Document:
 
     name: str
     opener: Callable[[], BinaryIO]
+    folder: Path | None = None
+    """Set when the document is a whole folder read as one (an unpacked export, see
+    :data:`BUNDLES`); its bytes are then empty and the connector reads the folder."""
 
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> Document:
         p = Path(path)
         return cls(str(p), lambda: _open_path(p))
+
+    @classmethod
+    def from_folder(cls, path: str | os.PathLike[str]) -> Document:
+        return cls(str(Path(path)), lambda: io.BytesIO(b""), Path(path))
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes) -> Document:
@@ -102,6 +109,8 @@ class Connector(ABC):
     name: ClassVar[str]
     platform: ClassVar[str]
     description: ClassVar[str]
+    reads_folders: ClassVar[bool] = False
+    """Whether the connector reads a folder document (:meth:`Document.from_folder`)."""
 
     def __init__(self, channel: str | None = None) -> None:
         self.channel = channel
@@ -116,12 +125,31 @@ class Connector(ABC):
         """Yield the items of ``document``, and a rejection for each bad record."""
 
 
-def iter_documents(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Document | Rejection]:
-    """Every file under ``paths`` (folders recursively, sorted, hidden files skipped)."""
+#: Files that together make a folder one document rather than loose files: an unpacked
+#: Slack workspace export (its ``<channel>/<day>.json`` files mean nothing without them).
+BUNDLES: tuple[frozenset[str], ...] = (frozenset({"channels.json", "users.json"}),)
+
+
+def is_bundle(folder: Path) -> bool:
+    """Whether ``folder`` is one export to read as a whole (see :data:`BUNDLES`)."""
+    return any(all((folder / name).is_file() for name in names) for names in BUNDLES)
+
+
+def iter_documents(
+    paths: Iterable[str | os.PathLike[str]], bundles: bool = True
+) -> Iterator[Document | Rejection]:
+    """Every file under ``paths`` (folders recursively, sorted, hidden files skipped).
+
+    With ``bundles``, a folder that is one export (:func:`is_bundle`) is one document.
+    """
     for path in paths:
         p = Path(path)
         if p.is_dir():
             for root, dirs, files in os.walk(p):
+                if bundles and is_bundle(Path(root)):
+                    dirs[:] = []
+                    yield Document.from_folder(root)
+                    continue
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in sorted(files):
                     if not f.startswith("."):
