@@ -38,7 +38,7 @@ from pathlib import Path
 import orjson
 
 from veille import settings
-from veille.enrich import Subject, default_chain, views
+from veille.enrich import Subject, default_chain, subject_text, views
 from veille.enrich.spam import COMMENT_KINDS
 from veille.generate import GenerateConfig, generate
 from veille.model import Author
@@ -90,11 +90,6 @@ def sample(path: Path, n: int) -> list[dict[str, object]]:
             if len(rows) == n:
                 break
     return rows
-
-
-def _own(r: dict[str, object]) -> str:
-    full, words = views(r.get("title"), r.get("text"), Author(**r["author"]).name)  # type: ignore[arg-type]
-    return full if words is None else words
 
 
 def per_enricher(rows: list[dict[str, object]]) -> dict[str, float]:
@@ -226,8 +221,7 @@ def main() -> None:
         rates = per_enricher(rows)
         for name, rate in rates.items():
             print(f"  {name:<10} alone: {rate:>9,.0f} texts/s")
-        # (what veille's sentiment reads: the author's own words, enrich.views)
-        texts = [_own(r) for r in rows]
+        texts = [subject_text(r.get("title"), r.get("text")) for r in rows]  # type: ignore[arg-type]
         vader = vader_rate(texts)
         print(f"VADER (sentiment only) on the same texts: {vader:,.0f} texts/s")
         print(f"veille's sentiment alone / VADER: {rates['sentiment'] / vader:.2f}x")
