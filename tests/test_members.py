@@ -380,8 +380,11 @@ def test_members_commands(tmp_path: Path) -> None:
     assert merged.exit_code == 0 and f"member {b} merged into member {a}" in merged.output
     profile = runner.invoke(cli, ["--db", db, "members", "show", str(a)])
     assert profile.exit_code == 0 and "segment:" in profile.output, profile.output
+    # The old number shows the person it is part of now, and says so.
     gone = runner.invoke(cli, ["--db", db, "members", "show", str(b)])
-    assert gone.exit_code == 1 and f"merged into member {a}" in gone.output
+    assert gone.exit_code == 0 and f"member {b} was merged into member {a}" in gone.output
+    assert f"Member {a}:" in gone.output
+    assert runner.invoke(cli, ["--db", db, "members", "show", "999999"]).exit_code == 1
     ident = json.loads(runner.invoke(cli, ["--db", db, "members", "show", str(a), "--json"]).output)
     second = ident["identities"][-1]["identity_id"]
     out = runner.invoke(cli, ["--db", db, "members", "unmerge", str(a), str(second)])

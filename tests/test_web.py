@@ -385,6 +385,10 @@ def test_members_pages_merge_export_and_erase(store: Store) -> None:
     assert r.status_code == 303
     merged = admin.get(f"/api/members/{first.member_a}").json()
     assert any(m["from"] == first.member_b for m in merged["merges"])
+    # An old link to the member merged away leads to the person it is part of now.
+    old_link = admin.get(f"/members/{first.member_b}")
+    assert old_link.status_code == 303
+    assert old_link.headers["location"] == f"/members/{first.member_a}"
     member = first.member_a
     exported = admin.get(f"/members/{member}/export")
     assert "attachment" in exported.headers["content-disposition"]
@@ -394,6 +398,7 @@ def test_members_pages_merge_export_and_erase(store: Store) -> None:
     assert admin.post(f"/members/{member}/erase", {"confirm": "1"}).status_code == 400
     assert admin.post(f"/members/{member}/erase", {"confirm": str(member)}).status_code == 303
     assert admin.get(f"/members/{member}").status_code == 404
+    assert admin.get(f"/members/{first.member_b}").status_code == 404  # (went to the erased)
     with store.engine.connect() as conn:
         left = conn.execute(select(func.count()).select_from(activities).join(
             identities, identities.c.id == activities.c.identity_id

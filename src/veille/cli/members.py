@@ -129,11 +129,15 @@ def members_unmerge(ctx: click.Context, member: int, identity: int, by: str | No
 @click.pass_context
 def members_show(ctx: click.Context, member: int, as_json: bool) -> None:
     """A member's profile: identities, scores, segments and why, merges, latest activity."""
-    from veille.members.profile import UnknownMember, profile
+    from veille.members.profile import MergedMember, UnknownMember, profile
 
     with _store(ctx) as store:
         try:
-            p = profile(store.engine, member)
+            try:
+                p = profile(store.engine, member)
+            except MergedMember as merged:  # an old number: the person it is part of now
+                click.echo(f"member {member} was merged into member {merged.into}", err=True)
+                p = profile(store.engine, merged.into)
         except UnknownMember as exc:
             raise click.ClickException(str(exc)) from None
     if as_json:

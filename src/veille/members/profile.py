@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Connection, Engine, func, or_, select
 
 from veille.store.schema import (
     activities,
@@ -21,6 +21,40 @@ from veille.store.schema import (
 
 class UnknownMember(LookupError):
     """No member by that id, or one a merge emptied (the message says into whom)."""
+
+
+class MergedMember(UnknownMember):
+    """A member a merge emptied: ``into`` is the member that holds its identities now
+    (merges followed to the end)."""
+
+    def __init__(self, member_id: int, into: int) -> None:
+        super().__init__(f"member {member_id}: merged into member {into}")
+        self.member_id = member_id
+        self.into = into
+
+
+def _merged_into(conn: Connection, member_id: int) -> int | None:
+    """The member that holds what ``member_id`` held before its latest merge, followed
+    through later merges to one that still has identities; None if there is none (never
+    merged away, or the member it went to was erased)."""
+    seen = {member_id}
+    current = member_id
+    while True:
+        into = conn.execute(
+            select(merges.c.member_id)
+            .where(merges.c.from_member_id == current)
+            .order_by(merges.c.id.desc())
+            .limit(1)
+        ).scalar()
+        if into is None or into in seen:  # (the last one holds nothing either)
+            return None
+        seen.add(into)
+        current = int(into)
+        held = conn.execute(
+            select(identities.c.id).where(identities.c.member_id == current).limit(1)
+        ).first()
+        if held is not None:
+            return current
 
 
 def profile(engine: Engine, member_id: int, recent: int = 5) -> dict[str, Any]:
@@ -53,16 +87,10 @@ def profile(engine: Engine, member_id: int, recent: int = 5) -> dict[str, Any]:
             .order_by(identities.c.id)
         ).all()
         if not idents:
-            into = conn.execute(
-                select(merges.c.member_id)
-                .where(merges.c.from_member_id == member_id)
-                .order_by(merges.c.id.desc())
-            ).scalar()
-            raise UnknownMember(
-                f"member {member_id}: merged into member {into}"
-                if into
-                else f"member {member_id}: has no identities"
-            )
+            into = _merged_into(conn, member_id)
+            if into is not None:
+                raise MergedMember(member_id, into)
+            raise UnknownMember(f"member {member_id}: has no identities")
         stats = (
             conn.execute(
                 # ``state`` is what the next members step adds to (bytes), not a figure

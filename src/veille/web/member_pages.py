@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from veille.members import privacy, resolve
-from veille.members.profile import profile
+from veille.members.profile import MergedMember, profile
 from veille.members.search import search
 from veille.web.auth import Principal, need, store_of
 from veille.web.pages import back, see_other
@@ -63,7 +63,11 @@ def reject(request: Request, who: Merger, member_a: MemberId, member_b: MemberId
 
 @router.get("/members/{member_id}")
 def member_page(request: Request, member_id: MemberPathId, who: Reader) -> Response:
-    return render(request, "member.html", m=profile(store_of(request).engine, member_id, 20))
+    try:
+        m = profile(store_of(request).engine, member_id, 20)
+    except MergedMember as merged:  # an old link: the person it is part of now
+        return see_other(f"/members/{merged.into}")
+    return render(request, "member.html", m=m)
 
 
 @router.get("/members/{member_id}/export")
