@@ -84,6 +84,9 @@ def test_markup_mentions_links_and_files_become_readable(data_dir: Path) -> None
     edited = by_id["C0JL6CGQ2/1458972985.000010"]
     assert edited.extra["edited_at"].startswith("2016-03-26T")
     assert not any("<@" in (i.text or "") for i in items)
+    # Emoji written as shortcodes read as emoji (the sentiment enricher sees 👍).
+    said = {(i.text or "").strip() for i in items}
+    assert "👍" in said and ":+1:" not in said
 
 
 @pytest.mark.parametrize(
@@ -100,6 +103,8 @@ def test_markup_mentions_links_and_files_become_readable(data_dir: Path) -> None
         ("<https://example.org>", "https://example.org"),
         ("<mailto:ana@example.org|ana@example.org>", "ana@example.org"),
         ("a &amp;lt; b &amp; c &gt; d", "a &lt; b & c > d"),
+        (":+1: :tada: at 10:30: fine", "👍 🎉 at 10:30: fine"),
+        (":partyparrot:", ":partyparrot:"),  # a workspace's own emoji: no picture to show
     ],
 )
 def test_render(markup: str, shown: str) -> None:

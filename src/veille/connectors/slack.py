@@ -36,7 +36,8 @@ Decisions worth knowing:
 - Text: Slack's markup made readable: ``<@U123>`` becomes ``@`` and the user's display
   (else real) name, ``<#C123|general>`` ``#general``, ``<!here>`` ``@here``,
   ``<https://x|label>`` ``label (https://x)``, ``<mailto:a@b|a@b>`` ``a@b``,
-  ``&amp; &lt; &gt;`` their characters. Shared files are added as ``[file: title]``
+  ``&amp; &lt; &gt;`` their characters, emoji shortcodes (``:+1:``, ``:tada:``) the emoji
+  (a workspace's own stay as written). Shared files are added as ``[file: title]``
   lines. ``extra["reactions"]`` counts reactions (who reacted stays in ``raw``),
   ``extra["edited_at"]`` is the last edit, ``extra["subtype"]`` the subtype when there is
   one.
@@ -326,6 +327,10 @@ def render(text: str, mention: Callable[[str], str], channels: dict[str, str]) -
     rendered = MARKUP.sub(replace, text)
     for entity, char in ENTITIES.items():
         rendered = rendered.replace(entity, char)
+    if ":" in rendered:  # ":+1:" is 👍; a workspace's own (":partyparrot:") stays as written
+        import emoji  # (only when reading a Slack export: its table takes a while to load)
+
+        rendered = emoji.emojize(rendered, language="alias")
     return rendered
 
 
