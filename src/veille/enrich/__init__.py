@@ -151,12 +151,11 @@ def views(title: str | None, text: str | None, signer: str | None = None) -> tup
     """:func:`subject_text`, and the author's own words when they differ from it: the
     title without reply prefixes and list tag (:func:`.prose.topic`) and the body less
     the quoted message, signature and list boilerplate (:func:`.prose.own_words`),
-    bounded. A reply that quotes a long message first still
-    has its own words read (up to five times the bound); ``signer`` is the author's
-    name, so that a last line of only that name goes too. Language, intent and
-    keywords read what the author said, not what they quoted; the spam layers read the
-    message as received, which is what their models were trained on, and so does
-    sentiment (docs/models.md says why)."""
+    bounded. A reply that quotes a long message first still has its own words read (up
+    to five times the bound); ``signer`` is the author's name, so that a last line of
+    only that name goes too. Language, intent and keywords read what the author said,
+    not what they quoted; the spam layers read the message as received, which is what
+    their models were trained on, and so does sentiment (docs/models.md says why)."""
     full = subject_text(title, text)
     subject = topic(title) if title else title
     sliced = text[: 5 * TEXT_LIMIT] if text else text

@@ -218,7 +218,7 @@ def lessons(store: Store) -> Lessons:
         if row is None:
             continue
         _, title, text, html, email, url = row
-        body = subject_text(title, text)  # as both models read messages
+        body = subject_text(title, text)
         by_model[field].append((html or body if field == "spam" else body, value))
         if field == "spam" and value == "spam":
             if email:
