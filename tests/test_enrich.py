@@ -276,3 +276,40 @@ def test_spam_reads_the_features_sentiment_hashed_and_decides_the_same() -> None
         assert s.result.spam_score == score(s.result.spam_reasons or [], p)
     assert subjects[0].result.spam and not any(s.result.spam for s in subjects[1:5])
     assert transform_shared(spam.features, texts[:2]) is not hashed
+
+
+def test_enrich_measures_the_members_again(tmp_path: Path) -> None:
+    # Ingested without enrichment, the origin page's injected link block counts as its
+    # author's activity; once `veille enrich` calls it spam, it no longer does.
+    from click.testing import CliRunner
+
+    from tests.conftest import SEED
+    from veille.cli import cli
+
+    block, comments = _origin_parts(SEED)
+    src = tmp_path / "c.ndjson"
+    src.write_bytes(
+        b"".join(
+            orjson.dumps(
+                {"id": str(i), "channel": "blog", "kind": "comment",
+                 "created_at": f"2026-01-0{i + 1}T10:00:00Z",
+                 "author": {"name": "Casino Partner", "email": "seo@example.net"}, "text": t}
+            ) + b"\n"
+            for i, t in enumerate([comments[0], block])
+        )
+    )  # fmt: skip
+    db, runner = str(tmp_path / "v.db"), CliRunner()
+
+    def measured() -> tuple[float, str]:
+        out = runner.invoke(cli, ["--db", db, "export", "members", "--format", "ndjson"])
+        (member,) = [orjson.loads(line) for line in out.output.splitlines()]
+        return float(member["engagement"]), str(member["segment_reasons"][0])
+
+    assert runner.invoke(cli, ["--db", db, "ingest", "-q", "--no-enrich", str(src)]).exit_code == 0
+    love, why = measured()
+    assert "2 activities on 2 days" in why
+    done = runner.invoke(cli, ["--db", db, "enrich"])
+    assert done.exit_code == 0 and "members measured again" in done.output, done.output
+    after, why = measured()
+    assert "1 activity on 1 day in" in why, why
+    assert after < love

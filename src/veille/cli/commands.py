@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -192,12 +193,22 @@ def demo(ctx: click.Context, members: int, activities: int, seed: int) -> None:
 )
 @click.pass_context
 def enrich(ctx: click.Context, everything: bool) -> None:
-    """Enrich stored activities: language, sentiment, spam, keywords, intent, safe HTML."""
-    from veille.enrich.rerun import enrich_stored
+    """Enrich stored activities: language, sentiment, spam, keywords, intent, safe HTML.
 
+    The members whose activities were enriched are measured again (spam does not count,
+    talents read the keywords and intents)."""
+    from veille.enrich.rerun import enrich_stored
+    from veille.members.upkeep import refresh_members
+
+    touched: set[int] = set()
     with open_store(ctx) as store:
-        n = enrich_stored(store, everything=everything)
-    click.echo(f"enriched {n} activities")
+        n = enrich_stored(store, everything=everything, members_touched=touched)
+        if touched:
+            started = time.perf_counter()
+            refresh_members(store, None if everything else touched, from_history=True)
+            took = time.perf_counter() - started
+    click.echo(f"enriched {n} activities" + (
+        f"; members measured again in {took:.1f} s" if touched else ""))  # fmt: skip
 
 
 def register(group: click.Group) -> None:

@@ -23,10 +23,13 @@ def enrich_stored(
     batch: int = 2000,
     chain: Sequence[Enricher] | None = None,
     progress: Callable[[int], None] | None = None,
+    members_touched: set[int] | None = None,
 ) -> int:
     """Enrich stored activities that have no enrichment (or all of them), then run the
     spam rules that read the store over them and re-apply the managers' labels; return
-    how many were enriched."""
+    how many were enriched. ``members_touched``, when given, gets the members whose
+    activities were enriched (their engagement, talents and segments read what the
+    enrichers said: see :func:`veille.members.upkeep.refresh_members`)."""
     from veille import settings
 
     spam = settings.spam(store)
@@ -40,7 +43,7 @@ def enrich_stored(
         query = (
             select(
                 a.c.id, a.c.title, a.c.text, a.c.html, a.c.kind, c.c.name,
-                i.c.name, i.c.username, i.c.email, i.c.url,
+                i.c.name, i.c.username, i.c.email, i.c.url, i.c.member_id,
             )
             .select_from(a.join(i, i.c.id == a.c.identity_id).join(c, c.c.id == a.c.channel_id))
             .where(a.c.id > last)
@@ -63,9 +66,11 @@ def enrich_stored(
                 )
             return done
         subjects = []
-        for _, title, text, html, kind, channel, n, u, m, w in rows:
+        for _, title, text, html, kind, channel, n, u, m, w, member in rows:
             full, words = views(title, text, n)
             subjects.append(Subject(full, html, Author(n, u, m, w), channel, kind, words))
+            if members_touched is not None and member is not None:
+                members_touched.add(int(member))
         run(chain, subjects)
         now = datetime.now(UTC)
         values = [

@@ -180,10 +180,13 @@ def refresh(
     *,
     now: datetime | None = None,
     member_ids: Iterable[int] | None = None,
+    from_history: bool = False,
 ) -> int:
     """Compute and store ``member_stats`` for every member, or for ``member_ids`` and
     those the activities new since the last refresh touch; return how many rows were
-    written.
+    written. ``from_history``: measure ``member_ids`` from all their activities, not
+    from their kept state plus what is new (what was said of their activities changed:
+    enriched again).
 
     ``now`` defaults to the store's present (:func:`veille.store.reads.newest_activity`:
     stored data lies in the past, except posts scheduled ahead)."""
@@ -213,7 +216,7 @@ def refresh(
             and int(mark.get("upto", upto + 1)) <= upto
         ):
             asked = unique(np.fromiter(member_ids, np.int64))
-            measures, gone = _incremental(conn, ctx, asked, mark, vocabulary)
+            measures, gone = _incremental(conn, ctx, asked, mark, vocabulary, from_history)
         else:
             measures = _full(conn, ctx, vocabulary)
             member_ids = None
@@ -265,9 +268,11 @@ def _incremental(
     asked: I64,
     mark: dict[str, Any],
     vocabulary: dict[str, int],
+    from_history: bool = False,
 ) -> tuple[Measures, I64]:
     """The members ``asked`` and those the new activities touch, measured from their
-    states plus what the new activities change; the members merged away."""
+    states plus what the new activities change (``asked`` from all their activities
+    when ``from_history``); the members merged away."""
     before, then = int(mark["upto"]), int(mark["now"])
     a = activities
     base = rows_query(conn, ctx)
@@ -310,12 +315,15 @@ def _incremental(
     gone = np.setdiff1d(asked, ids)
     team, bots = set(ctx.team.tolist()), set(ctx.bots.tolist())
     last_identity = int(mark.get("identities", -1))
+    again = set(asked.tolist())
 
     def usable(m: int) -> bool:
         """Whether the kept state of ``m`` plus what is new is its state now: same
         flags, and the same identities but for ones created since (a new identity
         merged in), whose activities are all new and counted as such. A member made of
         identities created since starts from nothing."""
+        if from_history and m in again:
+            return False
         k = prior.get(m)
         now = {int(i) for i in idents.get(m)}
         if k is None:  # new: every activity of an identity created since is new

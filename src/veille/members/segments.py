@@ -260,7 +260,8 @@ def _typology(m: Measures, i: int, rules: MemberRules) -> tuple[str, str]:
     medium = w >= rules.medium_activities and days >= rules.medium_days
     level = "high" if high else "medium" if medium else "low"
     base = (
-        f"{w} activities on {days} days in the last {rules.window_days} days, {level} "
+        f"{w} {'activity' if w == 1 else 'activities'} on {days} {'day' if days == 1 else 'days'}"
+        f" in the last {rules.window_days} days, {level} "
         f"engagement (high: >= {rules.high_activities} on >= {rules.high_days} days, medium: "
         f">= {rules.medium_activities} on >= {rules.medium_days})"
     )

@@ -73,8 +73,12 @@ def update(
     return report
 
 
-def refresh_members(store: Store, member_ids: set[int]) -> None:
-    """Flag and measure these members again (after a manager's merge or unmerge)."""
+def refresh_members(
+    store: Store, member_ids: set[int] | None, *, from_history: bool = False
+) -> None:
+    """Flag and measure these members again (after a manager's merge or unmerge; from
+    all their activities with ``from_history``, after they were enriched again), or
+    everyone (None)."""
     resolve_rules, flag_rules = settings.identity_rules(store)
     flag(
         store.engine,
@@ -83,4 +87,7 @@ def refresh_members(store: Store, member_ids: set[int]) -> None:
         shared_above=resolve_rules.block_cap,
         large_from=resolve_rules.max_identities,
     )
-    engagement.refresh(store.engine, settings.member_rules(store), member_ids=member_ids)
+    engagement.refresh(
+        store.engine, settings.member_rules(store), member_ids=member_ids,
+        from_history=from_history,
+    )  # fmt: skip
