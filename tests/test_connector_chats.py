@@ -191,6 +191,13 @@ def test_telegram_cut_file_keeps_what_came_before(data_dir: Path, tmp_path: Path
     items, rejections = _read("telegram", path)
     assert [i.native_id for i in items] == ["700000000/3644", "700000000/3645", "700000000/3662"]
     assert len(rejections) == 1 and "record 5" in rejections[0].reason
+    # A whole account's export cut in its second chat keeps the first one's messages.
+    chat = _json(data_dir / CHATS / "telegram/DM_2A_7M.json")
+    account = json.dumps({"about": "x", "chats": {"about": "y", "list": [chat, chat]}})
+    path.write_text(account[: account.rindex('"blah blah"')])
+    items, rejections = _read("telegram", path)
+    assert len(items) == 6 and len({i.native_id for i in items}) == 6
+    assert len(rejections) == 1 and "invalid JSON from record 2" in rejections[0].reason
 
 
 # -- WhatsApp ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -99,7 +99,7 @@ class Export:
     """
 
     header: JSONObject
-    records: list[tuple[int, JSONValue]] = field(default_factory=list)
+    records: Iterable[tuple[int, JSONValue]] = field(default_factory=list)
     cut: str | None = None
 
 
@@ -135,7 +135,8 @@ def _partial(text: str, key: str, error: json.JSONDecodeError) -> Export | str:
     except json.JSONDecodeError:
         header = {}
     decoder = json.JSONDecoder()
-    export = Export(obj(header))
+    records: list[tuple[int, JSONValue]] = []
+    export = Export(obj(header), records)
     pos, number = found.end(), 0
     while True:
         pos = _skip_space(text, pos)
@@ -147,7 +148,7 @@ def _partial(text: str, key: str, error: json.JSONDecodeError) -> Export | str:
         except json.JSONDecodeError as exc:
             export.cut = f"invalid JSON from record {number} on: {exc.msg} (line {exc.lineno})"
             break
-        export.records.append((number, value))
+        records.append((number, value))
         pos = _skip_space(text, pos)
         if text.startswith(",", pos):
             pos += 1
@@ -177,6 +178,98 @@ def read_export(document: Document, key: str) -> Iterator[Export | Rejection]:
         yield Rejection(document.name, "file", found, excerpt(data), fatal=True)
     else:
         yield found
+
+
+# -- exports too large to hold: read as a stream ------------------------------------------
+def stream_export(document: Document, key: str) -> Iterator[Export | Rejection]:
+    """:func:`read_export` without holding the file: the keys before the list ``key``
+    are read first (the header), then each record as the stream reaches it (ijson's
+    C parser), so memory is a record's whatever the size of the export (a channel's
+    whole history from DiscordChatExporter can be gigabytes). ``records`` is then an
+    iterator; ``cut`` is known once it is spent (a truncated file: the records before
+    the cut are read). Keys after the list are not read."""
+    try:
+        header = _header(document, key)
+    except OSError as exc:
+        yield Rejection(document.name, "file", f"could not be opened: {exc}", fatal=True)
+        return
+    if isinstance(header, str):
+        yield Rejection(document.name, "file", header, excerpt(document.head()), fatal=True)
+        return
+    export = Export(header)
+    export.records = _streamed(document, f"{key}.item", export)
+    yield export
+
+
+def stream_items(
+    document: Document, prefix: str
+) -> Iterator[tuple[int, JSONValue] | Rejection]:
+    """The values at ``prefix`` (ijson's path: ``chats.list.item``), numbered, each read
+    whole as the stream reaches it; a rejection where the JSON breaks."""
+    export = Export({})
+    yield from _streamed(document, prefix, export)
+    if export.cut is not None:
+        yield Rejection(document.name, "file", export.cut)
+
+
+# What a document whose JSON is not an object holds, as :func:`load_export` names it.
+TOP_LEVEL = {"start_array": "list", "string": "str", "number": "", "boolean": "bool",
+             "null": "NoneType"}  # fmt: skip
+
+
+def _header(document: Document, key: str) -> JSONObject | str:
+    """The top-level keys before the list ``key``, or why the document is no export."""
+    import ijson  # (only for the exports read as a stream)
+
+    header: JSONObject = {}
+    name: str | None = None
+    builder: ijson.ObjectBuilder | None = None
+    depth = 0
+    with document.open() as fh:
+        events = ijson.parse(fh, use_float=True)
+        try:
+            for prefix, event, value in events:
+                if builder is not None:  # a header value, read whole (they are small)
+                    builder.event(event, value)
+                    depth += event in ("start_map", "start_array")
+                    depth -= event in ("end_map", "end_array")
+                    if depth == 0 and name is not None:
+                        header[name], builder = builder.value, None
+                    continue
+                if prefix == "" and event == "map_key":
+                    if value == key:
+                        _, event, _ = next(events)
+                        if event != "start_array":
+                            return f"not an export: no {key!r} list"
+                        return header
+                    name, builder, depth = str(value), ijson.ObjectBuilder(), 0
+                elif prefix == "" and event in TOP_LEVEL:
+                    kind = TOP_LEVEL[event] if event != "number" else type(value).__name__
+                    return f"not an export: the JSON is a {kind}, not an object"
+                elif prefix == "" and event == "end_map":
+                    break
+        except ijson.JSONError as exc:
+            return f"invalid JSON: {exc}"
+        except StopIteration:
+            return f"invalid JSON: the file ends at {key!r}"
+    return f"not an export: no {key!r} list"
+
+
+def _streamed(
+    document: Document, prefix: str, export: Export
+) -> Iterator[tuple[int, JSONValue]]:
+    import ijson
+
+    number = 0
+    try:
+        with document.open() as fh:
+            for value in ijson.items(fh, prefix, use_float=True):
+                number += 1
+                yield number, value
+    except ijson.JSONError as exc:
+        export.cut = f"invalid JSON from record {number + 1} on: {exc}"
+    except (OSError, EOFError) as exc:
+        export.cut = f"could not be read after record {number}: {exc}"
 
 
 def where(position: int, record: JSONValue, id_key: str = "id") -> str:

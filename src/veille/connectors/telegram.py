@@ -28,32 +28,32 @@ Decisions worth knowing:
   edit, ``extra["forwarded_from"]`` names a forward's origin.
 - Dates: ``date_unixtime`` (UTC); an export from before it has only ``date``, the
   exporting computer's local time without a zone, taken as UTC.
-- Bad input: a one-chat file cut mid-way keeps the messages before the cut and gives one
-  rejection naming where the JSON broke; a cut whole-account ``result.json`` is one
-  fatal rejection.
+- Size: a one-chat file is read as a stream, a message at a time, whatever its size; a
+  whole account's ``result.json`` a chat at a time (memory is its largest chat's).
+- Bad input: a file cut mid-way keeps the messages (of a whole account's export: the
+  chats) before the cut and gives one rejection naming where the JSON broke.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
-from veille.connectors.base import Connector, Document, excerpt, parse_iso8601
+from veille.connectors.base import Connector, Document, parse_iso8601
 from veille.connectors.chat import (
     Export,
     JSONObject,
     RecordError,
     author_of,
-    decode,
     from_unix,
     ident,
-    load_export,
     obj,
     objs,
     record_excerpt,
+    stream_export,
+    stream_items,
     text_of,
     where,
 )
@@ -96,28 +96,34 @@ class TelegramConnector(Connector):
         return 0
 
     def read(self, document: Document) -> Iterator[Item | Rejection]:
-        try:
-            data = document.read_bytes()
-        except OSError as exc:
-            yield Rejection(document.name, "file", f"could not be opened: {exc}", fatal=True)
+        # Read as a stream: one chat's export a message at a time; a whole account's a
+        # chat at a time (memory is the largest chat's).
+        if ACCOUNT.search(document.head().lstrip(b"\xef\xbb\xbf \t\r\n")):
+            for key in ("chats", "left_chats"):
+                for found in stream_items(document, f"{key}.list.item"):
+                    if isinstance(found, Rejection):  # a cut: nothing after it to read
+                        yield found
+                        return
+                    chat = obj(found[1])
+                    messages = chat.get("messages")
+                    header = {k: v for k, v in chat.items() if k != "messages"}
+                    records = list(enumerate(messages, 1)) if isinstance(messages, list) else []
+                    yield from self._chat(document, Export(header, records))
             return
-        text = decode(data)
-        chats = _account_chats(text)
-        if chats is None:
-            found = load_export(text, "messages")
-            if isinstance(found, str):
-                yield Rejection(document.name, "file", found, excerpt(data), fatal=True)
+        for export in stream_export(document, "messages"):
+            if isinstance(export, Rejection):
+                yield export
                 return
-            chats = [found]
-        for chat in chats:
-            yield from self._chat(document, chat)
+            yield from self._chat(document, export)
 
     def _chat(self, document: Document, chat: Export) -> Iterator[Item | Rejection]:
         chat_id = ident(chat.header.get("id")) or document.stem
         title = text_of(chat.header.get("name"))
         channel = self.channel or f"telegram:{title or chat_id}"
         threads: dict[str, str] = {}
+        read = 0
         for position, record in chat.records:
+            read = position
             place = where(position, record) + (f" in {title}" if title else "")
             if not isinstance(record, dict):
                 yield Rejection(document.name, place, "not a JSON object", record_excerpt(record))
@@ -130,27 +136,7 @@ class TelegramConnector(Connector):
             if item is not None:
                 yield item
         if chat.cut is not None:
-            yield Rejection(document.name, "file", chat.cut, fatal=not chat.records)
-
-
-def _account_chats(text: str) -> list[Export] | None:
-    """The chats of a whole-account export, or None when ``text`` is not one."""
-    if not ACCOUNT.search(text[:4096].lstrip("\ufeff \t\r\n").encode("utf-8", "replace")):
-        return None
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(whole, dict) or "chats" not in whole:
-        return None
-    chats: list[Export] = []
-    for key in ("chats", "left_chats"):
-        for chat in objs(obj(whole.get(key)).get("list")):
-            messages = chat.get("messages")
-            header = {k: v for k, v in chat.items() if k != "messages"}
-            records = list(enumerate(messages, 1)) if isinstance(messages, list) else []
-            chats.append(Export(header, records))
-    return chats
+            yield Rejection(document.name, "file", chat.cut, fatal=not read)
 
 
 def _when(message: JSONObject, unix_key: str, local_key: str) -> datetime | None:
