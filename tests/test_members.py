@@ -389,6 +389,19 @@ def test_members_commands(tmp_path: Path) -> None:
     second = ident["identities"][-1]["identity_id"]
     out = runner.invoke(cli, ["--db", db, "members", "unmerge", str(a), str(second)])
     assert out.exit_code == 0 and "is now member" in out.output
+    # A data-access request, then an erasure (asked to type the number again).
+    out = tmp_path / "member.json"
+    asked = runner.invoke(cli, ["--db", db, "members", "export", str(a), "--out", str(out)])
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert asked.exit_code == 0 and record["member_id"] == a and record["activities"]
+    stored = len(record["activities"])
+    refused = runner.invoke(cli, ["--db", db, "members", "erase", str(a)], input="12345\n")
+    assert refused.exit_code == 1 and "nothing erased" in refused.output
+    assert runner.invoke(cli, ["--db", db, "members", "export", str(a)]).exit_code == 0
+    erased = runner.invoke(cli, ["--db", db, "members", "erase", str(a)], input=f"{a}\n")
+    assert erased.exit_code == 0 and f"{stored} activities" in erased.output, erased.output
+    assert runner.invoke(cli, ["--db", db, "members", "export", str(a)]).exit_code == 1
+    assert runner.invoke(cli, ["--db", db, "members", "erase", str(a), "--yes"]).exit_code == 1
     bad = runner.invoke(cli, ["--db", db, "members", "merge", "1", "1"])
     assert bad.exit_code == 1 and "itself" in bad.output
     shares = runner.invoke(cli, ["--db", db, "segments"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -144,6 +145,53 @@ def members_show(ctx: click.Context, member: int, as_json: bool) -> None:
         click.echo(json.dumps(p, ensure_ascii=False, indent=2))
         return
     click.echo(render_profile(p))
+
+
+@members.command("export")
+@click.argument("member", type=int)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to FILE.")
+@click.pass_context
+def members_export(ctx: click.Context, member: int, out: str | None) -> None:
+    """Everything stored about MEMBER, as JSON (a data-access request): the profile,
+    every activity with its text, raw record and enrichment, corrections, inbox items."""
+    from veille.members import privacy
+    from veille.members.profile import UnknownMember
+
+    with _store(ctx) as store:
+        try:
+            record = privacy.export(store.engine, member)
+        except UnknownMember as exc:
+            raise click.ClickException(str(exc)) from None
+    text = json.dumps(record, ensure_ascii=False, indent=2, default=str)
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+        click.echo(f"member {member}: {len(record['activities'])} activities written to {out}")
+    else:
+        click.echo(text)
+
+
+@members.command("erase")
+@click.argument("member", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask to type the member number again.")
+@click.pass_context
+def members_erase(ctx: click.Context, member: int, yes: bool) -> None:
+    """Erase MEMBER and everything of theirs on every channel (an erasure request):
+    identities, activities, enrichments, inbox items and their history. Cannot be undone."""
+    from veille.members import privacy
+    from veille.members.profile import UnknownMember
+
+    if not yes:
+        typed = click.prompt(f"Erasing member {member} cannot be undone; type {member} to confirm")
+        if typed.strip() != str(member):
+            raise click.ClickException("not confirmed: nothing erased")
+    with _store(ctx) as store:
+        try:
+            gone = privacy.erase(store.engine, member)
+        except UnknownMember as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"member {member} erased: {gone.identities} identities, {gone.activities} activities"
+    )
 
 
 def render_profile(p: dict[str, Any]) -> str:
