@@ -534,6 +534,35 @@ def test_a_manager_unmerges_an_identity_from_the_profile(store: Store) -> None:
     assert len(profile(store.engine, member, 0)["identities"]) == len(before) - 1
 
 
+def test_the_profile_shows_activity_by_channel_and_what_they_said(store: Store) -> None:
+    from veille.members.profile import profile
+    from veille.store.schema import enrichments
+
+    manager = Browser(store, "manager")
+    with store.engine.connect() as conn:
+        member, n = conn.execute(
+            select(identities.c.member_id, func.count()).select_from(
+                activities.join(identities, identities.c.id == activities.c.identity_id)
+            ).group_by(identities.c.member_id).order_by(func.count().desc())
+        ).first()  # fmt: skip
+        said = dict(conn.execute(
+            select(enrichments.c.sentiment, func.count())
+            .join(activities, activities.c.id == enrichments.c.activity_id)
+            .join(identities, identities.c.id == activities.c.identity_id)
+            .where(identities.c.member_id == member, enrichments.c.spam.is_(False))
+            .group_by(enrichments.c.sentiment)
+        ).all())  # fmt: skip
+    p = profile(store.engine, member, 0)
+    assert p["sentiment"] == {k: said.get(k, 0) for k in ("positive", "neutral", "negative")}
+    channels = p["stats"]["counts"]["channels"]
+    page = manager.get(f"/members/{member}").text
+    assert "Activity by channel" in page and "Talent topics" in page
+    for name, count in channels.items():
+        assert f'<th scope="row">{name}</th><td class="num">{count:,}</td>' in page
+    assert f"☹ {p['sentiment']['negative']:,}" in page
+    assert manager.get(f"/api/members/{member}").json()["sentiment"] == p["sentiment"]
+
+
 def test_a_watch_and_its_period_against_the_one_before(store: Store) -> None:
     from veille.watch import watches
     from veille.watch.queries import Query

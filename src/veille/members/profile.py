@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, func, or_, select
 from veille.store.schema import (
     activities,
     channels,
+    enrichments,
     identities,
     member_stats,
     members,
@@ -110,6 +111,18 @@ def profile(engine: Engine, member_id: int, recent: int = 5) -> dict[str, Any]:
             .mappings()
             .all()
         )
+        # What their activities say, spam left out (as engagement counts them).
+        feeling = {
+            str(label): int(n)
+            for label, n in conn.execute(
+                select(enrichments.c.sentiment, func.count())
+                .join(activities, activities.c.id == enrichments.c.activity_id)
+                .where(activities.c.identity_id.in_([r.id for r in idents]))
+                .where(or_(enrichments.c.spam.is_(None), enrichments.c.spam.is_(False)))
+                .where(enrichments.c.sentiment.is_not(None))
+                .group_by(enrichments.c.sentiment)
+            )
+        }
         latest = conn.execute(
             select(
                 activities.c.id,
@@ -149,6 +162,7 @@ def profile(engine: Engine, member_id: int, recent: int = 5) -> dict[str, Any]:
             for r in idents
         ],
         "stats": _stats(dict(stats)) if stats else None,
+        "sentiment": {k: feeling.get(k, 0) for k in ("positive", "neutral", "negative")},
         "merges": [
             {
                 "merge_id": m["id"],
