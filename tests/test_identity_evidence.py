@@ -198,8 +198,10 @@ def test_one_persons_tagged_addresses_are_not_a_shared_mailbox() -> None:
 
 
 def test_one_mailbox_at_a_host_and_at_its_domain_is_one_account() -> None:
-    # A name three holders share (one person's three addresses) says little alone.
-    three = _holders({("name", "eric raymond"): 3})
+    # A name three addresses of the list show (one person's three, or two people),
+    # with a first name as common as Eric, says little alone.
+    three = _holders({("name", "eric raymond"): 3, ("chname", "1|eric raymond"): 3,
+                      ("word", "eric"): 40, ("word", "raymond"): 3, ("chnamed", "1"): 600})  # fmt: skip
     host = _h(1, name="Eric S. Raymond", email="esr@snark.thyrsus.com")
     domain = _h(2, name="Eric S. Raymond", email="esr@thyrsus.com")
     verdict = score(host, domain, three, 0.0, NAMED)
