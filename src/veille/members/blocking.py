@@ -21,14 +21,13 @@ CLASH = "members:name-clash"  # the settings row keeping the last name_clash() c
 NO_KEYS = ("none", "")  # marks an identity keyed that has no usable handle
 # Keys kept to count how common a name word or a name-made handle is, not to pair.
 COUNTED_ONLY = frozenset(
-    {"none", "word", "namehandle", "chname", "chnamed", "chnamemail", "initial", "chuser"}
+    {"none", "word", "namehandle", "chname", "chnamemail", "initial", "chuser"}
 )
 # The settings row saying which blocking keys the store holds: when
 # ``identity.blocking_keys`` changes (2: initials counted), every identity is keyed
-# again, so counts are never read from a mix of old and new keys (3: named accounts of
-# each channel counted).
+# again, so counts are never read from a mix of old and new keys.
 KEYS = "members:keys"
-KEYS_VERSION = 3
+KEYS_VERSION = 2
 # What :func:`veille.members.identity.handles` reads of an identity, in its order.
 HANDLE_COLUMNS = (
     identities.c.id,

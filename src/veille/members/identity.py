@@ -246,14 +246,11 @@ def blocking_keys(h: Handles) -> set[tuple[str, str]]:
     keys.update(("namehandle", squashed) for squashed in names)
     keys.update(("word", w) for w in h.words if len(w) >= 3)
     if h.full_name and not h.site_title:
-        # Counted apart: two accounts of one channel with one name and different
-        # addresses are two people (one person rarely has two accounts on one channel);
+        # Counted apart: accounts of one channel with one name and different addresses
+        # are one person at several addresses or several people (rarity weighs which);
         # the same address under a tag (claire+ml@) or a site's title named after its
         # owner is not another account.
         keys.add(("chname", f"{h.channel}|{h.full_name}"))
-        # and how many accounts of the channel show a full name: the share of the
-        # community's names a namesake on that channel is drawn from.
-        keys.add(("chnamed", str(h.channel)))
         if h.email:
             keys.add(("chnamemail", f"{h.channel}|{h.full_name}|{h.email}"))
     if h.full_name:

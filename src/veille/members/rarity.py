@@ -162,10 +162,7 @@ def rare_name(
     first_share = share(first)
     rest_share = min(share(w) for w in rest)
     others = people * first_share * rest_share * NAME_CORRELATION
-    # Two people sharing the accounts would both write to that channel: a namesake
-    # somewhere in the community is that much less likely to be one of them.
-    here = max(holders("chnamed", str(c)) for c in {named.channel, other.channel}) / count
-    alone = one_person_share(shown, others * min(1.0, here), named.channel == other.channel)
+    alone = one_person_share(shown, others, named.channel == other.channel)
     if handle and not any(
         handle in (first + last, last + first) for last in ("".join(written), written[-1])
     ):
