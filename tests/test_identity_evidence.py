@@ -1,13 +1,15 @@
 """Identity resolution's evidence from handles made with an initial, transliterated
-names, and one name at two addresses of one channel; and the guards that keep two
-people with one initial and a common family name, or one handle made by two accounts
-of a channel, apart."""
+names, and one name at several addresses of one channel (a list's work and home
+addresses); and the guards that keep two people with one initial and a common family
+name, one handle made by two accounts of a channel, or two usernames of one forum with
+one name, apart."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from tests.test_members import _h, _member, _rec, _write
@@ -15,7 +17,7 @@ from tests.words import letters
 from veille.members import blocking, identity
 from veille.members import resolve as res
 from veille.members.identity import name_like, score
-from veille.members.rarity import rare_name
+from veille.members.rarity import one_person_share, rare_name
 from veille.pipeline import ingest
 from veille.store import Store, state
 from veille.store.schema import identities, identity_keys
@@ -198,8 +200,10 @@ def test_one_persons_tagged_addresses_are_not_a_shared_mailbox() -> None:
 
 
 def test_one_mailbox_at_a_host_and_at_its_domain_is_one_account() -> None:
-    # A name three holders share (one person's three addresses) says little alone.
-    three = _holders({("name", "eric raymond"): 3})
+    # A name three addresses of the list show (one person's three, or two people),
+    # with a first name as common as Eric, says little alone.
+    three = _holders({("name", "eric raymond"): 3, ("chname", "1|eric raymond"): 3,
+                      ("word", "eric"): 40, ("word", "raymond"): 3})  # fmt: skip
     host = _h(1, name="Eric S. Raymond", email="esr@snark.thyrsus.com")
     domain = _h(2, name="Eric S. Raymond", email="esr@thyrsus.com")
     verdict = score(host, domain, three, 0.0, NAMED)
@@ -232,3 +236,84 @@ def test_one_persons_addresses_on_a_real_list_become_one_member(
     assert sum(1 for m in member.values() if m in esr) == len(
         [e for e in member if e.startswith("esr@")]
     )
+
+
+def test_one_name_at_two_addresses_of_a_list_is_one_person_two_forum_accounts_are_two() -> None:
+    # Zach Welch writes to a list from two addresses; no one else's name has his words.
+    counts = {("word", "zach"): 2, ("word", "welch"): 2, ("chname", "1|welch zach"): 2}
+    home = _h(1, name="Zach Welch", email="zw@superlucidity.net")
+    work = _h(2, name="Zach Welch", email="zwelch@codesourcery.com")
+    verdict = score(home, work, _holders(counts), 0.0, NAMED)
+    assert verdict.confidence >= 0.9
+    assert verdict.reasons[0].startswith("rare-name-at-2-addresses")
+    # A first name forty others carry: a namesake on the list is likely enough to ask.
+    john = _holders(counts | {("word", "zach"): 40})
+    assert score(home, work, john, 0.0, NAMED).confidence < 0.9
+    # Two usernames of one forum with one name are two people, however rare the name.
+    one = _h(3, 2, name="Zach Welch", username="zw")
+    two = _h(4, 2, name="Zach Welch", username="zwelch")
+    forum = _holders(counts | {("chname", "2|welch zach"): 2})
+    assert rare_name(one, two, forum, NAMED) == 0.0
+    assert score(one, two, forum, 0.0, NAMED).confidence < 0.9
+
+
+def test_a_name_at_many_addresses_of_a_list_is_weighed_not_dropped() -> None:
+    # Dane Springmeyer at five addresses of a list: his words counted once, as his.
+    counts = {("word", "dane"): 5, ("word", "springmeyer"): 5, ("name", "dane springmeyer"): 5,
+              ("chname", "1|dane springmeyer"): 5}  # fmt: skip
+    a = _h(1, name="Dane Springmeyer", email="dbsgeo@gmail.com")
+    b = _h(2, name="Dane Springmeyer", email="dane@developmentseed.org")
+    verdict = score(a, b, _holders(counts), 0.0, NAMED)
+    assert verdict.confidence >= 0.9
+    assert verdict.reasons[0].startswith("rare-name-at-5-addresses")
+    # On another channel, the name is weighed by how likely the five are one person:
+    # less than a name shown at one address.
+    blog = _h(3, 3, name="Dane Springmeyer", email="dane@blog.example")
+    many = rare_name(blog, a, _holders(counts), NAMED)
+    alone = rare_name(blog, a, _holders(), NAMED)
+    assert 0.5 < many < alone
+    # A first name as common as John: two people sharing the addresses are too likely
+    # to merge them.
+    common = _holders(counts | {("word", "dane"): 40})
+    assert score(a, b, common, 0.0, NAMED).confidence < 0.9
+
+
+def test_one_person_at_several_addresses_is_likelier_the_rarer_the_name() -> None:
+    assert one_person_share(1, 5.0) == 1.0
+    two = [one_person_share(2, others) for others in (0.0, 0.01, 0.1, 1.0)]
+    assert two == sorted(two, reverse=True) and two[0] == 1.0 and two[-1] < 0.1
+    # Three addresses are likelier two people's than two are (MANY_ADDRESSES < 0.07)...
+    assert one_person_share(3, 0.01) < one_person_share(2, 0.01)
+    # ...but two of them are one person's even then, unless the odd one is of the pair.
+    assert one_person_share(2, 1.0, same_channel=True) == one_person_share(2, 1.0)
+    assert one_person_share(5, 1.0, same_channel=True) > 0.6
+
+
+@pytest.mark.slow
+def test_one_persons_addresses_on_real_lists_become_one_member_forged_names_do_not(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    # Seven whole lists (2,295 identities): a few months of one list make every name
+    # look common (a word's share is at least 1 / the count of names, and a namesake
+    # is expected 20 / (1.3 x that count) times: a tenth at 150 names). Dane
+    # Springmeyer writes to mapnik-users from five addresses over four years; on
+    # gpsd-users spam forges "Steven A. Norman" at eight addresses and "Vanessa J.
+    # Smith" at four (one message each, addresses of unrelated people).
+    lists = ("mapnik-users", "gpsd-users", "fetchmail-users", "fetchmail-devel",
+             "fldigi-devel", "gpodder-devel", "midgard-general")  # fmt: skip
+    files = [f for name in lists
+             for f in sorted((data_dir / "scale" / f"{name}-maillist").glob("*.txt.gz"))]  # fmt: skip
+    with Store(tmp_path / "lists.db") as store:
+        ingest(store, files, enrich=False)
+        with store.engine.connect() as conn:
+            rows = conn.execute(
+                select(identities.c.name, identities.c.email, identities.c.member_id)
+            ).all()
+    members_of: dict[str, set[int]] = {}
+    for name, _, member in rows:
+        members_of.setdefault(name or "", set()).add(member)
+    dane = [m for name, _, m in rows if name == "Dane Springmeyer"]
+    assert len(dane) == 5 and len(set(dane)) == 1
+    assert sum(1 for _, _, m in rows if m == dane[0]) == 5  # no one else joined him
+    assert len(members_of["Steven A. Norman"]) == 8
+    assert len(members_of["Vanessa J. Smith"]) == 4

@@ -28,6 +28,7 @@ from rapidfuzz.distance import JaroWinkler
 from veille.members.rarity import (
     IDENTITIES_PER_PERSON,
     ONE_PERSONS_HANDLE,
+    addresses_shown,
     one_name_makes,
     rare_handle,
     rare_name,
@@ -245,8 +246,8 @@ def blocking_keys(h: Handles) -> set[tuple[str, str]]:
     keys.update(("namehandle", squashed) for squashed in names)
     keys.update(("word", w) for w in h.words if len(w) >= 3)
     if h.full_name and not h.site_title:
-        # Counted apart: two accounts of one channel with one name and different
-        # addresses are two people (one person rarely has two accounts on one channel);
+        # Counted apart: accounts of one channel with one name and different addresses
+        # are one person at several addresses or several people (rarity weighs which);
         # the same address under a tag (claire+ml@) or a site's title named after its
         # owner is not another account.
         keys.add(("chname", f"{h.channel}|{h.full_name}"))
@@ -405,7 +406,7 @@ def score(
     rare: list[tuple[float, str]] = []
     if full_a and full_a == full_b:
         named.append((_rare(SAME_NAME, holders("name", full_a)), "same-name"))
-        rare.append((rare_name(a, b, holders, named_count), "rare-name"))
+        rare.append((rare_name(a, b, holders, named_count), "rare-name" + _at(a, b, holders)))
     elif names_agree:
         named.append((_rare(SAME_NAME, _fuzzy_holders(a, b, holders)), "similar-name"))
     if name_made_username:
@@ -417,7 +418,7 @@ def score(
             if letters in x.name_handles and few:
                 other = b if x is a else a
                 rare.append((rare_name(x, other, holders, named_count, letters, everyone),
-                             "rare-name-in-username"))  # fmt: skip
+                             "rare-name-in-username" + _at(x, other, holders)))  # fmt: skip
         if (
             not rare
             and not twice
@@ -440,7 +441,7 @@ def score(
             mine = [h for h in made if one_name_makes(h, x, holders)]
             if mine:
                 worth = max(rare_name(x, y, holders, named_count, h, everyone) for h in mine)
-                rare.append((worth, f"rare-name-{which}"))
+                rare.append((worth, f"rare-name-{which}{_at(x, y, holders)}"))
             break
     personal = bool(evidence)
     best_rare = max(rare, default=(0.0, ""))
@@ -453,6 +454,14 @@ def score(
     if not evidence:
         return Verdict(0.0, ())
     return _combine(evidence, (), 1.0 if personal else max(NAME_ONLY_CAP, best_rare[0]))
+
+
+def _at(named: Handles, other: Handles, holders: Holders) -> str:
+    """What a rare name's reason adds when the name is shown at several addresses of one
+    channel (``-at-3-addresses``): the evidence was weighed by how likely they are one
+    person's (:func:`veille.members.rarity.one_person_share`)."""
+    shown = addresses_shown(named, other, holders) if named.full_name else 0
+    return f"-at-{shown}-addresses" if shown > 1 else ""
 
 
 def _host_of(one: str, other: str) -> bool:

@@ -32,6 +32,13 @@ NAME_CORRELATION: Final = 20.0
 # The share of full names that real senders show at two or more addresses of one list
 # (a work and a home address: bench/identity_realism.py on the real archives).
 SEVERAL_ADDRESSES: Final = 0.07
+# One name at n addresses of one list: how much likelier one person writing from all n
+# is than two people sharing them, per other person expected to carry the name. On the
+# ten real lists (2,979 full names on one list: 2,795 at one address, 164 at two, 13 at
+# three, 4 at four, 2 at five, 1 at eight) one person at three or more addresses is
+# q(3+) / (3 q(1) q(2+)) = 0.0067 / (3 x 0.938 x 0.062) ~ 0.04 as likely as one at
+# one address and another at the rest; two addresses keep SEVERAL_ADDRESSES.
+MANY_ADDRESSES: Final = 0.04
 # How many identities of one person may hold one handle's letters (a username on two
 # channels and an address made of it on a third): up to this, a handle is one person's.
 ONE_PERSONS_HANDLE: Final = 3
@@ -113,9 +120,9 @@ def rare_name(
     handle: str = "",
     everyone: int = 0,
 ) -> float:
-    """What a full name (``named``'s) is worth as evidence that ``other``, on another
-    channel, is the same person, when the name's words are rare; ``count`` is how many
-    identities have a full name.
+    """What a full name (``named``'s) is worth as evidence that ``other`` is the same
+    person, when the name's words are rare; ``count`` is how many identities have a
+    full name.
 
     The expected number of other people carrying the name is the community's people
     times the share of names with its first word times the share with its rarest other
@@ -125,11 +132,15 @@ def rare_name(
     with that letter (:func:`initial_share`), unless ``other`` writes the first name
     beside it ("Claire D." as ``cdubois``). A handle may be anyone's, named or not: its
     people are ``everyone`` (all identities) / 1.3, not only those who show a name.
-    Zero when the counts cannot say: the two on one channel, a first name or every
-    family-name word too short to be counted, or two identities of one channel
-    carrying the name (two people, then)."""
+
+    Several accounts of one channel showing the name (:func:`addresses_shown`) are one
+    person at several addresses or several people: the evidence is weighed by how
+    likely the first is (:func:`one_person_share`), and the name's words are counted as
+    that one person's once. Zero when the counts cannot say: the two on one channel
+    whose accounts are not addresses (two usernames of one forum are two people), a
+    first name or every family-name word too short to be counted."""
     full = named.full_name
-    if not count or not full or named.channel == other.channel:
+    if not count or not full:
         return 0.0
     first, written = named.words[0], [w for w in named.words[1:] if w != named.words[0]]
     # A short word of the family name ("St-Jean", "Ó Briain") is not counted; the
@@ -137,18 +148,21 @@ def rare_name(
     rest = [w for w in written if len(w) >= 3]
     if len(first) < 3 or not rest:
         return 0.0
-    sides = (named, other) if other.full_name == full else (named,)
-    accounts = max(other_accounts(h, holders) for h in sides)
-    if accounts > 1:
+    shown = addresses_shown(named, other, holders)
+    if not shown:
         return 0.0
+    # If the accounts showing the name are one person's, their words are that person's
+    # once: the other accounts are not other people carrying the words.
+    extra = shown - 1
+
+    def share(word: str) -> float:
+        return max(1, holders("word", word) - extra) / count
+
     people = (max(count, everyone) if handle else count) / IDENTITIES_PER_PERSON
-    first_share = holders("word", first) / count
-    rest_share = min(holders("word", w) for w in rest) / count
+    first_share = share(first)
+    rest_share = min(share(w) for w in rest)
     others = people * first_share * rest_share * NAME_CORRELATION
-    # Two accounts of one channel with the name: one person writing from two addresses
-    # (as SEVERAL_ADDRESSES of names are) or two people (as likely as ``others``
-    # says); only the first makes the pair one person whichever account it is.
-    alone = 1.0 if not accounts else SEVERAL_ADDRESSES / (SEVERAL_ADDRESSES + others)
+    alone = one_person_share(shown, others, named.channel == other.channel)
     if handle and not any(
         handle in (first + last, last + first) for last in ("".join(written), written[-1])
     ):
@@ -161,6 +175,48 @@ def rare_name(
                           _first_shown(first[0], (other,), holders, count, first))  # fmt: skip
             others = people * initial * rest_share
     return RARE_NAME / (1.0 + others) * alone
+
+
+def one_person_share(shown: int, others: float, same_channel: bool = False) -> float:
+    """How likely a name's ``shown`` accounts on one channel are one person, when
+    ``others`` other people are expected to carry it: one person at that many addresses
+    (``SEVERAL_ADDRESSES`` for two, ``MANY_ADDRESSES`` for more) against two people
+    sharing them. For a pair of two of the accounts (``same_channel``), two people
+    still leave the pair one person's when one of them holds a single address and it is
+    neither of the pair's: (shown - 2) / shown of the pairs."""
+    if shown <= 1:
+        return 1.0
+    odds = SEVERAL_ADDRESSES if shown == 2 else MANY_ADDRESSES
+    one = odds / (odds + others)
+    if not same_channel:
+        return one
+    return one + (1.0 - one) * (shown - 2) / shown
+
+
+def addresses_shown(named: Handles, other: Handles, holders: Holders) -> int:
+    """How many accounts of one channel show ``named``'s full name, counted at the
+    pair's channel that has most (1: each is the only one); 0 when such accounts are not
+    one person's addresses: two usernames of one forum with one name (more than two
+    for a pair on two channels) are two people, and so is a pair of one channel whose
+    accounts are not addresses."""
+    full = named.full_name
+    same = named.channel == other.channel
+    if same and not (_address_only(named) and _address_only(other)):
+        return 0
+    sides = (named, other) if other.full_name == full and not same else (named,)
+    shown = 1
+    for h in sides:
+        accounts = other_accounts(h, holders)
+        if accounts > 1 and not _address_only(h):
+            return 0
+        shown = max(shown, accounts + 1)
+    return max(shown, 2) if same else shown
+
+
+def _address_only(h: Handles) -> bool:
+    """Whether the identity is an address (a mailing list's sender, a blog's commenter):
+    the channels where one person writes from work and from home."""
+    return bool(h.email) and not h.username and not h.github
 
 
 def one_name_makes(handle: str, h: Handles, holders: Holders) -> bool:
