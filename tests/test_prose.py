@@ -93,6 +93,10 @@ def test_a_reply_keeps_its_answer_and_loses_the_quote_and_the_signature() -> Non
     assert own_words(reply, "Melanie Thielker") == "It is, in 2.30."
     assert own_words(reply) == own_words(reply, "Adam Frisby") == "It is, in 2.30.\n\nMelanie"
     assert own_words("> Is it fixed?\n\nFixed.", "Gary E. Miller") == "Fixed."
+    # A short signature line after a blank one goes; the last item of a list stays.
+    assert own_words("> Works?\nYes.\n\n- Dave") == "Yes."
+    changes = "> What changed?\nChanges:\n- added gpsfake\n- fixed the build"
+    assert own_words(changes) == "Changes:\n- added gpsfake\n- fixed the build"
 
 
 def test_pgp_armour_mailman_notes_footers_and_outlook_replies() -> None:

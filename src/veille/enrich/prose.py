@@ -146,10 +146,10 @@ def _drop_sign_off(kept: list[str], signer: str | None) -> None:
             del kept[i:]
             return
     last = kept[filled[-1]].strip()
+    if kept[filled[-1] - 1].strip():  # ("- fixed Y" ending a list is no signature)
+        return
     said = _words(last)
-    if _SIGNED.match(last) or (
-        signer and said and said <= _words(signer) and not kept[filled[-1] - 1].strip()
-    ):
+    if _SIGNED.match(last) or (signer and said and said <= _words(signer)):
         del kept[filled[-1] :]
 
 
