@@ -184,6 +184,10 @@ def demo(ctx: click.Context, members: int, activities: int, seed: int) -> None:
     click.echo(f"\nThe demo database is {db}; try: veille --db {db} stats")
 
 
+REMEASURE_EVERYONE_FROM = 20_000
+"""``veille enrich`` measures every member again, not only those it touched, above this."""
+
+
 @click.command()
 @click.option(
     "--all",
@@ -205,7 +209,9 @@ def enrich(ctx: click.Context, everything: bool) -> None:
         n = enrich_stored(store, everything=everything, members_touched=touched)
         if touched:
             started = time.perf_counter()
-            refresh_members(store, None if everything else touched, from_history=True)
+            # Many members: one pass over the store costs less than each one's history.
+            whole = everything or len(touched) > REMEASURE_EVERYONE_FROM
+            refresh_members(store, None if whole else touched, from_history=True)
             took = time.perf_counter() - started
     click.echo(f"enriched {n} activities" + (
         f"; members measured again in {took:.1f} s" if touched else ""))  # fmt: skip
