@@ -60,6 +60,21 @@ def test_exit_status_says_what_happened(tmp_path: Path) -> None:
     assert code == 2 and "no such file or folder" in err
 
 
+def test_a_readme_beside_the_exports_is_skipped_in_a_folder(tmp_path: Path) -> None:
+    # A folder of archives often holds a README or SOURCES.md: not an export, not an
+    # error. Named on the command line, it is read (and not recognised).
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    _ndjson(folder / "a.ndjson", 3)
+    (folder / "SOURCES.md").write_text("# Where these come from\n", encoding="utf-8")
+    (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    db = str(tmp_path / "v.db")
+    code, out, _ = _run(db, "ingest", str(folder))
+    assert (code, out.strip().splitlines()[-1]) == (0, "added 3, updated 0, unchanged 0, rejected 0")
+    code, _, err = _run(db, "ingest", str(folder / "SOURCES.md"))
+    assert code == 2 and "SOURCES.md: file: format not recognised" in err
+
+
 def test_export_ndjson_and_csv(tmp_path: Path) -> None:
     db = str(tmp_path / "v.db")
     _run(db, "ingest", str(_ndjson(tmp_path / "c.ndjson", 8)))

@@ -135,10 +135,21 @@ def is_bundle(folder: Path) -> bool:
     return any(all((folder / name).is_file() for name in names) for names in BUNDLES)
 
 
+#: In a folder, files no connector reads that sit beside exports (a README, a licence
+#: text, pictures, office documents, checksums): skipped, not rejected. Named on the
+#: command line, they are read, and rejected as any file of no known format.
+BESIDE_EXPORTS: frozenset[str] = frozenset(
+    {".md", ".markdown", ".rst", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp",
+     ".ico", ".mp3", ".mp4", ".ogg", ".opus", ".webm", ".doc", ".docx", ".odt", ".ods",
+     ".xls", ".xlsx", ".ppt", ".pptx", ".sha256", ".md5", ".sig", ".asc"}
+)  # fmt: skip
+
+
 def iter_documents(
     paths: Iterable[str | os.PathLike[str]], bundles: bool = True
 ) -> Iterator[Document | Rejection]:
-    """Every file under ``paths`` (folders recursively, sorted, hidden files skipped).
+    """Every file under ``paths`` (folders recursively, sorted, hidden files and the
+    files of :data:`BESIDE_EXPORTS` skipped).
 
     With ``bundles``, a folder that is one export (:func:`is_bundle`) is one document.
     """
@@ -152,7 +163,7 @@ def iter_documents(
                     continue
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in sorted(files):
-                    if not f.startswith("."):
+                    if not f.startswith(".") and Path(f).suffix.lower() not in BESIDE_EXPORTS:
                         yield Document.from_path(Path(root) / f)
         elif p.exists():
             yield Document.from_path(p)
