@@ -94,13 +94,21 @@ def plausible_email(value: str | None) -> str | None:
 class Export:
     """One JSON export: the object around its list of records, then each record.
 
-    ``records`` holds ``(position, value)`` pairs; ``cut`` is the reason reading stopped
-    early (a truncated or broken file), the records before it being good.
+    ``records`` holds ``(position, value)`` pairs (a list, or an iterator when the
+    export is read as a stream: :func:`stream_export`); ``cut`` is the reason reading
+    stopped early (a truncated or broken file), the records before it being good.
     """
 
     header: JSONObject
     records: Iterable[tuple[int, JSONValue]] = field(default_factory=list)
     cut: str | None = None
+    streamed: int = 0
+    """Records a stream has given so far."""
+
+    @property
+    def read(self) -> int:
+        """How many records were read (a stream's: once spent, all of them)."""
+        return len(self.records) if isinstance(self.records, list) else self.streamed
 
 
 def decode(data: bytes) -> str:
@@ -265,6 +273,7 @@ def _streamed(
         with document.open() as fh:
             for value in ijson.items(fh, prefix, use_float=True):
                 number += 1
+                export.streamed = number
                 yield number, value
     except ijson.JSONError as exc:
         export.cut = f"invalid JSON from record {number + 1} on: {exc}"

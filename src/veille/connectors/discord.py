@@ -85,9 +85,7 @@ class DiscordConnector(Connector):
                                        ("channel_id", ident(chan.get("id")))) if v}  # fmt: skip
             threads: dict[str, str] = {}
             seen: set[str] = set()
-            read = 0
             for position, record in export.records:
-                read = position
                 place = where(position, record)
                 if not isinstance(record, dict):
                     yield Rejection(
@@ -103,7 +101,7 @@ class DiscordConnector(Connector):
                     seen.add(item.native_id)
                     yield item
             if export.cut is not None:
-                yield Rejection(document.name, "file", export.cut, fatal=not read)
+                yield Rejection(document.name, "file", export.cut, fatal=not export.read)
 
 
 def _channel_name(guild: JSONObject, chan: JSONObject, document: Document) -> str:

@@ -111,7 +111,7 @@ class MessengerConnector(Connector):
             if item is not None:
                 yield item
         if export.cut is not None:
-            yield Rejection(document.name, "file", export.cut, fatal=not export.records)
+            yield Rejection(document.name, "file", export.cut, fatal=not export.read)
 
 
 def fixed(value: JSONValue) -> JSONValue:

@@ -211,7 +211,7 @@ class _Reading:
             if item is not None:
                 yield item
         if export.cut is not None:
-            yield Rejection(self._file(name), "file", export.cut, fatal=not export.records)
+            yield Rejection(self._file(name), "file", export.cut, fatal=not export.read)
 
     def _item(
         self, message: JSONObject, conversation: Conversation, channel: str, origin: str

@@ -121,9 +121,7 @@ class TelegramConnector(Connector):
         title = text_of(chat.header.get("name"))
         channel = self.channel or f"telegram:{title or chat_id}"
         threads: dict[str, str] = {}
-        read = 0
         for position, record in chat.records:
-            read = position
             place = where(position, record) + (f" in {title}" if title else "")
             if not isinstance(record, dict):
                 yield Rejection(document.name, place, "not a JSON object", record_excerpt(record))
@@ -136,7 +134,7 @@ class TelegramConnector(Connector):
             if item is not None:
                 yield item
         if chat.cut is not None:
-            yield Rejection(document.name, "file", chat.cut, fatal=not read)
+            yield Rejection(document.name, "file", chat.cut, fatal=not chat.read)
 
 
 def _when(message: JSONObject, unix_key: str, local_key: str) -> datetime | None:
