@@ -338,3 +338,24 @@ def _size(paths: Sequence[str | os.PathLike[str]]) -> int:
                 if total >= PARALLEL_BYTES:
                     return total
     return total
+
+
+REMEASURE_EVERYONE_FROM = 20_000
+"""Above this many members touched, :func:`enrich_again` measures everyone in one pass
+over the store rather than each touched member from their history."""
+
+
+def enrich_again(store: Store, *, everything: bool = False) -> tuple[int, int]:
+    """Enrich stored activities (those with no enrichment, or ``everything``), then
+    measure the members of what was enriched again from their whole history (spam does
+    not count, talents read the keywords and intents); how many activities were
+    enriched, and how many members were touched."""
+    from veille.enrich.rerun import enrich_stored
+    from veille.members.upkeep import refresh_members
+
+    touched: set[int] = set()
+    n = enrich_stored(store, everything=everything, members_touched=touched)
+    if touched:
+        whole = everything or len(touched) > REMEASURE_EVERYONE_FROM
+        refresh_members(store, None if whole else touched, from_history=True)
+    return n, len(touched)

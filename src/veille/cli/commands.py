@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import time
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -184,10 +183,6 @@ def demo(ctx: click.Context, members: int, activities: int, seed: int) -> None:
     click.echo(f"\nThe demo database is {db}; try: veille --db {db} stats")
 
 
-REMEASURE_EVERYONE_FROM = 20_000
-"""``veille enrich`` measures every member again, not only those it touched, above this."""
-
-
 @click.command()
 @click.option(
     "--all",
@@ -201,20 +196,12 @@ def enrich(ctx: click.Context, everything: bool) -> None:
 
     The members whose activities were enriched are measured again (spam does not count,
     talents read the keywords and intents)."""
-    from veille.enrich.rerun import enrich_stored
-    from veille.members.upkeep import refresh_members
+    from veille.pipeline import enrich_again
 
-    touched: set[int] = set()
     with open_store(ctx) as store:
-        n = enrich_stored(store, everything=everything, members_touched=touched)
-        if touched:
-            started = time.perf_counter()
-            # Many members: one pass over the store costs less than each one's history.
-            whole = everything or len(touched) > REMEASURE_EVERYONE_FROM
-            refresh_members(store, None if whole else touched, from_history=True)
-            took = time.perf_counter() - started
+        n, touched = enrich_again(store, everything=everything)
     click.echo(f"enriched {n} activities" + (
-        f"; members measured again in {took:.1f} s" if touched else ""))  # fmt: skip
+        f"; members measured again: {touched} touched" if touched else ""))  # fmt: skip
 
 
 def register(group: click.Group) -> None:
