@@ -677,3 +677,49 @@ def test_tags_added_by_hand_and_in_bulk_and_filters_by_several(db_url: str, tmp_
         with pytest.raises(items.InboxError, match="tag"):
             bulk(store, [(sick, tagged.version)], "tag", "bob", tags=bad)
     store.close()
+
+
+def test_an_archive_comes_in_closed_as_history_and_what_is_recent_stays_open(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Ten years of a list are not ten years of work: items dated more than
+    ``open_days`` before the newest activity come in closed, unassigned, unnotified."""
+    rules = (RULES + '\n[[rule]]\nname = "all to the hook"\nwhen.any_words = ["heating"]\n'
+             'then.notify = ["http://127.0.0.1:9/hook"]\n')  # fmt: skip
+    store = Store(db_url)
+    load_rules(store, _write_text(tmp_path / "rules.toml", rules), by="anna")
+    dated = [("old1", "2026-01-10"), ("old2", "2026-03-31"), ("edge", "2026-04-01"),
+             ("new1", "2026-04-20"), ("new2", "2026-05-01")]  # fmt: skip
+    records = [{**_rec(n, f"Question {n}: my heating is off, is it a bug?", {"username": f"u{n}"}),
+                "id": native, "created_at": f"{day}T10:00:00+00:00"}
+               for n, (native, day) in enumerate(dated)]  # fmt: skip
+    ingest(store, [_write(tmp_path / "h.ndjson", records)], members=True)
+    with store.engine.begin() as conn:  # the ingest's own intake, undone
+        conn.execute(inbox_items.delete())
+        conn.execute(inbox_events.delete())
+        conn.execute(sql("DELETE FROM notifications"))
+    turns = InboxRules(managers=("anna", "marc"), auto_assign="round-robin")
+    report = intake(store, None, turns)
+    found = {n: items.get(store.engine, _id(store, n)) for n, _ in dated}
+    # 2026-04-01 10:00 is exactly 30 days before the newest: still open.
+    assert {n for n, i in found.items() if i.status == "closed"} == {"old1", "old2"}
+    assert (report.items, report.history, report.assigned) == (5, 2, 3)
+    assert "(2 closed as history)" in report.line()
+    # The rules still apply (the department's history is kept); nobody is given it.
+    assert found["old1"].assignee is None
+    assert [r["rule"] for r in found["old1"].rules_applied] == ["all to the hook"]
+    assert [i.assignee for n, i in sorted(found.items()) if n.startswith("n")] == ["marc", "anna"]
+    closing = [h for h in found["old2"].history if h["action"] == "closed"]
+    assert closing[0]["by"] == "veille:history" and "2026-05-01" in closing[0]["note"]
+    assert report.notified == 3  # the three open ones; not one per archived message
+    with store.engine.connect() as conn:
+        assert conn.execute(sql("SELECT count(*) FROM notifications")).scalar() == 3
+    again = intake(store, None, turns)
+    assert (again.items, again.history, again.notified) == (0, 0, 0)
+    # open_days = 0: everything comes in open.
+    with store.engine.begin() as conn:
+        conn.execute(inbox_items.delete())
+    everything = intake(store, None, InboxRules(open_days=0))
+    assert (everything.items, everything.history) == (5, 0)
+    assert not [i for i in items.listing(store.engine, limit=50) if i.status == "closed"]
+    store.close()

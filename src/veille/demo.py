@@ -65,7 +65,9 @@ def run(
 
 def community_settings() -> str:
     """The settings a manager of the generated community would write: who the team is
-    and what names the brand."""
+    and what names the brand; and, for the demo, its six months in the inbox as work to
+    do (by default what is older than a month before the newest activity comes in
+    closed, as history)."""
     brand, domain = generated.BRAND, generated.DOMAIN
     return (
         "[identities]\n"
@@ -73,6 +75,8 @@ def community_settings() -> str:
         f'team_patterns = ["\\\\({brand}\\\\)", "_{brand}$", "@ {brand}$"]\n'
         "\n[members]\n"
         f'brand_keywords = ["{brand.lower()}"]\n'
+        "\n[inbox]\n"
+        "open_days = 0\n"
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import orjson
@@ -23,6 +23,7 @@ from veille.inbox.learning import RoutingModel
 from veille.inbox.matching import DEFAULT_PRIORITY
 from veille.notify import queue
 from veille.store import Store, state
+from veille.store.reads import newest_activity
 from veille.store.schema import (
     activities,
     channels,
@@ -64,6 +65,10 @@ class InboxRules:
     sla_medium_hours: int = 24
     sla_low_hours: int = 72
     sla_none_hours: int = 0
+    #: Activities dated more than this many days before the store's newest one come in
+    #: closed, as history: an archive of ten years is not ten years of work to do, nor
+    #: a notification per message (0: everything comes in open).
+    open_days: int = 30
 
 
 @dataclass(slots=True)
@@ -73,10 +78,12 @@ class IntakeReport:
     assigned: int = 0
     responses: int = 0
     notified: int = 0
+    history: int = 0
 
     def line(self) -> str:
+        history = f" ({self.history} closed as history)" if self.history else ""
         return (
-            f"inbox: {self.items} new items, {self.routed} routed and {self.assigned} "
+            f"inbox: {self.items} items taken in{history}, {self.routed} routed and {self.assigned} "
             f"assigned by rules or turn, {self.responses} first responses, "
             f"{self.notified} notifications queued"
         )
@@ -202,6 +209,14 @@ def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> 
         )
         assigner = _Assigner(conn, inbox)
         now = _now()
+        present = newest_activity(conn) if inbox.open_days else None
+        cutoff = present - timedelta(days=inbox.open_days) if present else None
+        closed = {"action": "closed", "from_status": None, "to_status": "closed",
+                  "by": "veille:history", "at": now, "data": None,
+                  "note": f"dated more than {inbox.open_days} days before the newest activity"
+                          f" ({present:%Y-%m-%d}) when it came in: history, not work"
+                  } if present else {}  # fmt: skip
+        history: set[int] = set()
         rows: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         for f, outcome in zip(facts, outcomes, strict=True):
@@ -221,9 +236,13 @@ def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> 
                     "note": f"learnt from the managers' routing ({proposal.confidence:.0%} sure)",
                     "data": orjson.dumps({"department": department}).decode(),
                 })  # fmt: skip
-            if assignee is None:
+            old = cutoff is not None and f.created_at is not None and f.created_at < cutoff
+            if assignee is None and not old:
                 assignee = assigner.next()
             status = "routed" if department else "triaged" if assignee else "new"
+            if old:
+                status = "closed"
+                history.add(f.activity_id)
             rows.append({
                 "activity_id": f.activity_id, "status": status, "department": department,
                 "assignee": assignee, "priority": outcome.priority if outcome else DEFAULT_PRIORITY,
@@ -247,16 +266,20 @@ def intake(store: Store, after: int | None, inbox: InboxRules | None = None) -> 
                     "to_status": status, "by": f"veille:{inbox.auto_assign}", "at": now,
                     "note": None, "data": orjson.dumps({"assignee": assignee}).decode(),
                 })  # fmt: skip
+            if old:
+                events.append({**closed, "activity_id": f.activity_id})
             report.routed += department is not None
             report.assigned += assignee is not None
         added = _insert_new(conn, rows)
         keep = {r["activity_id"] for r in added}
         if events and keep:
             conn.execute(insert(inbox_events), [e for e in events if e["activity_id"] in keep])
+        news = keep - history
         for f, outcome, row in zip(facts, outcomes, rows, strict=True):
-            if outcome and outcome.notify and f.activity_id in keep:
+            if outcome and outcome.notify and f.activity_id in news:
                 report.notified += _notify(conn, f, outcome, row)
         report.items = len(added)
+        report.history = len(keep & history)
         report.responses = _first_responses(conn, start, inbox)
     return report
 
