@@ -198,4 +198,12 @@ def test_trends_find_what_is_said_more_than_usual(tmp_path: Path) -> None:
     runner = CliRunner()
     shown = runner.invoke(cli, ["--db", str(tmp_path / "trends.db"), "trends", "--window", "day"])
     assert shown.exit_code == 0 and "logo" in shown.output
+    assert shown.output.startswith("the day from ") and "against the 14 days before" in shown.output
+    # The window ending at a given time: the day before the logo came up, then before any data.
+    args = ["--db", str(tmp_path / "trends.db"), "trends", "--until"]
+    eve = runner.invoke(cli, [*args, "2026-04-15"])
+    assert eve.exit_code == 0 and "to 2026-04-15 00:00 UTC" in eve.output
+    assert "logo" not in eve.output
+    earlier = runner.invoke(cli, [*args, "2026-03-01"])
+    assert earlier.exit_code == 0 and "nothing stands out" in earlier.output
     store.close()

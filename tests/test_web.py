@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 from starlette.routing import Route
 
 from veille import users
@@ -618,6 +619,20 @@ def test_the_trends_page_lists_what_the_trends_service_finds(store: Store) -> No
             assert f'data-term="{t.term}"' in page
     assert seen > 0, "the demo community trends nowhere: the test would show nothing"
     assert viewer.get("/trends?window=year").status_code == 422
+    # A past window: the week ending with a day the manager picks, said on the page.
+    with store.engine.connect() as conn:
+        first, last = conn.execute(sql("SELECT min(created_at), max(created_at) FROM activities")).one()
+    middle = datetime.fromisoformat(str(first)) + (
+        datetime.fromisoformat(str(last)) - datetime.fromisoformat(str(first))) * 0.7
+    day = middle.date()
+    end = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
+    expected = trends(store.engine, "week", top=30, end=end)
+    page = viewer.get(f"/trends?window=week&until={day.isoformat()}").text
+    assert expected and page.count("data-term=") == len(expected)
+    assert f"to {end.month}/{end.day}/{end.strftime('%y')}, 12:00" in page, "the window shown"
+    before = viewer.get("/trends?window=day&until=1999-01-01").text
+    assert "Nothing stands out in this window." in before and "data-term=" not in before
+    assert viewer.get("/trends?until=yesterday").status_code == 422
 
 
 def test_a_feedback_report_page(store: Store) -> None:

@@ -103,22 +103,36 @@ def alerts_backtest(ctx: click.Context, since: datetime | None, until: datetime 
 @click.option("--window", type=click.Choice(["hour", "day", "week"]), default="day",
               show_default=True)  # fmt: skip
 @click.option("--lang", "language", help="Only this language (ISO 639-1).")
+@click.option("--until", type=click.DateTime(),
+              help="The window ends then (UTC; default: just after the newest activity).")
 @click.option("--top", default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def trends(ctx: click.Context, window: str, language: str | None, top: int, as_json: bool) -> None:
-    """Terms said much more in the latest window than in their usual level."""
+def trends(ctx: click.Context, window: str, language: str | None, until: datetime | None,
+           top: int, as_json: bool) -> None:  # fmt: skip
+    """Terms said much more in the latest window (or the one ending --until) than in
+    their usual level over the windows before."""
     import dataclasses
 
+    from veille.watch.trends import BASELINE, period
     from veille.watch.trends import trends as find
 
+    end = until.replace(tzinfo=UTC) if until and until.tzinfo is None else until
     with _store(ctx) as store:
-        found = find(store.engine, window, language, top=top)
+        found = find(store.engine, window, language, top=top, end=end)
+        with store.engine.connect() as conn:
+            span = period(conn, window, end)
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(t) for t in found], ensure_ascii=False))
         return
+    if span is None:
+        click.echo("nothing is stored yet")
+        return
+    start, stop = span
+    click.echo(f"the {window} from {start:%Y-%m-%d %H:%M} to {stop:%Y-%m-%d %H:%M} UTC, "
+               f"against the {BASELINE} {window}s before" + (f", in {language}" if language else ""))  # fmt: skip
     if not found:
-        click.echo("nothing is trending")
+        click.echo("nothing stands out")
     for t in found:
         click.echo(
             f"{t.term[:40]:<40} {t.count:>6} (usually {t.baseline:g}, x{t.score:g})  "

@@ -23,12 +23,14 @@ from datetime import datetime, timedelta
 from typing import Final
 
 import orjson
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Connection, Engine, or_, select
 
 from veille.members.identity import fold
 from veille.store.reads import newest_activity
 from veille.store.schema import activities, enrichments
 
+BASELINE: Final = 14
+"""How many windows before the one looked at make a term's usual level."""
 WINDOWS: Final = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
 
 
@@ -49,12 +51,28 @@ def _key(term: str) -> str:
     return " ".join(sorted(words))
 
 
+def period(
+    conn: Connection, window: str = "day", end: datetime | None = None
+) -> tuple[datetime, datetime] | None:
+    """The window :func:`trends` reads, start included and end left out: ending at
+    ``end``, by default just after the newest activity that has happened; None for an
+    empty store."""
+    if window not in WINDOWS:
+        raise ValueError(f"no window {window!r} (known: {', '.join(WINDOWS)})")
+    if end is None:
+        newest = newest_activity(conn)
+        if newest is None:
+            return None
+        end = newest + timedelta(seconds=1)
+    return end - WINDOWS[window], end
+
+
 def trends(
     engine: Engine,
     window: str = "day",
     language: str | None = None,
     *,
-    baseline: int = 14,
+    baseline: int = BASELINE,
     min_count: int = 5,
     min_authors: int = 3,
     top: int = 20,
@@ -62,17 +80,12 @@ def trends(
 ) -> list[Trend]:
     """The terms trending in the window ending at ``end`` (default: the newest activity
     that has happened, :func:`veille.store.reads.newest_activity`)."""
-    if window not in WINDOWS:
-        raise ValueError(f"no window {window!r} (known: {', '.join(WINDOWS)})")
-    size = WINDOWS[window]
     with engine.connect() as conn:
-        if end is None:
-            end = newest_activity(conn)
-            if end is None:
-                return []
-            end = end + timedelta(seconds=1)
-        start = end - size
-        first = start - size * baseline
+        span = period(conn, window, end)
+        if span is None:
+            return []
+        start, end = span
+        first = start - (end - start) * baseline
         query = (
             select(
                 activities.c.id,

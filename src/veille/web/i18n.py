@@ -130,6 +130,12 @@ FRENCH: Final[dict[str, str]] = {
     "baseline": "référence",
     "No alert.": "Aucune alerte.",
     "Nothing stands out in the latest day.": "Rien ne se détache sur le dernier jour.",
+    "Nothing stands out in this window.": "Rien ne se détache sur cette période.",
+    "Nothing is stored yet.": "Rien n'est encore enregistré.",
+    "Ending on": "Se terminant le",
+    "Usual level": "Niveau habituel",
+    "From {start} to {end} (UTC), against the {n} windows before.":
+        "Du {start} au {end} (UTC), comparé aux {n} périodes précédentes.",
     "Keyboard shortcuts": "Raccourcis clavier",
     "Single-key shortcuts": "Raccourcis à une touche",
     "on": "activés",

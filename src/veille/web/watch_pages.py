@@ -5,7 +5,7 @@ trending now."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from veille.dashboard import Delta
 from veille.store import Store
 from veille.watch import editing, watches
-from veille.watch.trends import trends
+from veille.watch.trends import BASELINE, Trend, period, trends
 from veille.web.auth import Principal, need, store_of
 from veille.web.pages import see_other
 from veille.web.render import render
@@ -120,15 +120,22 @@ def watch_page(request: Request, kind: Kind, name: str, who: Reader,
 def trends_page(request: Request, who: Reader,
                 window: Literal["hour", "day", "week"] = "day",
                 language: Annotated[str | None, Query(max_length=8)] = None,
+                until: date | None = None,
                 format: Format = "html") -> Response:  # fmt: skip
-    """Terms said much more than usual in the last window (kept five minutes: at a
-    million activities they take seconds to find)."""
+    """Terms said much more than usual in the last window, or in the one ending with the
+    day ``until`` (kept five minutes: at a million activities they take seconds to find)."""
     engine = store_of(request).engine
-    key = (str(engine.url), window, language or None)
-    computed_at, found = request.app.state.trends.get(
-        key, lambda: (datetime.now(UTC), trends(engine, window, language or None, top=30))
-    )
+    end = datetime(until.year, until.month, until.day, tzinfo=UTC) + timedelta(days=1) if until else None  # noqa: E501
+    key = (str(engine.url), window, language or None, end)
+
+    def find() -> tuple[datetime, tuple[datetime, datetime] | None, list[Trend]]:
+        with engine.connect() as conn:
+            span = period(conn, window, end)
+        return datetime.now(UTC), span, trends(engine, window, language or None, top=30, end=end)
+
+    computed_at, span, found = request.app.state.trends.get(key, find)
     if format != "html":
         return download(f"trends-{window}", TRENDS, found, format)
     return render(request, "trends.html", found=found, window=window, language=language or "",
+                  until=until.isoformat() if until else "", span=span, baseline=BASELINE,
                   computed_at=computed_at)  # fmt: skip
