@@ -386,6 +386,10 @@ def test_members_pages_merge_export_and_erase(store: Store) -> None:
     assert r.status_code == 303
     merged = admin.get(f"/api/members/{first.member_a}").json()
     assert any(m["from"] == first.member_b for m in merged["merges"])
+    # The profile links its latest activities to their inbox items.
+    profile_page = admin.get(f"/members/{first.member_a}").text
+    linked = [a["activity_id"] for a in merged["latest"] if a["inbox"]]
+    assert linked and all(f'href="/inbox?item={a}"' in profile_page for a in linked)
     # An old link to the member merged away leads to the person it is part of now.
     old_link = admin.get(f"/members/{first.member_b}")
     assert old_link.status_code == 303

@@ -285,3 +285,34 @@ def test_a_figure_up_from_nothing_says_new_in_the_users_language() -> None:
     }
     assert shown == {"en": "▲ new", "fr": "▲ nouveau"}  # not "+∞"
     assert "▲ +50" in str(delta(Language("en"), Delta(3, 2)))
+
+
+def test_a_card_says_one_line_per_name_and_a_profile_says_why_members_were_merged(
+    tmp_path: Path,
+) -> None:
+    """One person at two addresses of one list is one line of the card ("2 accounts");
+    the profile's merges carry their reasons, its latest activities their inbox status."""
+    from veille.members.card import card
+    from veille.members.profile import profile
+    from veille.members.resolve import merge
+
+    second = {"name": "Ana Lima", "email": "ana.lima@work.example"}
+    records = [*COMMUNITY, _rec(7, 0.5, "Second address, same person: the hub is fine now.",
+                                second, channel="mail")]  # fmt: skip
+    store = _store(str(tmp_path / "v.db"), tmp_path, records)
+    ana, other = _member_of(store, "ana@example.org"), _member_of(store, second["email"])
+    if other != ana:  # the resolver may already have joined them; a manager does otherwise
+        merge(store.engine, ana, other, "anna", note="same person, told us at the meetup")
+    found = card(store.engine, ana)
+    assert found is not None
+    assert sorted((i["channel"], i["accounts"]) for i in found.identities) == [
+        ("forum", 1), ("mail", 2)]  # fmt: skip
+    shown = profile(store.engine, ana, recent=10)
+    assert shown["merges"] and all(m["why"] for m in shown["merges"])
+    assert any("note: same person" in w or "email" in w or "name" in w
+               for m in shown["merges"] for w in m["why"])  # fmt: skip
+    statuses = {a["activity_id"]: a["inbox"] for a in shown["latest"]}
+    with store.engine.connect() as conn:
+        items_of = dict(conn.execute(select(inbox_items.c.activity_id, inbox_items.c.status)).all())
+    assert statuses == {a: items_of.get(a) for a in statuses} and any(statuses.values())
+    store.close()

@@ -5,12 +5,13 @@ thousands of activities (the full profile, :mod:`.profile`, counts them all)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Row, select
 
 from veille.store.schema import activities, channels, identities, member_stats, members
 
@@ -77,7 +78,7 @@ def card(engine: Engine, member_id: int, recent: int = 5) -> Card | None:
         display_name=row.display_name,
         is_team=bool(row.is_team),
         is_bot=bool(row.is_bot),
-        identities=[{"channel": c, "name": n or u or ""} for _, c, n, u in idents],
+        identities=_accounts(idents),
         segment=row.segment,
         segment_reasons=orjson.loads(row.segment_reasons) if row.segment_reasons else None,
         orbit_level=row.orbit_level,
@@ -88,3 +89,13 @@ def card(engine: Engine, member_id: int, recent: int = 5) -> Card | None:
             for r in latest
         ],
     )
+
+
+def _accounts(idents: Sequence[Row[Any, Any, Any, Any]]) -> list[dict[str, Any]]:
+    """The member's accounts as the card shows them, by channel and name: one person at
+    five addresses of one list is one line that says five (the card shows no address)."""
+    counted: dict[tuple[str, str], int] = {}
+    for _, channel, name, username in idents:
+        key = (channel, name or username or "")
+        counted[key] = counted.get(key, 0) + 1
+    return [{"channel": c, "name": n, "accounts": k} for (c, n), k in counted.items()]

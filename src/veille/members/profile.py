@@ -14,6 +14,7 @@ from veille.store.schema import (
     channels,
     enrichments,
     identities,
+    inbox_items,
     member_stats,
     members,
     merges,
@@ -56,6 +57,19 @@ def _merged_into(conn: Connection, member_id: int) -> int | None:
         ).first()
         if held is not None:
             return current
+
+
+def _why(reasons: Any) -> list[str]:
+    """A merge's reasons as lines to show: the evidence of an automatic merge, a
+    manager's note, or that it undid one."""
+    if isinstance(reasons, list):
+        return [str(r) for r in reasons]
+    if not isinstance(reasons, dict):
+        return []
+    if reasons.get("unmerge"):
+        return ["unmerge"]
+    found = [str(r) for r in reasons.get("reasons", [])]
+    return found + ([f"note: {reasons['note']}"] if reasons.get("note") else [])
 
 
 def profile(engine: Engine, member_id: int, recent: int = 5) -> dict[str, Any]:
@@ -131,8 +145,10 @@ def profile(engine: Engine, member_id: int, recent: int = 5) -> dict[str, Any]:
                 activities.c.kind,
                 activities.c.title,
                 activities.c.text,
+                inbox_items.c.status,
             )
             .join(channels, channels.c.id == activities.c.channel_id)
+            .outerjoin(inbox_items, inbox_items.c.activity_id == activities.c.id)
             .where(activities.c.identity_id.in_([r.id for r in idents]))
             .order_by(activities.c.created_at.desc())
             .limit(recent)
@@ -171,6 +187,7 @@ def profile(engine: Engine, member_id: int, recent: int = 5) -> dict[str, Any]:
                 "identities": orjson.loads(m["identity_ids"]),
                 "confidence": m["confidence"],
                 "reasons": orjson.loads(m["reasons"]),
+                "why": _why(orjson.loads(m["reasons"])),
                 "by": m["merged_by"],
                 "at": m["merged_at"].isoformat(),
             }
@@ -183,6 +200,7 @@ def profile(engine: Engine, member_id: int, recent: int = 5) -> dict[str, Any]:
                 "channel": r.name,
                 "kind": r.kind,
                 "excerpt": " ".join((r.title or r.text or "").split())[:100],
+                "inbox": r.status,
             }
             for r in latest
         ],

@@ -134,6 +134,7 @@ FRENCH: Final[dict[str, str]] = {
     "Nothing is stored yet.": "Rien n'est encore enregistré.",
     "Ending on": "Se terminant le",
     "Usual level": "Niveau habituel",
+    "{n} accounts": "{n} comptes",
     "From {start} to {end} (UTC), against the {n} windows before.":
         "Du {start} au {end} (UTC), comparé aux {n} périodes précédentes.",
     "Keyboard shortcuts": "Raccourcis clavier",
