@@ -425,6 +425,10 @@ def test_pages_speak_the_users_language(store: Store) -> None:
     shown = re.findall(r" · (problème|idée|question|réclamation|compliment|achat|emploi|presse"
                        r"|partenariat|autre)\s+</span>", inbox)  # fmt: skip
     assert shown and not re.search(r" · (bug|idea|complaint|praise|other)\s+</span>", inbox)
+    # Segments by the names of the study the article cites, not the code's keys.
+    places = client.get("/segments").text
+    assert "Typologie" in places and "réseauteurs" in places and "récemment inactifs" in places
+    assert ">networkers<" not in places and "recently_inactive<" not in places
 
 
 def test_every_response_carries_the_security_headers(store: Store) -> None:
@@ -497,12 +501,16 @@ def test_bulk_actions_do_what_they_can_and_name_what_they_could_not(store: Store
 
 def test_the_segments_page_shows_shares_and_thresholds(store: Store) -> None:
     from veille.members.segments import shares
+    from veille.web.i18n import Language
 
+    words = Language("en")
     page = Browser(store, "department").get("/segments").text
     for family, rows in shares(store.engine).items():
-        assert f"<h2>{family}</h2>" in page
+        assert f"<h2>{words.places(family)}</h2>" in page
         for name, n, _ in rows:
-            assert f'<th scope="row">{name}</th><td class="num">{n:,}</td>' in page
+            shown = words.place(family, name)
+            assert f'<th scope="row">{shown}</th><td class="num">{n:,}</td>' in page
+    assert "<h2>Typology</h2>" in page and ">recently inactive</th>" in page
     assert "<code>high_activities</code>" in page
 
 

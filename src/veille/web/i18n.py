@@ -290,6 +290,30 @@ STATUSES_FR: Final = {
 }  # fmt: skip
 
 
+# What members' places are called (the families of ``veille segments`` and their
+# values), in English and in French: the study the origin article cites is French.
+PLACES: Final[dict[str, tuple[str, str]]] = {
+    "segment": ("Typology", "Typologie"),
+    "orbit_level": ("Orbit level", "Niveau Orbit"),
+    "onion": ("Onion", "Oignon"),
+    "cohort": ("Cohort", "Cohorte"),
+    "segment:networkers": ("networkers", "réseauteurs"),
+    "segment:communicators": ("communicators", "communicants"),
+    "segment:participants": ("participants", "participants"),
+    "segment:reserved": ("reserved", "réservés"),
+    "segment:consultative": ("consultative", "consultatifs"),
+    "segment:dormant": ("dormant", "dormants"),
+    "onion:core": ("core", "cœur"),
+    "onion:regular": ("regular", "réguliers"),
+    "onion:casual": ("casual", "occasionnels"),
+    "cohort:new": ("new", "nouveaux"),
+    "cohort:active": ("active", "actifs"),
+    "cohort:recently_inactive": ("recently inactive", "récemment inactifs"),
+    "cohort:churned": ("churned", "partis"),
+    "cohort:returning": ("returning", "de retour"),
+}
+
+
 # Parsed once: Babel reads its locale data for every string given as a locale.
 _LOCALES: Final = {code: Locale.parse(code) for code in LOCALES}
 
@@ -305,6 +329,20 @@ class Language:
         if self.code == "fr":
             return FRENCH.get(text) or STATUSES_FR.get(text) or text
         return ENGLISH.get(text, text)
+
+    def places(self, family: str) -> str:
+        """The name of a family of places: ``segment``, ``orbit_level``, ``onion``,
+        ``cohort``."""
+        found = PLACES.get(family)
+        return found[self.code == "fr"] if found else family
+
+    def place(self, family: str, value: object) -> str:
+        """One place of a family as the user reads it ("recently inactive",
+        "réseauteurs"); "-" for none."""
+        if value is None or value == "":
+            return "-"
+        found = PLACES.get(f"{family}:{value}")
+        return found[self.code == "fr"] if found else str(value)
 
     def number(self, value: float | int, digits: int = 1) -> str:
         pattern = "#,##0" if isinstance(value, int) or digits == 0 else "#,##0." + "#" * digits

@@ -14,6 +14,7 @@ from veille import settings, users
 from veille.members.segments import shares
 from veille.watch import alerts
 from veille.web.auth import COOKIE, Principal, need, principal, store_of
+from veille.web.i18n import Language
 from veille.web.params import AlertId
 from veille.web.render import render
 from veille.web.tables import ALERTS, DASHBOARD, SEGMENTS, Format, dashboard_rows, download
@@ -78,13 +79,14 @@ def dashboard_page(request: Request, who: Annotated[Principal, Depends(need("das
 
 def _chart(board: dash.Dashboard, who: Principal) -> dict[str, Any]:
     """What the page's script draws (the tables beside show the same numbers)."""
+    words = Language(who.user.locale)
     return {
         "dates": [d.isoformat() for d in board.dates],
         "activity": board.activity,
         "sentiment": board.sentiment,
         "channels": {c.name: c.current for c in board.channels[:12]},
         "languages": {c.name: c.current for c in board.languages[:12]},
-        "segments": {name: n for name, n, _ in board.segments},
+        "segments": {words.place("segment", name): n for name, n, _ in board.segments},
         "locale": who.user.locale,
     }
 
