@@ -3,6 +3,7 @@ read of mail, checked on the real Mailman archives and on each rule."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from veille.enrich import views
 from veille.enrich.datasets import items_in
 from veille.enrich.keywords import key_phrases
-from veille.enrich.prose import own_words, topic
+from veille.enrich.prose import own_words, sections, topic
 from veille.model import Item
 
 # What mail and list software add, as the keyword extractor sees it (seen among the top
@@ -146,3 +147,38 @@ def test_a_subject_loses_its_reply_prefixes_and_its_lists_tag() -> None:
     # What the keyword and intent enrichers read of a list's reply.
     assert views("Re: [Gpsd-users] gpsd 2.30", "Fixed.\n> Is it?")[1] == "gpsd 2.30\nFixed."
     assert views("[Gpsd-users] gpsd 2.30", "Fixed.")[1] == "gpsd 2.30\nFixed."
+
+
+def test_a_reader_sees_the_real_messages_cut_into_said_quoted_and_trailer(
+    lists: list[Item],
+) -> None:
+    """What the inbox folds: on every message of two real lists the runs put together
+    are the message, no run said by the author holds a quoted line, and the trailer
+    starts at the signature's line or Mailman's "next part"."""
+    kinds: Counter[str] = Counter()
+    for item in lists:
+        text = item.text or ""
+        runs = sections(text)
+        assert "\n".join(chunk for _, chunk in runs) == text, item.native_id
+        for i, (kind, chunk) in enumerate(runs):
+            kinds[kind] += 1
+            if kind == "said":
+                assert not [x for x in chunk.split("\n") if x.startswith(">")], item.native_id
+            if kind == "trailer":
+                first = chunk.split("\n")[0].strip()
+                assert i == len(runs) - 1 and re.match(r"(- )?--$|-{5,} ?next part", first), first
+    # Replies quote, many messages are signed or carry attachments.
+    assert kinds["quoted"] > len(lists) / 3 and kinds["trailer"] > len(lists) / 4, kinds
+
+
+def test_the_line_introducing_a_quotation_is_folded_with_it() -> None:
+    text = "Hi Jeff,\n\nOn Mar 23, 2012, Jeff Scott wrote:\n\n> Is it?\n> Sure?\n\nYes.\n-- \nDane"
+    assert sections(text) == [
+        ("said", "Hi Jeff,\n"),
+        ("quoted", "On Mar 23, 2012, Jeff Scott wrote:\n\n> Is it?\n> Sure?"),
+        ("said", "\nYes."),
+        ("trailer", "-- \nDane"),
+    ]
+    assert sections("Jeff Scott wrote:\n> Is it?") == [("quoted", "Jeff Scott wrote:\n> Is it?")]
+    assert sections("Plain words, > not a quote") == [("said", "Plain words, > not a quote")]
+    assert sections("") == [("said", "")]

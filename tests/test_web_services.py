@@ -316,3 +316,26 @@ def test_a_card_says_one_line_per_name_and_a_profile_says_why_members_were_merge
         items_of = dict(conn.execute(select(inbox_items.c.activity_id, inbox_items.c.status)).all())
     assert statuses == {a: items_of.get(a) for a in statuses} and any(statuses.values())
     store.close()
+
+
+def test_a_mail_thread_folds_what_replies_quote_and_signatures(tmp_path: Path) -> None:
+    """A reply's quoted message and its signature come folded, escaped like the rest."""
+    mail = [
+        _rec(1, 2, "How do I pair <b>two</b> sensors?", ANA, channel="mail"),
+        _rec(2, 1, "From the hub's page.\n\nOn Monday, Ana Lima wrote:\n> How do I pair "
+             "<script>alert(1)</script> sensors?\n\nThen wait.\n-- \nBo, support", BO,
+             parent_id="p1", thread_id="p1", kind="reply", channel="mail"),
+    ]  # fmt: skip
+    store = _store(str(tmp_path / "v.db"), tmp_path, mail)
+    users.add(store.engine, "m@example.org", "a long enough password", "manager")
+    client = TestClient(create_app(store))
+    client.post("/login", data={"email": "m@example.org", "password": "a long enough password"})
+    with store.engine.connect() as conn:
+        reply = conn.execute(select(activities.c.id).where(activities.c.native_id == "p2")).scalar_one()
+    page = client.get(f"/inbox?item={reply}").text
+    folded = re.findall(r'<details class="folded (\w+)"><summary>([^<]*)</summary>', page)
+    assert folded == [("quoted", "Quoted text (2 lines)"),
+                      ("trailer", "Signature and attachments (2 lines)")]  # fmt: skip
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert '<div class="content plain">From the hub&#39;s page.\n</div>' in page
+    store.close()

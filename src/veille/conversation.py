@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, func, select
 
+from veille.enrich.prose import sections
 from veille.store.schema import activities, channels, enrichments, identities
 
 
@@ -29,6 +30,12 @@ class Message:
     text: str | None
     html: str | None
     """Sanitised markup (safe to show as is), or None."""
+
+    def parts(self) -> list[tuple[str, str]]:
+        """The plain text in runs a page shows or folds: what the author said, what a
+        reply quotes, and the signature and attachment notes at the end
+        (:func:`veille.enrich.prose.sections`)."""
+        return sections(self.text or "")
 
 
 @dataclass(frozen=True, slots=True)

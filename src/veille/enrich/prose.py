@@ -186,3 +186,33 @@ def _drop_attribution(kept: list[str]) -> None:
         j -= 1
     if j and len(kept[j - 1]) <= 200 and _ATTRIBUTION.search(kept[j - 1]):
         del kept[j - 1 :]
+
+
+def sections(text: str) -> list[tuple[str, str]]:
+    """``text`` cut for a reader into runs of ``("said", ...)``, ``("quoted", ...)`` (the
+    lines a reply quotes, with the line introducing them) and, at the end, ``("trailer",
+    ...)`` (from the signature's ``-- `` or Mailman's "next part" on: signature,
+    attachment notes, the list's footer), so that a page can fold what the author did
+    not write. Joined back with newlines, the runs are ``text``."""
+    lines = text.split("\n")
+    runs: list[tuple[str, list[str]]] = []
+    for i, line in enumerate(lines):
+        if _END.match(line.strip()):
+            runs.append(("trailer", lines[i:]))
+            break
+        kind = "quoted" if line.startswith((">", " >")) else "said"
+        if kind == "quoted" and (not runs or runs[-1][0] != "quoted"):
+            said = runs[-1][1] if runs else []
+            j = len(said)
+            while j and not said[j - 1].strip():
+                j -= 1
+            if j and len(said[j - 1]) <= 200 and _ATTRIBUTION.search(said[j - 1]):
+                runs.append(("quoted", said[j - 1 :]))
+                del said[j - 1 :]
+                if not said:
+                    runs.pop(-2)
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(line)
+        else:
+            runs.append((kind, [line]))
+    return [(kind, "\n".join(chunk)) for kind, chunk in runs]

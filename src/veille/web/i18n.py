@@ -135,6 +135,10 @@ FRENCH: Final[dict[str, str]] = {
     "Ending on": "Se terminant le",
     "Usual level": "Niveau habituel",
     "{n} accounts": "{n} comptes",
+    "Quoted text": "Texte cité",
+    "Signature and attachments": "Signature et pièces jointes",
+    "line": "ligne",
+    "lines": "lignes",
     "From {start} to {end} (UTC), against the {n} windows before.":
         "Du {start} au {end} (UTC), comparé aux {n} périodes précédentes.",
     "Keyboard shortcuts": "Raccourcis clavier",
