@@ -143,6 +143,7 @@ ROUTES = {
     ("POST", "/inbox/{activity_id}/assign"): "inbox.act",
     ("POST", "/inbox/{activity_id}/route"): "inbox.act",
     ("POST", "/inbox/{activity_id}/answer"): "inbox.act",
+    ("POST", "/inbox/{activity_id}/label"): "inbox.act",
     ("POST", "/inbox/{activity_id}/status"): "department.act",
     ("POST", "/inbox/{activity_id}/note"): "department.act",
     ("POST", "/inbox/bulk"): "inbox.act",
@@ -172,6 +173,7 @@ ROUTES = {
     ("POST", "/api/inbox/{activity_id}/assign"): "inbox.act",
     ("POST", "/api/inbox/{activity_id}/route"): "inbox.act",
     ("POST", "/api/inbox/{activity_id}/answer"): "inbox.act",
+    ("POST", "/api/inbox/{activity_id}/label"): "inbox.act",
     ("POST", "/api/inbox/{activity_id}/status"): "department.act",
     ("POST", "/api/inbox/{activity_id}/note"): "department.act",
     ("POST", "/api/inbox/{activity_id}/presence"): "inbox.read",
@@ -325,6 +327,48 @@ def test_marking_spam_teaches_the_model(store: Store) -> None:
     assert manager.post(f"/inbox/{item}/status", {"version": version, "status": "spam"}).status_code == 303
     assert manager.post(f"/inbox/{item}/status", {"version": version + 1, "status": "new"}).status_code == 303
     assert [(lb.field, lb.value) for lb in history(store, item)] == [("spam", "spam"), ("spam", "ham")]
+    # The API teaches it too (it used not to).
+    token = users.new_token(store.engine, EMAIL["manager"], "script")
+    api = TestClient(create_app(store))
+    auth = {"Authorization": f"Bearer {token}"}
+    r = api.post(f"/api/inbox/{item}/status", json={"version": version + 2, "status": "spam"},
+                 headers=auth)  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert [lb.value for lb in history(store, item)][-1] == "spam"
+
+
+def test_a_manager_corrects_sentiment_and_intent_from_the_item(store: Store) -> None:
+    """The item's form and the API record what differs, show it at once, and teach."""
+    from veille import conversation
+    from veille.enrich.labels import history
+
+    item, _ = _item_in(store, None)
+    said = conversation.reasons(store.engine, item)
+    assert said is not None and said.sentiment and said.intent
+    manager = Browser(store, "manager")
+    page = manager.get(f"/inbox?item={item}").text
+    assert f'action="/inbox/{item}/label"' in page
+    sentiment = next(s for s in ("negative", "neutral", "positive") if s != said.sentiment)
+    # Sent back with the intent unchanged: only the sentiment is a correction.
+    r = manager.post(f"/inbox/{item}/label", {"sentiment": sentiment, "intent": said.intent})
+    assert r.status_code == 303
+    assert [(lb.field, lb.value, lb.note) for lb in history(store, item)] == [
+        ("sentiment", sentiment, "inbox")]  # fmt: skip
+    now = conversation.reasons(store.engine, item)
+    assert now is not None and now.sentiment == sentiment
+    assert f'<option value="{sentiment}" selected>' in manager.get(f"/inbox?item={item}").text
+    assert manager.post(f"/inbox/{item}/label", {"intent": "nonsense"}).status_code == 400
+    assert Browser(store, "viewer").post(f"/inbox/{item}/label", {"intent": "praise"}).status_code == 403
+    token = users.new_token(store.engine, EMAIL["manager"], "script")
+    api = TestClient(create_app(store))
+    auth = {"Authorization": f"Bearer {token}"}
+    intent = "praise" if said.intent != "praise" else "idea"
+    r = api.post(f"/api/inbox/{item}/label", json={"intent": intent, "sentiment": sentiment},
+                 headers=auth)  # fmt: skip
+    assert r.status_code == 200 and r.json() == {"recorded": ["intent"]}
+    assert api.post(f"/api/inbox/{item}/label", json={"intent": "nonsense"},
+                    headers=auth).status_code == 422  # fmt: skip
+    assert [lb.field for lb in history(store, item)] == ["sentiment", "intent"]
 
 
 def test_changes_without_the_csrf_token_are_refused(store: Store) -> None:

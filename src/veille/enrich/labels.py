@@ -96,6 +96,38 @@ def record(
     return label
 
 
+def correct(
+    store: Store, activity_id: int, *, by: str, note: str | None = None, **values: str | None
+) -> list[Label]:
+    """Record the corrections among ``values`` (``sentiment=``, ``intent=``, ...) that
+    differ from what the activity carries now: a form sent back unchanged labels
+    nothing."""
+    with store.engine.connect() as conn:
+        now = conn.execute(
+            select(enrichments.c.sentiment, enrichments.c.intent, enrichments.c.spam)
+            .where(enrichments.c.activity_id == activity_id)
+        ).first()
+    carried = {"sentiment": now.sentiment, "intent": now.intent,
+               "spam": None if now.spam is None else "spam" if now.spam else "ham"
+               } if now else {}  # fmt: skip
+    return [
+        record(store, activity_id, field, value, by=by, note=note)
+        for field, value in values.items()
+        if value and value != carried.get(field)
+    ]
+
+
+def status_changed(
+    store: Store, activity_id: int, status: str, previous: str, *, by: str, note: str
+) -> Label | None:
+    """An inbox item marked spam, or taken out of spam, is a spam label: the spam model
+    learns from the inbox as from ``veille label``."""
+    if status != "spam" and previous != "spam":
+        return None
+    return record(store, activity_id, "spam", "spam" if status == "spam" else "ham",
+                  by=by, note=note)  # fmt: skip
+
+
 def history(store: Store, activity_id: int) -> list[Label]:
     """Every label of an activity, oldest first."""
     with store.engine.connect() as conn:

@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from veille import dashboard as dash
+from veille.enrich import labels
+from veille.enrich.intent import INTENTS
 from veille.inbox import items
 from veille.members import privacy, resolve
 from veille.members.profile import profile
@@ -168,13 +170,39 @@ def inbox_status(request: Request, activity_id: ActivityId, body: StatusIn,
                  who: Annotated[Principal, _who("department.act")]) -> items.Item:  # fmt: skip
     """Triage, close, reopen, snooze or mark as spam; a department member may close
     their departments' items (409 when the item changed)."""
-    engine = store_of(request).engine
-    scope.status_change(engine, who.user, activity_id, body.status)
+    store = store_of(request)
+    previous = scope.status_change(store.engine, who.user, activity_id, body.status)
     until = None
     if body.status == "snoozed":
         until = datetime.now(UTC) + timedelta(hours=body.snooze_hours or 24)
-    return items.set_status(engine, activity_id, body.status, who.user.email, body.note,
-                            until=until, version=body.version, take=body.take)  # fmt: skip
+    changed = items.set_status(store.engine, activity_id, body.status, who.user.email, body.note,
+                               until=until, version=body.version, take=body.take)  # fmt: skip
+    labels.status_changed(store, activity_id, body.status, previous.status, by=who.user.email,
+                          note="api")  # fmt: skip
+    return changed
+
+
+class LabelIn(BaseModel):
+    sentiment: Literal["negative", "neutral", "positive"] | None = None
+    intent: Literal[INTENTS] | None = None  # type: ignore[valid-type]
+
+
+class LabelOut(BaseModel):
+    recorded: list[str]
+    """The fields corrected (those that differed from what veille said)."""
+
+
+@router.post("/inbox/{activity_id}/label", response_model=LabelOut)
+def inbox_label(request: Request, activity_id: ActivityId, body: LabelIn,
+                who: Annotated[Principal, _who("inbox.act")]) -> LabelOut:  # fmt: skip
+    """Correct the item's sentiment or intent: shown at once and through every
+    re-enrichment; the sentiment model learns from a sentiment correction at the next
+    ingest (as from ``veille label``)."""
+    store = store_of(request)
+    scope.item(store.engine, who.user, activity_id, history=False)
+    done = labels.correct(store, activity_id, by=who.user.email, note="api",
+                          sentiment=body.sentiment, intent=body.intent)  # fmt: skip
+    return LabelOut(recorded=[label.field for label in done])
 
 
 @router.post("/inbox/{activity_id}/presence", response_model=Presence)

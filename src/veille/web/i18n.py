@@ -138,6 +138,9 @@ FRENCH: Final[dict[str, str]] = {
     "Quoted text": "Texte cité",
     "Signature and attachments": "Signature et pièces jointes",
     "line": "ligne",
+    "Wrong? Correct it: the sentiment model learns from it.":
+        "Erreur ? Corrigez : le modèle de sentiment en tient compte.",
+    "Correct": "Corriger",
     "lines": "lignes",
     "From {start} to {end} (UTC), against the {n} windows before.":
         "Du {start} au {end} (UTC), comparé aux {n} périodes précédentes.",

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from veille import conversation, triage, users
 from veille.enrich import labels
+from veille.enrich.intent import INTENTS
 from veille.inbox import items
 from veille.members.card import card
 from veille.members.rules import SEGMENTS
@@ -177,6 +178,22 @@ def route(request: Request, activity_id: ActivityId, who: Actor, version: Versio
     return see_other(back(next, "/inbox"))
 
 
+@router.post("/inbox/{activity_id}/label")
+def label(request: Request, activity_id: ActivityId, who: Actor,
+          sentiment: Annotated[Literal["", "negative", "neutral", "positive"], Form()] = "",
+          intent: Annotated[str, Form(max_length=20)] = "",
+          next: Next = "/inbox") -> Response:  # fmt: skip
+    """Correct what veille said of the item: its sentiment, its intent. The correction
+    shows at once; the sentiment model learns from it (as from ``veille label``)."""
+    store = store_of(request)
+    scope.item(store.engine, who.user, activity_id, history=False)
+    if intent and intent not in INTENTS:
+        raise items.InboxError(f"no intent {intent!r} (known: {', '.join(INTENTS)})")
+    labels.correct(store, activity_id, by=who.user.email, note="inbox", sentiment=sentiment,
+                   intent=intent)  # fmt: skip
+    return see_other(back(next, "/inbox"))
+
+
 @router.post("/inbox/{activity_id}/answer")
 def answer(request: Request, activity_id: ActivityId, who: Actor, version: Version,
            text: Annotated[str, Form(min_length=1, max_length=20000)], next: Next = "/inbox",
@@ -213,9 +230,8 @@ def status(request: Request, activity_id: ActivityId,
     until = datetime.now(UTC) + timedelta(days=1) if status == "snoozed" else None
     items.set_status(store.engine, activity_id, status, who.user.email, note or None,
                      until=until, version=version, take=take or who.user.role == "department")
-    if status == "spam" or previous.status == "spam":
-        verdict = "spam" if status == "spam" else "ham"
-        labels.record(store, activity_id, "spam", verdict, by=who.user.email, note="inbox")
+    labels.status_changed(store, activity_id, status, previous.status, by=who.user.email,
+                          note="inbox")  # fmt: skip
     return see_other(back(next, "/inbox"))
 
 
