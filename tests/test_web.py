@@ -150,6 +150,8 @@ ROUTES = {
     ("GET", "/members"): "members.read",
     ("GET", "/members/suggestions"): "members.read",
     ("POST", "/members/suggestions/accept"): "members.merge",
+    ("POST", "/members/suggestions/accept-group"): "members.merge",
+    ("POST", "/members/suggestions/reject-group"): "members.merge",
     ("POST", "/members/suggestions/reject"): "members.merge",
     ("GET", "/members/{member_id}"): "members.read",
     ("GET", "/members/{member_id}/export"): "members.export",

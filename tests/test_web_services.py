@@ -339,3 +339,64 @@ def test_a_mail_thread_folds_what_replies_quote_and_signatures(tmp_path: Path) -
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     assert '<div class="content plain">From the hub&#39;s page.\n</div>' in page
     store.close()
+
+
+def test_linked_suggestions_are_one_group_merged_or_kept_apart_at_once(tmp_path: Path) -> None:
+    """One person at three addresses is one decision, not three; a merge from the page,
+    the API or the CLI measures the member again at once."""
+    from click.testing import CliRunner
+
+    from veille.cli import cli
+    from veille.members.resolve import suggestion_groups
+    from veille.store.schema import identity_pairs, member_stats
+
+    people = [{"name": f"Person {c}", "email": f"{c}@example.{c}"} for c in "pqrstuv"]
+    records = [_rec(10 + k, 1 + k / 10, f"Message number {k} from me.", who, channel="mail")
+               for k, who in enumerate(people)]  # fmt: skip
+    db = tmp_path / "v.db"
+    store = _store(str(db), tmp_path, [*COMMUNITY, *records])
+    ident = {}
+    with store.engine.begin() as conn:
+        for who in people:
+            ident[who["email"][0]] = int(conn.execute(select(identities.c.id).where(
+                identities.c.email == who["email"])).scalar_one())  # fmt: skip
+        conn.execute(identity_pairs.insert(), [
+            {"identity_a": ident[a], "identity_b": ident[b], "confidence": c,
+             "reasons": orjson.dumps(["rare-name:0.8"]).decode(), "status": "open",
+             "updated_at": END}
+            for a, b, c in (("p", "q", 0.85), ("q", "r", 0.8), ("s", "t", 0.88))])  # fmt: skip
+    member = {c: _member_of(store, f"{c}@example.{c}") for c in "pqrstuv"}
+    groups = suggestion_groups(store.engine)
+    assert [(g.members, len(g.pairs), g.confidence) for g in groups] == [
+        (sorted([member["s"], member["t"]]), 1, 0.88),
+        (sorted([member["p"], member["q"], member["r"]]), 2, 0.8)]  # fmt: skip
+    users.add(store.engine, "m@example.org", "a long enough password", "manager")
+    client = TestClient(create_app(store), follow_redirects=False)
+    session = users.sign_in(store.engine, "m@example.org", "a long enough password", "t")
+    client.cookies.set("veille_session", session.token)
+    page = client.get("/members/suggestions").text
+    three = groups[1].members
+    assert f'data-group="{"-".join(map(str, three))}"' in page and "Merge all 3" in page
+    r = client.post("/members/suggestions/accept-group",
+                    data={"csrf": session.csrf, "members": three})  # fmt: skip
+    assert r.status_code == 303
+    with store.engine.connect() as conn:
+        held = conn.execute(select(func.count()).select_from(identities)
+                            .where(identities.c.member_id == three[0])).scalar_one()  # fmt: skip
+        counted = conn.execute(select(member_stats.c.activity_count)
+                               .where(member_stats.c.member_id == three[0])).scalar_one()  # fmt: skip
+        gone = conn.execute(select(func.count()).select_from(member_stats)
+                            .where(member_stats.c.member_id.in_(three[1:]))).scalar_one()  # fmt: skip
+    assert held == 3 and counted == 3  # measured again at once, not at the next ingest
+    assert gone == 0  # the members merged away are not listed with their old figures
+    two = groups[0].members
+    r = client.post("/members/suggestions/reject-group", data={"csrf": session.csrf, "members": two})
+    assert r.status_code == 303 and suggestion_groups(store.engine) == []
+    # The CLI merges several at once, and measures too.
+    u, v = member["u"], member["v"]
+    out = CliRunner().invoke(cli, ["--db", str(db), "members", "merge", str(u), str(v), "--by", "anna"])
+    assert out.exit_code == 0 and f"member {v} merged into member {u}" in out.output
+    with store.engine.connect() as conn:
+        assert conn.execute(select(member_stats.c.activity_count)
+                            .where(member_stats.c.member_id == u)).scalar_one() == 2  # fmt: skip
+    store.close()

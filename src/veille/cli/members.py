@@ -35,28 +35,39 @@ def members_resolve(ctx: click.Context, full: bool) -> None:
 
 @members.command("suggestions")
 @click.option("--limit", default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line (a pair).")
 @click.pass_context
 def members_suggestions(ctx: click.Context, limit: int, as_json: bool) -> None:
-    """Pairs of members that may be one person, surest first, with the reasons.
+    """Members that may be one person, surest first, with the reasons; members that
+    suggestions link together come as one group.
 
-    Accept one with `veille members merge A B`, refuse it with `veille members reject
-    A B` (it will not be suggested again)."""
+    Accept a pair with `veille members merge A B`, a group with `veille members merge A
+    B C ...`; refuse a pair with `veille members reject A B` (it will not be suggested
+    again)."""
     from veille.members.profile import profile
-    from veille.members.resolve import suggestions
+    from veille.members.resolve import suggestion_groups, suggestions
 
     with _store(ctx) as store:
-        found = suggestions(store.engine, limit)
-        if not found:
-            click.echo("no suggestions")
-        for s in found:
-            if as_json:
+        if as_json:
+            for s in suggestions(store.engine, limit):
                 click.echo(json.dumps(dataclasses.asdict(s)))
-                continue
-            a, b = profile(store.engine, s.member_a, 0), profile(store.engine, s.member_b, 0)
-            click.echo(f"{s.member_a} + {s.member_b}  confidence {s.confidence:.2f}  "
-                       f"({', '.join(s.reasons)})")  # fmt: skip
-            for p in (a, b):
+            return
+        groups = suggestion_groups(store.engine, limit)
+        if not groups:
+            click.echo("no suggestions")
+        for g in groups:
+            if len(g.members) == 2:
+                s = g.pairs[0]
+                click.echo(f"{s.member_a} + {s.member_b}  confidence {s.confidence:.2f}  "
+                           f"({', '.join(s.reasons)})")  # fmt: skip
+            else:
+                click.echo(f"{' + '.join(map(str, g.members))}  confidence {g.confidence:.2f} "
+                           f"(the weakest of {len(g.pairs)} suggestions)")  # fmt: skip
+                for s in g.pairs:
+                    click.echo(f"    {s.member_a} + {s.member_b}  {s.confidence:.2f}  "
+                               f"({', '.join(s.reasons)})")  # fmt: skip
+            for m in g.members:
+                p = profile(store.engine, m, 0)
                 handles = "; ".join(_identity(i) for i in p["identities"])
                 click.echo(f"    {p['member_id']}: {p['display_name']} — {handles}")
 
@@ -68,24 +79,25 @@ def _identity(i: dict[str, Any]) -> str:
 
 @members.command("merge")
 @click.argument("keep", type=int)
-@click.argument("other", type=int)
+@click.argument("others", type=int, nargs=-1, required=True)
 @click.option("--by", help="Who decides (default: the user name).")
 @click.option("--note", help="Why, for the team.")
 @click.pass_context
 def members_merge(
-    ctx: click.Context, keep: int, other: int, by: str | None, note: str | None
+    ctx: click.Context, keep: int, others: tuple[int, ...], by: str | None, note: str | None
 ) -> None:
-    """Merge member OTHER into member KEEP (recorded; undo with `members unmerge`)."""
-    from veille.members.resolve import ResolveError, merge
-    from veille.members.upkeep import refresh_members
+    """Merge members OTHERS into member KEEP (each recorded; undo with `members
+    unmerge`), and measure it again."""
+    from veille.members.resolve import ResolveError
+    from veille.members.upkeep import merge_members
 
     with _store(ctx) as store:
         try:
-            merge_id = merge(store.engine, keep, other, by or getpass.getuser(), note)
+            done = merge_members(store, keep, list(others), by or getpass.getuser(), note)
         except ResolveError as exc:
             raise click.ClickException(str(exc)) from None
-        refresh_members(store, {keep, other})
-    click.echo(f"member {other} merged into member {keep} (merge {merge_id})")
+    for other, merge_id in zip(others, done, strict=True):
+        click.echo(f"member {other} merged into member {keep} (merge {merge_id})")
 
 
 @members.command("reject")
@@ -112,15 +124,14 @@ def members_reject(ctx: click.Context, a: int, b: int, by: str | None) -> None:
 @click.pass_context
 def members_unmerge(ctx: click.Context, member: int, identity: int, by: str | None) -> None:
     """Take IDENTITY (an identity id, see `members show`) out of MEMBER."""
-    from veille.members.resolve import ResolveError, unmerge
-    from veille.members.upkeep import refresh_members
+    from veille.members.resolve import ResolveError
+    from veille.members.upkeep import unmerge_identity
 
     with _store(ctx) as store:
         try:
-            target = unmerge(store.engine, member, identity, by or getpass.getuser())
+            target = unmerge_identity(store, member, identity, by or getpass.getuser())
         except ResolveError as exc:
             raise click.ClickException(str(exc)) from None
-        refresh_members(store, {member, target})
     click.echo(f"identity {identity} is now member {target}")
 
 

@@ -432,6 +432,49 @@ def suggestions(engine: Engine, limit: int = 50) -> list[Suggestion]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class SuggestionGroup:
+    """Members that open suggestions link together (one person at four addresses is
+    one group of four, not six pairs to decide one by one)."""
+
+    members: list[int]
+    """Smallest number first: the one a group merge keeps."""
+    pairs: list[Suggestion]
+    """The suggestions inside the group, surest first."""
+
+    @property
+    def confidence(self) -> float:
+        """The weakest link's: merging the group takes every pair as true."""
+        return min(p.confidence for p in self.pairs)
+
+
+def suggestion_groups(engine: Engine, limit: int = 50) -> list[SuggestionGroup]:
+    """The open suggestions (the ``limit`` surest pairs of members and whatever else
+    links their members) grouped by the people they link, surest group first."""
+    first = suggestions(engine, limit)
+    wanted = {m for s in first for m in (s.member_a, s.member_b)}
+    pairs = [s for s in suggestions(engine, limit * 4) if {s.member_a, s.member_b} & wanted]
+    parent: dict[int, int] = {}
+
+    def root(m: int) -> int:
+        while parent.setdefault(m, m) != m:
+            parent[m] = parent[parent[m]]
+            m = parent[m]
+        return m
+
+    for s in pairs:
+        parent[root(s.member_b)] = root(s.member_a)
+    grouped: dict[int, list[Suggestion]] = {}
+    for s in pairs:
+        grouped.setdefault(root(s.member_a), []).append(s)
+    groups = [
+        SuggestionGroup(sorted({m for s in found for m in (s.member_a, s.member_b)}), found)
+        for found in grouped.values()
+    ]
+    groups.sort(key=lambda g: (-g.pairs[0].confidence, g.members[0]))
+    return groups
+
+
 def _identities_of(conn: Connection, member_id: int) -> list[int]:
     ids = [
         int(r[0])

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from veille import settings
 from veille.members import engagement
+from veille.members import resolve as resolving
 from veille.members.flags import flag
 from veille.members.resolve import ResolveReport, resolve
 from veille.store import Store
@@ -91,3 +92,26 @@ def refresh_members(
         store.engine, settings.member_rules(store), member_ids=member_ids,
         from_history=from_history,
     )  # fmt: skip
+
+
+def merge_members(
+    store: Store, keep: int, others: list[int], by: str, note: str | None = None
+) -> list[int]:
+    """A manager's merge of ``others`` into ``keep`` (each recorded, each undoable), then
+    the member measured again, so that its profile, segment and engagement count what
+    it now is at once, not after the next ingest. The merges' ids."""
+    done: list[int] = []
+    try:
+        for other in others:
+            done.append(resolving.merge(store.engine, keep, other, by, note))
+    finally:  # what was merged before a refused one is measured too
+        if done:
+            refresh_members(store, {keep, *others})
+    return done
+
+
+def unmerge_identity(store: Store, member_id: int, identity_id: int, by: str) -> int:
+    """Take an identity out of a member, then measure both again; the member it went to."""
+    target = resolving.unmerge(store.engine, member_id, identity_id, by)
+    refresh_members(store, {member_id, target})
+    return target

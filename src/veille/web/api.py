@@ -14,7 +14,7 @@ from veille import dashboard as dash
 from veille.enrich import labels
 from veille.enrich.intent import INTENTS
 from veille.inbox import items
-from veille.members import privacy, resolve
+from veille.members import privacy, resolve, upkeep
 from veille.members.profile import profile
 from veille.members.search import Found, search
 from veille.watch import alerts
@@ -233,7 +233,8 @@ def members_suggestions(request: Request, who: Annotated[Principal, _who("member
 def members_merge(request: Request, body: PairIn,
                   who: Annotated[Principal, _who("members.merge")]) -> dict[str, int]:  # fmt: skip
     """Merge ``member_b`` into ``member_a``; the merge's id."""
-    merge_id = resolve.merge(store_of(request).engine, body.member_a, body.member_b, who.user.email)
+    (merge_id,) = upkeep.merge_members(store_of(request), body.member_a, [body.member_b],
+                                       who.user.email)  # fmt: skip
     return {"merge_id": merge_id, "member_id": body.member_a}
 
 

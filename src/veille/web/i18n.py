@@ -141,6 +141,11 @@ FRENCH: Final[dict[str, str]] = {
     "Wrong? Correct it: the sentiment model learns from it.":
         "Erreur ? Corrigez : le modèle de sentiment en tient compte.",
     "Correct": "Corriger",
+    "Merge all {n}": "Fusionner les {n}",
+    "All different people": "Tous différents",
+    "Pair by pair": "Paire par paire",
+    "{n} members linked by {k} suggestions; the confidence is the weakest link's.":
+        "{n} membres reliés par {k} suggestions ; la confiance est celle du lien le plus faible.",
     "lines": "lignes",
     "From {start} to {end} (UTC), against the {n} windows before.":
         "Du {start} au {end} (UTC), comparé aux {n} périodes précédentes.",

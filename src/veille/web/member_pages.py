@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
-from veille.members import privacy, resolve
+from veille.members import privacy, resolve, upkeep
 from veille.members.profile import MergedMember, profile
 from veille.members.search import search
 from veille.web.auth import Principal, need, store_of
@@ -39,19 +39,41 @@ def suggestions_page(request: Request, who: Reader,
                      confidence: Annotated[float, Query(ge=0, le=1)] = 0.0,
                      format: Format = "html") -> Response:  # fmt: skip
     engine = store_of(request).engine
-    found = [s for s in resolve.suggestions(engine, 50) if s.confidence >= confidence]
-    people = {m: profile(engine, m, recent=0) for s in found for m in (s.member_a, s.member_b)}
+    groups = [g for g in resolve.suggestion_groups(engine, 50) if g.confidence >= confidence]
+    found = [s for g in groups for s in g.pairs]
+    people = {m: profile(engine, m, recent=0) for g in groups for m in g.members}
     if format != "html":
         rows = [(s.member_a, people[s.member_a]["display_name"], s.member_b,
                  people[s.member_b]["display_name"], s.confidence, s.reasons) for s in found]  # fmt: skip
         return download("suggestions", SUGGESTIONS, rows, format)
-    return render(request, "suggestions.html", suggestions=found, people=people,
+    return render(request, "suggestions.html", groups=groups, people=people,
                   confidence=confidence)  # fmt: skip
 
 
 @router.post("/members/suggestions/accept")
 def accept(request: Request, who: Merger, member_a: MemberId, member_b: MemberId) -> Response:
-    resolve.merge(store_of(request).engine, member_a, member_b, who.user.email)
+    upkeep.merge_members(store_of(request), member_a, [member_b], who.user.email)
+    return see_other("/members/suggestions")
+
+
+Group = Annotated[list[int], Form(min_length=2, max_length=50)]
+
+
+@router.post("/members/suggestions/accept-group")
+def accept_group(request: Request, who: Merger, members: Group) -> Response:
+    """One person: every member of the group merged into the first."""
+    keep, *others = members
+    upkeep.merge_members(store_of(request), keep, others, who.user.email)
+    return see_other("/members/suggestions")
+
+
+@router.post("/members/suggestions/reject-group")
+def reject_group(request: Request, who: Merger, members: Group) -> Response:
+    """All different people: no two of them are suggested or merged again."""
+    engine = store_of(request).engine
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            resolve.reject(engine, a, b, who.user.email)
     return see_other("/members/suggestions")
 
 
@@ -103,5 +125,5 @@ def erase(request: Request, member_id: MemberPathId,
 def unmerge(request: Request, member_id: MemberPathId, who: Merger,
             identity_id: Annotated[int, Form(ge=1, le=2**62)]) -> Response:  # fmt: skip
     """Take one identity out of the member (it goes back to whom it came from)."""
-    resolve.unmerge(store_of(request).engine, member_id, identity_id, who.user.email)
+    upkeep.unmerge_identity(store_of(request), member_id, identity_id, who.user.email)
     return see_other(f"/members/{member_id}")
