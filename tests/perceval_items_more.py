@@ -1,5 +1,5 @@
-"""Perceval items of the GitLab, Mattermost, Rocket.Chat, Gitter, Meetup and Supybot
-backends, built from the payloads recorded in ``perceval_fixtures/<backend>/``.
+"""Perceval items of the GitLab, Mattermost, Rocket.Chat, Gitter, Meetup, Supybot and
+Askbot backends, built from the payloads recorded in ``perceval_fixtures/<backend>/``.
 
 As in :mod:`tests.perceval_items`: each builder does with the recorded API responses
 what the Perceval backend does with live ones (the nested fields it fetches, the
@@ -11,7 +11,9 @@ chosen is written next to the builder. Nothing here imports the connector under 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -251,4 +253,199 @@ def supybot_items(root: Path, name: str = "supybot_valid.log") -> list[Envelope]
             m,
         )
         for m in supybot_messages(root / "supybot" / name)
+    ]
+
+
+# -- Askbot: one item per question, from the API, its HTML pages and its comments -------
+ASKBOT_ORIGIN = "http://askbot.org/"
+OPENSTACK_ORIGIN = "https://ask.openstack.org/"
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
+
+
+@dataclass
+class Node:
+    """An HTML element, enough of it to find Askbot's posts the way Perceval's parser does."""
+
+    tag: str
+    attrs: dict[str, str]
+    children: list[Node | str] = field(default_factory=list)
+
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    def all(self, tag: str, cls: str) -> list[Node]:
+        found = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if child.tag == tag and cls in child.classes():
+                    found.append(child)
+                found.extend(child.all(tag, cls))
+        return found
+
+    def strings(self) -> list[str]:
+        out: list[str] = []
+        for child in self.children:
+            out.extend([child] if isinstance(child, str) else child.strings())
+        return out
+
+
+class _Tree(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("document", {})
+        self.open = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {k: v or "" for k, v in attrs})
+        self.open[-1].children.append(node)
+        if tag not in _VOID:
+            self.open.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.open[-1].children.append(Node(tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.open) - 1, 0, -1):
+            if self.open[depth].tag == tag:
+                del self.open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.open[-1].children.append(data)
+
+
+def _html(text: str) -> Node:
+    tree = _Tree()
+    tree.feed(text)
+    tree.close()
+    return tree.root
+
+
+def _askbot_time(title: str) -> str:
+    """Askbot shows "2012-05-03 09:19:55 -0500"; Perceval stores the Unix time as text."""
+    return str(datetime.fromisoformat(title).timestamp())
+
+
+def _askbot_user(info: Node) -> dict[str, str]:
+    boxes = info.all("div", "user-info")
+    if not boxes:
+        return {}  # a wiki post, or an edit with no one named
+    box = boxes[0]
+    links = [n for n in _descendants(box) if n.tag == "a"]
+    user = {
+        "id": re.findall(r"\d+", links[0].attrs["href"])[0],
+        "username": "".join(links[0].strings()),
+        "reputation": "".join(info.all("span", "reputation-score")[0].strings()),
+        "badges": info.all("span", "badges")[0].attrs["title"],
+    }
+    if len(links) > 1:
+        user["website"] = links[1].attrs["href"]
+    flags = info.all("img", "flag")
+    if flags:
+        user["country"] = flags[0].attrs["alt"].replace("flag of ", "")
+    return user
+
+
+def _descendants(node: Node) -> list[Node]:
+    out = []
+    for child in node.children:
+        if isinstance(child, Node):
+            out.append(child)
+            out.extend(_descendants(child))
+    return out
+
+
+def _askbot_answers(page: Node) -> list[dict[str, Any]]:
+    answers = []
+    for post in page.all("div", "answer"):
+        accept = post.all("div", "answer-img-accept")[0].attrs.get("title", "")
+        body = post.all("div", "post-body")[0]
+        infos = body.all("div", "post-update-info")
+        answer: dict[str, Any] = {
+            "id": post.attrs["data-post-id"],
+            "score": "".join(post.all("div", "vote-number")[0].strings()),
+            # The text without the "answered by" box, its pieces stripped and joined.
+            "summary": "".join(
+                s.strip()
+                for child in body.children
+                if not (isinstance(child, Node) and child.tag == "div")
+                for s in ([child] if isinstance(child, str) else child.strings())
+            ),
+            "accepted": accept.endswith("correct"),
+            "added_at": _askbot_time(infos[0].all("abbr", "timeago")[0].attrs["title"]),
+            "answered_by": _askbot_user(infos[0]),
+        }
+        if len(infos) > 1:
+            answer["updated_at"] = _askbot_time(infos[1].all("abbr", "timeago")[0].attrs["title"])
+            updated_by = _askbot_user(infos[1])
+            if updated_by:
+                answer["updated_by"] = updated_by
+        answers.append(answer)
+    return answers
+
+
+def askbot_question(
+    api: dict[str, Any], pages: list[str], comments: dict[int, list[dict[str, Any]]]
+) -> dict[str, Any]:
+    """What Perceval makes of one question: the API's record, its author and editor read
+    from the first HTML page, its answers from every page, and the comments of each."""
+    first = _html(pages[0])
+    container = next(
+        n for n in _descendants(first) if n.tag == "div" and {"post", "js-question"} <= n.classes()
+    )
+    infos = container.all("div", "post-update-info")
+    question = dict(api)
+    question["author"] = _askbot_user(infos[0])
+    if len(infos) > 1 and _askbot_user(infos[1]):
+        question["updated_by"] = _askbot_user(infos[1])
+    if comments.get(api["id"]):
+        question["comments"] = comments[api["id"]]
+    answers = [a for page in pages for a in _askbot_answers(_html(page))]
+    if answers:
+        for answer in answers:
+            if comments.get(int(answer["id"])):
+                answer["comments"] = comments[int(answer["id"])]
+        question["answers"] = answers
+    return question
+
+
+def askbot_items(root: Path) -> list[Envelope]:
+    """Question 2481 with its comments (the only recorded ones), 2488 over two pages, and
+    ask.openstack.org's 24396 over four."""
+    folder = root / "askbot"
+
+    def page(name: str) -> str:
+        return (folder / name).read_text(encoding="utf-8")
+
+    sources = [
+        (
+            ASKBOT_ORIGIN,
+            load(folder / "askbot_api_questions.json")["questions"][0],
+            [page("askbot_question.html")],
+            {2481: load(folder / "askbot_2481_multicomments.json")},
+        ),
+        (
+            ASKBOT_ORIGIN,
+            load(folder / "askbot_api_questions_2.json")["questions"][0],
+            [page(f"askbot_question_multipage_{n}.html") for n in (1, 2)],
+            {},
+        ),
+        (
+            OPENSTACK_ORIGIN,
+            load(folder / "api_24396_openstack.json"),
+            [page("html_24396_multipage_openstack.html")]
+            + [page(f"html_24396_multipage_{n}_openstack.html") for n in (2, 3, 4)],
+            {},
+        ),
+    ]
+    return [
+        envelope(
+            "Askbot",
+            "question",
+            origin,
+            str(api["id"]),
+            float(api["last_activity_at"]),
+            askbot_question(api, pages, comments),
+        )
+        for origin, api, pages, comments in sources
     ]

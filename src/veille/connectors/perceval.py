@@ -54,6 +54,11 @@ How each backend's ``data`` maps to activities (platform; native ids; links):
   first host, created when it was announced (``extra["starts_at"]`` says when it takes
   place); its ``comments`` become ``comment-<id>`` comments on it. RSVPs are counted per
   answer in ``extra["rsvps_yes"]`` (``_no``, ...) and kept in ``raw``, as reactions are.
+* Askbot (``q-and-a``, category ``question``): the question (``question-<id>``, a post,
+  its HTML the API's ``summary``), its answers (``answer-<id>``, replies; text only, as
+  Perceval reads them off the page) and comments (``comment-<id>``, on the post they
+  were left on). Authors are named by their numeric user id, as on StackExchange. Askbot
+  names no author for a community wiki post: such a post is rejected ("no author").
 
 Any other backend, or category, gives a non-fatal rejection per item ("backend X not
 supported yet"). The channel is ``<platform>:<origin>`` (``forum:https://meta.discourse.org``)
@@ -404,7 +409,7 @@ class PercevalConnector(Connector):
     description: ClassVar[str] = (
         "GrimoireLab Perceval output (mbox, pipermail, rss, discourse, slack, telegram, "
         "stackexchange, github, twitter, gitlab, mattermost, rocketchat, gitter, supybot, "
-        "meetup items)"
+        "meetup, askbot items)"
     )
 
     @classmethod

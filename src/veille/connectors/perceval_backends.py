@@ -6,7 +6,7 @@ fields Perceval adds such as ``user_data`` or ``comments_data``) and yields one
 several activities; when one of them cannot be read (no author, no date) the reader
 yields a :class:`~veille.model.Rejection` for it and goes on with the others.
 The readers of backends whose item is a whole conversation (Discourse, StackExchange,
-GitHub, GitLab, Meetup) live in :mod:`veille.connectors.perceval_conversations`, those
+GitHub, GitLab, Meetup, Askbot) live in :mod:`veille.connectors.perceval_conversations`, those
 of the newer chats (Mattermost, Rocket.Chat, Gitter, Supybot) in
 :mod:`veille.connectors.perceval_chats`; :data:`BACKENDS` here registers every reader.
 
@@ -58,6 +58,7 @@ from veille.connectors.perceval_chats import (
     read_supybot,
 )
 from veille.connectors.perceval_conversations import (
+    read_askbot,
     read_discourse,
     read_github_issue,
     read_github_pull,
@@ -343,6 +344,7 @@ BACKENDS: dict[str, dict[str, Backend]] = {
     "gitter": {"message": Backend("chat", read_gitter)},
     "supybot": {"message": Backend("chat", read_supybot)},
     "meetup": {"event": Backend("events", read_meetup)},
+    "askbot": {"question": Backend("q-and-a", read_askbot)},
 }
 """Perceval backend name (lowercased class name) → category → how to read it."""
 

@@ -1,7 +1,7 @@
 """Perceval backends whose one item is a whole conversation: a Discourse topic, a
 StackExchange question with its answers and comments, a GitHub issue or pull request with
 its comments and reviews, a GitLab issue or merge request with its notes, a Meetup event
-with its comments.
+with its comments, an Askbot question with its answers and comments.
 
 Apart from :mod:`veille.connectors.perceval_backends` (which registers them beside the
 backends of one message per item) because they share a shape those do not: one item
@@ -462,6 +462,85 @@ def read_meetup(ctx: Context, event: JSONObject) -> Iterator[Item | Rejection]:
                 parent_id=root,
                 thread_id=root,
                 extra={**extra, **liked},
+            )
+        except RecordError as exc:
+            yield ctx.reject(nid, str(exc), comment)
+
+
+# -- Askbot ------------------------------------------------------------------------------
+def askbot_author(user: JSONObject) -> Author:
+    if not user:
+        raise RecordError("no author (Askbot names no one for a community wiki post)")
+    # As on StackExchange, the numeric user id is the handle: comments give a display
+    # name where posts give the user name, and the id is what both share.
+    return author_of(name=name(user.get("username")), username=ident(user.get("id")))
+
+
+def read_askbot(ctx: Context, question: JSONObject) -> Iterator[Item | Rejection]:
+    qid = ident(question.get("id"))
+    if qid is None:
+        raise RecordError("question without id")
+    root = f"question-{qid}"
+    try:
+        markup = string(question.get("summary"))
+        yield ctx.item(
+            root,
+            ActivityKind.POST,
+            need(from_unix(question.get("added_at")), "added_at", question.get("added_at")),
+            askbot_author(obj(question.get("author"))),
+            {k: v for k, v in question.items() if k not in ("answers", "comments")},
+            text=html_to_text(markup),
+            html=markup,
+            title=name(question.get("title")),
+            url=name(question.get("url")),
+        )
+    except RecordError as exc:
+        yield ctx.reject(root, str(exc), question)
+    comments = [(c, root) for c in items_of(question.get("comments"))]
+    for index, answer in enumerate(items_of(question.get("answers")), 1):
+        aid = ident(answer.get("id"))
+        nid = f"answer-{aid}" if aid else f"{root}, answer #{index}"
+        comments.extend((c, nid) for c in items_of(answer.get("comments")))
+        try:
+            if aid is None:
+                raise RecordError("answer without id")
+            yield ctx.item(
+                nid,
+                ActivityKind.REPLY,
+                need(from_unix(answer.get("added_at")), "added_at", answer.get("added_at")),
+                askbot_author(obj(answer.get("answered_by"))),
+                {k: v for k, v in answer.items() if k != "comments"},
+                # Perceval keeps the answer's text only, its HTML pieces run together.
+                text=string(answer.get("summary")),
+                parent_id=root,
+                thread_id=root,
+                extra={"accepted": "true"} if answer.get("accepted") is True else None,
+            )
+        except RecordError as exc:
+            yield ctx.reject(nid, str(exc), answer)
+    for index, (comment, holder) in enumerate(comments, 1):
+        cid = ident(comment.get("id"))
+        nid = f"comment-{cid}" if cid else f"{holder}, comment #{index}"
+        target = ident(comment.get("object_id"))
+        parent = root if target == qid else (f"answer-{target}" if target else holder)
+        try:
+            if cid is None:
+                raise RecordError("comment without id")
+            added = comment.get("comment_added_at")
+            markup = string(comment.get("html"))
+            yield ctx.item(
+                nid,
+                ActivityKind.COMMENT,
+                need(from_iso(added), "comment_added_at", added),
+                author_of(
+                    name=name(comment.get("user_display_name")),
+                    username=ident(comment.get("user_id")),
+                ),
+                comment,
+                text=html_to_text(markup),
+                html=markup,
+                parent_id=parent,
+                thread_id=root,
             )
         except RecordError as exc:
             yield ctx.reject(nid, str(exc), comment)
