@@ -6,6 +6,10 @@ what the Perceval backend does with live ones (the nested fields it fetches, the
 envelope, the uuid); the writers there print the envelopes. Where the recordings do not
 say which answer belongs to which request (GitLab's notes and award emoji), the wiring
 chosen is written next to the builder. Nothing here imports the connector under test.
+
+``bench/perceval_items_check.py`` runs Perceval 1.6.1 itself on the same files with the
+same wiring: on 2026-11-25 every item's ``data``, ``uuid``, ``updated_on``, ``category``
+and ``origin`` were the same as built here.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from tests.perceval_items import Envelope, _iso_ts, envelope, load
 
 # -- GitLab: issues and merge requests with notes_data and award_emoji_data -------------
 GITLAB_ORIGIN = "https://gitlab.com/fdroid/fdroiddata"
-GITLAB_SEARCH = {"owner": "fdroid", "project": "fdroiddata"}
+GITLAB_SEARCH = {"owner": "fdroid", "project": "fdroiddata", "groups": None}
 
 
 def _gitlab_notes(folder: Path, number: int, first_note_emoji: bool) -> list[dict[str, Any]]:
@@ -361,16 +365,18 @@ def _askbot_answers(page: Node) -> list[dict[str, Any]]:
         accept = post.all("div", "answer-img-accept")[0].attrs.get("title", "")
         body = post.all("div", "post-body")[0]
         infos = body.all("div", "post-update-info")
+        # The text without the "answered by" box (its first div), pieces stripped and joined.
+        box = next(c for c in body.children if isinstance(c, Node) and c.tag == "div")
+        text = [
+            s.strip()
+            for child in body.children
+            if child is not box
+            for s in ([child] if isinstance(child, str) else child.strings())
+        ]
         answer: dict[str, Any] = {
             "id": post.attrs["data-post-id"],
             "score": "".join(post.all("div", "vote-number")[0].strings()),
-            # The text without the "answered by" box, its pieces stripped and joined.
-            "summary": "".join(
-                s.strip()
-                for child in body.children
-                if not (isinstance(child, Node) and child.tag == "div")
-                for s in ([child] if isinstance(child, str) else child.strings())
-            ),
+            "summary": "".join(text),
             "accepted": accept.endswith("correct"),
             "added_at": _askbot_time(infos[0].all("abbr", "timeago")[0].attrs["title"]),
             "answered_by": _askbot_user(infos[0]),
@@ -446,6 +452,7 @@ def askbot_items(root: Path) -> list[Envelope]:
             str(api["id"]),
             float(api["last_activity_at"]),
             askbot_question(api, pages, comments),
+            {"tags": api["tags"]},
         )
         for origin, api, pages, comments in sources
     ]
