@@ -54,6 +54,8 @@ How each backend's ``data`` maps to activities (platform; native ids; links):
   first host, created when it was announced (``extra["starts_at"]`` says when it takes
   place); its ``comments`` become ``comment-<id>`` comments on it. RSVPs are counted per
   answer in ``extra["rsvps_yes"]`` (``_no``, ...) and kept in ``raw``, as reactions are.
+  Perceval gives every Meetup group the origin ``https://meetup.com/``, so groups share
+  one channel unless ``--channel`` names one; ``extra["group"]`` says which group.
 * Askbot (``q-and-a``, category ``question``): the question (``question-<id>``, a post,
   its HTML the API's ``summary``), its answers (``answer-<id>``, replies; text only, as
   Perceval reads them off the page) and comments (``comment-<id>``, on the post they
