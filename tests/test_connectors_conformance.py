@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests import perceval_items as P
+from tests import perceval_items_more as M
 from veille.connectors import BUILTIN, Document, connector_class, detect
 from veille.model import ActivityKind, Item, Rejection
 
@@ -117,3 +120,51 @@ def test_only_folder_readers_claim_a_folder(name: str, data_dir: Path) -> None:
     doc = Document.from_folder(folder)
     cls = connector_class(name)
     assert (cls.sniff(doc, doc.head()) > 0) == cls.reads_folders
+
+
+# -- every Perceval backend, through the same checks ---------------------------------------
+PERCEVAL: dict[str, Callable[[Path], list[P.Envelope]]] = {
+    "mbox": lambda r: P.mail_items(sorted((r / "mbox").iterdir()), "MBox", P.MBOX_ORIGIN),
+    "rss": P.rss_items,
+    "discourse": P.discourse_items,
+    "slack": P.slack_items,
+    "telegram": P.telegram_items,
+    "stackexchange": P.stackexchange_items,
+    "github-issue": P.github_issue_items,
+    "github-pull_request": P.github_pull_items,
+    "twitter": P.twitter_items,
+    "gitlab-issue": M.gitlab_issue_items,
+    "gitlab-merge_request": M.gitlab_merge_items,
+    "mattermost": M.mattermost_items,
+    "rocketchat": M.rocketchat_items,
+    "gitter": M.gitter_items,
+    "supybot": M.supybot_items,
+    "meetup": M.meetup_items,
+    "askbot": M.askbot_items,
+}
+
+
+@pytest.mark.parametrize("backend", sorted(PERCEVAL))
+def test_every_perceval_backend_reads_its_sample(
+    backend: str, data_dir: Path, tmp_path: Path
+) -> None:
+    envelopes = PERCEVAL[backend](P.fixtures(data_dir))
+    doc = Document.from_path(P.write_lines(tmp_path / f"{backend}.jsonl", envelopes))
+    cls = connector_class("perceval")
+    assert detect(doc) is cls
+    values = list(cls().read(doc))
+    items = [v for v in values if isinstance(v, Item)]
+    assert not any(v.fatal for v in values if isinstance(v, Rejection))
+    # Every fetched record gives at least one activity (its root, for a conversation).
+    assert {i.extra["perceval_uuid"] for i in items} == {e["uuid"] for e in envelopes}
+    for item in items:
+        assert item.format == "perceval" and item.platform != "perceval"
+        assert isinstance(item.kind, ActivityKind)
+        assert item.created_at.utcoffset() == timedelta(0)
+        assert not item.author.is_empty()
+        assert item.channel in {f"{item.platform}:{e['origin']}" for e in envelopes}
+        assert item.native_id and item.thread_id and item.parent_id != item.native_id
+    again = [(i.channel, i.native_id) for i in cls().read(doc) if isinstance(i, Item)]
+    assert [(i.channel, i.native_id) for i in items] == again
+    mine = [v for v in cls("mine").read(doc) if isinstance(v, Item)]
+    assert len(mine) == len(items) and {i.channel for i in mine} == {"mine"}

@@ -36,6 +36,31 @@ How each backend's ``data`` maps to activities (platform; native ids; links):
   pulls API its reviews.
 * Twitter (``social``): a tweet is a ``post``, a reply a ``reply``, a retweet a
   ``mention`` of the original (see :mod:`veille.connectors.perceval_backends`).
+* GitLab (category ``issue`` → ``issues``; ``merge_request`` → ``code-review``): the
+  issue ``issue-<iid>`` or merge request ``merge-request-<iid>`` is a post (title,
+  description, ``extra["state"]``, ``extra["merged"]``); its ``notes_data`` become
+  comments ``issue-<iid>/note-<id>`` on it. System notes ("closed", "mentioned in")
+  are kept with ``extra["system"] = "true"``. Award emoji (``award_emoji_data``) are
+  counted in ``extra["reactions"]`` and kept in ``raw``, as GitHub's reactions.
+* Mattermost (``chat``, category ``post``), Rocket.Chat and Gitter (``chat``, category
+  ``message``): one ``message`` each; native id = the post or message id; a reply in a
+  thread has the thread's root as parent and thread (``root_id``, ``tmid``,
+  ``parentId``). Messages the server writes (joins...) are kept with
+  ``extra["subtype"]``; reactions are counted in ``extra["reactions"]``.
+* Supybot (``chat``): one ``message`` per line of an IRC log; IRC has no ids, so the
+  native id is ``<timestamp>/<nick>/<12 hex digits of the SHA-1 of the words>``; joins
+  and quits have ``extra["subtype"] = "server"``. A log without UTC offsets is UTC.
+* Meetup (``events``, category ``event``): the event ``event-<id>`` is a post by its
+  first host, created when it was announced (``extra["starts_at"]`` says when it takes
+  place); its ``comments`` become ``comment-<id>`` comments on it. RSVPs are counted per
+  answer in ``extra["rsvps_yes"]`` (``_no``, ...) and kept in ``raw``, as reactions are.
+  Perceval gives every Meetup group the origin ``https://meetup.com/``, so groups share
+  one channel unless ``--channel`` names one; ``extra["group"]`` says which group.
+* Askbot (``q-and-a``, category ``question``): the question (``question-<id>``, a post,
+  its HTML the API's ``summary``), its answers (``answer-<id>``, replies; text only, as
+  Perceval reads them off the page) and comments (``comment-<id>``, on the post they
+  were left on). Authors are named by their numeric user id, as on StackExchange. Askbot
+  names no author for a community wiki post: such a post is rejected ("no author").
 
 Any other backend, or category, gives a non-fatal rejection per item ("backend X not
 supported yet"). The channel is ``<platform>:<origin>`` (``forum:https://meta.discourse.org``)
@@ -205,6 +230,13 @@ def from_unix(value: JSONValue) -> datetime | None:
         return datetime.fromtimestamp(seconds, tz=UTC)
     except (ValueError, OverflowError, OSError):
         return None
+
+
+def from_millis(value: JSONValue) -> datetime | None:
+    """Milliseconds since the epoch (Mattermost, Meetup, Rocket.Chat's ``{"$date": ms}``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return from_unix(value / 1000)
 
 
 def from_iso(value: JSONValue) -> datetime | None:
@@ -378,7 +410,8 @@ class PercevalConnector(Connector):
     platform: ClassVar[str] = "perceval"
     description: ClassVar[str] = (
         "GrimoireLab Perceval output (mbox, pipermail, rss, discourse, slack, telegram, "
-        "stackexchange, github, twitter items)"
+        "stackexchange, github, twitter, gitlab, mattermost, rocketchat, gitter, supybot, "
+        "meetup, askbot items)"
     )
 
     @classmethod

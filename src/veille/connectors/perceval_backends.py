@@ -6,8 +6,9 @@ fields Perceval adds such as ``user_data`` or ``comments_data``) and yields one
 several activities; when one of them cannot be read (no author, no date) the reader
 yields a :class:`~veille.model.Rejection` for it and goes on with the others.
 The readers of backends whose item is a whole conversation (Discourse, StackExchange,
-GitHub) live in :mod:`veille.connectors.perceval_conversations`; :data:`BACKENDS` here
-registers every reader.
+GitHub, GitLab, Meetup, Askbot) live in :mod:`veille.connectors.perceval_conversations`, those
+of the newer chats (Mattermost, Rocket.Chat, Gitter, Supybot) in
+:mod:`veille.connectors.perceval_chats`; :data:`BACKENDS` here registers every reader.
 
 Decisions worth knowing (the module docstring of :mod:`veille.connectors.perceval` lists
 the mapping backend by backend):
@@ -50,10 +51,20 @@ from veille.connectors.perceval import (
     obj,
     string,
 )
+from veille.connectors.perceval_chats import (
+    read_gitter,
+    read_mattermost,
+    read_rocketchat,
+    read_supybot,
+)
 from veille.connectors.perceval_conversations import (
+    read_askbot,
     read_discourse,
     read_github_issue,
     read_github_pull,
+    read_gitlab_issue,
+    read_gitlab_merge,
+    read_meetup,
     read_stackexchange,
 )
 from veille.connectors.text import html_to_text
@@ -324,6 +335,16 @@ BACKENDS: dict[str, dict[str, Backend]] = {
         "pull_request": Backend("code-review", read_github_pull),
     },
     "twitter": {"tweet": Backend("social", read_twitter)},
+    "gitlab": {
+        "issue": Backend("issues", read_gitlab_issue),
+        "merge_request": Backend("code-review", read_gitlab_merge),
+    },
+    "mattermost": {"post": Backend("chat", read_mattermost)},
+    "rocketchat": {"message": Backend("chat", read_rocketchat)},
+    "gitter": {"message": Backend("chat", read_gitter)},
+    "supybot": {"message": Backend("chat", read_supybot)},
+    "meetup": {"event": Backend("events", read_meetup)},
+    "askbot": {"question": Backend("q-and-a", read_askbot)},
 }
 """Perceval backend name (lowercased class name) → category → how to read it."""
 

@@ -1,6 +1,7 @@
 """Perceval backends whose one item is a whole conversation: a Discourse topic, a
 StackExchange question with its answers and comments, a GitHub issue or pull request with
-its comments and reviews.
+its comments and reviews, a GitLab issue or merge request with its notes, a Meetup event
+with its comments, an Askbot question with its answers and comments.
 
 Apart from :mod:`veille.connectors.perceval_backends` (which registers them beside the
 backends of one message per item) because they share a shape those do not: one item
@@ -20,6 +21,7 @@ from veille.connectors.perceval import (
     RecordError,
     author_of,
     from_iso,
+    from_millis,
     from_unix,
     ident,
     items_of,
@@ -312,3 +314,233 @@ def read_github_pull(ctx: Context, pull: JSONObject) -> Iterator[Item | Rejectio
         comment_parent,
         comment_extra,
     )
+
+
+# -- GitLab ------------------------------------------------------------------------------
+def gitlab_author(record: JSONObject) -> Author:
+    user = obj(record.get("author"))
+    return author_of(
+        name=name(user.get("name")),
+        username=name(user.get("username")),
+        url=name(user.get("web_url")),
+    )
+
+
+def _award_emoji(record: JSONObject) -> dict[str, str]:
+    """Award emoji counted as GitHub's reactions are; the list stays in ``raw``."""
+    emoji = items_of(record.get("award_emoji_data"))
+    return {"reactions": str(len(emoji))} if emoji else {}
+
+
+def _read_gitlab(
+    ctx: Context, record: JSONObject, prefix: str, extra: dict[str, str]
+) -> Iterator[Item | Rejection]:
+    iid = ident(record.get("iid"))
+    if iid is None:
+        raise RecordError(f"{prefix.replace('-', ' ')} without iid")
+    root = f"{prefix}-{iid}"
+    url = name(record.get("web_url"))
+    state = name(record.get("state"))
+    try:
+        created = record.get("created_at")
+        yield ctx.item(
+            root,
+            ActivityKind.POST,
+            need(from_iso(created), "created_at", created),
+            gitlab_author(record),
+            {k: v for k, v in record.items() if k != "notes_data"},
+            text=string(record.get("description")),
+            title=name(record.get("title")),
+            url=url,
+            extra={**extra, **({"state": state} if state else {}), **_award_emoji(record)},
+        )
+    except RecordError as exc:
+        yield ctx.reject(root, str(exc), record)
+    for index, note in enumerate(items_of(record.get("notes_data")), 1):
+        note_id = ident(note.get("id"))
+        # Under its issue: the id alone would do on a GitLab instance, but notes of one
+        # channel then cannot collide even where ids repeat (as in Perceval's recordings).
+        nid = f"{root}/note-{note_id}" if note_id else f"{root}/note #{index}"
+        try:
+            if note_id is None:
+                raise RecordError("note without id")
+            created = note.get("created_at")
+            # System notes ("closed", "mentioned in ...") are kept, marked for filtering.
+            system = {"system": "true"} if note.get("system") is True else {}
+            yield ctx.item(
+                nid,
+                ActivityKind.COMMENT,
+                need(from_iso(created), "created_at", created),
+                gitlab_author(note),
+                note,
+                text=string(note.get("body")),
+                url=f"{url}#note_{note_id}" if url else None,
+                parent_id=root,
+                thread_id=root,
+                extra={**system, **_award_emoji(note)},
+            )
+        except RecordError as exc:
+            yield ctx.reject(nid, str(exc), note)
+
+
+def read_gitlab_issue(ctx: Context, issue: JSONObject) -> Iterator[Item | Rejection]:
+    yield from _read_gitlab(ctx, issue, "issue", {})
+
+
+def read_gitlab_merge(ctx: Context, merge: JSONObject) -> Iterator[Item | Rejection]:
+    merged = {"merged": "true"} if name(merge.get("state")) == "merged" else {}
+    yield from _read_gitlab(ctx, merge, "merge-request", merged)
+
+
+# -- Meetup ------------------------------------------------------------------------------
+def meetup_author(member: JSONObject) -> Author:
+    # Meetup shows a first name, often repeated; the member id is what tells people apart.
+    return author_of(name=name(member.get("name")), username=ident(member.get("id")))
+
+
+def _meetup_rsvps(event: JSONObject) -> dict[str, str]:
+    """RSVPs counted per answer, as reactions are; who answered stays in ``raw``."""
+    counts: dict[str, int] = {}
+    for rsvp in items_of(event.get("rsvps")):
+        answer = name(rsvp.get("response"))
+        if answer:
+            counts[answer] = counts.get(answer, 0) + 1
+    return {f"rsvps_{answer}": str(n) for answer, n in sorted(counts.items())}
+
+
+def read_meetup(ctx: Context, event: JSONObject) -> Iterator[Item | Rejection]:
+    event_id = ident(event.get("id"))
+    if event_id is None:
+        raise RecordError("event without id")
+    root = f"event-{event_id}"
+    extra: dict[str, str] = {}
+    group = name(obj(event.get("group")).get("urlname"))
+    if group:
+        extra["group"] = group
+    try:
+        hosts = items_of(event.get("event_hosts"))
+        if not hosts:
+            raise RecordError("no author (the event has no host)")
+        starts = from_millis(event.get("time"))
+        status = name(event.get("status"))
+        markup = string(event.get("description"))
+        yield ctx.item(
+            root,
+            ActivityKind.POST,
+            need(from_millis(event.get("created")), "created", event.get("created")),
+            meetup_author(hosts[0]),
+            {k: v for k, v in event.items() if k != "comments"},
+            text=string(event.get("plain_text_description")) or html_to_text(markup),
+            html=markup,
+            title=name(event.get("name")),
+            url=name(event.get("link")),
+            extra={
+                **extra,
+                **({"starts_at": starts.isoformat()} if starts else {}),
+                **({"status": status} if status else {}),
+                **_meetup_rsvps(event),
+            },
+        )
+    except RecordError as exc:
+        yield ctx.reject(root, str(exc), event)
+    for index, comment in enumerate(items_of(event.get("comments")), 1):
+        cid = ident(comment.get("id"))
+        nid = f"comment-{cid}" if cid else f"{root}, comment #{index}"
+        try:
+            if cid is None:
+                raise RecordError("comment without id")
+            likes = comment.get("like_count")  # Meetup's only reaction
+            liked = {"reactions": str(likes)} if isinstance(likes, int) and likes else {}
+            yield ctx.item(
+                nid,
+                ActivityKind.COMMENT,
+                need(from_millis(comment.get("created")), "created", comment.get("created")),
+                meetup_author(obj(comment.get("member"))),
+                comment,
+                text=string(comment.get("comment")),
+                url=name(comment.get("link")),
+                parent_id=root,
+                thread_id=root,
+                extra={**extra, **liked},
+            )
+        except RecordError as exc:
+            yield ctx.reject(nid, str(exc), comment)
+
+
+# -- Askbot ------------------------------------------------------------------------------
+def askbot_author(user: JSONObject) -> Author:
+    if not user:
+        raise RecordError("no author (Askbot names no one for a community wiki post)")
+    # As on StackExchange, the numeric user id is the handle: comments give a display
+    # name where posts give the user name, and the id is what both share.
+    return author_of(name=name(user.get("username")), username=ident(user.get("id")))
+
+
+def read_askbot(ctx: Context, question: JSONObject) -> Iterator[Item | Rejection]:
+    qid = ident(question.get("id"))
+    if qid is None:
+        raise RecordError("question without id")
+    root = f"question-{qid}"
+    try:
+        markup = string(question.get("summary"))
+        yield ctx.item(
+            root,
+            ActivityKind.POST,
+            need(from_unix(question.get("added_at")), "added_at", question.get("added_at")),
+            askbot_author(obj(question.get("author"))),
+            {k: v for k, v in question.items() if k not in ("answers", "comments")},
+            text=html_to_text(markup),
+            html=markup,
+            title=name(question.get("title")),
+            url=name(question.get("url")),
+        )
+    except RecordError as exc:
+        yield ctx.reject(root, str(exc), question)
+    comments = [(c, root) for c in items_of(question.get("comments"))]
+    for index, answer in enumerate(items_of(question.get("answers")), 1):
+        aid = ident(answer.get("id"))
+        nid = f"answer-{aid}" if aid else f"{root}, answer #{index}"
+        comments.extend((c, nid) for c in items_of(answer.get("comments")))
+        try:
+            if aid is None:
+                raise RecordError("answer without id")
+            yield ctx.item(
+                nid,
+                ActivityKind.REPLY,
+                need(from_unix(answer.get("added_at")), "added_at", answer.get("added_at")),
+                askbot_author(obj(answer.get("answered_by"))),
+                {k: v for k, v in answer.items() if k != "comments"},
+                # Perceval keeps the answer's text only, its HTML pieces run together.
+                text=string(answer.get("summary")),
+                parent_id=root,
+                thread_id=root,
+                extra={"accepted": "true"} if answer.get("accepted") is True else None,
+            )
+        except RecordError as exc:
+            yield ctx.reject(nid, str(exc), answer)
+    for index, (comment, holder) in enumerate(comments, 1):
+        cid = ident(comment.get("id"))
+        nid = f"comment-{cid}" if cid else f"{holder}, comment #{index}"
+        target = ident(comment.get("object_id"))
+        parent = root if target == qid else (f"answer-{target}" if target else holder)
+        try:
+            if cid is None:
+                raise RecordError("comment without id")
+            added = comment.get("comment_added_at")
+            markup = string(comment.get("html"))
+            yield ctx.item(
+                nid,
+                ActivityKind.COMMENT,
+                need(from_iso(added), "comment_added_at", added),
+                author_of(
+                    name=name(comment.get("user_display_name")),
+                    username=ident(comment.get("user_id")),
+                ),
+                comment,
+                text=html_to_text(markup),
+                html=markup,
+                parent_id=parent,
+                thread_id=root,
+            )
+        except RecordError as exc:
+            yield ctx.reject(nid, str(exc), comment)
