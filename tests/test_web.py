@@ -871,3 +871,16 @@ def test_every_table_page_downloads_as_csv_and_xlsx(store: Store) -> None:
     assert len(mine) > 1 and {r[department] for r in mine[1:]} == {DEPARTMENT}
     assert dept.get("/departments/product?format=csv").status_code == 403
     assert manager.get("/inbox?format=pdf").status_code == 422
+
+
+def test_a_closed_item_can_be_reopened_from_its_page(store: Store) -> None:
+    from veille.inbox import items as inbox_items_
+
+    item, version = _item_in(store, None)
+    manager = Browser(store, "manager")
+    assert manager.post(f"/inbox/{item}/status", {"version": version, "status": "closed"}).status_code == 303
+    page = manager.get(f"/inbox?item={item}").text
+    assert 'id="form-reopen"' in page and ">Reopen</button>" in page
+    assert manager.post(f"/inbox/{item}/status", {"version": version + 1, "status": "new"}).status_code == 303
+    assert inbox_items_.get(store.engine, item).status == "new"
+    assert 'id="form-reopen"' not in manager.get(f"/inbox?item={item}").text

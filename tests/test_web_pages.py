@@ -75,8 +75,12 @@ def test_reports_trends_suggestions_and_users_download(store: Store) -> None:  #
     assert [r[0] for r in rows[1:]] == [t.term for t in found] and found
 
     rows = _download(viewer, "/members/suggestions?confidence=0.5")
-    expected_pairs = [(s.member_a, s.member_b) for s in resolve.suggestions(store.engine, 50)
-                      if s.confidence >= 0.5]  # fmt: skip
+    # Pairs in the page's order: linked ones together, surest group first.
+    expected_pairs = [(s.member_a, s.member_b) for g in resolve.suggestion_groups(store.engine,
+                      50, 0.5) for s in g.pairs]  # fmt: skip
+    assert sorted(expected_pairs) == sorted((s.member_a, s.member_b) for s in
+                                            resolve.suggestions(store.engine, 50)
+                                            if s.confidence >= 0.5)  # fmt: skip
     assert [(int(r[0]), int(r[2])) for r in rows[1:]] == expected_pairs
 
     rows = _download(admin, "/users")

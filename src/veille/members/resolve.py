@@ -448,12 +448,16 @@ class SuggestionGroup:
         return min(p.confidence for p in self.pairs)
 
 
-def suggestion_groups(engine: Engine, limit: int = 50) -> list[SuggestionGroup]:
-    """The open suggestions (the ``limit`` surest pairs of members and whatever else
-    links their members) grouped by the people they link, surest group first."""
-    first = suggestions(engine, limit)
+def suggestion_groups(
+    engine: Engine, limit: int = 50, min_confidence: float = 0.0
+) -> list[SuggestionGroup]:
+    """The open suggestions at least ``min_confidence`` sure (the ``limit`` surest pairs
+    of members and whatever else links their members) grouped by the people they link,
+    surest group first."""
+    first = [s for s in suggestions(engine, limit) if s.confidence >= min_confidence]
     wanted = {m for s in first for m in (s.member_a, s.member_b)}
-    pairs = [s for s in suggestions(engine, limit * 4) if {s.member_a, s.member_b} & wanted]
+    pairs = [s for s in suggestions(engine, limit * 4)
+             if {s.member_a, s.member_b} & wanted and s.confidence >= min_confidence]  # fmt: skip
     parent: dict[int, int] = {}
 
     def root(m: int) -> int:

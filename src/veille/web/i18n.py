@@ -141,6 +141,7 @@ FRENCH: Final[dict[str, str]] = {
     "Wrong? Correct it: the sentiment model learns from it.":
         "Erreur ? Corrigez : le modèle de sentiment en tient compte.",
     "Correct": "Corriger",
+    "Reopen": "Rouvrir",
     "Merge all {n}": "Fusionner les {n}",
     "All different people": "Tous différents",
     "Pair by pair": "Paire par paire",

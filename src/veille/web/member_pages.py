@@ -39,7 +39,7 @@ def suggestions_page(request: Request, who: Reader,
                      confidence: Annotated[float, Query(ge=0, le=1)] = 0.0,
                      format: Format = "html") -> Response:  # fmt: skip
     engine = store_of(request).engine
-    groups = [g for g in resolve.suggestion_groups(engine, 50) if g.confidence >= confidence]
+    groups = resolve.suggestion_groups(engine, 50, confidence)
     found = [s for g in groups for s in g.pairs]
     people = {m: profile(engine, m, recent=0) for g in groups for m in g.members}
     if format != "html":
