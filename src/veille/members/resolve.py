@@ -454,10 +454,9 @@ def suggestion_groups(
     """The open suggestions at least ``min_confidence`` sure (the ``limit`` surest pairs
     of members and whatever else links their members) grouped by the people they link,
     surest group first."""
-    first = [s for s in suggestions(engine, limit) if s.confidence >= min_confidence]
-    wanted = {m for s in first for m in (s.member_a, s.member_b)}
-    pairs = [s for s in suggestions(engine, limit * 4)
-             if {s.member_a, s.member_b} & wanted and s.confidence >= min_confidence]  # fmt: skip
+    found = [s for s in suggestions(engine, limit * 4) if s.confidence >= min_confidence]
+    wanted = {m for s in found[:limit] for m in (s.member_a, s.member_b)}
+    pairs = [s for s in found if {s.member_a, s.member_b} & wanted]
     parent: dict[int, int] = {}
 
     def root(m: int) -> int:
