@@ -4,6 +4,7 @@ ingest, auto-assignment, first responses, departments, the CLI and the export.""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 from pathlib import Path
@@ -722,4 +723,28 @@ def test_an_archive_comes_in_closed_as_history_and_what_is_recent_stays_open(
     everything = intake(store, None, InboxRules(open_days=0))
     assert (everything.items, everything.history) == (5, 0)
     assert not [i for i in items.listing(store.engine, limit=50) if i.status == "closed"]
+    store.close()
+
+
+def test_a_feedback_report_over_years_reads_month_by_month(tmp_path: Path) -> None:
+    """Ten years of a list are 500 weeks: past 26 weeks with mentions the report's
+    reader gets months (the exports keep both)."""
+    from veille.inbox import feedback
+
+    records = [{**_rec(n, f"The eco mode broke again, report {n}", {"username": f"u{n}"}),
+                "created_at": f"{2010 + n // 12}-{1 + n % 12:02d}-{1 + n % 20:02d}T10:00:00+00:00"}
+               for n in range(40)]  # fmt: skip
+    store = Store(tmp_path / "y.db")
+    ingest(store, [_write(tmp_path / "y.ndjson", records)])
+    feedback.add(store.engine, "eco-mode", ["eco mode"], None, by="anna")
+    report = feedback.report(store.engine, "eco-mode")
+    assert len(report.weeks) == 40 and len(report.months) == 40
+    assert feedback.periods(report) == ("month", report.months)
+    first = report.months[0]
+    assert (first["month"], first["mentions"]) == ("2010-01", 1)
+    assert first["negative"] + first["neutral"] + first["positive"] == 1
+    assert "## Month by month" in feedback.as_markdown(report)
+    assert "| 2013-04 | 1 |" in feedback.as_markdown(report)
+    few = dataclasses.replace(report, weeks=report.weeks[:26])
+    assert feedback.periods(few) == ("week", few.weeks)
     store.close()

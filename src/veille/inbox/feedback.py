@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 import orjson
 from sqlalchemy import Engine, select
@@ -142,12 +142,26 @@ class Report:
     mentions: int = 0
     people: int = 0
     weeks: list[dict[str, Any]] = field(default_factory=list)
+    months: list[dict[str, Any]] = field(default_factory=list)
     sentiment: dict[str, int] = field(default_factory=dict)
     intents: dict[str, int] = field(default_factory=dict)
     channels: dict[str, int] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
     quotes: dict[str, list[Quote]] = field(default_factory=dict)
     members: list[dict[str, Any]] = field(default_factory=list)
+
+
+WEEKS_SHOWN: Final = 26
+"""A report over more weeks (with mentions) than this reads month by month."""
+
+
+def periods(r: Report) -> tuple[str, list[dict[str, Any]]]:
+    """What a reader is shown: ``("week", r.weeks)``, or ``("month", r.months)`` when the
+    topic spans more than :data:`WEEKS_SHOWN` weeks (ten years of a list are 500 rows
+    week by week); the exports keep both."""
+    if len(r.weeks) <= WEEKS_SHOWN:
+        return "week", r.weeks
+    return "month", r.months
 
 
 def _mentions(engine: Engine, topic: Topic, batch: int = 20_000) -> Iterator[tuple[Any, ...]]:
@@ -205,6 +219,7 @@ def report(engine: Engine, name: str, quotes_per_language: int = 3) -> Report:
     topic = get(engine, name)
     out = Report(topic.name, list(topic.words), topic.since.isoformat() if topic.since else None)
     weeks: dict[str, Counter[str]] = defaultdict(Counter)
+    months: dict[str, Counter[str]] = defaultdict(Counter)
     people: Counter[int] = Counter()
     who: dict[int, tuple[str, str | None]] = {}
     sentiment: Counter[str] = Counter()
@@ -217,6 +232,7 @@ def report(engine: Engine, name: str, quotes_per_language: int = 3) -> Report:
         out.mentions += 1
         year, week, _ = created.isocalendar()
         weeks[f"{year}-W{week:02d}"].update(["all", mood or "unknown"])
+        months[f"{created:%Y-%m}"].update(["all", mood or "unknown"])
         people[member] += 1
         who[member] = (display or "?", segment)
         sentiment[mood or "unknown"] += 1
@@ -233,6 +249,10 @@ def report(engine: Engine, name: str, quotes_per_language: int = 3) -> Report:
     out.weeks = [
         {"week": w, "mentions": c["all"], **{k: c[k] for k in ("negative", "neutral", "positive")}}
         for w, c in sorted(weeks.items())
+    ]
+    out.months = [
+        {"month": m, "mentions": c["all"], **{k: c[k] for k in ("negative", "neutral", "positive")}}
+        for m, c in sorted(months.items())
     ]
     out.sentiment, out.intents = dict(sentiment.most_common()), dict(intents.most_common())
     out.channels, out.languages = dict(chans.most_common()), dict(langs.most_common())
@@ -273,16 +293,17 @@ def as_markdown(r: Report) -> str:
     if not r.mentions:
         return "\n".join(lines)
     total = r.mentions
+    unit, shown = periods(r)
 
     def shares(values: dict[str, int]) -> str:
         return ", ".join(f"{k} {v:,} ({v / total:.0%})" for k, v in values.items())
 
     lines += [f"- Sentiment: {shares(r.sentiment)}", f"- Intents: {shares(r.intents)}",
               f"- Channels: {shares(r.channels)}", f"- Languages: {shares(r.languages)}",
-              "", "## Week by week", "",
-              "| week | mentions | negative | neutral | positive |", "|---|---|---|---|---|"]  # fmt: skip
-    lines += [f"| {w['week']} | {w['mentions']} | {w['negative']} | {w['neutral']} | "
-              f"{w['positive']} |" for w in r.weeks]  # fmt: skip
+              "", f"## {unit.capitalize()} by {unit}", "",
+              f"| {unit} | mentions | negative | neutral | positive |", "|---|---|---|---|---|"]  # fmt: skip
+    lines += [f"| {w[unit]} | {w['mentions']} | {w['negative']} | {w['neutral']} | "
+              f"{w['positive']} |" for w in shown]  # fmt: skip
     lines += ["", "## What people said", ""]
     for lang, quotes in r.quotes.items():
         lines.append(f"### {lang}")
@@ -309,11 +330,13 @@ def as_html(r: Report) -> str:
                           ("Channels", r.channels), ("Languages", r.languages)):  # fmt: skip
         items = "".join(f"<li>{e(k)}: {v:,}</li>" for k, v in values.items())
         parts.append(f"<h2>{title}</h2><ul>{items}</ul>")
-    rows = "".join(f"<tr><td>{e(w['week'])}</td><td>{w['mentions']}</td><td>{w['negative']}"
+    unit, shown = periods(r)
+    rows = "".join(f"<tr><td>{e(w[unit])}</td><td>{w['mentions']}</td><td>{w['negative']}"
                    f"</td><td>{w['neutral']}</td><td>{w['positive']}</td></tr>"
-                   for w in r.weeks)  # fmt: skip
-    parts.append("<h2>Week by week</h2><table><tr><th>week</th><th>mentions</th><th>negative"
-                 f"</th><th>neutral</th><th>positive</th></tr>{rows}</table>")  # fmt: skip
+                   for w in shown)  # fmt: skip
+    parts.append(f"<h2>{unit.capitalize()} by {unit}</h2><table><tr><th>{unit}</th><th>"
+                 "mentions</th><th>negative</th><th>neutral</th><th>positive</th></tr>"
+                 f"{rows}</table>")  # fmt: skip
     parts.append("<h2>What people said</h2>")
     for lang, quotes in r.quotes.items():
         parts.append(f"<h3>{e(lang)}</h3>")

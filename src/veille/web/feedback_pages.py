@@ -75,4 +75,5 @@ def report_page(request: Request, name: str, who: Reader, format: Format = "html
         raise LookupError(str(exc)) from exc
     if format != "html":
         return download(f"feedback-{name}", FEEDBACK, feedback_rows(report), format)
-    return render(request, "feedback_report.html", r=report)
+    unit, shown = feedback.periods(report)
+    return render(request, "feedback_report.html", r=report, unit=unit, shown=shown)

@@ -142,6 +142,7 @@ FRENCH: Final[dict[str, str]] = {
         "Erreur ? Corrigez : le modèle de sentiment en tient compte.",
     "Correct": "Corriger",
     "Reopen": "Rouvrir",
+    "Per month": "Par mois",
     "Merge all {n}": "Fusionner les {n}",
     "All different people": "Tous différents",
     "Pair by pair": "Paire par paire",

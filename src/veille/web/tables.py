@@ -140,6 +140,8 @@ def feedback_rows(report: Report) -> Iterator[tuple[Any, ...]]:
     yield "total", "people", "", report.people, None, None, None
     for w in report.weeks:
         yield "week", w["week"], "", w["mentions"], w["positive"], w["neutral"], w["negative"]
+    for m in report.months:
+        yield "month", m["month"], "", m["mentions"], m["positive"], m["neutral"], m["negative"]
     for section in ("sentiment", "intents", "channels", "languages"):
         yield from ((section, k, "", n, None, None, None)
                     for k, n in getattr(report, section).items())  # fmt: skip
