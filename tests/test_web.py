@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from veille import users
 from veille.store import Store
-from veille.store.schema import activities, identities, inbox_items, members
+from veille.store.schema import activities, identities, inbox_items, member_stats, members
 from veille.watch.people import MemberAlertRules, member_alerts
 from veille.web import create_app
 
@@ -555,8 +555,22 @@ def test_the_segments_page_shows_shares_and_thresholds(store: Store) -> None:
         assert f"<h2>{words.places(family)}</h2>" in page
         for name, n, _ in rows:
             shown = words.place(family, name)
-            assert f'<th scope="row">{shown}</th><td class="num">{n:,}</td>' in page
-    assert "<h2>Typology</h2>" in page and ">recently inactive</th>" in page
+            link = f'<a href="/members?{family}={name}">{shown}</a>' if n else shown
+            assert f'<th scope="row">{link}</th><td class="num">{n:,}</td>' in page
+    assert "<h2>Typology</h2>" in page and "recently inactive" in page
+    # Each share leads to its members.
+    reader = Browser(store, "viewer")
+    for family, rows in shares(store.engine).items():
+        name, n, _ = max(rows, key=lambda r: r[1])
+        listed = reader.get(f"/members?{family}={name}").text
+        ids = [int(i) for i in re.findall(r'<a href="/members/(\d+)">', listed)]
+        with store.engine.connect() as conn:
+            column = getattr(member_stats.c, family)
+            wanted = {int(r[0]) for r in conn.execute(
+                select(member_stats.c.member_id).where(column == name))}  # fmt: skip
+        assert len(ids) == min(n, 100) and set(ids) <= wanted, family
+        assert f"{words.places(family)}: <strong>{words.place(family, name)}</strong>" in listed
+    assert reader.get("/members?segment=heroes").status_code == 422
     assert "<code>high_activities</code>" in page
 
 

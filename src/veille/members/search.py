@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from sqlalchemy import Engine, func, or_, select
 
@@ -21,10 +22,21 @@ class Found:
     is_bot: bool
 
 
-def search(engine: Engine, query: str = "", limit: int = 50) -> list[Found]:
+PLACES: Final = ("segment", "onion", "cohort", "orbit_level")
+"""The places a member search can be narrowed to (``veille segments``' families)."""
+
+
+def search(
+    engine: Engine, query: str = "", limit: int = 50, **places: str | int | None
+) -> list[Found]:
     """Members whose display name or any identity (name, username, e-mail) contains
-    ``query`` (case-insensitive); the most active first. No query: the most active."""
+    ``query`` (case-insensitive), in the given places (``segment="networkers"``,
+    ``cohort="recently_inactive"``, ``onion=``, ``orbit_level=``); the most active first.
+    No query: the most active."""
     s = member_stats.c
+    unknown = set(places) - set(PLACES)
+    if unknown:
+        raise ValueError(f"no place {', '.join(sorted(unknown))} (known: {', '.join(PLACES)})")
     q = (
         select(members.c.id, members.c.display_name, s.segment, s.activity_count, s.last_seen,
                members.c.is_team, members.c.is_bot)  # fmt: skip
@@ -34,6 +46,9 @@ def search(engine: Engine, query: str = "", limit: int = 50) -> list[Found]:
     )
     # Members a merge emptied keep their old name but have no identity left: not shown.
     q = q.where(members.c.id.in_(select(identities.c.member_id)))
+    for place, value in places.items():
+        if value is not None and value != "":
+            q = q.where(s[place] == value)
     needle = query.strip().lower()
     if needle:
         # What people type is text, not a pattern: % and _ match themselves.

@@ -143,6 +143,7 @@ FRENCH: Final[dict[str, str]] = {
     "Correct": "Corriger",
     "Reopen": "Rouvrir",
     "Per month": "Par mois",
+    "everyone": "tout le monde",
     "Merge all {n}": "Fusionner les {n}",
     "All different people": "Tous différents",
     "Pair by pair": "Paire par paire",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -24,14 +24,28 @@ Merger = Annotated[Principal, Depends(need("members.merge"))]
 MemberId = Annotated[int, Form(ge=1, le=2**62)]
 
 
+Segment = Literal["", "networkers", "communicators", "participants", "reserved",
+                  "consultative", "dormant"]  # fmt: skip
+
+
 @router.get("/members")
 def members_page(request: Request, who: Reader,
                  q: Annotated[str, Query(max_length=200)] = "",
+                 segment: Segment = "",
+                 onion: Literal["", "core", "regular", "casual"] = "",
+                 cohort: Literal["", "new", "active", "recently_inactive", "churned",
+                                 "returning"] = "",
+                 orbit_level: Annotated[int | None, Query(ge=0, le=4)] = None,
                  format: Format = "html") -> Response:  # fmt: skip
-    found = search(store_of(request).engine, q, 100 if format == "html" else 10_000)
+    """Search, and the members of one place (a segment, an onion layer, a cohort, an
+    Orbit level: the segments page links each share here)."""
+    places: dict[str, str | int | None] = {"segment": segment, "onion": onion,
+                                           "cohort": cohort, "orbit_level": orbit_level}  # fmt: skip
+    found = search(store_of(request).engine, q, 100 if format == "html" else 10_000, **places)
     if format != "html":
         return download("members", MEMBERS, found, format)
-    return render(request, "members.html", found=found, q=q)
+    chosen = {k: v for k, v in places.items() if v not in (None, "")}
+    return render(request, "members.html", found=found, q=q, chosen=chosen)
 
 
 @router.get("/members/suggestions")
