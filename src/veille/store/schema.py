@@ -388,6 +388,18 @@ member_stats = Table(
     Index("ix_member_stats_window", "window_activities", "segment", "member_id"),
 )
 
+member_talents = Table(
+    "member_talents",
+    metadata,
+    # A member's talents (veille.members.talents): the topics at ``talent_min_score``
+    # points or more and their points (JSON), and a 64-bit fingerprint of the talent
+    # topics they rank first. A topic's rarity counts the members holding it: each
+    # members step reads every row, and rewrites the members whose topics moved.
+    Column("member_id", Id, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("points", Text, nullable=False),
+    Column("ranked", BigInteger, nullable=False),
+)
+
 inbox_items = Table(
     "inbox_items",
     metadata,
