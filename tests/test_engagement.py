@@ -29,8 +29,8 @@ from veille.members.rules import SEGMENTS, MemberRules, from_mapping
 from veille.members.segments import shares
 from veille.model import ActivityKind, Author, Item
 from veille.pipeline import ingest
-from veille.store import Store
-from veille.store.reads import newest_activity
+from veille.store import Store, reads
+from veille.store.reads import iter_members, newest_activity
 from veille.store.schema import activities, channels, identities, member_stats, members
 from veille.store.writer import upsert_enrichments
 
@@ -228,6 +228,33 @@ def test_talents_others_take_up_reorder_an_untouched_members_topics(store: Store
     assert incremental[m["ann"]]["segment_reasons"][-1].endswith("code (4), ntp (3)")
     refresh(store.engine, now=NOW)
     _same(incremental, _stats(store))
+
+
+def test_export_and_stats_count_what_the_profile_counts(store: Store) -> None:
+    """The export's counts and dates and ``veille stats``' most active members leave out
+    spam and posts scheduled ahead, as engagement (the profile, the members page) does;
+    bots are left out of the most active before the cut, not after."""
+    m = _put(
+        store,
+        [
+            ("forum", "p1", "post", "alice", 10, None, "Hello.", {}),
+            ("forum", "p2", "post", "alice", 5, None, "Again.", {}),
+            ("forum", "s1", "reply", "alice", 3, "p1", "cheap pills", {"spam": True}),
+            ("forum", "f1", "post", "alice", -400, None, "Scheduled ahead.", {}),
+        ]
+        + [
+            ("forum", f"b{k}", "post", "robot", 4, None, f"Build {k} passed.", {}) for k in range(5)
+        ],
+    )
+    _flag(store, bots=[m["robot"]])
+    refresh(store.engine)
+    shown = _stats(store)[m["alice"]]
+    exported = {r["member_id"]: r for r in iter_members(store.engine)}[m["alice"]]
+    assert shown["activity_count"] == exported["activity_count"] == 2
+    assert exported["first_seen"] == shown["first_seen"].isoformat()
+    assert exported["last_seen"] == shown["last_seen"].isoformat()
+    assert exported["last_seen"] == (NOW - timedelta(days=5)).isoformat()
+    assert reads.stats(store.engine, top=1).top_members == [(m["alice"], "alice", 2)]
 
 
 def test_decayed_love_and_orbit_levels(store: Store) -> None:
