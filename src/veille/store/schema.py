@@ -113,6 +113,8 @@ identities = Table(
     Column("url", Text),
     Column("member_id", Id, ForeignKey("members.id"), index=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # The platform marks the account a bot or an integration (veille.model.Author.bot).
+    Column("is_bot", Boolean, nullable=False, default=False, server_default="0"),
     UniqueConstraint("channel_id", "key"),
 )
 
