@@ -25,7 +25,6 @@ import zlib
 from collections.abc import Iterable
 
 import numpy as np
-import numpy.typing as npt
 import orjson
 from sqlalchemy import Connection, bindparam, delete, select, update
 
@@ -73,24 +72,28 @@ class Flat:
         slot = np.repeat(np.arange(len(sizes)), sizes)
         weight = np.log1p(len(sizes) / np.maximum(np.bincount(topic), 1))
         score = points * weight[topic]
-        words = np.array(list(number))
-        alphabet = np.empty(len(number), np.int64)
-        alphabet[np.argsort(words, kind="stable")] = np.arange(len(number))
+        del weight
+        # (a list, not a numpy array of strings: that is as wide as the longest word)
+        words = list(number)
+        alphabet = np.empty(len(words), np.int64)
+        alphabet[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
         # more points first, then the word: one key (points < 2**31, topics < 2**31)
-        order = np.lexsort((-points * len(number) + alphabet[topic], -score, slot))
-        del score
+        order = np.lexsort((-points * len(words) + alphabet[topic], -score, slot))
+        del score, alphabet
         starts = np.cumsum(sizes) - sizes
         place = np.arange(len(order)) - np.repeat(starts, sizes)
         keep = order[place < most]
+        place = place[place < most]
+        del order
         slot, topic, points = slot[keep], topic[keep], points[keep]
-        return slot, topic, points, fingerprints(words, slot, topic, place[place < most])
+        return slot, topic, points, fingerprints(words, slot, topic, place)
 
 
-def fingerprints(words: npt.NDArray[np.str_], slot: I64, topic: I64, place: I64) -> I64:
+def fingerprints(words: list[str], slot: I64, topic: I64, place: I64) -> I64:
     """Per slot (every slot holding one entry at least, in order), a 64-bit number of
     its topics (``words[topic]``) in order (``place``): what ``member_talents.ranked``
     keeps, so that finding whose topics moved reads no list."""
-    crc = np.fromiter((zlib.crc32(w.encode()) for w in words.tolist()), np.uint64, len(words))
+    crc = np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
     mixed = (crc[topic] + np.uint64(1)) * MIX[place % len(MIX)]
     starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]]) if len(slot) else slot
     return np.add.reduceat(mixed, starts).view(np.int64) if len(slot) else slot
