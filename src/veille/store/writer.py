@@ -118,7 +118,6 @@ class Writer:
                         "url": clean(a.url),
                         "member_id": mid,
                         "created_at": now,
-                        "is_bot": a.bot,
                     }
                 )
             stmt = dialect_insert(conn, identities).on_conflict_do_nothing(
@@ -156,8 +155,8 @@ class Writer:
             for r in batch.rows:
                 wanted.setdefault((seen_channels[r.channel], r.identity_key), r.author)
             identity_ids = self._identity_ids(conn, wanted)
-            # the platform's bot marker on identities stored before it said so (or
-            # before veille kept it): the few bot authors of the batch
+            # the platform's bot marker, for the few bot authors of the batch: new
+            # identities, and those stored before it said so (or before veille kept it)
             marked = [identity_ids[k] for k, a in wanted.items() if a.bot]
             for chunk in (marked[k : k + 900] for k in range(0, len(marked), 900)):
                 conn.execute(
