@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from veille import export
 from veille.cli import cli
 from veille.connectors import Document, detect, iter_documents
 from veille.connectors.slack import SlackConnector, render
@@ -311,3 +312,24 @@ def test_cli_ingests_the_export_zip_and_folder(data_dir: Path, tmp_path: Path) -
     result = run.invoke(cli, ["--db", db, "ingest", "--format", "slack", folder])
     assert result.exit_code == 0
     assert result.stdout.strip().splitlines()[-1] == "added 14, updated 0, unchanged 0, rejected 0"
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "csv"])
+def test_an_export_keeps_the_platforms_bot_marker(data_dir: Path, tmp_path: Path, fmt: str) -> None:
+    """An export re-ingests into an equal store: the integrations' accounts are bots
+    there too (``author.bot``), though nothing in their names says so."""
+    store = Store(tmp_path / "a.db")
+    ingest(store, [data_dir / VIEWER], members=False)
+    out = tmp_path / f"export.{fmt}"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        assert export.write(store, "activities", fmt, f) == 147
+    other = Store(tmp_path / "b.db")
+    assert ingest(other, [out], fmt=fmt, members=False).added == 147
+
+    def bots(s: Store) -> list[tuple[str, bool]]:
+        with s.engine.connect() as conn:
+            rows = conn.execute(select(identities.c.username, identities.c.is_bot)).all()
+        return sorted((str(u), bool(b)) for u, b in rows)
+
+    assert bots(other) == bots(store)
+    assert [u for u, b in bots(store) if b] == ["B0JL6RASU", "B0JL6UFSL", "B0VJZKVHC"]

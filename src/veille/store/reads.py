@@ -175,6 +175,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
             i.c.username,
             i.c.email,
             i.c.url,
+            i.c.is_bot,
             a.c.text,
             a.c.html,
             a.c.title,
@@ -216,11 +217,13 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
     with engine.connect() as conn:
         result = conn.execute(query.execution_options(stream_results=True, yield_per=batch))
         for row in result:
-            (aid, nid, channel, platform, kind, created, name, username, email, url,
+            (aid, nid, channel, platform, kind, created, name, username, email, url, bot,
              text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd,
              language, language_confidence, html_safe, spam, spam_score, spam_reasons, keywords, intent, intent_score, sentiment, sentiment_score,
              status_, department, assignee, priority, rules_applied, first_response) = row  # fmt: skip
-            author = _handles(name, username, email, url)
+            author: dict[str, str | bool] = {**_handles(name, username, email, url)}
+            if bot:  # the platform's marker (a Slack integration, a Discord bot)
+                author["bot"] = True
             record: ExportRecord = {
                 "id": nid,
                 "channel": channel,
