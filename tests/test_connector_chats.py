@@ -37,9 +37,9 @@ def _json(path: Path) -> dict[str, object]:
 
 # -- counts of every sample, by hand (the file names say authors and messages) ----------
 SAMPLES = [
-    # file, format, items: what a person wrote (calls, renames, joins, service lines
-    # bots, and a message the exporter listed twice are not)
-    ("discord/DM_2A_2M.json", "discord", 1),
+    # file, format, items: what a person or a bot wrote (calls, renames, joins, service
+    # lines and a message the exporter listed twice are not)
+    ("discord/DM_2A_2M.json", "discord", 2),
     ("discord/GC_3A_5M.json", "discord", 3),
     ("discord/SV_5A_5M.json", "discord", 4),
     ("telegram/DM_2A_7M.json", "telegram", 6),
@@ -79,13 +79,11 @@ def test_discord_counts_match_the_json(data_dir: Path) -> None:
     for path in sorted((data_dir / CHATS / "discord").glob("*.json")):
         messages = _json(path)["messages"]
         assert isinstance(messages, list)
-        people = {
-            m["id"]
-            for m in messages
-            if m["type"] in ("Default", "Reply") and not m["author"]["isBot"]
-        }
+        said = {m["id"] for m in messages if m["type"] in ("Default", "Reply")}
+        bots = {m["id"] for m in messages if m["id"] in said and m["author"]["isBot"]}
         items, _ = _read("discord", path)
-        assert {i.native_id for i in items} == people
+        assert {i.native_id for i in items} == said
+        assert {i.native_id for i in items if i.author.bot} == bots
 
 
 def test_discord_authors_replies_and_details(data_dir: Path) -> None:

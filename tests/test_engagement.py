@@ -29,8 +29,8 @@ from veille.members.rules import SEGMENTS, MemberRules, from_mapping
 from veille.members.segments import shares
 from veille.model import ActivityKind, Author, Item
 from veille.pipeline import ingest
-from veille.store import Store
-from veille.store.reads import newest_activity
+from veille.store import Store, reads
+from veille.store.reads import iter_members, newest_activity
 from veille.store.schema import activities, channels, identities, member_stats, members
 from veille.store.writer import upsert_enrichments
 
@@ -162,6 +162,99 @@ def test_replies_partners_reach_love_and_spam(store: Store) -> None:
     bob = _stats(store)[m["bob"]]
     assert bob["talent_topics"] == ["button", "pairing"]
     assert "talent: 1 answers to others' questions (1 thanked)" in bob["segment_reasons"][-1]
+
+
+def _answered(n: int, expert: str, topic: str) -> list[Act]:
+    """A question on ``topic`` by a one-off asker, and ``expert``'s answer (1 point)."""
+    ask = {"intent": "question", "keywords": json.dumps([topic])}
+    return [
+        ("forum", f"q{n}", "post", f"asker{n}", 10, None, "How do I do it?", ask),
+        ("forum", f"a{n}", "reply", expert, 9, f"q{n}", "Like this.", {}),
+    ]
+
+
+def _answers(start: int, expert: str, topic: str, k: int) -> list[Act]:
+    return [a for n in range(start, start + k) for a in _answered(n, expert, topic)]
+
+
+def test_talent_topics_put_what_few_members_share_first(store: Store) -> None:
+    """Ann answered four questions on "code", which three others answer too, and three
+    on "ntp", which no one else does: "ntp" is what distinguishes her (3 x ln(1 + 4/1)
+    against 4 x ln(1 + 4/4)), though "code" has more points. A member below the minimum
+    score on a topic has no talent there, however rare it is."""
+    m = _put(
+        store,
+        _answers(0, "ann", "code", 4)
+        + _answers(10, "ann", "ntp", 3)
+        + _answers(20, "bob", "code", 3)
+        + _answers(30, "carl", "code", 3)
+        + _answers(40, "dora", "code", 3)
+        + _answers(50, "dora", "gps", 2),
+    )
+    refresh(store.engine, now=NOW)
+    s = _stats(store)
+    assert s[m["ann"]]["talent_topics"] == ["ntp", "code"]
+    assert s[m["ann"]]["segment_reasons"][-1].endswith(
+        "topics by points x rarity among members (points): ntp (3), code (4)"
+    )
+    assert s[m["dora"]]["talent_topics"] == ["code"]  # "gps": 2 points, below 3
+    refresh(store.engine, MemberRules(talent_max_topics=1), now=NOW)
+    assert _stats(store)[m["ann"]]["talent_topics"] == ["ntp"]
+
+
+def test_talents_others_take_up_reorder_an_untouched_members_topics(store: Store) -> None:
+    """Three members start answering on "ntp": Ann, whom the ingest does not touch, now
+    shares it with them, and "code" (held by three) comes first again; the incremental
+    step gives her, and everyone, the topics a full step gives."""
+    m = _put(
+        store,
+        _answers(0, "ann", "code", 4)
+        + _answers(10, "ann", "ntp", 3)
+        + _answers(20, "bob", "code", 3)
+        + _answers(30, "carl", "code", 3),
+    )
+    refresh(store.engine, now=NOW)
+    assert _stats(store)[m["ann"]]["talent_topics"] == ["ntp", "code"]
+    m = _put(
+        store,
+        _answers(40, "bob", "ntp", 3) + _answers(50, "carl", "ntp", 3)
+        + _answers(60, "dora", "ntp", 3),
+    )  # fmt: skip
+    touched = {v for k, v in m.items() if k != "ann" and not k.startswith("asker")}
+    touched |= {m[f"asker{n}"] for n in range(40, 70) if f"asker{n}" in m}
+    refresh(store.engine, now=NOW, member_ids=touched)
+    incremental = _stats(store)
+    assert incremental[m["ann"]]["talent_topics"] == ["code", "ntp"]
+    assert incremental[m["ann"]]["segment_reasons"][-1].endswith("code (4), ntp (3)")
+    refresh(store.engine, now=NOW)
+    _same(incremental, _stats(store))
+
+
+def test_export_and_stats_count_what_the_profile_counts(store: Store) -> None:
+    """The export's counts and dates and ``veille stats``' most active members leave out
+    spam and posts scheduled ahead, as engagement (the profile, the members page) does;
+    bots are left out of the most active before the cut, not after."""
+    m = _put(
+        store,
+        [
+            ("forum", "p1", "post", "alice", 10, None, "Hello.", {}),
+            ("forum", "p2", "post", "alice", 5, None, "Again.", {}),
+            ("forum", "s1", "reply", "alice", 3, "p1", "cheap pills", {"spam": True}),
+            ("forum", "f1", "post", "alice", -400, None, "Scheduled ahead.", {}),
+        ]
+        + [
+            ("forum", f"b{k}", "post", "robot", 4, None, f"Build {k} passed.", {}) for k in range(5)
+        ],
+    )
+    _flag(store, bots=[m["robot"]])
+    refresh(store.engine)
+    shown = _stats(store)[m["alice"]]
+    exported = {r["member_id"]: r for r in iter_members(store.engine)}[m["alice"]]
+    assert shown["activity_count"] == exported["activity_count"] == 2
+    assert exported["first_seen"] == shown["first_seen"].isoformat()
+    assert exported["last_seen"] == shown["last_seen"].isoformat()
+    assert exported["last_seen"] == (NOW - timedelta(days=5)).isoformat()
+    assert reads.stats(store.engine, top=1).top_members == [(m["alice"], "alice", 2)]
 
 
 def test_decayed_love_and_orbit_levels(store: Store) -> None:

@@ -18,7 +18,7 @@ from veille.store.reads import ExportRecord, iter_activities, iter_members
 
 ACTIVITY_COLUMNS = (
     "id", "channel", "platform", "kind", "created_at",
-    "author.name", "author.username", "author.email", "author.url",
+    "author.name", "author.username", "author.email", "author.url", "author.bot",
     "text", "html", "title", "url", "parent_id", "thread_id", "status",
     "activity_id", "member_id", "identity_id", "format", "ingested_at", "updated_at",
     "language", "language_confidence", "html_safe", "spam", "keywords", "intent",

@@ -84,6 +84,12 @@ class Author:
     email: str | None = None
     url: str | None = None
 
+    @property
+    def bot(self) -> bool:
+        """Whether the platform says the account is a bot or an integration
+        (:class:`BotAuthor`)."""
+        return False
+
     def is_empty(self) -> bool:
         return not (self.name or self.username or self.email or self.url)
 
@@ -106,6 +112,17 @@ class Author:
         if self.url:
             return "w:" + self.url.strip().lower()
         raise ValueError("an author needs at least a name, username, e-mail or URL")
+
+
+@dataclass(frozen=True, slots=True)
+class BotAuthor(Author):
+    """An account the platform marks as a bot or an integration (Slack's ``bot_id`` and
+    ``is_bot``, Discord's ``isBot``): its activities are stored like anyone's, and its
+    member is flagged a bot (``bot:platform``, :mod:`veille.members.flags`)."""
+
+    @property
+    def bot(self) -> bool:
+        return True
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import PurePosixPath
 
 from veille.connectors.base import Document, excerpt
-from veille.model import Author, JSONValue, Rejection
+from veille.model import Author, BotAuthor, JSONValue, Rejection
 
 JSONObject = dict[str, JSONValue]
 ZIP_MAGIC = b"PK\x03\x04"
@@ -75,8 +75,10 @@ def author_of(
     username: str | None = None,
     email: str | None = None,
     url: str | None = None,
+    *,
+    bot: bool = False,
 ) -> Author:
-    author = Author(name=name, username=username, email=email, url=url)
+    author = (BotAuthor if bot else Author)(name=name, username=username, email=email, url=url)
     if author.is_empty():
         raise RecordError("no author")
     return author

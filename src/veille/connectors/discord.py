@@ -15,9 +15,10 @@ Decisions worth knowing:
   twice in one file is read once.
 - What is conversation: messages of type ``Default`` and ``Reply`` (and
   ``ThreadStarterMessage``). Other types are events: calls, joins, pins, name and icon
-  changes, boosts... skipped without a rejection. So are messages from bots
-  (``isBot``: welcome messages, level-ups, feeds), as in Slack exports: they are not
-  members talking, and veille's bot flag on members only knows names and repetition.
+  changes, boosts... skipped without a rejection. Messages from bots (``isBot``:
+  welcome messages, level-ups, feeds) are the channel's history too: they are kept,
+  their author a :class:`~veille.model.BotAuthor` (the member is flagged a bot, out of
+  engagement and segments), with their embeds' titles and descriptions as text.
 - Replies: ``reference.messageId`` is the parent and the kind ``reply``; the thread is
   the parent's thread when the parent came earlier in the file, else the parent.
 - Authors: username = ``name`` (``name#discriminator`` when the discriminator is not
@@ -134,14 +135,12 @@ def _item(
     person = obj(message.get("author"))
     if not person:
         raise RecordError("no author")
-    if person.get("isBot") is True:
-        return None
     handle = text_of(person.get("name"))
     discriminator = text_of(person.get("discriminator"))
     if handle and discriminator and discriminator.strip("0"):
         handle = f"{handle}#{discriminator}"
     author = author_of(name=text_of(person.get("nickname")) or text_of(person.get("name")),
-                       username=handle)  # fmt: skip
+                       username=handle, bot=person.get("isBot") is True)  # fmt: skip
     extra = dict(context)
     user_id = ident(person.get("id"))
     if user_id:
@@ -166,7 +165,7 @@ def _item(
         created_at=created,
         author=author,
         format=DiscordConnector.name,
-        text=_text(message),
+        text=_text(message, author.bot),
         parent_id=parent,
         thread_id=thread,
         raw=message,
@@ -176,9 +175,12 @@ def _item(
     )
 
 
-def _text(message: JSONObject) -> str | None:
+def _text(message: JSONObject, bot: bool = False) -> str | None:
     content = message.get("content")
     parts = [content] if isinstance(content, str) and content.strip() else []
+    # A bot (a feed, a CI) says what it says in embeds; a person's are link previews.
+    for embed in objs(message.get("embeds")) if bot else []:
+        parts += [s for k in ("title", "description") if (s := text_of(embed.get(k)))]
     for attachment in objs(message.get("attachments")):
         label = text_of(attachment.get("fileName")) or text_of(attachment.get("url"))
         if label:

@@ -3,7 +3,8 @@
 For any channel that has no connector yet. The fields (README, "The veille NDJSON
 format"): ``id`` (required, unique within the channel), ``channel``, ``platform``,
 ``kind``, ``created_at`` (ISO 8601 with a zone; without one it is taken as UTC),
-``author`` {``name``, ``username``, ``email``, ``url``} (at least one), ``text`` and/or
+``author`` {``name``, ``username``, ``email``, ``url``} (at least one; ``bot``: true when
+the platform marks the account a bot, :class:`~veille.model.BotAuthor`), ``text`` and/or
 ``html``, and optional ``title``, ``url``, ``parent_id``, ``thread_id``, ``status``.
 CSV has the same fields as columns, the author's as ``author.name`` etc. Other fields
 (what ``veille export`` adds) are ignored on the way in, so an export re-ingests.
@@ -26,6 +27,7 @@ from veille.model import (
     FORMULA_STARTS,
     ActivityKind,
     Author,
+    BotAuthor,
     Item,
     JSONValue,
     Rejection,
@@ -55,7 +57,9 @@ class _Base(Connector):
             author_value = {"name": author_value}
         if not isinstance(author_value, Mapping):
             raise RecordError("no author (needs at least one of name, username, email, url)")
-        author = Author(**{f: _text(author_value.get(f), f"author.{f}") for f in AUTHOR_FIELDS})
+        handles = {f: _text(author_value.get(f), f"author.{f}") for f in AUTHOR_FIELDS}
+        bot = _flag(author_value.get("bot"), "author.bot")
+        author = (BotAuthor if bot else Author)(**handles)
         if author.is_empty():
             raise RecordError("no author (needs at least one of name, username, email, url)")
         created = record.get("created_at")
@@ -206,6 +210,15 @@ def _unflatten(row: Mapping[str | None, str | list[str] | None]) -> dict[str, An
     if author:
         record["author"] = author
     return record
+
+
+def _flag(value: Any, field: str) -> bool:
+    """A yes or no: JSON's true and false, or CSV's text of them (and 1 and 0)."""
+    if value is None or value == "" or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "1", "false", "0"):
+        return value.strip().lower() in ("true", "1")
+    raise RecordError(f"{field} must be true or false, not {value!r}")
 
 
 def _text(value: Any, field: str) -> str | None:

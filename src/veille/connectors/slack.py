@@ -25,8 +25,15 @@ Decisions worth knowing:
   ``file_mention``. Everything else Slack logs is an event or a machine, skipped without
   a rejection: joins and leaves, topic, purpose and name changes, archives, pins,
   integrations added (``bot_add``...), deleted messages (``tombstone``: the thread's
-  replies are kept, with the deleted root as their thread), and messages from bots
-  (``bot_message``, or a user ``users.json`` marks ``is_bot``, or Slackbot).
+  replies are kept, with the deleted root as their thread).
+- Bots: what an integration posts in a channel (``bot_message``: commits, builds,
+  feeds) is the channel's history, kept like a person's message, with the text of its
+  attachments (pretext, title and text, else the fallback). Its author is a
+  :class:`~veille.model.BotAuthor`, as is a user ``users.json`` marks ``is_bot`` and
+  Slackbot: their members are flagged bots, out of engagement and segments. An
+  integration is one account per ``bot_id`` (``extra["bot_id"]``), named as the
+  message's ``username`` or ``bot_profile`` says, else as the notice of its adding to
+  a channel (``bot_add``: "...services/B0JL6RASU|github"), else by its id.
 - Authors: the ``user`` resolved through ``users.json``: name = ``real_name`` (else the
   profile's real or display name), username = the handle ``name`` (else the user id),
   e-mail = the profile's ``email`` when the export has one (only admins' exports do);
@@ -78,6 +85,7 @@ from veille.model import ActivityKind, Author, Item, JSONValue, Rejection
 KEPT_SUBTYPES = frozenset(
     {
         None,
+        "bot_message",
         "thread_broadcast",
         "reply_broadcast",
         "me_message",
@@ -88,6 +96,8 @@ KEPT_SUBTYPES = frozenset(
 )
 DAY_FILE = re.compile(r"([^/]+)/(\d{4}-\d{2}-\d{2})\.json")
 MARKUP = re.compile(r"<([^<>]*)>")
+# "added an integration to this channel: <https://x.slack.com/services/B0JL6RASU|github>"
+INTEGRATION = re.compile(r"/services/(B\w+)\|([^<>|]+)>")
 ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}  # &amp; last: "&amp;lt;" is "&lt;"
 
 
@@ -133,6 +143,8 @@ class _Reading:
         self.document = document
         self.tree = tree
         self.users: dict[str, JSONObject] = {}
+        self.bots: dict[str, str] = {}
+        """Integrations' names by bot id, as the notices of their adding say them."""
         self.channel_names: dict[str, str] = {}
         self.conversations: dict[str, Conversation] = {}
         self.problems: list[Rejection] = []
@@ -218,6 +230,9 @@ class _Reading:
     ) -> Item | None:
         subtype = text_of(message.get("subtype"))
         if subtype not in KEPT_SUBTYPES:
+            if subtype == "bot_add":  # a notice, not conversation; it names the integration
+                for bot_id, label in INTEGRATION.findall(text_of(message.get("text")) or ""):
+                    self.bots.setdefault(bot_id, label.strip())
             return None
         ts = text_of(message.get("ts"))
         if ts is None:
@@ -229,8 +244,6 @@ class _Reading:
         if subtype == "file_comment":
             user_id = text_of(obj(message.get("comment")).get("user")) or user_id
         user = self.users.get(user_id or "", {})
-        if user.get("is_bot") is True or user_id == "USLACKBOT":
-            return None
         author, extra = self._author(user_id, user, message)
         thread_ts = text_of(message.get("thread_ts"))
         reply = thread_ts is not None and thread_ts != ts
@@ -252,7 +265,7 @@ class _Reading:
             created_at=created,
             author=author,
             format=SlackConnector.name,
-            text=self._text(message),
+            text=self._text(message, author.bot),
             parent_id=parent,
             thread_id=parent,
             raw=message,
@@ -269,20 +282,39 @@ class _Reading:
         display = text_of(profile.get("display_name"))
         title = text_of(profile.get("title"))
         extra |= {k: v for k, v in (("display_name", display), ("title", title)) if v}
+        bot_id = text_of(message.get("bot_id"))
         if not user_id:
-            # An integration posting under a name of its own (old exports).
-            bot = text_of(message.get("username"))
-            if bot is None:
+            # An integration: one account per bot id (named as the message, its profile
+            # or the notice of its adding say), else per name (old exports).
+            name = (
+                text_of(message.get("username"))
+                or text_of(obj(message.get("bot_profile")).get("name"))
+                or self.bots.get(bot_id or "")
+            )
+            if bot_id is None and name is None:
                 raise RecordError("no user (the message has no author)")
-            return author_of(name=bot, username=bot), extra
+            if bot_id:
+                extra["bot_id"] = bot_id
+            return author_of(name=name, username=bot_id or name, bot=True), extra
+        if user_id == "USLACKBOT" and not user:
+            return author_of(name="Slackbot", username="slackbot", bot=True), extra
+        bot = user.get("is_bot") is True or user_id == "USLACKBOT"
         name = text_of(user.get("real_name")) or text_of(profile.get("real_name")) or display
         handle = text_of(user.get("name")) or text_of(profile.get("name")) or user_id
         email = plausible_email(text_of(profile.get("email")))
-        return author_of(name=name, username=handle, email=email), extra
+        return author_of(name=name, username=handle, email=email, bot=bot), extra
 
-    def _text(self, message: JSONObject) -> str | None:
+    def _text(self, message: JSONObject, bot: bool = False) -> str | None:
         text = message.get("text")
         parts = [render(text, self._mention, self.channel_names)] if isinstance(text, str) else []
+        # An integration says what it says in attachments ("[enrique:master] 1 new
+        # commit by ..."): their text is the message's. A person's attachments are
+        # previews of the links they posted, not their words.
+        for card in objs(message.get("attachments")) if bot else []:
+            said = [s for k in ("pretext", "title", "text") if (s := text_of(card.get(k)))]
+            fallback = text_of(card.get("fallback"))
+            for line in said or ([fallback] if fallback else []):
+                parts.append(render(line, self._mention, self.channel_names))
         for shared in objs(message.get("files")):
             title = text_of(shared.get("title")) or text_of(shared.get("name"))
             if title:

@@ -60,7 +60,9 @@ otherwise (two known members merged, an unmerge), whose team/bot flag changed, o
 has no state is recomputed from all its activities and the direct replies to them
 (rare). The onion and the top quarter behind "recently inactive" are global: they are
 counted in SQL per window activity (:func:`.segments.ladder`), and only the rows whose
-layer or cohort moved are rewritten (:func:`.segments.restack`).
+layer or cohort moved are rewritten (:func:`.segments.restack`). So is the rarity of
+talent topics: every member's talents are kept in ``member_talents``, and the members
+whose topics a step reorders are rewritten (:func:`.talents.place`).
 
 What an incremental refresh does not see, and a full refresh (nightly, say) catches up
 with: other members' time-relative figures (love, active days, window counts, cohorts)
@@ -82,7 +84,7 @@ import orjson
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from veille.members import kept as stored
-from veille.members import segments, stats
+from veille.members import segments, stats, talents
 from veille.members.activity import (
     DAY,
     F64,
@@ -163,8 +165,10 @@ class Measures:
     love: F64
     returning: Bools
     state: State
+    talents: dict[int, dict[str, int]] = field(default_factory=dict)
+    """Per member index, its talents: topics at ``talent_min_score`` points or more."""
     topics: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
-    """Per member index, its talent topics and their scores."""
+    """Per member index, its talent topics (:func:`.talents.place`) and their points."""
     identities: Grouped | None = None
     """Per member id, its identities now (a merge since the last refresh shows here)."""
 
@@ -222,6 +226,11 @@ def refresh(
             member_ids = None
     words = list(vocabulary)
     with engine.begin() as conn:
+        measured = None if member_ids is None else np.union1d(measures.ids, gone).tolist()
+        ids = measures.ids.tolist()
+        held = {ids[i]: t for i, t in measures.talents.items()}
+        placed = talents.place(conn, held, rules.talent_max_topics, measured)
+        measures.topics = {i: placed[ids[i]] for i in measures.talents}
         if member_ids is None:
             conn.execute(delete(member_stats))
             ranks = segments.rank(measures, segments.population(measures, rules), ctx.now, rules)
@@ -480,8 +489,5 @@ def derive(state: State, ctx: Context, owner: tuple[I64, I64], words: list[str])
     for i, w, p in zip(
         k[strong].tolist(), v[strong, 0].tolist(), v[strong, 1].tolist(), strict=True
     ):
-        m.topics.setdefault(i, []).append((words[w], p))
-    for best in m.topics.values():
-        best.sort(key=lambda ws: (-ws[1], ws[0]))
-        del best[rules.talent_max_topics :]
+        m.talents.setdefault(i, {})[words[w]] = p
     return m  # fmt: skip

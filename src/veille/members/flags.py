@@ -1,7 +1,9 @@
 """Bots and the team: flagged on members, with the reason, so engagement metrics and
 segments leave them out by default.
 
-A member is a **bot** when one of its identities is named like one (``Kelvio Bot``,
+A member is a **bot** when the platform marks one of its identities as one (Slack's
+``bot_id``, Discord's ``isBot``: :attr:`veille.model.Author.bot`), when one is named
+like one (``Kelvio Bot``,
 ``dependabot[bot]``, ``noreply@...``, a configured pattern) or behaves like one (at
 least ``bot_min_activities`` activities of which at least ``bot_repeat_share`` repeat a
 text it already wrote). A member is in the **team** when one of its identities is in
@@ -118,6 +120,8 @@ class _Identity:
     name: str
     username: str
     email: str
+    bot: bool
+    """The platform marks the account a bot (``identities.is_bot``)."""
 
 
 def flag(
@@ -150,6 +154,8 @@ def flag(
         for ident in found:
             why = reasons[ident.member]
             _, _, role = normal_email(ident.email) if ident.email else (None, "", False)
+            if ident.bot:
+                why.append(f"bot:platform:{ident.username or ident.name}")
             if bot := matcher.bot(ident.name, ident.username, ident.email):
                 why.append(bot)
             if ident.id in repeaters:
@@ -199,6 +205,7 @@ def _identities(conn: Connection, member_ids: Collection[int] | None) -> list[_I
         identities.c.name,
         identities.c.username,
         identities.c.email,
+        identities.c.is_bot,
     )
     if member_ids is None:
         rows = conn.execute(query).all()
@@ -210,7 +217,7 @@ def _identities(conn: Connection, member_ids: Collection[int] | None) -> list[_I
                 query.where(identities.c.member_id.in_(wanted[i : i + 5000]))
             ).all()
     return [
-        _Identity(int(r[0]), int(r[1]), int(r[2]), r[3] or "", r[4] or "", r[5] or "")
+        _Identity(int(r[0]), int(r[1]), int(r[2]), r[3] or "", r[4] or "", r[5] or "", bool(r[6]))
         for r in rows
     ]
 

@@ -30,6 +30,7 @@ from veille.store.schema import (
     inbox_items,
     labels,
     member_stats,
+    member_talents,
     members,
     merges,
     watch_hits,
@@ -144,6 +145,7 @@ def erase(engine: Engine, member_id: int) -> Erased:
                 or_(merges.c.member_id == member_id, merges.c.from_member_id == member_id)
             )
         )
+        conn.execute(delete(member_talents).where(member_talents.c.member_id == member_id))
         conn.execute(delete(member_stats).where(member_stats.c.member_id == member_id))
         # Members a merge emptied into this one are shells with no identities left.
         conn.execute(delete(members).where(members.c.id == member_id))

@@ -24,7 +24,8 @@ starting with what it explains (``segment networkers: ...``, ``orbit 2 (fans): .
   (seen in the last 30 days), *churned*;
 - **talents**: topic keywords (of the enrichments) on which the member answers others'
   questions (an answer thanked by a reply of praise counts double), starts threads
-  others join (reply to directly) and gets replies; at least 3 points, 5 topics at most.
+  others join (reply to directly) and gets replies; at least 3 points, 5 topics at most,
+  those with the most points x rarity first (:mod:`.talents`).
 
 The onion and the top quarter depend on everyone: after an incremental refresh
 :func:`ladder` counts everyone placed per window activity in SQL, and :func:`restack`
@@ -55,6 +56,7 @@ from sqlalchemy import (
     update,
 )
 
+from veille.members import talents
 from veille.members.rules import COHORTS, ONION, SEGMENTS, MemberRules
 from veille.store.schema import enrichments, member_stats
 
@@ -238,12 +240,10 @@ def place(m: Measures, ranks: Ranks, now: int, rules: MemberRules, lo: int, hi: 
         reasons = [f"segment {segment}: {why}", orbit, onion_reason(layer, window, rules),
                    cohort_reason(group, first, last, window, cutoff, now, rules)]  # fmt: skip
         if m.topics.get(i):
-            topics = ", ".join(f"{w} ({s})" for w, s in m.topics[i])
             reasons.append(
-                f"talent: {m.answers[i]} answers to others' questions ({m.thanked[i]} thanked), "
-                f"{m.threads_joined[i]} threads started that others joined, "
-                f"{m.replies_received[i]} replies received; topics: {topics}"
-            )
+                talents.line(int(m.answers[i]), int(m.thanked[i]), int(m.threads_joined[i]),
+                             int(m.replies_received[i]), m.topics[i])
+            )  # fmt: skip
         out.segment.append(segment)
         out.orbit.append(level)
         out.onion.append(layer)

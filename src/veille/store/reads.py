@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, desc, func, select
+from sqlalchemy import Connection, Engine, Select, desc, func, select
 
 from veille.store.schema import (
     activities,
@@ -136,11 +136,14 @@ def stats(engine: Engine, top: int = 10) -> Stats:
                 .order_by(desc(func.count()))
             )
         }
+        # what engagement counts, bots and the team left out before the cut
         n_by_member = (
-            select(i.c.member_id, func.count().label("n"))
-            .select_from(a.join(i, a.c.identity_id == i.c.id))
+            counted(select(i.c.member_id, func.count().label("n")), newest_activity(conn))
+            .join(i, a.c.identity_id == i.c.id)
+            .join(members, members.c.id == i.c.member_id)
+            .where(members.c.is_bot.is_(False), members.c.is_team.is_(False))
             .group_by(i.c.member_id)
-            .order_by(desc("n"))
+            .order_by(desc("n"), i.c.member_id)
             .limit(top)
             .subquery()
         )
@@ -149,7 +152,6 @@ def stats(engine: Engine, top: int = 10) -> Stats:
             for mid, name, n in conn.execute(
                 select(n_by_member.c.member_id, members.c.display_name, n_by_member.c.n)
                 .join(members, members.c.id == n_by_member.c.member_id)
-                .where(members.c.is_bot.is_(False), members.c.is_team.is_(False))
                 .order_by(desc(n_by_member.c.n), n_by_member.c.member_id)
             )
         ]
@@ -173,6 +175,7 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
             i.c.username,
             i.c.email,
             i.c.url,
+            i.c.is_bot,
             a.c.text,
             a.c.html,
             a.c.title,
@@ -214,11 +217,13 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
     with engine.connect() as conn:
         result = conn.execute(query.execution_options(stream_results=True, yield_per=batch))
         for row in result:
-            (aid, nid, channel, platform, kind, created, name, username, email, url,
+            (aid, nid, channel, platform, kind, created, name, username, email, url, bot,
              text, html, title, link, parent, thread, status, mid, iid, fmt, ing, upd,
              language, language_confidence, html_safe, spam, spam_score, spam_reasons, keywords, intent, intent_score, sentiment, sentiment_score,
              status_, department, assignee, priority, rules_applied, first_response) = row  # fmt: skip
-            author = _handles(name, username, email, url)
+            author: dict[str, str | bool] = {**_handles(name, username, email, url)}
+            if bot:  # the platform's marker (a Slack integration, a Discord bot)
+                author["bot"] = True
             record: ExportRecord = {
                 "id": nid,
                 "channel": channel,
@@ -268,11 +273,23 @@ def iter_activities(engine: Engine, batch: int = 5000) -> Iterator[ExportRecord]
             yield record
 
 
+def counted(query: Select[Any], now: datetime | None) -> Select[Any]:
+    """``query`` over ``activities`` limited to what engagement counts
+    (:func:`veille.members.activity.rows_query`): no spam, nothing after the store's
+    present ``now`` (:func:`newest_activity`: a post scheduled ahead is not yet)."""
+    a, e = activities, enrichments
+    query = query.select_from(a.outerjoin(e, e.c.activity_id == a.c.id))
+    query = query.where(e.c.spam.is_not(True))
+    return query if now is None else query.where(a.c.created_at <= now)
+
+
 def iter_members(engine: Engine, batch: int = 2000) -> Iterator[ExportRecord]:
-    """Every member with their identities and activity counts, by member id."""
+    """Every member with their identities and activity counts, by member id: the
+    activities engagement counts (:func:`counted`), as the profile shows them."""
     i, a, c = identities, activities, channels
     last_id = 0
     with engine.connect() as conn:
+        now = newest_activity(conn)
         while True:
             # Members that have identities: one a merge emptied is no one any more.
             ids = [
@@ -292,11 +309,14 @@ def iter_members(engine: Engine, batch: int = 2000) -> Iterator[ExportRecord]:
             # Aggregate only this batch's identities: the index on identity_id keeps
             # each batch proportional to its own activities, not to the whole table.
             per_identity = (
-                select(
-                    a.c.identity_id,
-                    func.count().label("n"),
-                    func.min(a.c.created_at).label("first"),
-                    func.max(a.c.created_at).label("last"),
+                counted(
+                    select(
+                        a.c.identity_id,
+                        func.count().label("n"),
+                        func.min(a.c.created_at).label("first"),
+                        func.max(a.c.created_at).label("last"),
+                    ),
+                    now,
                 )
                 .where(a.c.identity_id.in_(select(i.c.id).where(i.c.member_id.in_(ids))))
                 .group_by(a.c.identity_id)

@@ -113,6 +113,11 @@ identities = Table(
     Column("url", Text),
     Column("member_id", Id, ForeignKey("members.id"), index=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # The platform marks the account a bot or an integration (veille.model.Author.bot).
+    # No Python default: the writer leaves the column out (and sets it afterwards for
+    # the few bots), so that a store at an older revision still takes an ingest (the
+    # migration tests ingest into one).
+    Column("is_bot", Boolean, nullable=False, server_default="0"),
     UniqueConstraint("channel_id", "key"),
 )
 
@@ -386,6 +391,18 @@ member_stats = Table(
     # The onion and the top quarter count the placed members per window activity, and
     # read the members of one value, from this index (veille.members.segments.ladder).
     Index("ix_member_stats_window", "window_activities", "segment", "member_id"),
+)
+
+member_talents = Table(
+    "member_talents",
+    metadata,
+    # A member's talents (veille.members.talents): the topics at ``talent_min_score``
+    # points or more and their points (JSON), and a 64-bit fingerprint of the talent
+    # topics they rank first. A topic's rarity counts the members holding it: each
+    # members step reads every row, and rewrites the members whose topics moved.
+    Column("member_id", Id, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("points", Text, nullable=False),
+    Column("ranked", BigInteger, nullable=False),
 )
 
 inbox_items = Table(

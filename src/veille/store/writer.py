@@ -155,6 +155,15 @@ class Writer:
             for r in batch.rows:
                 wanted.setdefault((seen_channels[r.channel], r.identity_key), r.author)
             identity_ids = self._identity_ids(conn, wanted)
+            # the platform's bot marker, for the few bot authors of the batch: new
+            # identities, and those stored before it said so (or before veille kept it)
+            marked = [identity_ids[k] for k, a in wanted.items() if a.bot]
+            for chunk in (marked[k : k + 900] for k in range(0, len(marked), 900)):
+                conn.execute(
+                    update(identities)
+                    .where(identities.c.id.in_(chunk), identities.c.is_bot.is_(False))
+                    .values(is_bot=True)
+                )
 
             by_channel: dict[int, list[PreparedRow]] = {}
             for r in batch.rows:

@@ -4,7 +4,7 @@ each against its own baseline with its weekly rhythm.
 The method (one of those the anchors publish, made robust for small counts):
 
 - the **observed** value at hour *h* is the count over the last ``window_hours`` hours
-  (activities, or negative ones; spam left out);
+  (activities, or negative ones; spam and bots' activities left out);
 - its **baseline** is the median of the same window at the same hour on each of the
   previous ``days`` days and at the same hour of the week on each of the previous
   ``weeks`` weeks (so Monday mornings are compared with Monday mornings and with the
@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import BigInteger, Connection, Integer, case, cast, func, or_, select
 
-from veille.store.schema import activities, channels, enrichments
+from veille.store.schema import activities, channels, enrichments, identities, members
 
 HOUR: Final = 3600
 WEEK_HOURS: Final = 168
@@ -135,15 +135,18 @@ def series(conn: Connection, first: int, last: int, per_channel: bool = True) ->
             func.sum(case((enrichments.c.sentiment == "negative", 1), else_=0)),
         )
         .select_from(
-            activities.join(channels, channels.c.id == activities.c.channel_id).outerjoin(
-                enrichments, enrichments.c.activity_id == activities.c.id
-            )
+            activities.join(channels, channels.c.id == activities.c.channel_id)
+            .outerjoin(enrichments, enrichments.c.activity_id == activities.c.id)
+            .join(identities, identities.c.id == activities.c.identity_id)
+            .outerjoin(members, members.c.id == identities.c.member_id)
         )
         .where(
             activities.c.created_at >= start,
             activities.c.created_at < end,
             enrichments.c.spam.is_not(True),
             or_(activities.c.status.is_(None), activities.c.status != "spam"),
+            # a CI posting thirty builds in an hour is no spike of the community's
+            members.c.is_bot.is_not(True),
         )
         .group_by(hour, channels.c.name)
     ).all()
