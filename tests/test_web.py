@@ -149,6 +149,7 @@ ROUTES = {
     ("POST", "/inbox/bulk"): "inbox.act",
     ("GET", "/members"): "members.read",
     ("GET", "/members/suggestions"): "members.read",
+    ("GET", "/members/talents"): "members.read",
     ("POST", "/members/suggestions/accept"): "members.merge",
     ("POST", "/members/suggestions/accept-group"): "members.merge",
     ("POST", "/members/suggestions/reject-group"): "members.merge",
@@ -898,3 +899,34 @@ def test_a_closed_item_can_be_reopened_from_its_page(store: Store) -> None:
     assert manager.post(f"/inbox/{item}/status", {"version": version + 1, "status": "new"}).status_code == 303
     assert inbox_items_.get(store.engine, item).status == "new"
     assert 'id="form-reopen"' not in manager.get(f"/inbox?item={item}").text
+
+
+def test_talents_per_topic_on_the_page_and_the_cli(store: Store) -> None:
+    """Whom the community turns to on a topic: the members with a talent on it, most
+    points first, as kept by the members step; the page and the CLI say the same."""
+    import orjson
+    from click.testing import CliRunner
+
+    from veille.cli import cli
+    from veille.members.talents import holders, topics
+    from veille.store.schema import member_talents
+
+    common = topics(store.engine, 10)
+    assert common and common == sorted(common, key=lambda wn: -wn[1])
+    topic, held = common[0]
+    found = holders(store.engine, topic, 500)
+    with store.engine.connect() as conn:
+        kept = {int(m): orjson.loads(raw) for m, raw in conn.execute(
+            select(member_talents.c.member_id, member_talents.c.points))}  # fmt: skip
+    expected = sorted(((p[topic], m) for m, p in kept.items() if topic in p), key=lambda x: (-x[0], x[1]))
+    assert [(h.points, h.member_id) for h in found] == expected and len(found) == held
+    assert [h.member_id for h in holders(store.engine, f"  {topic.upper()} ")] == [
+        h.member_id for h in found[:50]]  # fmt: skip
+    viewer = Browser(store, "viewer")
+    page = viewer.get(f"/members/talents?topic={topic}").text
+    assert [int(m) for m in re.findall(r'data-member="(\d+)"', page)] == [h.member_id for h in found[:100]]
+    overview = viewer.get("/members/talents").text
+    assert f'href="/members/talents?topic={topic.replace(" ", "%20")}"' in overview
+    assert "No member has a talent" in viewer.get("/members/talents?topic=zzzz-nothing").text
+    out = CliRunner().invoke(cli, ["--db", str(store.engine.url.database), "members", "talents", topic])
+    assert out.exit_code == 0 and out.output.splitlines()[0].startswith(f"#{found[0].member_id} ")

@@ -135,6 +135,37 @@ def members_unmerge(ctx: click.Context, member: int, identity: int, by: str | No
     click.echo(f"identity {identity} is now member {target}")
 
 
+@members.command("talents")
+@click.argument("topic", required=False)
+@click.option("--top", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def members_talents(ctx: click.Context, topic: str | None, top: int, as_json: bool) -> None:
+    """Who the community turns to on TOPIC (answers to others' questions on it, threads
+    others joined, replies received), most points first; without TOPIC, the topics most
+    members have a talent on."""
+    from veille.members.talents import holders, topics
+
+    with _store(ctx) as store:
+        if topic is None:
+            found = topics(store.engine, top)
+            for word, n in found:
+                click.echo(json.dumps({"topic": word, "members": n}, ensure_ascii=False)
+                           if as_json else f"{n:>6}  {word}")  # fmt: skip
+            if not found and not as_json:
+                click.echo("no talents yet")
+            return
+        people = holders(store.engine, topic, top)
+    for h in people:
+        if as_json:
+            click.echo(json.dumps(dataclasses.asdict(h), default=str, ensure_ascii=False))
+        else:
+            click.echo(f"#{h.member_id:<8} {(h.display_name or '?')[:40]:<40} {h.points:>5} "
+                       f"points  {h.segment or '-':<14} {', '.join(h.topics[:5])}")  # fmt: skip
+    if not people and not as_json:
+        click.echo(f"no member has a talent on {topic!r}")
+
+
 @members.command("show")
 @click.argument("member", type=int)
 @click.option("--json", "as_json", is_flag=True, help="The profile as JSON.")

@@ -22,14 +22,18 @@ incremental step and a full one give every member the same topics.
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import orjson
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 
 from veille.members.activity import I64, stream
-from veille.store.schema import member_stats, member_talents
+from veille.members.identity import fold
+from veille.store.schema import member_stats, member_talents, members
 from veille.store.writer import placeholder
 
 Talents = dict[str, int]
@@ -215,3 +219,65 @@ def _rewrite(
         .values(ranked=bindparam("k")),
         [{"m": m, "k": k} for m, k in marks.items()],
     )
+
+
+# -- finding talents ---------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """A member with a talent on a topic."""
+
+    member_id: int
+    display_name: str | None
+    points: int
+    """On the topic: answers to others' questions on it (+1 thanked), threads on it others
+    joined, replies received on it."""
+    topics: list[str]
+    """The member's talent topics, most distinctive first."""
+    segment: str | None
+    last_seen: datetime | None
+
+
+def holders(engine: Engine, topic: str, limit: int = 50) -> list[Holder]:
+    """The members with a talent on ``topic`` (a keyword, as the enrichers write it; case
+    and accents ignored), most points on it first: whom to ask, or to recruit."""
+    wanted = fold(topic.strip())
+    if not wanted:
+        return []
+    t, s = member_talents.c, member_stats.c
+    found: list[tuple[int, int]] = []
+    with engine.connect() as conn:
+        for rows in stream(conn, select(t.member_id, t.points), 20_000):
+            for mid, raw in rows:
+                if wanted not in fold(raw):  # (most rows: no JSON to read)
+                    continue
+                got = sum(p for w, p in orjson.loads(raw).items() if fold(w) == wanted)
+                if got:
+                    found.append((got, int(mid)))
+        found.sort(key=lambda pm: (-pm[0], pm[1]))
+        found = found[:limit]
+        about = {
+            int(r[0]): r
+            for r in conn.execute(
+                select(members.c.id, members.c.display_name, s.talent_topics, s.segment,
+                       s.last_seen)  # fmt: skip
+                .select_from(members.outerjoin(member_stats, s.member_id == members.c.id))
+                .where(members.c.id.in_([m for _, m in found]))
+            )
+        }
+    return [
+        Holder(m, about[m][1], p, orjson.loads(about[m][2]) if about[m][2] else [],
+               about[m][3], about[m][4])  # fmt: skip
+        for p, m in found
+        if m in about
+    ]
+
+
+def topics(engine: Engine, limit: int = 40) -> list[tuple[str, int]]:
+    """The topics most members have a talent on, with how many: where the community's
+    knowledge is (it reads every member's talents; a page keeps the answer a while)."""
+    held: Counter[str] = Counter()
+    with engine.connect() as conn:
+        for rows in stream(conn, select(member_talents.c.points), 20_000):
+            for (raw,) in rows:
+                held.update(orjson.loads(raw).keys())
+    return held.most_common(limit)

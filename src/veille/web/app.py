@@ -80,6 +80,7 @@ def create_app(
     app.state.presence = Presence()
     app.state.dashboards = Cached(dashboard_max_age)
     app.state.trends = Cache(300.0)
+    app.state.talents = Cache(300.0)
     app.state.channels = Cache(60.0)
     app.state.private_feeds = private_feeds
     app.state.syncing = threading.Lock()

@@ -144,6 +144,14 @@ FRENCH: Final[dict[str, str]] = {
     "Reopen": "Rouvrir",
     "Per month": "Par mois",
     "everyone": "tout le monde",
+    "Talents": "Talents",
+    "Topic": "Sujet",
+    "Points on the topic": "Points sur le sujet",
+    "No member has a talent on this topic yet.": "Aucun membre n'a encore de talent sur ce sujet.",
+    "The topics most members are good at": "Les sujets où le plus de membres excellent",
+    "No talents yet: they come from answers to others' questions, threads others join, replies received.":
+        "Pas encore de talents : ils viennent des réponses aux questions des autres, des fils que d'autres rejoignent, des réponses reçues.",
+    "talents_help": "Qui répond aux questions des autres sur un sujet, lance les fils que d'autres rejoignent, reçoit des réponses : les personnes vers qui la communauté se tourne, et à recruter.",
     "Merge all {n}": "Fusionner les {n}",
     "All different people": "Tous différents",
     "Pair by pair": "Paire par paire",
@@ -294,6 +302,8 @@ ENGLISH: Final[dict[str, str]] = {
     "sources_help": "The feeds veille polls (`veille sync`), politely: a conditional "
     "request, an unchanged feed costs nothing. A blog's comment feeds are followed by "
     "themselves.",
+    "talents_help": "Who answers others' questions on a topic, starts the threads others "
+    "join, is replied to: the people the community turns to, and the ones to recruit.",
     "query_help": "Words are compared without case or accents, word by word; \"logo*\" "
     "for every word starting with logo, \"#tag\" for a hashtag. Details:",
 }

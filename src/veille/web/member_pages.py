@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
-from veille.members import privacy, resolve, upkeep
+from veille.members import privacy, resolve, talents, upkeep
 from veille.members.profile import MergedMember, profile
 from veille.members.search import search
 from veille.web.auth import Principal, need, store_of
@@ -46,6 +46,17 @@ def members_page(request: Request, who: Reader,
         return download("members", MEMBERS, found, format)
     chosen = {k: v for k, v in places.items() if v not in (None, "")}
     return render(request, "members.html", found=found, q=q, chosen=chosen)
+
+
+@router.get("/members/talents")
+def talents_page(request: Request, who: Reader,
+                 topic: Annotated[str, Query(max_length=200)] = "") -> Response:  # fmt: skip
+    """Whom the community turns to on a topic, and the topics most members are good at
+    (those read every member's talents: kept five minutes)."""
+    engine = store_of(request).engine
+    common = request.app.state.talents.get(str(engine.url), lambda: talents.topics(engine, 60))
+    found = talents.holders(engine, topic, 100) if topic.strip() else []
+    return render(request, "talents.html", topic=topic, common=common, found=found)
 
 
 @router.get("/members/suggestions")
