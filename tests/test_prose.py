@@ -106,7 +106,7 @@ def test_pgp_armour_mailman_notes_footers_and_outlook_replies() -> None:
         "- -- \nGary E. Miller Rellim 20340 Empire Blvd\n"
         "-----BEGIN PGP SIGNATURE-----\nVersion: GnuPG v1\n\niD8DBQFD\n-----END PGP SIGNATURE-----\n"
     )
-    assert own_words(signed) == "Yo Mark!\n\nTry -n."
+    assert own_words(signed) == "Try -n."  # the greeting is whom, not what
     scrubbed = (
         "The log is attached.\n-------------- next part --------------\n"
         "A non-text attachment was scrubbed...\nName: log.txt\nType: application/octet-stream\n"
@@ -130,8 +130,24 @@ def test_pgp_armour_mailman_notes_footers_and_outlook_replies() -> None:
 
 
 def test_texts_without_any_of_it_are_read_as_they_are() -> None:
-    for text in ("Super article, merci !", "Great product!\nThanks", "", "-> see the docs"):
-        assert own_words(text) is text
+    for text in ("Super article, merci !", "Great product!\nThanks", "", "-> see the docs",
+                 "Hey, it crashes when I start it", "Hi, how do I install this?\nThanks",
+                 "I love it.\nThanks\nfor the great work", "Thanks\nAndy", "Hi\n",
+                 "Dear Sir or Madam,\nI want to buy ten"):  # fmt: skip
+        assert own_words(text) is text, text
+
+
+def test_a_greeting_and_a_closing_with_a_name_are_whom_not_what() -> None:
+    """On the real lists "Yo Eric!" and "Cheers\nSpen" were talents of their authors
+    (keywords held by them alone): the greeting alone on a first line, and a closing
+    formula with a name under it, are not what the message says."""
+    assert own_words("Yo Eric!\n\nThe time field is off.") == "The time field is off."
+    assert own_words("Bonjour à tous,\nLe mode éco ne marche pas.") == "Le mode éco ne marche pas."
+    assert own_words("Hallo zusammen\nDer Build ist kaputt.") == "Der Build ist kaputt."
+    assert own_words("Hello Dane Springmeyer,\nIt works.") == "It works."
+    assert own_words("Any comments on this ?\n\nCheers\nSpen") == "Any comments on this ?"
+    assert own_words("It builds.\nBest regards,\nStefan Andersson\nTribal Media AB") == "It builds."
+    assert own_words("Fine.\n\nThanks,\n- Dave") == "Fine."
     title, text = "Re: gpsd 2.30", "Fixed.\n\n> Is it fixed?"
     full, words = views(title, text)
     assert full == "Re: gpsd 2.30\nFixed.\n\n> Is it fixed?" and words == "gpsd 2.30\nFixed."

@@ -55,6 +55,19 @@ _CLOSING: Final = re.compile(
     re.IGNORECASE,
 )
 _SIGNED: Final = re.compile(r"^(?:-{1,2}|/|~)\s*\w[\w.\- ]{0,30}$")
+# What may stand under a closing formula: a name, a handle, a company ("Spen", "Gary E.
+# Miller", "- Dave", "Tribal Media AB"), not a sentence going on ("for the great work").
+_NAME_LINE: Final = re.compile(r"^[-~/]*\s*[A-ZÀ-Þ][\w.'-]*(?:\s+[A-ZÀ-Þ][\w.'-]*){0,3}$")
+# A greeting alone on the first line: "Hi Jeff,", "Yo Eric!", "Hello all,", "Bonjour à
+# tous,", "Hallo zusammen". Whom it greets is a name or the list, never what was said.
+_SALUTATION: Final = re.compile(
+    r"^(?i:hi|hello|hey|hiya|yo|dear|greetings|good (?:morning|afternoon|evening)|hallo|"
+    r"moin|servus|liebe[rs]?|bonjour|bonsoir|salut|coucou|hola|buenos d[ií]as|buongiorno|"
+    r"ciao|ol[áa]|oi)"
+    r"(?:[ ,]+(?i:all|everyone|everybody|folks|guys|list|team|there|people|tous|à tous|"
+    r"tout le monde|zusammen|alle|todos|a todos|tutti|a tutti)"
+    r"|[ ,]+[A-ZÀ-Þ][\w'.-]*(?: [A-ZÀ-Þ][\w'.-]*){0,2})?\s*[,!:.]*\s*$"
+)
 SIGN_OFF_LINES: Final = 6
 """The most lines a closing formula and what is under it may take."""
 # The first characters of the lines the patterns above look for (stripped).
@@ -86,7 +99,7 @@ def own_words(text: str, signer: str | None = None) -> str:
     last line that is only that name ("Melanie") go too. In a message with none of
     these, nothing is taken out, not even a closing formula."""
     if not _TRIGGER.search(text):
-        return text
+        return _plain(text)
     lines = text.split("\n")
     kept: list[str] = []
     # Inside PGP armour (the "Hash:" lines of a signed message end at a blank line, a
@@ -129,8 +142,36 @@ def own_words(text: str, signer: str | None = None) -> str:
                 skipping = "header"  # forwarded whole: its headers, then its text
                 continue
         kept.append(line)
+    _drop_salutation(kept)
     _drop_sign_off(kept, signer)
     return "\n".join(kept).strip()
+
+
+def _plain(text: str) -> str:
+    """A message with nothing software added: ``text`` itself, less a greeting alone on
+    its first line ("Yo Eric!") and a closing formula followed by the name under it
+    ("Cheers\nSpen"); a last "Thanks!" or "Merci !" with nothing under it is what was
+    said, and stays."""
+    lines = text.split("\n")
+    kept = list(lines)
+    _drop_salutation(kept)
+    filled = [i for i, line in enumerate(kept) if line.strip()]
+    for i in filled[max(1, len(filled) - 3) : -1]:  # a closing line with a name under it
+        if _CLOSING.match(kept[i].strip()) and all(
+            _NAME_LINE.match(kept[j].strip()) for j in filled if j > i
+        ):
+            del kept[i:]
+            break
+    if len(kept) == len(lines):
+        return text
+    return "\n".join(kept).strip()
+
+
+def _drop_salutation(kept: list[str]) -> None:
+    """Drop a greeting alone on the first line, when something follows it."""
+    filled = [i for i, line in enumerate(kept) if line.strip()]
+    if len(filled) > 1 and _SALUTATION.match(kept[filled[0]].strip()):
+        del kept[: filled[0] + 1]
 
 
 def _drop_sign_off(kept: list[str], signer: str | None) -> None:
