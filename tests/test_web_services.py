@@ -147,6 +147,14 @@ def test_search_finds_members_by_name_handle_or_email(tmp_path: Path) -> None:
     assert search(store.engine, "nobody-like-this") == []
     assert {f.member_id for f in search(store.engine, "")} >= {ana}
     assert search(store.engine, "%") == [] and search(store.engine, "a_a") == []  # not patterns
+    # A large store looks up the start of a name word, a username or an address by index.
+    bo = _member_of_name(store, "Bo Chen")
+    for typed, expected in (("ANA@example", [ana]), ("lim", [ana]), ("Ana Li", [ana]),
+                            ("bochen", [bo]), ("CHEN", [bo]), ("bo.chen@", [bo]),
+                            ("ochen", []), ("ana chen", []), ("%", [])):  # fmt: skip
+        found = [f.member_id for f in search(store.engine, typed, scan_below=0)]
+        assert found == expected, typed
+    assert [f.member_id for f in search(store.engine, "ochen")] == [bo]  # small: anywhere
     store.close()
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import CompoundSelect, Engine, Select, func, intersect, or_, select
 
-from veille.store.schema import identities, member_stats, members
+from veille.members.identity import fold
+from veille.store.schema import identities, identity_keys, member_stats, members
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +28,32 @@ PLACES: Final = ("segment", "onion", "cohort", "orbit_level")
 """The places a member search can be narrowed to (``veille segments``' families)."""
 
 
+SCAN_BELOW: Final = 200_000
+"""Up to this many identities a search reads every name, username and e-mail address
+for the text anywhere in them. Past it (reading them took 1.0 to 2.2 s at 1,200,000
+identities, 10.7 s from a cold cache), it looks up by index the identities with a name
+word, a username or an e-mail address starting with each word of the query (0.25 to
+0.37 s there): the blocking keys of :mod:`veille.members.blocking`, written by the
+members step."""
+# Blocking keys a person types the start of: a name word, a username, an address.
+_TYPED: Final = ("word", "user", "email")
+
+
 def search(
-    engine: Engine, query: str = "", limit: int = 50, **places: str | int | None
+    engine: Engine,
+    query: str = "",
+    limit: int = 50,
+    places: Mapping[str, str | int | None] | None = None,
+    *,
+    scan_below: int = SCAN_BELOW,
 ) -> list[Found]:
     """Members whose display name or any identity (name, username, e-mail) contains
-    ``query`` (case-insensitive), in the given places (``segment="networkers"``,
-    ``cohort="recently_inactive"``, ``onion=``, ``orbit_level=``); the most active first.
-    No query: the most active."""
+    ``query`` (case-insensitive; in a store of more than ``scan_below`` identities, whose
+    name words, username or address start with each of its words, accents ignored), in
+    the given ``places`` (``{"segment": "networkers"}``, ``cohort``, ``onion``,
+    ``orbit_level``); the most active first. No query: the most active."""
     s = member_stats.c
+    places = places or {}
     unknown = set(places) - set(PLACES)
     if unknown:
         raise ValueError(f"no place {', '.join(sorted(unknown))} (known: {', '.join(PLACES)})")
@@ -50,7 +70,14 @@ def search(
         if value is not None and value != "":
             q = q.where(s[place] == value)
     needle = query.strip().lower()
-    if needle:
+    with engine.connect() as conn:
+        large = bool(needle) and (
+            conn.execute(select(func.max(identities.c.id))).scalar() or 0
+        ) > scan_below
+    if large:
+        q = q.where(members.c.id.in_(select(identities.c.member_id).where(
+            identities.c.id.in_(_starting(fold(needle).split())))))  # fmt: skip
+    elif needle:
         # What people type is text, not a pattern: % and _ match themselves.
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{escaped}%"
@@ -67,3 +94,13 @@ def search(
             Found(int(r[0]), r[1], r[2], int(r[3] or 0), r[4], bool(r[5]), bool(r[6]))
             for r in conn.execute(q)
         ]
+
+
+def _starting(words: list[str]) -> CompoundSelect[tuple[int]] | Select[tuple[int]]:
+    """The identities with a typed key starting with each of ``words``."""
+    k = identity_keys.c
+    each = [
+        select(k.identity_id).where(k.kind.in_(_TYPED), k.value >= w, k.value < w + "\U0010ffff")
+        for w in words
+    ]
+    return intersect(*each) if len(each) > 1 else each[0]

@@ -41,7 +41,7 @@ def members_page(request: Request, who: Reader,
     Orbit level: the segments page links each share here)."""
     places: dict[str, str | int | None] = {"segment": segment, "onion": onion,
                                            "cohort": cohort, "orbit_level": orbit_level}  # fmt: skip
-    found = search(store_of(request).engine, q, 100 if format == "html" else 10_000, **places)
+    found = search(store_of(request).engine, q, 100 if format == "html" else 10_000, places)
     if format != "html":
         return download("members", MEMBERS, found, format)
     chosen = {k: v for k, v in places.items() if v not in (None, "")}
