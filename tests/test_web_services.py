@@ -139,8 +139,8 @@ def _member_of_name(store: Store, name: str) -> int:
         )
 
 
-def test_search_finds_members_by_name_handle_or_email(tmp_path: Path) -> None:
-    store = _store(str(tmp_path / "v.db"), tmp_path)
+def test_search_finds_members_by_name_handle_or_email(db_url: str, tmp_path: Path) -> None:
+    store = _store(db_url, tmp_path)
     ana = _member_of(store, "ana@example.org")
     assert [f.member_id for f in search(store.engine, "ANA@example")] == [ana]
     assert [f.member_id for f in search(store.engine, "bochen")] != [ana]

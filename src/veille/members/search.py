@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import CompoundSelect, Engine, Select, func, intersect, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Engine,
+    Select,
+    func,
+    intersect,
+    or_,
+    select,
+)
 
 from veille.members.identity import fold
 from veille.store.schema import identities, identity_keys, member_stats, members
@@ -76,7 +85,7 @@ def search(
         ) > scan_below
     if large:
         q = q.where(members.c.id.in_(select(identities.c.member_id).where(
-            identities.c.id.in_(_starting(fold(needle).split())))))  # fmt: skip
+            identities.c.id.in_(_starting(fold(needle).split(), engine.dialect.name)))))  # fmt: skip
     elif needle:
         # What people type is text, not a pattern: % and _ match themselves.
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -96,11 +105,19 @@ def search(
         ]
 
 
-def _starting(words: list[str]) -> CompoundSelect[tuple[int]] | Select[tuple[int]]:
-    """The identities with a typed key starting with each of ``words``."""
+def _starting(
+    words: list[str], dialect: str
+) -> CompoundSelect[tuple[int]] | Select[tuple[int]]:
+    """The identities with a typed key starting with each of ``words``: a range of the
+    index in SQLite (its text order is the code points'); a ``LIKE 'word%'`` in
+    PostgreSQL, whose text order follows the database's collation."""
     k = identity_keys.c
-    each = [
-        select(k.identity_id).where(k.kind.in_(_TYPED), k.value >= w, k.value < w + "\U0010ffff")
-        for w in words
-    ]
+
+    def starts(w: str) -> ColumnElement[bool]:
+        if dialect == "sqlite":
+            return (k.value >= w) & (k.value < w + "\U0010ffff")
+        escaped = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return k.value.like(escaped + "%", escape="\\")
+
+    each = [select(k.identity_id).where(k.kind.in_(_TYPED), starts(w)) for w in words]
     return intersect(*each) if len(each) > 1 else each[0]
