@@ -134,6 +134,10 @@ def test_slack_messages_with_users(tmp_path: Path, root: Path) -> None:
     )
     assert found["1486999900.000000"].author.username == "dizquierdo"  # a file comment
     assert found["1486969200.000136"].author.username == "B0001"  # a bot
+    # ... marked as the platform says, as the Slack connector marks it: its member is a bot
+    bots = {i.native_id for i in items if i.author.bot}
+    assert bots == {m["ts"] for m in messages if m.get("subtype") == "bot_message"} == {
+        "1486969200.000136"}  # fmt: skip
     assert found["1427799888.000000"].extra["subtype"] == "channel_join"
     assert found["1427135890.000071"].text == "tengo el móvil"
 

@@ -80,7 +80,7 @@ from typing import ClassVar, cast, overload
 import orjson
 
 from veille.connectors.base import Connector, Document, excerpt, parse_iso8601, parse_rfc2822
-from veille.model import ActivityKind, Author, Item, JSONValue, Rejection, SourceStatus
+from veille.model import ActivityKind, Author, BotAuthor, Item, JSONValue, Rejection, SourceStatus
 
 # -- what every backend reader shares (readers: perceval_backends, _conversations) -----
 JSONObject = dict[str, JSONValue]
@@ -130,7 +130,7 @@ class Context:
             native_id=native_id,
             kind=kind,
             created_at=created_at,
-            author=Author(
+            author=(BotAuthor if author.bot else Author)(
                 sound(author.name), sound(author.username), sound(author.email), sound(author.url)
             ),
             format=FORMAT,
@@ -209,11 +209,13 @@ def ident(value: JSONValue) -> str | None:
     return name(value) if not isinstance(value, float) else None
 
 
-def author_of(**fields: str | None) -> Author:
+def author_of(*, bot: bool = False, **fields: str | None) -> Author:
+    """The author of a record; ``bot``: the platform marks the account a bot or an
+    integration (:class:`~veille.model.BotAuthor`)."""
     display = fields.get("name")
     if display:  # decoded mail headers and HTML often leave doubled spaces
         fields["name"] = " ".join(display.split()) or None
-    author = Author(**fields)
+    author = BotAuthor(**fields) if bot else Author(**fields)
     if author.is_empty():
         raise RecordError("no author (no name, username, e-mail or URL)")
     return author

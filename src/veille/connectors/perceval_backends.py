@@ -197,9 +197,11 @@ def slack_author(message: JSONObject) -> Author:
             name=name(user.get("real_name")) or name(profile.get("real_name")),
             username=handle or user_id,
             email=name(profile.get("email")),
+            bot=user.get("is_bot") is True or user_id == "USLACKBOT",
         )
+    # An integration (a bot_message without a user), as the Slack connector reads it.
     bot_name = name(message.get("username")) or name(obj(message.get("bot_profile")).get("name"))
-    return author_of(name=bot_name, username=name(message.get("bot_id")))
+    return author_of(name=bot_name, username=name(message.get("bot_id")), bot=True)
 
 
 def read_slack(ctx: Context, message: JSONObject) -> Iterator[Item | Rejection]:
