@@ -43,8 +43,11 @@ def test_gitlab_issues_notes_and_award_emoji(tmp_path: Path, root: Path) -> None
     items, rejections = read(P.write_pretty(tmp_path / "gitlab.json", M.gitlab_issue_items(root)))
     assert rejections == []
     assert_well_formed(items)
-    assert len(items) == len(issues) + sum(len(n) for n in notes.values()) == 9
-    assert Counter(i.kind for i in items) == {ActivityKind.POST: 4, ActivityKind.COMMENT: 5}
+    # GitLab's own notes ("closed", "mentioned in ...") are no one's words: not read.
+    said = {k: [n for n in v if not n["system"]] for k, v in notes.items()}
+    assert len(items) == len(issues) + sum(len(n) for n in said.values())
+    assert sum(len(n) for n in notes.values()) - sum(len(n) for n in said.values()) > 0
+    assert Counter(i.kind for i in items)[ActivityKind.POST] == 4
     found = by_id(items)
     for issue in issues:
         post = found[f"issue-{issue['iid']}"]
@@ -58,7 +61,7 @@ def test_gitlab_issues_notes_and_award_emoji(tmp_path: Path, root: Path) -> None
         assert post.created_at.isoformat() == issue["created_at"].replace("Z", "000+00:00")
         assert post.extra["state"] == issue["state"]
         assert isinstance(post.raw, dict) and "notes_data" not in post.raw
-        for note in notes[issue["iid"]]:
+        for note in said[issue["iid"]]:
             item = found[f"issue-{issue['iid']}/note-{note['id']}"]
             assert (item.kind, item.parent_id, item.thread_id) == (
                 ActivityKind.COMMENT,
@@ -67,10 +70,9 @@ def test_gitlab_issues_notes_and_award_emoji(tmp_path: Path, root: Path) -> None
             )
             assert (item.text, item.author.name) == (note["body"], note["author"]["name"])
             assert item.url == f"{issue['web_url']}#note_{note['id']}"
-            assert (item.extra.get("system") == "true") is note["system"]
     # Award emoji are counted as GitHub's reactions are, and stay in raw.
     assert found["issue-1"].extra["reactions"] == str(len(emoji)) == "2"
-    assert found["issue-1/note-1"].extra["reactions"] == "2"
+    assert "issue-1/note-1" not in found  # GitLab's own note (the emoji on it go with it)
     assert "reactions" not in found["issue-2"].extra
     raw = found["issue-1"].raw
     assert isinstance(raw, dict) and raw["award_emoji_data"] == emoji
@@ -88,7 +90,8 @@ def test_gitlab_merge_requests(tmp_path: Path, root: Path) -> None:
     items, rejections = read(P.write_lines(tmp_path / "mr.jsonl", envelopes))
     assert rejections == []
     assert_well_formed(items)
-    assert len(items) == len(full) + sum(len(n) for n in notes) == 7
+    said = sum(1 for n in notes for note in n if not note["system"])  # GitLab's own: not read
+    assert len(items) == len(full) + said == 3 + 2
     found = by_id(items)
     for merge in full:
         post = found[f"merge-request-{merge['iid']}"]
@@ -107,7 +110,7 @@ def test_gitlab_issue_and_merge_request_of_one_number_stay_apart(
 ) -> None:
     envelopes = M.gitlab_issue_items(root) + M.gitlab_merge_items(root)
     items, _ = read(P.write_pretty(tmp_path / "gitlab.json", envelopes), channel="fdroid")
-    assert len({i.native_id for i in items}) == len(items) == 16
+    assert len({i.native_id for i in items}) == len(items) == 6 + 5  # system notes not read
     assert {"issue-1", "merge-request-1"} <= {i.native_id for i in items}
 
 
@@ -127,13 +130,15 @@ def test_mattermost_posts_and_thread_replies(tmp_path: Path, root: Path) -> None
     items, rejections = read(P.write_pretty(tmp_path / "mm.json", M.mattermost_items(root)))
     assert rejections == []
     assert_well_formed(items)
-    assert [i.native_id for i in items] == [p["id"] for p in posts]
-    assert len(items) == 9
+    # Joins and leaves are the server's events, not conversation: not read.
+    spoken = [p for p in posts if not (p["type"] or "").startswith("system_")]
+    assert [i.native_id for i in items] == [p["id"] for p in spoken]
+    assert len(items) == len(posts) - 2 == 7
     assert {i.kind for i in items} == {ActivityKind.MESSAGE}
     found = by_id(items)
     replies = [p for p in posts if p["root_id"]]
     assert len(replies) == 1
-    for post in posts:
+    for post in spoken:
         item = found[post["id"]]
         assert item.created_at == _ms(post["create_at"])
         assert item.text == post["message"]
@@ -142,7 +147,6 @@ def test_mattermost_posts_and_thread_replies(tmp_path: Path, root: Path) -> None
         assert item.parent_id == (post["root_id"] or None)
         assert item.thread_id == (post["root_id"] or post["id"])
         assert item.extra.get("subtype") == (post["type"] or None)
-    assert sum(1 for i in items if i.extra.get("subtype") == "system_join_team") == 2
     assert {i.extra["chat"] for i in items} == {"GrimoireLab channel"}
     assert {i.channel for i in items} == {f"chat:{M.MATTERMOST_ORIGIN}"}
 
@@ -262,8 +266,9 @@ def test_supybot_log_messages(tmp_path: Path, root: Path) -> None:
     items, rejections = read(P.write_pretty(tmp_path / "irc.json", M.supybot_items(root)))
     assert rejections == []
     assert_well_formed(items)
-    assert len(items) == len(spoken) == 97
-    assert sum(1 for i in items if i.extra.get("subtype") == "server") == len(server) == 46
+    # The server's lines ("*** X has joined #channel") are events, not conversation.
+    assert len(items) == len(spoken) - len(server) == 97 - 46
+    assert not [i for i in items if i.extra.get("subtype") == "server"]
     assert len({i.native_id for i in items}) == len(items)
     first = items[0]
     stamp, _, rest = log[0].partition("  ")
@@ -277,8 +282,9 @@ def test_supybot_log_messages(tmp_path: Path, root: Path) -> None:
 def test_supybot_log_without_offsets_is_utc(tmp_path: Path, root: Path) -> None:
     envelopes = M.supybot_items(root, "supybot_date_without_tz.log")
     items, rejections = read(P.write_pretty(tmp_path / "irc.json", envelopes))
-    assert rejections == [] and len(items) == 3
-    assert items[0].created_at == datetime(2021, 1, 12, 11, 28, 19, tzinfo=UTC)
+    spoken = [e for e in envelopes if e["data"]["type"] != "server"]
+    assert rejections == [] and len(items) == len(spoken) == 2  # and a "***" line
+    assert items[0].created_at == datetime(2021, 1, 12, 11, 29, 41, tzinfo=UTC)
 
 
 # -- Askbot --------------------------------------------------------------------------------
@@ -358,6 +364,7 @@ def test_records_without_id_or_author_are_rejected_by_name(tmp_path: Path, root:
     del issues[0]["data"]["notes_data"][1]["author"]
     del issues[1]["data"]["notes_data"][0]["id"]
     del issues[2]["data"]["author"]
+    issues[2]["data"]["notes_data"][0]["system"] = False  # a person's note (GitLab's are not read)
     mattermost = M.mattermost_items(root)[:3]
     del mattermost[0]["data"]["id"]
     del mattermost[1]["data"]["user_data"]
@@ -383,8 +390,9 @@ def test_records_without_id_or_author_are_rejected_by_name(tmp_path: Path, root:
     assert not any(r.fatal for r in rejections)
     assert all(r.excerpt for r in rejections)
     # Each rejection costs its record only: the notes of a rejected issue still come.
-    assert {"issue-3/note-1", "issue-1/note-1", "issue-1"} <= {i.native_id for i in items}
-    assert len(items) == 9 - 3 + 3 - 2 + 2 - 1 + 5 - 2
+    assert {"issue-3/note-1", "issue-1"} <= {i.native_id for i in items}
+    # GitLab's own notes (issue-1's first, issue-4's) are not read; nor Mattermost's joins
+    assert len(items) == (9 - 2) - 3 + (3 - 0) - 2 + 2 - 1 + 5 - 2
 
 
 def test_dates_that_cannot_be_read(tmp_path: Path, root: Path) -> None:
@@ -419,7 +427,8 @@ def test_store_reingest_is_a_no_op_and_an_edit_an_update(
 ) -> None:
     envelopes = _all_envelopes(root)
     path = P.write_pretty(tmp_path / "perceval.json", envelopes)
-    expected = 9 + 7 + 9 + 4 + 2 + 5 + 97 + 49  # what the tests above count on the payloads
+    # what the tests above count on the payloads (servers' and GitLab's own events not read)
+    expected = 6 + 5 + 7 + 4 + 2 + 5 + 51 + 49
     first = ingest(store, [path], fmt="perceval")
     assert (first.added, first.rejected) == (expected, 5)  # Askbot's wiki posts
     assert sum(1 for _ in records(store, "activities")) == expected

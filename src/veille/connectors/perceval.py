@@ -20,8 +20,8 @@ How each backend's ``data`` maps to activities (platform; native ids; links):
   per other post; native id = Discourse post id; ``reply_to_post_number`` is the parent,
   else the first post.
 * Slack (``chat``): one ``message``; native id = ``ts``; a thread reply has
-  ``thread_ts`` as parent and thread. Joins and bot messages are kept, with
-  ``extra["subtype"]`` for filtering.
+  ``thread_ts`` as parent and thread. Bot messages are kept (their author a bot, as
+  the Slack connector reads them); joins, topics, pins and other events are not read.
 * Telegram (``chat``): one ``message`` per update; native id = ``<chat id>/<message
   id>``; ``reply_to_message`` is the parent.
 * StackExchange (``q-and-a``): the question (``question-<id>``, a post), its answers
@@ -39,17 +39,17 @@ How each backend's ``data`` maps to activities (platform; native ids; links):
 * GitLab (category ``issue`` → ``issues``; ``merge_request`` → ``code-review``): the
   issue ``issue-<iid>`` or merge request ``merge-request-<iid>`` is a post (title,
   description, ``extra["state"]``, ``extra["merged"]``); its ``notes_data`` become
-  comments ``issue-<iid>/note-<id>`` on it. System notes ("closed", "mentioned in")
-  are kept with ``extra["system"] = "true"``. Award emoji (``award_emoji_data``) are
+  comments ``issue-<iid>/note-<id>`` on it. GitLab's own notes ("closed", "mentioned
+  in") are not read: no one wrote them. Award emoji (``award_emoji_data``) are
   counted in ``extra["reactions"]`` and kept in ``raw``, as GitHub's reactions.
 * Mattermost (``chat``, category ``post``), Rocket.Chat and Gitter (``chat``, category
   ``message``): one ``message`` each; native id = the post or message id; a reply in a
   thread has the thread's root as parent and thread (``root_id``, ``tmid``,
-  ``parentId``). Messages the server writes (joins...) are kept with
-  ``extra["subtype"]``; reactions are counted in ``extra["reactions"]``.
+  ``parentId``). Messages the server writes (joins, leaves...) are not read;
+  reactions are counted in ``extra["reactions"]``.
 * Supybot (``chat``): one ``message`` per line of an IRC log; IRC has no ids, so the
-  native id is ``<timestamp>/<nick>/<12 hex digits of the SHA-1 of the words>``; joins
-  and quits have ``extra["subtype"] = "server"``. A log without UTC offsets is UTC.
+  native id is ``<timestamp>/<nick>/<12 hex digits of the SHA-1 of the words>``; the
+  server's lines (joins, quits) are not read. A log without UTC offsets is UTC.
 * Meetup (``events``, category ``event``): the event ``event-<id>`` is a post by its
   first host, created when it was announced (``extra["starts_at"]`` says when it takes
   place); its ``comments`` become ``comment-<id>`` comments on it. RSVPs are counted per

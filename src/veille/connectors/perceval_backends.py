@@ -67,6 +67,7 @@ from veille.connectors.perceval_conversations import (
     read_meetup,
     read_stackexchange,
 )
+from veille.connectors.slack import KEPT_SUBTYPES
 from veille.connectors.text import html_to_text
 from veille.model import ActivityKind, Author, Item, JSONValue, Rejection
 
@@ -213,6 +214,8 @@ def read_slack(ctx: Context, message: JSONObject) -> Iterator[Item | Rejection]:
     thread_ts = name(message.get("thread_ts"))
     parent = thread_ts if thread_ts and thread_ts != ts else None
     subtype = name(message.get("subtype"))
+    if subtype not in KEPT_SUBTYPES:  # joins, topics, pins...: events, not conversation
+        return
     yield ctx.item(
         ts,
         ActivityKind.MESSAGE,

@@ -4,9 +4,9 @@ Supybot (IRC logs). Slack and Telegram, older, live in
 
 What they share: every message is a ``message``; a reply in a thread has the thread's
 first message as parent and thread (Mattermost's ``root_id``, Rocket.Chat's ``tmid``,
-Gitter's ``parentId``); joins, leaves and other messages the server writes are kept,
-with ``extra["subtype"]`` to filter them out, as for Slack; reactions are counted in
-``extra["reactions"]`` and kept in ``raw``, as for GitHub.
+Gitter's ``parentId``); joins, leaves and other messages the server writes are events,
+not conversation, and give no activity (the Slack connector skips them too); reactions
+are counted in ``extra["reactions"]`` and kept in ``raw``, as for GitHub.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ def read_mattermost(ctx: Context, post: JSONObject) -> Iterator[Item | Rejection
     pid = name(post.get("id"))
     if pid is None:
         raise RecordError("post without id")
+    if (name(post.get("type")) or "").startswith("system_"):  # joins, leaves: events
+        return
     created = need(from_millis(post.get("create_at")), "create_at", post.get("create_at"))
     user = obj(post.get("user_data"))
     full_name = " ".join(
@@ -92,6 +94,8 @@ def read_rocketchat(ctx: Context, message: JSONObject) -> Iterator[Item | Reject
     mid = name(message.get("_id"))
     if mid is None:
         raise RecordError("message without _id")
+    if name(message.get("t")):  # "uj" (user joined), "ul", "au"...: events, not words
+        return
     created = need(_rocket_date(message.get("ts")), "ts", message.get("ts"))
     user = obj(message.get("u"))
     author = author_of(
@@ -161,6 +165,8 @@ def read_supybot(ctx: Context, message: JSONObject) -> Iterator[Item | Rejection
     # this, shortened: the same line fetched twice is one activity.
     digest = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     kind = name(message.get("type"))
+    if kind == "server":  # "*** X has joined #channel": the server's, not the nick's words
+        return
     yield ctx.item(
         f"{stamp}/{nick}/{digest}",
         ActivityKind.MESSAGE,

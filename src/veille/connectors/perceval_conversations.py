@@ -365,8 +365,8 @@ def _read_gitlab(
             if note_id is None:
                 raise RecordError("note without id")
             created = note.get("created_at")
-            # System notes ("closed", "mentioned in ...") are kept, marked for filtering.
-            system = {"system": "true"} if note.get("system") is True else {}
+            if note.get("system") is True:  # "closed", "mentioned in ...": GitLab's, not a person's
+                continue
             yield ctx.item(
                 nid,
                 ActivityKind.COMMENT,
@@ -377,7 +377,7 @@ def _read_gitlab(
                 url=f"{url}#note_{note_id}" if url else None,
                 parent_id=root,
                 thread_id=root,
-                extra={**system, **_award_emoji(note)},
+                extra=_award_emoji(note),
             )
         except RecordError as exc:
             yield ctx.reject(nid, str(exc), note)
