@@ -119,9 +119,9 @@ def trends(ctx: click.Context, window: str, language: str | None, until: datetim
 
     end = until.replace(tzinfo=UTC) if until and until.tzinfo is None else until
     with _store(ctx) as store:
-        found = find(store.engine, window, language, top=top, end=end)
         with store.engine.connect() as conn:
             span = period(conn, window, end)
+        found = find(store.engine, window, language, top=top, end=span[1]) if span else []
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(t) for t in found], ensure_ascii=False))
         return

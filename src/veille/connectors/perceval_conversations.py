@@ -357,6 +357,8 @@ def _read_gitlab(
     except RecordError as exc:
         yield ctx.reject(root, str(exc), record)
     for index, note in enumerate(items_of(record.get("notes_data")), 1):
+        if note.get("system") is True:  # "closed", "mentioned in ...": GitLab's, no one's
+            continue
         note_id = ident(note.get("id"))
         # Under its issue: the id alone would do on a GitLab instance, but notes of one
         # channel then cannot collide even where ids repeat (as in Perceval's recordings).
@@ -365,8 +367,6 @@ def _read_gitlab(
             if note_id is None:
                 raise RecordError("note without id")
             created = note.get("created_at")
-            if note.get("system") is True:  # "closed", "mentioned in ...": GitLab's, not a person's
-                continue
             yield ctx.item(
                 nid,
                 ActivityKind.COMMENT,

@@ -220,13 +220,22 @@ def _outlook_header(lines: list[str], i: int) -> bool:
     )
 
 
+def _attribution(lines: list[str]) -> int | None:
+    """Where the line introducing a quotation starts, when ``lines`` end with it (and
+    blank lines) just before a quoted line; None when they do not."""
+    j = len(lines)
+    while j and not lines[j - 1].strip():
+        j -= 1
+    if j and len(lines[j - 1]) <= 200 and _ATTRIBUTION.search(lines[j - 1]):
+        return j - 1
+    return None
+
+
 def _drop_attribution(kept: list[str]) -> None:
     """Drop the attribution line (and blank lines) just before a quoted line."""
-    j = len(kept)
-    while j and not kept[j - 1].strip():
-        j -= 1
-    if j and len(kept[j - 1]) <= 200 and _ATTRIBUTION.search(kept[j - 1]):
-        del kept[j - 1 :]
+    start = _attribution(kept)
+    if start is not None:
+        del kept[start:]
 
 
 def sections(text: str) -> list[tuple[str, str]]:
@@ -244,12 +253,10 @@ def sections(text: str) -> list[tuple[str, str]]:
         kind = "quoted" if line.startswith((">", " >")) else "said"
         if kind == "quoted" and (not runs or runs[-1][0] != "quoted"):
             said = runs[-1][1] if runs else []
-            j = len(said)
-            while j and not said[j - 1].strip():
-                j -= 1
-            if j and len(said[j - 1]) <= 200 and _ATTRIBUTION.search(said[j - 1]):
-                runs.append(("quoted", said[j - 1 :]))
-                del said[j - 1 :]
+            start = _attribution(said)
+            if start is not None:  # the line introducing it goes with the quotation
+                runs.append(("quoted", said[start:]))
+                del said[start:]
                 if not said:
                     runs.pop(-2)
         if runs and runs[-1][0] == kind:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
+    Connection,
     Engine,
     Select,
     func,
@@ -80,13 +81,21 @@ def search(
             q = q.where(s[place] == value)
     needle = query.strip().lower()
     with engine.connect() as conn:
-        large = bool(needle) and (
-            conn.execute(select(func.max(identities.c.id))).scalar() or 0
-        ) > scan_below
+        return [
+            Found(int(r[0]), r[1], r[2], int(r[3] or 0), r[4], bool(r[5]), bool(r[6]))
+            for r in conn.execute(_matching(conn, q, needle, scan_below))
+        ]
+
+
+def _matching(conn: Connection, q: Select[Any], needle: str, scan_below: int) -> Select[Any]:
+    """``q`` narrowed to the members ``needle`` finds (all of them when it is empty)."""
+    if not needle:
+        return q
+    large = (conn.execute(select(func.max(identities.c.id))).scalar() or 0) > scan_below
     if large:
         q = q.where(members.c.id.in_(select(identities.c.member_id).where(
-            identities.c.id.in_(_starting(fold(needle).split(), engine.dialect.name)))))  # fmt: skip
-    elif needle:
+            identities.c.id.in_(_starting(fold(needle).split(), conn.dialect.name)))))  # fmt: skip
+    else:
         # What people type is text, not a pattern: % and _ match themselves.
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{escaped}%"
@@ -98,11 +107,7 @@ def search(
             or_(func.lower(members.c.display_name).like(like, escape="\\"),
                 members.c.id.in_(matching))
         )  # fmt: skip
-    with engine.connect() as conn:
-        return [
-            Found(int(r[0]), r[1], r[2], int(r[3] or 0), r[4], bool(r[5]), bool(r[6]))
-            for r in conn.execute(q)
-        ]
+    return q
 
 
 def _starting(

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from veille import __version__
 from veille.cache import Cache
 from veille.dashboard import Cached, PeriodError
+from veille.enrich.labels import LabelError
 from veille.inbox.items import Conflict, InboxError
 from veille.members.profile import UnknownMember
 from veille.members.resolve import ResolveError
@@ -149,6 +150,7 @@ def _errors(app: FastAPI) -> None:
         UnknownMember: answer(404, "Not found"),
         LookupError: answer(404, "Not found"),
         InboxError: answer(400, "Bad request"),
+        LabelError: answer(400, "Bad request"),  # a correction to no known value
         PeriodError: answer(400, "Bad request"),
         ResolveError: answer(400, "Bad request"),
         AlertError: answer(400, "Bad request"),

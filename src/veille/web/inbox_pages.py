@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 
 from veille import conversation, triage, users
 from veille.enrich import labels
-from veille.enrich.intent import INTENTS
 from veille.inbox import items
 from veille.members.card import card
 from veille.members.rules import SEGMENTS
@@ -187,8 +186,6 @@ def label(request: Request, activity_id: ActivityId, who: Actor,
     shows at once; the sentiment model learns from it (as from ``veille label``)."""
     store = store_of(request)
     scope.item(store.engine, who.user, activity_id, history=False)
-    if intent and intent not in INTENTS:
-        raise items.InboxError(f"no intent {intent!r} (known: {', '.join(INTENTS)})")
     labels.correct(store, activity_id, by=who.user.email, note="inbox", sentiment=sentiment,
                    intent=intent)  # fmt: skip
     return see_other(back(next, "/inbox"))

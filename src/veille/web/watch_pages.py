@@ -131,7 +131,8 @@ def trends_page(request: Request, who: Reader,
     def find() -> tuple[datetime, tuple[datetime, datetime] | None, list[Trend]]:
         with engine.connect() as conn:
             span = period(conn, window, end)
-        return datetime.now(UTC), span, trends(engine, window, language or None, top=30, end=end)
+        found = trends(engine, window, language or None, top=30, end=span[1]) if span else []
+        return datetime.now(UTC), span, found
 
     computed_at, span, found = request.app.state.trends.get(key, find)
     if format != "html":
